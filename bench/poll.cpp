@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+// `sunbridge-bench poll`: full poll cycles (live + settings) against the simulator with line
+// pacing on, compared with the physical limit of the same frames on the wire.
+#include "bench/poll.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sunbridge/device/inverter_link.hpp"
+#include "sunbridge/protocol/rtu_wire.hpp"
+#include "sunbridge/transport/libmodbus_client.hpp"
+#include "testkit/process.hpp"
+
+namespace sb::bench {
+
+namespace {
+
+double cpu_seconds() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+double peak_rss_mb() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+}  // namespace
+
+int run_poll(const PollOptions& opt) {
+  testkit::TempDir dir("sunbridge-bench");
+  const std::string link_path = dir.file("inverter.tty");
+  testkit::Process sim({opt.sim_path, "--link", link_path, "--freeze", "--turnaround-ms", "0",
+                        "--baud", std::to_string(opt.baud), "--log-level", "error"},
+                       dir.file("sim.log"));
+  if (!testkit::wait_until([&] { return std::filesystem::exists(link_path); },
+                           std::chrono::seconds(10))) {
+    std::fprintf(stderr, "sunbridge-bench: the simulator did not start (%s)\n",
+                 testkit::read_file(dir.file("sim.log")).c_str());
+    return 1;
+  }
+
+  SystemClock clock;
+  Logger log(LogLevel::kWarning);
+  auto map = protocol::RegisterMap::embedded();
+  auto faults = protocol::FaultTable::embedded();
+  transport::SerialLine line;
+  line.baud = opt.baud;
+  transport::Endpoint endpoint = *transport::parse_endpoint(link_path, line);
+  transport::LibmodbusClient client(endpoint, 1, {});
+  device::LinkOptions options;
+  options.inter_transaction_gap = std::chrono::milliseconds(0);  // the physical limit has no gap
+  device::InverterLink link(client, map, faults, options, clock, log);
+
+  // Warm-up: opens the port and reads the identity (not part of the periodic cycle).
+  (void)link.poll(protocol::Group::kIdentity);
+
+  std::vector<double> cycle_s;
+  const device::LinkStats before = link.stats();
+  const double cpu_before = cpu_seconds();
+  for (int i = 0; i < opt.cycles; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto live = link.poll(protocol::Group::kLive);
+    auto settings = link.poll(protocol::Group::kSettings);
+    auto t1 = std::chrono::steady_clock::now();
+    if (live.outcome.failed + settings.outcome.failed > 0) {
+      std::fprintf(stderr, "sunbridge-bench: cycle %d had failed transactions: %s\n", i,
+                   link.stats().last_error.c_str());
+      return 1;
+    }
+    cycle_s.push_back(std::chrono::duration<double>(t1 - t0).count());
+  }
+  const double cpu_per_cycle = (cpu_seconds() - cpu_before) / opt.cycles;
+  const device::LinkStats after = link.stats();
+
+  // The physical limit of exactly the frames exchanged: bytes x 10 bits / baud, plus the 3.5
+  // character silence that ends each frame.
+  const auto frames = after.answered_frames - before.answered_frames;
+  const auto bytes =
+      (after.request_bytes - before.request_bytes) + (after.response_bytes - before.response_bytes);
+  const double char_s = static_cast<double>(line.bits_per_char()) / opt.baud;
+  const double wire_total_s =
+      (static_cast<double>(bytes) + 3.5 * 2.0 * static_cast<double>(frames)) * char_s;
+  const double wire_s = wire_total_s / opt.cycles;
+  std::sort(cycle_s.begin(), cycle_s.end());
+  const double median = cycle_s[cycle_s.size() / 2];
+  double mean = 0;
+  for (double c : cycle_s)
+    mean += c;
+  mean /= static_cast<double>(cycle_s.size());
+  const double ratio = mean / wire_s;
+  const auto blocks =
+      link.plan(protocol::Group::kLive).size() + link.plan(protocol::Group::kSettings).size();
+
+  if (opt.json) {
+    nlohmann::json j = {{"cycles", opt.cycles},
+                        {"baud", opt.baud},
+                        {"transactions_per_cycle", blocks},
+                        {"bytes_per_cycle", bytes / static_cast<unsigned>(opt.cycles)},
+                        {"wire_time_s", wire_s},
+                        {"cycle_time_mean_s", mean},
+                        {"cycle_time_median_s", median},
+                        {"cycle_time_min_s", cycle_s.front()},
+                        {"cycle_time_max_s", cycle_s.back()},
+                        {"ratio", ratio},
+                        {"cpu_per_cycle_s", cpu_per_cycle},
+                        {"peak_rss_mb", peak_rss_mb()}};
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  std::printf(
+      "sunbridge-bench poll: %d full cycles (live + settings) at %d baud 8N1, "
+      "turnaround 0, gap 0, simulator line pacing on\n",
+      opt.cycles, opt.baud);
+  std::printf("  transactions per cycle   %zu\n", blocks);
+  std::printf("  bytes per cycle          %llu (requests + replies)\n",
+              static_cast<unsigned long long>(bytes / static_cast<unsigned>(opt.cycles)));
+  std::printf(
+      "  wire time per cycle      %.4f s  (physical limit: bytes x 10 bit / baud + 3.5 chars per "
+      "frame)\n",
+      wire_s);
+  std::printf("  measured cycle time      %.4f s mean, %.4f median, %.4f min, %.4f max\n", mean,
+              median, cycle_s.front(), cycle_s.back());
+  std::printf("  ratio measured / wire    %.3f  (target <= 1.15)\n", ratio);
+  std::printf("  CPU per cycle            %.2f ms\n", cpu_per_cycle * 1000);
+  std::printf("  peak RSS                 %.1f MB\n", peak_rss_mb());
+  return 0;
+}
+
+}  // namespace sb::bench

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// The daemon's configuration file: strict JSON, unknown keys are errors, every problem reported
+// at once with its path. Relative paths are resolved against the file's directory.
+// Reference: docs/configuration.md.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sunbridge/core/log.hpp"
+#include "sunbridge/core/schema.hpp"
+#include "sunbridge/device/inverter_link.hpp"
+#include "sunbridge/transport/endpoint.hpp"
+
+namespace sb::adapters {
+
+struct InverterConfig {
+  transport::Endpoint endpoint;
+  std::string device;  // as configured (resolved), for locks and messages
+  int slave = 1;
+  transport::Timing timing;
+  device::LinkOptions link;
+  std::chrono::milliseconds poll_interval{10000};
+  std::chrono::milliseconds settings_interval{300000};
+  std::string register_map_path;  // empty: the embedded map
+  std::string lock_dir = "/run/lock";
+};
+
+struct StorageConfig {
+  std::string path = "/var/lib/sunbridge/sunbridge.db";
+  std::chrono::seconds commit_interval{30};
+  // Live values are recorded at most this often (every settings poll is recorded too).
+  std::chrono::seconds sample_interval{60};
+  int retention_days = 90;
+};
+
+struct IpcConfig {
+  std::string socket = "/run/sunbridge/sunbridged.sock";
+};
+
+struct SiteConfig {
+  std::string timezone = "Asia/Tokyo";
+};
+
+struct Config {
+  InverterConfig inverter;
+  StorageConfig storage;
+  IpcConfig ipc;
+  SiteConfig site;
+  LogLevel log_level = LogLevel::kInfo;
+  // The complete document with defaults filled in (for --check-config; secrets redacted there).
+  nlohmann::json effective;
+};
+
+struct ConfigLoad {
+  std::optional<Config> config;  // set only when there are no issues
+  schema::Issues issues;
+};
+
+schema::Schema config_schema();
+
+// `base_dir` resolves relative paths ("" = current directory).
+ConfigLoad load_config_text(std::string_view text, const std::string& base_dir);
+ConfigLoad load_config_file(const std::string& path);
+// The built-in defaults, as if loading "{}" (paths resolved against `base_dir`).
+Config default_config(const std::string& base_dir = "");
+
+// The effective document with passwords, keys and secrets replaced by "***".
+nlohmann::json redacted(const nlohmann::json& doc);
+
+}  // namespace sb::adapters

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// History of point values in SQLite (WAL). Writes are batched in memory and committed together
+// every storage.commit_interval_s, because the gateway lives on an SD card; a crash loses at most
+// one batch of history (never settings or audit data, which later tables commit at once).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sunbridge/adapters/sqlite_db.hpp"
+#include "sunbridge/core/point.hpp"
+
+namespace sb::adapters {
+
+struct HistorySample {
+  WallTime ts;
+  std::string name;
+  std::optional<double> value;
+  std::optional<std::string> text;
+};
+
+class HistoryStore {
+ public:
+  // Opens/creates the database and applies migrations. Throws std::runtime_error at start-up.
+  explicit HistoryStore(const std::string& path);
+
+  // Queues the ok-quality values of `points` under the cycle time `ts`. Text values are queued
+  // only when they differ from the last queued text of that point.
+  void record(const std::vector<Point>& points, WallTime ts);
+  // Commits everything queued in one transaction.
+  Status flush();
+  [[nodiscard]] std::size_t pending() const { return pending_.size(); }
+
+  // Samples with since <= ts < until, for `names` (all when empty), oldest first.
+  Result<std::vector<HistorySample>> query(WallTime since, WallTime until,
+                                           const std::vector<std::string>& names);
+  // Deletes samples older than `before`. Returns the number deleted.
+  Result<std::int64_t> prune(WallTime before);
+
+  [[nodiscard]] SqliteDb& db() { return db_; }
+
+ private:
+  Result<std::int64_t> point_id(const std::string& name, const std::string& unit);
+
+  SqliteDb db_;
+  std::map<std::string, std::int64_t> ids_;
+  std::map<std::string, std::string> last_text_;
+  struct Row {
+    std::int64_t ts_ms;
+    std::string name;
+    std::string unit;
+    std::optional<double> value;
+    std::optional<std::string> text;
+  };
+  std::vector<Row> pending_;
+};
+
+}  // namespace sb::adapters

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// sunbridged: wires the layers together and owns the event loop. The bus owner thread runs the
+// inverter link; everything it produces is posted back to the loop, which alone touches the
+// point store, the history and the control socket. See docs/architecture.md.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/history_store.hpp"
+#include "sunbridge/adapters/ipc_server.hpp"
+#include "sunbridge/adapters/systemd_notify.hpp"
+#include "sunbridge/core/clock.hpp"
+#include "sunbridge/core/event_loop.hpp"
+#include "sunbridge/core/log.hpp"
+#include "sunbridge/core/worker_thread.hpp"
+#include "sunbridge/device/inverter_link.hpp"
+#include "sunbridge/domain/point_store.hpp"
+#include "sunbridge/protocol/fault_table.hpp"
+#include "sunbridge/protocol/register_map.hpp"
+#include "sunbridge/transport/libmodbus_client.hpp"
+#include "sunbridge/transport/port_lock.hpp"
+
+namespace sb::app {
+
+class Daemon {
+ public:
+  // Acquires the port lock, opens the database and the control socket. Throws
+  // std::runtime_error with a clear message on any start-up failure.
+  Daemon(adapters::Config config, const Clock& clock, Logger& log);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Runs until SIGTERM/SIGINT (or stop()), then flushes and returns the exit code.
+  int run();
+  void stop() { loop_.stop(); }
+
+ private:
+  void schedule_poll(protocol::Group group, EventLoop::Clock::time_point when);
+  void start_poll(protocol::Group group);
+  void on_report(device::PollReport report);
+  void schedule_commit();
+  void schedule_prune();
+  void schedule_watchdog();
+  void handle(const nlohmann::json& request, adapters::IpcServer::Reply reply);
+  nlohmann::json status_json() const;
+  nlohmann::json params_json(const nlohmann::json& request) const;
+  nlohmann::json history_json(const nlohmann::json& request);
+  [[nodiscard]] std::chrono::milliseconds max_age(protocol::Group group) const;
+
+  adapters::Config config_;
+  const Clock& clock_;
+  Logger& log_;
+  protocol::RegisterMap map_;
+  protocol::FaultTable faults_;
+  std::optional<transport::PortLock> port_lock_;
+  adapters::HistoryStore history_;
+  EventLoop loop_;
+  domain::PointStore points_;
+  adapters::SystemdNotifier notifier_;
+  std::unique_ptr<adapters::IpcServer> ipc_;
+  transport::LibmodbusClient client_;
+  device::InverterLink link_;
+  // Declared last: destroyed first, so its thread is gone before the link it uses.
+  WorkerThread bus_;
+
+  bool poll_in_flight_[3] = {false, false, false};
+  MonoTime poll_started_[3]{};
+  device::LinkState link_state_ = device::LinkState::kOffline;
+  device::LinkStats link_stats_;
+  WallTime started_at_;
+  WallTime last_recorded_{};
+  int exit_code_ = 0;
+};
+
+// Loads the register map: the embedded one, or `path` (checked; throws with every problem).
+protocol::RegisterMap load_register_map(const std::string& path);
+
+}  // namespace sb::app

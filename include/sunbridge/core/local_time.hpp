@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// Site-local civil time. The daemon serves one site, so the site time zone is made the process
+// time zone once at start-up (before any thread starts) and the C library converts.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sunbridge/core/clock.hpp"
+#include "sunbridge/core/result.hpp"
+
+namespace sb {
+
+struct CivilTime {
+  int year = 1970;
+  int month = 1;  // 1-12
+  int day = 1;    // 1-31
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  bool operator==(const CivilTime&) const = default;
+};
+
+// Checks that `zone` names a tz database entry (e.g. "Asia/Tokyo") and makes it the process
+// time zone. Call before starting threads.
+Status set_process_timezone(const std::string& zone);
+// Whether the tz database has `zone` (without changing anything).
+bool timezone_exists(const std::string& zone);
+
+CivilTime to_local_civil(WallTime t);
+// Nullopt when the fields do not name a real local time (Feb 30, 25:00, ...).
+std::optional<WallTime> from_local_civil(const CivilTime& c);
+
+// "2026-11-22T01:02:03.456Z"
+std::string format_iso8601_utc(WallTime t);
+// "2026-11-22 10:02:03" in the process time zone.
+std::string format_local(WallTime t);
+// Parses what format_iso8601_utc writes (milliseconds optional).
+std::optional<WallTime> parse_iso8601_utc(std::string_view text);
+
+// "90s", "15m", "1h", "2d", "1h30m" -> seconds. Nullopt on anything else.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+
+}  // namespace sb

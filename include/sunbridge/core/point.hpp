@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// A named value with its unit, timestamp and quality: the one shape every value takes
+// (../shared/spec/points.md "One vocabulary for every value").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sunbridge/core/clock.hpp"
+
+namespace sb {
+
+// ok: fresh from the device. stale: the last read of it failed or it is older than allowed;
+// shown as unavailable, never as the last good number. invalid: the device cannot give it
+// (unsupported by firmware, undecodable, missing input).
+enum class Quality { kOk, kStale, kInvalid };
+
+const char* to_string(Quality quality);
+
+struct FaultCode {
+  std::uint16_t code = 0;
+  std::string name;  // SRNE's symbolic name, e.g. "BatVoltLow"
+  std::string text;  // human-readable description
+  bool operator==(const FaultCode&) const = default;
+};
+
+// Numbers are doubles in the point's unit; text covers enums, "hh:mm", strings and times.
+using PointValue = std::variant<std::monostate, double, std::string, std::vector<FaultCode>>;
+
+struct Point {
+  std::string name;
+  PointValue value;  // the last good value; kept when stale so it can be shown as "last"
+  std::string unit;
+  Quality quality = Quality::kInvalid;
+  WallTime ts{};     // when `value` was read from the device
+  std::string note;  // why it is stale or invalid, empty when ok
+};
+
+[[nodiscard]] inline bool has_value(const PointValue& v) {
+  return !std::holds_alternative<std::monostate>(v);
+}
+
+// "57.6 V", "03:00", "SBU", "12 BatVoltLow, 58 BMSComErr". `decimals` < 0 picks a default
+// from the magnitude.
+std::string format_value(const PointValue& value, const std::string& unit, int decimals = -1);
+
+}  // namespace sb

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// What the firmware has shown it lacks (spec section 1: "on 0x02 the client should bisect the
+// block once and remember the result"). Each 0x02 on a block adds a break at its midpoint, so
+// plans get finer over successive cycles until single rows fail; those rows are unsupported.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <vector>
+
+#include "sunbridge/protocol/block_planner.hpp"
+#include "sunbridge/protocol/register_map.hpp"
+
+namespace sb::device {
+
+class HoleMemory {
+ public:
+  void add_break(std::uint16_t address) { breaks_.insert(address); }
+  void mark_unsupported(const protocol::RegisterRow& row) { unsupported_.insert(row.address); }
+  [[nodiscard]] bool is_unsupported(const protocol::RegisterRow& row) const {
+    return unsupported_.count(row.address) != 0;
+  }
+  // Forget everything (a different device or firmware answered).
+  void reset() {
+    breaks_.clear();
+    unsupported_.clear();
+  }
+
+  // The map's declared holes plus the unsupported rows, and the learned breaks.
+  [[nodiscard]] protocol::PlanConstraints constraints(const protocol::RegisterMap& map) const;
+  [[nodiscard]] const std::set<std::uint16_t>& breaks() const { return breaks_; }
+  [[nodiscard]] const std::set<std::uint16_t>& unsupported() const { return unsupported_; }
+
+ private:
+  std::set<std::uint16_t> breaks_;
+  std::set<std::uint16_t> unsupported_;  // row start addresses
+};
+
+}  // namespace sb::device

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SPI-10K-U as the gateway sees it over Modbus: plans reads from the register map, paces and
+// retries transactions, learns the firmware's holes, decodes values, tracks link health and
+// reopens the port after it vanishes. Runs on the bus owner's thread only.
+// Spec: ../shared/spec/inverter-modbus.md.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sunbridge/core/clock.hpp"
+#include "sunbridge/core/log.hpp"
+#include "sunbridge/core/point_update.hpp"
+#include "sunbridge/device/hole_memory.hpp"
+#include "sunbridge/device/link_health.hpp"
+#include "sunbridge/protocol/block_planner.hpp"
+#include "sunbridge/protocol/fault_table.hpp"
+#include "sunbridge/protocol/register_codec.hpp"
+#include "sunbridge/protocol/register_map.hpp"
+#include "sunbridge/transport/modbus_client.hpp"
+
+namespace sb::device {
+
+struct LinkOptions {
+  // Silence kept between the end of one transaction and the start of the next.
+  std::chrono::milliseconds inter_transaction_gap{200};
+  int retries = 2;  // extra attempts for retryable errors (timeout, CRC, malformed, frame error)
+  protocol::VoltageScale voltage_scale = protocol::VoltageScale::kAuto;
+  std::string state_encoding = "split-phase";
+  protocol::PlanOptions plan;
+  HealthPolicy health;
+};
+
+// Read once after every (re)open; the protocol version decides optional rows and E003 decides
+// the 12 V normalisation factor.
+struct Identity {
+  bool read = false;
+  std::optional<std::uint16_t> protocol_raw;       // 0x001C, 194 = V1.94
+  std::optional<std::uint16_t> rated_voltage_raw;  // 0xE003
+  std::string serial;
+};
+
+struct LinkStats {
+  std::uint64_t transactions = 0;  // attempts, retries included
+  std::uint64_t retries = 0;
+  std::uint64_t timeouts = 0;
+  std::uint64_t crc_errors = 0;
+  std::uint64_t exceptions = 0;
+  std::uint64_t malformed = 0;
+  std::uint64_t disconnects = 0;
+  std::uint64_t opens = 0;
+  // RTU frame bytes of transactions that were answered (for wire-time figures).
+  std::uint64_t request_bytes = 0;
+  std::uint64_t response_bytes = 0;
+  std::uint64_t answered_frames = 0;
+  std::string last_error;
+};
+
+struct GroupUpdate {
+  protocol::Group group;
+  PointUpdate update;
+};
+
+struct PollReport {
+  std::vector<GroupUpdate> groups;  // identity first when it was (re)read in this cycle
+  LinkState state = LinkState::kOffline;
+  std::optional<Transition> transition;
+  bool attempted = true;  // false: skipped while offline inside the back-off
+  CycleOutcome outcome;
+  LinkStats stats;  // counters after this cycle
+  WallTime started{};
+  WallTime finished{};
+};
+
+class InverterLink {
+ public:
+  InverterLink(transport::ModbusClient& client, const protocol::RegisterMap& map,
+               const protocol::FaultTable& faults, LinkOptions options, const Clock& clock,
+               Logger& log);
+
+  // One poll cycle of `group` (plus the identity when not yet read since the port opened).
+  PollReport poll(protocol::Group group);
+
+  // Raw register access under the same pacing and retry rules. Not counted in link health.
+  Result<std::vector<std::uint16_t>> read_registers(std::uint16_t address, std::uint16_t count);
+  Status write_registers(std::uint16_t address, std::span<const std::uint16_t> values);
+
+  // Plan constraints: learned holes and breaks, plus rows this firmware's protocol version
+  // lacks (never bridged: reading through them would provoke exception 02).
+  [[nodiscard]] protocol::PlanConstraints constraints() const;
+  // The blocks the next poll of `group` would read.
+  [[nodiscard]] std::vector<protocol::Block> plan(protocol::Group group) const;
+
+  // Thread-safe. Makes every later transaction fail at once (shutdown must not wait out a
+  // silent bus).
+  void request_stop() { stop_requested_ = true; }
+
+  [[nodiscard]] const Identity& identity() const { return identity_; }
+  [[nodiscard]] LinkState state() const { return health_.state(); }
+  [[nodiscard]] const HoleMemory& memory() const { return memory_; }
+  [[nodiscard]] const LinkStats& stats() const { return stats_; }
+  [[nodiscard]] protocol::DecodeContext decode_context() const;
+  [[nodiscard]] std::string describe_port() const { return client_.describe(); }
+
+ private:
+  template <typename T, typename Op>
+  Result<T> transact(Op&& op, std::size_t request_bytes, std::size_t response_bytes,
+                     CycleOutcome* outcome, int retries);
+  void read_group(protocol::Group group, PollReport& report);
+  void read_block(const protocol::Block& block, bool may_bisect, PointUpdate& update,
+                  CycleOutcome& outcome);
+  void decode_block(const protocol::Block& block, std::span<const std::uint16_t> words,
+                    WallTime read_at, PointUpdate& update);
+  void note_identity(const protocol::RegisterRow& row, std::span<const std::uint16_t> words);
+  // The rows of `group` worth reading now; the others are reported in `update` (if given).
+  std::vector<const protocol::RegisterRow*> readable_rows(protocol::Group group,
+                                                          PointUpdate* update) const;
+
+  void wait_gap();
+
+  transport::ModbusClient& client_;
+  const protocol::RegisterMap& map_;
+  const protocol::FaultTable& faults_;
+  LinkOptions options_;
+  const Clock& clock_;
+  Logger& log_;
+  LinkHealth health_;
+  HoleMemory memory_;
+  Identity identity_;
+  std::string last_serial_;
+  LinkStats stats_;
+  std::chrono::steady_clock::time_point last_transaction_end_{};
+  std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace sb::device

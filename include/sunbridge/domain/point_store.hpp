@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// The latest value of every point, with quality. A value that failed to refresh, or that is
+// older than its allowed age, is reported stale - never as fresh (points.md). Derived points
+// are computed from their inputs when read. Owned by the event loop; not thread-safe.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sunbridge/core/derived_point.hpp"
+#include "sunbridge/core/point_update.hpp"
+
+namespace sb::domain {
+
+class PointStore {
+ public:
+  explicit PointStore(std::vector<DerivedPoint> derived = {});
+
+  void apply(const PointUpdate& update);
+  // Sets one value directly (link states, values computed by the domain).
+  void set(Point point, std::chrono::milliseconds max_age = std::chrono::milliseconds(0));
+
+  // Every point with quality as of `now`, sorted by name; derived points included.
+  [[nodiscard]] std::vector<Point> snapshot(WallTime now) const;
+  [[nodiscard]] std::optional<Point> get(const std::string& name, WallTime now) const;
+  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    Point point;
+    std::chrono::milliseconds max_age{0};
+  };
+  [[nodiscard]] Point aged(const Entry& e, WallTime now) const;
+  [[nodiscard]] std::optional<Point> compute(const DerivedPoint& d, WallTime now) const;
+
+  std::map<std::string, Entry> entries_;
+  std::vector<DerivedPoint> derived_;
+};
+
+}  // namespace sb::domain

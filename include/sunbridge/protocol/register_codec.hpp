@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// Pure conversion between register words and point values, one function per direction, for every
+// row type of the register map. No I/O. Spec: ../shared/spec/inverter-modbus.md sections 1-4.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sunbridge/core/local_time.hpp"
+#include "sunbridge/core/point.hpp"
+#include "sunbridge/core/result.hpp"
+#include "sunbridge/protocol/fault_table.hpp"
+#include "sunbridge/protocol/register_map.hpp"
+
+namespace sb::protocol {
+
+// How `voltage_scale` reads battery set-point voltages (spec section 4).
+enum class VoltageScale {
+  kAuto,        // normalised to 12 V, factor from E003 (the common case: five units confirmed)
+  kNormalized,  // same as auto; named for configuration symmetry
+  kReal,        // firmware that stores real volts x10
+};
+
+struct DecodeContext {
+  // Volts per 12 V-normalised volt: E003 / 12 (4 for a 48 V bank), or 1 for real-volt firmware.
+  // Nullopt while unknown: 12 V-normalised rows then decode as invalid, never as a guess.
+  std::optional<double> battery_voltage_factor;
+  // Which enum_variants table to use (e.g. "split-phase" for the machine state).
+  std::string enum_variant = "split-phase";
+  const FaultTable* faults = nullptr;
+};
+
+// The factor for `voltage_scale` given E003's raw value; nullopt when E003 is not 12/24/36/48.
+std::optional<double> battery_voltage_factor(VoltageScale scale,
+                                             std::optional<std::uint16_t> rated_voltage_raw);
+
+// Decodes `words` (exactly row.length registers) into the row's value.
+// Malformed: wrong word count, impossible clock or slot time, unknown enum variant.
+Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t> words,
+                          const DecodeContext& ctx);
+
+// Encodes a value for writing. Numbers must be within the row's range and exactly representable
+// (57.5 V on a 48 V bank is not: the step is 0.4 V); enums take their text or code; hhmm takes
+// "HH:MM"; clock takes "YYYY-MM-DD HH:MM:SS". Errors are kInvalid with a reason.
+Result<std::vector<std::uint16_t>> encode(const RegisterRow& row, const PointValue& value,
+                                          const DecodeContext& ctx);
+
+// Parses a user-typed value for a row ("60", "03:00", "SBU", "57.6") into a PointValue that
+// encode() accepts.
+Result<PointValue> parse_user_value(const RegisterRow& row, const std::string& text);
+
+// The inverter clock registers 0x020C-0x020E <-> civil (site local) time.
+Result<CivilTime> decode_clock(std::span<const std::uint16_t> words);
+Result<std::vector<std::uint16_t>> encode_clock(const CivilTime& t);
+
+// hour * 256 + minute <-> "HH:MM".
+Result<std::string> decode_hhmm(std::uint16_t raw);
+Result<std::uint16_t> encode_hhmm(std::string_view text);
+
+}  // namespace sb::protocol

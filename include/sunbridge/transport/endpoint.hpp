@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// Where a Modbus device is: a serial port (RS485 adapter, or a pseudo-terminal in tests) or a
+// Modbus TCP gateway ("tcp://host:port").
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace sb::transport {
+
+struct SerialLine {
+  std::string device;  // "/dev/ttyUSB0"
+  int baud = 9600;
+  char parity = 'N';  // 'N', 'E', 'O'
+  int data_bits = 8;
+  int stop_bits = 1;
+
+  // Bits on the wire per character: start + data + parity + stop (8N1 = 10).
+  [[nodiscard]] int bits_per_char() const {
+    return 1 + data_bits + (parity == 'N' ? 0 : 1) + stop_bits;
+  }
+};
+
+struct TcpEndpoint {
+  std::string host;
+  int port = 502;
+};
+
+struct Endpoint {
+  std::optional<SerialLine> serial;
+  std::optional<TcpEndpoint> tcp;
+};
+
+struct Timing {
+  std::chrono::milliseconds response_timeout{1000};
+  // Silence between two bytes of one reply that ends it early (libmodbus byte timeout).
+  std::chrono::milliseconds byte_timeout{500};
+};
+
+// "tcp://127.0.0.1:1502" -> TCP; anything else is a serial device path.
+// Nullopt for a malformed tcp:// URL.
+std::optional<Endpoint> parse_endpoint(const std::string& device, const SerialLine& line_template);
+
+}  // namespace sb::transport

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/adapters/config.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sunbridge/core/local_time.hpp"
+
+namespace sb::adapters {
+
+using nlohmann::json;
+using schema::Schema;
+
+namespace {
+
+std::optional<std::string> check_endpoint(const json& v) {
+  if (!transport::parse_endpoint(v.get<std::string>(), {})) {
+    return "expected a device path or tcp://host:port";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_baud(const json& v) {
+  switch (v.get<int>()) {
+    case 1200:
+    case 2400:
+    case 4800:
+    case 9600:
+    case 19200:
+    case 38400:
+    case 57600:
+    case 115200:
+      return std::nullopt;
+    default:
+      return "not a standard baud rate (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)";
+  }
+}
+
+std::optional<std::string> check_timezone(const json& v) {
+  if (!timezone_exists(v.get<std::string>())) {
+    return "unknown time zone '" + v.get<std::string>() + "' (a tz database name like Asia/Tokyo)";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_absolute_or_relative_path(const json& v) {
+  if (v.get<std::string>().find('\0') != std::string::npos) return "invalid path";
+  return std::nullopt;
+}
+
+std::string resolve(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || path.front() == '/' || base_dir.empty()) return path;
+  std::string out = (std::filesystem::path(base_dir) / path).lexically_normal().string();
+  if (out.size() > 1 && out.back() == '/') out.pop_back();  // "dir/." normalises to "dir/"
+  return out;
+}
+
+}  // namespace
+
+Schema config_schema() {
+  Schema path = Schema::string(1, 4096).with_check(check_absolute_or_relative_path);
+  Schema inverter = Schema::object({
+      schema::optional(
+          "device",
+          Schema::string(1, 4096).with_check(check_endpoint).with_default("/dev/ttyUSB0")),
+      schema::optional("baud",
+                       Schema::integer(1200, 115200).with_check(check_baud).with_default(9600)),
+      schema::optional("parity", Schema::choice({"N", "E", "O"}).with_default("N")),
+      schema::optional("data_bits", Schema::integer(7, 8).with_default(8)),
+      schema::optional("stop_bits", Schema::integer(1, 2).with_default(1)),
+      schema::optional("slave", Schema::integer(1, 255).with_default(1)),
+      schema::optional("response_timeout_ms", Schema::integer(50, 10000).with_default(1000)),
+      schema::optional("byte_timeout_ms", Schema::integer(5, 5000).with_default(500)),
+      schema::optional("inter_transaction_gap_ms", Schema::integer(0, 5000).with_default(200)),
+      schema::optional("retries", Schema::integer(0, 5).with_default(2)),
+      schema::optional("poll_interval", Schema::number(0.1, 3600).with_default(10)),
+      schema::optional("settings_interval", Schema::number(1, 86400).with_default(300)),
+      schema::optional("offline_after", Schema::integer(1, 100).with_default(3)),
+      schema::optional("backoff_min_ms", Schema::integer(10, 600000).with_default(1000)),
+      schema::optional("backoff_max_ms", Schema::integer(10, 3600000).with_default(60000)),
+      schema::optional("voltage_scale",
+                       Schema::choice({"auto", "normalized", "real"}).with_default("auto")),
+      schema::optional("state_encoding",
+                       Schema::choice({"split-phase", "srne"}).with_default("split-phase")),
+      schema::optional("max_gap_registers", Schema::integer(0, 31).with_default(10)),
+      schema::optional("register_map", path),
+      schema::optional("lock_dir", path.with_default("/run/lock")),
+  });
+  Schema storage = Schema::object({
+      schema::optional("path", path.with_default("/var/lib/sunbridge/sunbridge.db")),
+      schema::optional("commit_interval_s", Schema::integer(1, 3600).with_default(30)),
+      schema::optional("sample_interval_s", Schema::integer(1, 3600).with_default(60)),
+      schema::optional("retention_days", Schema::integer(1, 3650).with_default(90)),
+  });
+  Schema ipc = Schema::object({
+      schema::optional("socket", path.with_default("/run/sunbridge/sunbridged.sock")),
+  });
+  Schema site = Schema::object({
+      schema::optional("timezone",
+                       Schema::string(1, 64).with_check(check_timezone).with_default("Asia/Tokyo")),
+  });
+  Schema log = Schema::object({
+      schema::optional("level",
+                       Schema::choice({"debug", "info", "warning", "error"}).with_default("info")),
+  });
+  return Schema::object({
+      schema::optional("inverter", inverter),
+      schema::optional("storage", storage),
+      schema::optional("ipc", ipc),
+      schema::optional("site", site),
+      schema::optional("log", log),
+  });
+}
+
+ConfigLoad load_config_text(std::string_view text, const std::string& base_dir) {
+  ConfigLoad out;
+  auto doc = schema::parse_strict(text, out.issues);
+  if (!doc) return out;
+  auto issues = schema::validate(config_schema(), *doc);
+  out.issues.insert(out.issues.end(), issues.begin(), issues.end());
+  if (!out.issues.empty()) return out;
+
+  const json& inv = (*doc)["inverter"];
+  // Relations between fields, reported with the rest.
+  if (inv["byte_timeout_ms"].get<int>() > inv["response_timeout_ms"].get<int>()) {
+    out.issues.push_back({"inverter.byte_timeout_ms", "must not exceed response_timeout_ms"});
+  }
+  if (inv["backoff_min_ms"].get<int>() > inv["backoff_max_ms"].get<int>()) {
+    out.issues.push_back({"inverter.backoff_min_ms", "must not exceed backoff_max_ms"});
+  }
+  if (inv["poll_interval"].get<double>() > inv["settings_interval"].get<double>()) {
+    out.issues.push_back({"inverter.poll_interval", "must not exceed settings_interval"});
+  }
+  if (!out.issues.empty()) return out;
+
+  Config c;
+  InverterConfig& ic = c.inverter;
+  std::string device = inv["device"].get<std::string>();
+  if (device.rfind("tcp://", 0) != 0) device = resolve(base_dir, device);
+  transport::SerialLine line;
+  line.baud = inv["baud"].get<int>();
+  line.parity = inv["parity"].get<std::string>()[0];
+  line.data_bits = inv["data_bits"].get<int>();
+  line.stop_bits = inv["stop_bits"].get<int>();
+  ic.endpoint = *transport::parse_endpoint(device, line);
+  ic.device = device;
+  ic.slave = inv["slave"].get<int>();
+  ic.timing.response_timeout = std::chrono::milliseconds(inv["response_timeout_ms"].get<int>());
+  ic.timing.byte_timeout = std::chrono::milliseconds(inv["byte_timeout_ms"].get<int>());
+  ic.link.inter_transaction_gap =
+      std::chrono::milliseconds(inv["inter_transaction_gap_ms"].get<int>());
+  ic.link.retries = inv["retries"].get<int>();
+  const std::string vs = inv["voltage_scale"].get<std::string>();
+  ic.link.voltage_scale = vs == "real"         ? protocol::VoltageScale::kReal
+                          : vs == "normalized" ? protocol::VoltageScale::kNormalized
+                                               : protocol::VoltageScale::kAuto;
+  ic.link.state_encoding = inv["state_encoding"].get<std::string>();
+  ic.link.plan.max_gap = inv["max_gap_registers"].get<int>();
+  ic.link.health.offline_after = inv["offline_after"].get<int>();
+  ic.link.health.backoff_min = std::chrono::milliseconds(inv["backoff_min_ms"].get<int>());
+  ic.link.health.backoff_max = std::chrono::milliseconds(inv["backoff_max_ms"].get<int>());
+  ic.poll_interval =
+      std::chrono::milliseconds(std::llround(inv["poll_interval"].get<double>() * 1000));
+  ic.settings_interval =
+      std::chrono::milliseconds(std::llround(inv["settings_interval"].get<double>() * 1000));
+  if (inv.contains("register_map")) {
+    ic.register_map_path = resolve(base_dir, inv["register_map"].get<std::string>());
+  }
+  ic.lock_dir = resolve(base_dir, inv["lock_dir"].get<std::string>());
+
+  const json& st = (*doc)["storage"];
+  c.storage.path = resolve(base_dir, st["path"].get<std::string>());
+  c.storage.commit_interval = std::chrono::seconds(st["commit_interval_s"].get<int>());
+  c.storage.retention_days = st["retention_days"].get<int>();
+  c.storage.sample_interval = std::chrono::seconds(st["sample_interval_s"].get<int>());
+  c.ipc.socket = resolve(base_dir, (*doc)["ipc"]["socket"].get<std::string>());
+  c.site.timezone = (*doc)["site"]["timezone"].get<std::string>();
+  c.log_level = *parse_log_level((*doc)["log"]["level"].get<std::string>());
+
+  // Record the resolved paths in the effective document too.
+  (*doc)["inverter"]["device"] = ic.device;
+  (*doc)["inverter"]["lock_dir"] = ic.lock_dir;
+  if (!ic.register_map_path.empty()) (*doc)["inverter"]["register_map"] = ic.register_map_path;
+  (*doc)["storage"]["path"] = c.storage.path;
+  (*doc)["ipc"]["socket"] = c.ipc.socket;
+  c.effective = std::move(*doc);
+  out.config = std::move(c);
+  return out;
+}
+
+ConfigLoad load_config_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ConfigLoad out;
+    out.issues.push_back({"", "cannot read " + path});
+    return out;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto slash = path.rfind('/');
+  std::string base = slash == std::string::npos ? "." : path.substr(0, slash);
+  if (base.empty()) base = "/";
+  return load_config_text(text.str(), base);
+}
+
+Config default_config(const std::string& base_dir) {
+  return *load_config_text("{}", base_dir).config;
+}
+
+json redacted(const json& doc) {
+  if (doc.is_object()) {
+    json out = json::object();
+    for (const auto& [key, value] : doc.items()) {
+      const bool secret = key.find("password") != std::string::npos ||
+                          key.find("secret") != std::string::npos ||
+                          (key.size() >= 3 && key.compare(key.size() - 3, 3, "key") == 0);
+      out[key] = secret && value.is_string() ? json("***") : redacted(value);
+    }
+    return out;
+  }
+  if (doc.is_array()) {
+    json out = json::array();
+    for (const auto& v : doc)
+      out.push_back(redacted(v));
+    return out;
+  }
+  return doc;
+}
+
+}  // namespace sb::adapters

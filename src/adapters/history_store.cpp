@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/adapters/history_store.hpp"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+#include "sunbridge/adapters/migrations.hpp"
+
+namespace sb::adapters {
+
+namespace {
+
+std::int64_t to_ms(WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::string text_of(const PointValue& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* f = std::get_if<std::vector<FaultCode>>(&v)) return format_value(*f, "");
+  return {};
+}
+
+}  // namespace
+
+HistoryStore::HistoryStore(const std::string& path) : db_(path) {
+  // WAL: readers (the CLI's history query through the daemon) never block the writer, and a
+  // commit appends instead of rewriting pages. NORMAL sync is durable except for the last
+  // commits on power loss, which is acceptable for history.
+  if (Status s = db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s) {
+    throw std::runtime_error(s.error().describe());
+  }
+  if (Status s = migrate(db_); !s) throw std::runtime_error(s.error().describe());
+}
+
+void HistoryStore::record(const std::vector<Point>& points, WallTime ts) {
+  const std::int64_t ms = to_ms(ts);
+  for (const Point& p : points) {
+    if (p.quality != Quality::kOk) continue;
+    if (const double* d = std::get_if<double>(&p.value)) {
+      pending_.push_back({ms, p.name, p.unit, *d, std::nullopt});
+    } else if (has_value(p.value)) {
+      std::string text = text_of(p.value);
+      auto& last = last_text_[p.name];
+      if (last == text) continue;
+      last = text;
+      pending_.push_back({ms, p.name, p.unit, std::nullopt, text});
+    }
+  }
+}
+
+Result<std::int64_t> HistoryStore::point_id(const std::string& name, const std::string& unit) {
+  if (auto it = ids_.find(name); it != ids_.end()) return it->second;
+  auto ins = db_.prepare("INSERT OR IGNORE INTO point_names(name, unit) VALUES (?, ?)");
+  if (!ins) return ins.error();
+  if (Status s = ins->bind(1, name).bind(2, unit).run(); !s) return s.error();
+  auto sel = db_.prepare("SELECT id FROM point_names WHERE name = ?");
+  if (!sel) return sel.error();
+  sel->bind(1, name);
+  auto row = sel->step();
+  if (!row) return row.error();
+  if (!*row) return Error::io(0, "point id missing for " + name);
+  std::int64_t id = sel->column_int(0);
+  ids_[name] = id;
+  return id;
+}
+
+Status HistoryStore::flush() {
+  if (pending_.empty()) return {};
+  if (Status s = db_.exec("BEGIN"); !s) return s;
+  auto ins = db_.prepare(
+      "INSERT OR REPLACE INTO samples(ts_ms, point_id, value, text) VALUES (?, ?, ?, ?)");
+  if (!ins) {
+    (void)db_.exec("ROLLBACK");
+    return ins.error();
+  }
+  for (const Row& r : pending_) {
+    auto id = point_id(r.name, r.unit);
+    if (!id) {
+      (void)db_.exec("ROLLBACK");
+      return id.error();
+    }
+    ins->bind(1, r.ts_ms).bind(2, *id);
+    if (r.value) {
+      ins->bind(3, *r.value);
+    } else {
+      ins->bind_null(3);
+    }
+    if (r.text) {
+      ins->bind(4, std::string_view(*r.text));
+    } else {
+      ins->bind_null(4);
+    }
+    if (Status s = ins->run(); !s) {
+      (void)db_.exec("ROLLBACK");
+      return s;
+    }
+  }
+  if (Status s = db_.exec("COMMIT"); !s) {
+    (void)db_.exec("ROLLBACK");
+    return s;
+  }
+  pending_.clear();
+  return {};
+}
+
+Result<std::vector<HistorySample>> HistoryStore::query(WallTime since, WallTime until,
+                                                       const std::vector<std::string>& names) {
+  std::string sql =
+      "SELECT s.ts_ms, p.name, s.value, s.text FROM samples s JOIN point_names p ON p.id = "
+      "s.point_id WHERE s.ts_ms >= ? AND s.ts_ms < ?";
+  if (!names.empty()) {
+    sql += " AND p.name IN (";
+    for (std::size_t i = 0; i < names.size(); ++i)
+      sql += i == 0 ? "?" : ", ?";
+    sql += ")";
+  }
+  sql += " ORDER BY s.ts_ms, p.name LIMIT 200000";
+  auto st = db_.prepare(sql);
+  if (!st) return st.error();
+  st->bind(1, to_ms(since)).bind(2, to_ms(until));
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    st->bind(static_cast<int>(i + 3), std::string_view(names[i]));
+  }
+  std::vector<HistorySample> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    HistorySample h;
+    h.ts = WallTime(std::chrono::milliseconds(st->column_int(0)));
+    h.name = st->column_text(1);
+    if (!st->column_is_null(2)) h.value = st->column_double(2);
+    if (!st->column_is_null(3)) h.text = st->column_text(3);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+Result<std::int64_t> HistoryStore::prune(WallTime before) {
+  auto st = db_.prepare("DELETE FROM samples WHERE ts_ms < ?");
+  if (!st) return st.error();
+  st->bind(1, to_ms(before));
+  if (Status s = st->run(); !s) return s.error();
+  return static_cast<std::int64_t>(sqlite3_changes(db_.handle()));
+}
+
+}  // namespace sb::adapters

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/adapters/ipc_server.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "sunbridge/adapters/sqlite_db.hpp"
+
+namespace sb::adapters {
+
+using nlohmann::json;
+
+struct IpcServer::Client {
+  int fd = -1;
+  std::string in;
+  std::string out;
+  bool busy = false;     // a request is being handled; further input waits
+  bool closing = false;  // close once `out` is flushed
+  bool alive = true;
+};
+
+namespace {
+
+sockaddr_un make_address(const std::string& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) {
+    throw std::runtime_error("IPC socket path too long: " + path);
+  }
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  return addr;
+}
+
+bool socket_is_live(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd == -1) return false;
+  sockaddr_un addr = make_address(path);
+  bool live = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return live;
+}
+
+}  // namespace
+
+IpcServer::IpcServer(EventLoop& loop, std::string path, Handler handler, Logger& log)
+    : loop_(loop), path_(std::move(path)), handler_(std::move(handler)), log_(log) {
+  auto slash = path_.rfind('/');
+  if (slash != std::string::npos && slash > 0) {
+    if (Status s = make_directories(path_.substr(0, slash)); !s) {
+      throw std::runtime_error(s.error().describe());
+    }
+  }
+  struct stat st {};
+  if (::lstat(path_.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      throw std::runtime_error(path_ + " exists and is not a socket; refusing to replace it");
+    }
+    if (socket_is_live(path_)) {
+      throw std::runtime_error("another sunbridged is already serving " + path_);
+    }
+    ::unlink(path_.c_str());  // left behind by a crash
+  }
+  listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (listen_fd_ == -1) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  sockaddr_un addr = make_address(path_);
+  // Create the socket 0660 from the start (umask), then make sure with chmod.
+  mode_t old_mask = ::umask(0117);
+  int rc = ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::umask(old_mask);
+  if (rc == -1 || ::chmod(path_.c_str(), 0660) == -1 || ::listen(listen_fd_, 16) == -1) {
+    int err = errno;
+    ::close(listen_fd_);
+    throw std::runtime_error("cannot listen on " + path_ + ": " + std::strerror(err));
+  }
+  loop_.watch(listen_fd_, POLLIN, [this](short) { accept_clients(); });
+}
+
+IpcServer::~IpcServer() {
+  for (auto& [fd, c] : clients_) {
+    c->alive = false;
+    loop_.unwatch(fd);
+    ::close(fd);
+  }
+  if (listen_fd_ != -1) {
+    loop_.unwatch(listen_fd_);
+    ::close(listen_fd_);
+    ::unlink(path_.c_str());
+  }
+}
+
+void IpcServer::accept_clients() {
+  for (;;) {
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd == -1) return;
+    auto c = std::make_shared<Client>();
+    c->fd = fd;
+    clients_[fd] = c;
+    loop_.watch(fd, POLLIN, [this, fd](short revents) { on_client(fd, revents); });
+  }
+}
+
+void IpcServer::drop(int fd) {
+  auto it = clients_.find(fd);
+  if (it == clients_.end()) return;
+  it->second->alive = false;
+  loop_.unwatch(fd);
+  ::close(fd);
+  clients_.erase(it);
+}
+
+void IpcServer::send(int fd, const json& reply) {
+  auto it = clients_.find(fd);
+  if (it == clients_.end()) return;
+  Client& c = *it->second;
+  c.out += reply.dump(-1, ' ', false, json::error_handler_t::replace);
+  c.out += '\n';
+  c.busy = false;
+  on_client(fd, POLLOUT);
+}
+
+void IpcServer::on_client(int fd, short revents) {
+  auto it = clients_.find(fd);
+  if (it == clients_.end()) return;
+  std::shared_ptr<Client> c = it->second;
+
+  if ((revents & POLLIN) != 0 && !c->busy) {
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n > 0) {
+        c->in.append(buf, static_cast<std::size_t>(n));
+        if (c->in.size() > kMaxRequestBytes) {
+          c->out += R"({"ok":false,"error":"request too large"})"
+                    "\n";
+          c->closing = true;
+          c->in.clear();
+          break;
+        }
+        continue;
+      }
+      if (n == 0) {
+        if (c->out.empty() && !c->busy) {
+          drop(fd);
+          return;
+        }
+        c->closing = true;
+      }
+      break;  // EAGAIN or error
+    }
+    auto nl = c->in.find('\n');
+    if (nl != std::string::npos && !c->closing) {
+      std::string line = c->in.substr(0, nl);
+      c->in.erase(0, nl + 1);
+      json request = json::parse(line, nullptr, /*allow_exceptions=*/false);
+      if (request.is_discarded() || !request.is_object()) {
+        c->out += R"({"ok":false,"error":"request is not a JSON object"})"
+                  "\n";
+      } else {
+        c->busy = true;
+        std::weak_ptr<Client> weak = c;
+        handler_(request, [this, weak, fd](json reply) {
+          auto client = weak.lock();
+          if (!client || !client->alive) return;  // the client went away meanwhile
+          send(fd, reply);
+        });
+        if (clients_.find(fd) == clients_.end()) return;
+      }
+    }
+  }
+
+  while (!c->out.empty()) {
+    ssize_t n = ::write(fd, c->out.data(), c->out.size());
+    if (n > 0) {
+      c->out.erase(0, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    drop(fd);
+    return;
+  }
+  if ((revents & (POLLHUP | POLLERR)) != 0 && c->out.empty() && !c->busy) {
+    drop(fd);
+    return;
+  }
+  if (c->out.empty() && c->closing && !c->busy) {
+    drop(fd);
+    return;
+  }
+  short want = c->out.empty() ? (c->busy ? 0 : POLLIN) : POLLOUT;
+  loop_.watch(fd, want, [this, fd](short ev) { on_client(fd, ev); });
+}
+
+}  // namespace sb::adapters

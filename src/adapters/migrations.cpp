@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/adapters/migrations.hpp"
+
+namespace sb::adapters {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "point names and samples",
+       R"sql(
+CREATE TABLE point_names (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  unit TEXT NOT NULL DEFAULT ''
+);
+-- One row per point per recorded poll cycle; ts_ms is the cycle start (Unix ms, UTC).
+-- Numbers in value, text points (states, times, fault lists) in text, only when they change.
+CREATE TABLE samples (
+  ts_ms    INTEGER NOT NULL,
+  point_id INTEGER NOT NULL REFERENCES point_names(id),
+  value    REAL,
+  text     TEXT,
+  PRIMARY KEY (ts_ms, point_id)
+) WITHOUT ROWID;
+)sql"},
+  };
+  return kMigrations;
+}
+
+int schema_version(SqliteDb& db) {
+  auto st = db.prepare("PRAGMA user_version");
+  if (!st) return -1;
+  auto row = st->step();
+  return row && *row ? static_cast<int>(st->column_int(0)) : -1;
+}
+
+Status migrate(SqliteDb& db) {
+  const int current = schema_version(db);
+  if (current < 0) return Error::io(0, "cannot read schema version: " + db.last_error());
+  const int newest = migrations().empty() ? 0 : migrations().back().version;
+  if (current > newest) {
+    return Error::invalid("database " + db.path() + " has schema version " +
+                          std::to_string(current) + ", newer than this program's " +
+                          std::to_string(newest) + "; refusing to touch it");
+  }
+  for (const Migration& m : migrations()) {
+    if (m.version <= current) continue;
+    std::string sql = "BEGIN IMMEDIATE;\n" + m.sql +
+                      "\nPRAGMA user_version = " + std::to_string(m.version) + ";\nCOMMIT;";
+    if (Status s = db.exec(sql); !s) {
+      (void)db.exec("ROLLBACK");
+      return Error::io(0, "migration " + std::to_string(m.version) + " (" + m.description +
+                              ") failed: " + s.error().describe());
+    }
+  }
+  return {};
+}
+
+}  // namespace sb::adapters

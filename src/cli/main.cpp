@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: Apache-2.0
+// sunbridge: the homeowner's and installer's command line. Talks to sunbridged over its control
+// socket; `doctor` also works without the daemon by reading the inverter directly.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/render.hpp"
+#include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/device_json.hpp"
+#include "sunbridge/adapters/ipc_client.hpp"
+#include "sunbridge/app/daemon.hpp"
+#include "sunbridge/core/local_time.hpp"
+#include "sunbridge/device/inverter_survey.hpp"
+#include "sunbridge/transport/libmodbus_client.hpp"
+#include "sunbridge/transport/port_lock.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+volatile sig_atomic_t g_interrupted = 0;
+
+struct Context {
+  std::string socket;
+  std::string config_path;
+  sb::adapters::Config config;
+};
+
+// Sends a request; prints the error and returns nullopt when there is no usable reply.
+std::optional<json> call(const Context& ctx, const json& request,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  auto reply = sb::adapters::ipc_call(ctx.socket, request, timeout);
+  if (!reply) {
+    std::cerr << "sunbridge: " << reply.error().detail << "\n";
+    return std::nullopt;
+  }
+  if (!reply->value("ok", false)) {
+    std::cerr << "sunbridge: " << reply->value("error", std::string("request failed")) << "\n";
+    return std::nullopt;
+  }
+  return *reply;
+}
+
+void use_site_timezone(const json& status) {
+  // Show times in the site's zone, whatever the shell's TZ says.
+  if (status.contains("daemon")) {
+    (void)sb::set_process_timezone(status["daemon"].value("timezone", "Asia/Tokyo"));
+  }
+}
+
+int cmd_status(const Context& ctx, bool as_json, double watch_s) {
+  for (;;) {
+    auto status = call(ctx, {{"cmd", "status"}});
+    if (!status) return 1;
+    if (as_json) {
+      std::cout << (*status)["points"].dump(2) << "\n";
+    } else {
+      use_site_timezone(*status);
+      if (watch_s > 0) std::cout << "\033[H\033[2J";
+      std::cout << sb::cli::render_status(*status);
+    }
+    std::cout.flush();
+    if (watch_s <= 0) return 0;
+    auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(watch_s);
+    while (std::chrono::steady_clock::now() < until) {
+      if (g_interrupted) return 0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+}
+
+int cmd_params_get(const Context& ctx, const std::vector<std::string>& ids, bool as_json) {
+  auto reply = call(ctx, {{"cmd", "params"}, {"ids", ids}});
+  if (!reply) return 1;
+  if (as_json) {
+    json out = json::object();
+    for (const auto& p : (*reply)["params"])
+      out[p["name"].get<std::string>()] = p["point"];
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << sb::cli::render_params(*reply);
+  }
+  return 0;
+}
+
+int cmd_history(const Context& ctx, const std::string& since, bool csv, bool as_json,
+                const std::vector<std::string>& points) {
+  auto secs = sb::parse_duration(since);
+  if (!secs || secs->count() <= 0) {
+    std::cerr << "sunbridge: --since '" << since << "' is not a duration like 90s, 15m, 1h, 2d\n";
+    return 2;
+  }
+  auto reply = call(ctx, {{"cmd", "history"}, {"since_s", secs->count()}, {"points", points}},
+                    std::chrono::seconds(60));
+  if (!reply) return 1;
+  if (as_json) {
+    std::cout << reply->dump(2) << "\n";
+    return 0;
+  }
+  auto status = sb::adapters::ipc_call(ctx.socket, {{"cmd", "status"}});
+  if (status) use_site_timezone(*status);
+  std::cout << sb::cli::render_history(*reply, csv);
+  return 0;
+}
+
+// Without a daemon: check the port and read the inverter directly.
+json local_doctor(const Context& ctx, int& failures) {
+  json checks = json::array();
+  auto check = [&](bool ok, const std::string& text) {
+    checks.push_back({{"ok", ok}, {"text", text}});
+    if (!ok) ++failures;
+  };
+  const auto& inv = ctx.config.inverter;
+  checks.push_back(
+      {{"ok", true}, {"text", "sunbridged is not running: reading the inverter directly"}});
+  std::optional<sb::transport::PortLock> lock;
+  if (inv.endpoint.serial) {
+    struct stat st {};
+    if (::stat(inv.device.c_str(), &st) != 0) {
+      check(false,
+            "port " + inv.device + " is missing (adapter unplugged? check `ls /dev/serial/by-id`)");
+      return {{"checks", checks}};
+    }
+    check(S_ISCHR(st.st_mode),
+          "port " + inv.device +
+              (S_ISCHR(st.st_mode) ? " is present" : " is not a character device"));
+    auto l = sb::transport::PortLock::acquire(inv.lock_dir, inv.device);
+    if (!l) {
+      check(false, l.error().detail);
+      return {{"checks", checks}};
+    }
+    lock = std::move(*l);
+  }
+  sb::Logger quiet(sb::LogLevel::kError);
+  sb::SystemClock clock;
+  auto map = sb::app::load_register_map(inv.register_map_path);
+  auto faults = sb::protocol::FaultTable::embedded();
+  sb::transport::LibmodbusClient client(inv.endpoint, inv.slave, inv.timing);
+  if (auto opened = client.open(); !opened) {
+    check(false, opened.error().describe());
+    return {{"checks", checks}};
+  }
+  check(true, client.describe() + " opened and locked (no other process uses it)");
+  sb::device::InverterLink link(client, map, faults, inv.link, clock, quiet);
+  auto survey = sb::device::survey(link, map);
+  bool answered = link.identity().read;
+  check(answered, answered
+                      ? "inverter answers (serial " + link.identity().serial + ")"
+                      : "no answer from slave " + std::to_string(inv.slave) +
+                            ": check RS485 wiring (RJ45 pin 7 = A, pin 8 = B), baud and slave id");
+  return {{"checks", checks}, {"survey", sb::adapters::survey_to_json(survey)}};
+}
+
+int cmd_doctor(const Context& ctx, bool as_json) {
+  int failures = 0;
+  json doctor;
+  auto reply = sb::adapters::ipc_call(ctx.socket, {{"cmd", "doctor"}}, std::chrono::seconds(120));
+  if (reply && reply->value("ok", false)) {
+    json checks = json::array();
+    checks.push_back(
+        {{"ok", true},
+         {"text", "sunbridged is running (pid " + std::to_string(reply->value("daemon_pid", 0)) +
+                      "), link " + reply->value("link", "?")}});
+    std::string lock = reply->value("lock", "");
+    checks.push_back({{"ok", true},
+                      {"text", "the port belongs to sunbridged" +
+                                   (lock.empty() ? "" : " (lock " + lock + ")")}});
+    bool answered = false;
+    for (const auto& r : (*reply)["survey"]["identity"]) {
+      answered = answered || (!r.contains("error") && !r["value"].is_null());
+    }
+    checks.push_back({{"ok", answered},
+                      {"text", answered ? "inverter answers" : "no answer from the inverter"}});
+    if (!answered) ++failures;
+    doctor = {{"checks", checks}, {"survey", (*reply)["survey"]}};
+  } else if (!reply && reply.error().kind == sb::ErrorKind::kDisconnected) {
+    doctor = local_doctor(ctx, failures);
+  } else {
+    std::cerr << "sunbridge: "
+              << (reply ? reply->value("error", "doctor failed") : reply.error().detail) << "\n";
+    return 1;
+  }
+  if (as_json) {
+    std::cout << doctor.dump(2) << "\n";
+  } else {
+    std::cout << sb::cli::render_doctor(doctor);
+  }
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"sunbridge - look at and look after the solar system behind sunbridged"};
+  app.require_subcommand(1);
+  Context ctx;
+  std::string socket_opt;
+  app.add_option("--socket", socket_opt, "the daemon's control socket");
+  app.add_option("--config,-c", ctx.config_path,
+                 "the daemon's configuration file (finds the socket)")
+      ->check(CLI::ExistingFile);
+
+  bool as_json = false;
+  double watch_s = 0;
+  auto* status = app.add_subcommand("status", "live values with quality and age");
+  status->add_flag("--json", as_json, "points.md names -> {value, unit, quality, ts}");
+  status->add_option("--watch", watch_s, "refresh every N seconds until Ctrl-C")
+      ->check(CLI::Range(0.5, 3600.0));
+
+  auto* params = app.add_subcommand("params", "inverter LCD parameters");
+  params->require_subcommand(1);
+  std::vector<std::string> ids;
+  auto* params_get =
+      params->add_subcommand("get", "decoded LCD parameters (all, or the IDs given)");
+  params_get->add_option("ids", ids, "LCD parameter IDs, e.g. 07 41 62");
+  params_get->add_flag("--json", as_json);
+
+  std::string since = "1h";
+  bool csv = false;
+  std::vector<std::string> points;
+  auto* history = app.add_subcommand("history", "recorded values");
+  history->add_option("--since", since, "how far back: 90s, 15m, 1h, 2d");
+  history->add_flag("--csv", csv, "CSV with ISO-8601 UTC timestamps");
+  history->add_flag("--json", as_json);
+  history->add_option("--points", points, "point names (default: battery, PV, load, grid)")
+      ->delimiter(',');
+
+  auto* doctor =
+      app.add_subcommand("doctor", "port, identity and the installer's verification list");
+  doctor->add_flag("--json", as_json);
+
+  CLI11_PARSE(app, argc, argv);
+
+  // Which daemon: --socket, else --config's ipc.socket, else $SUNBRIDGE_SOCKET, else the default.
+  auto load = ctx.config_path.empty() ? sb::adapters::ConfigLoad{sb::adapters::default_config(), {}}
+                                      : sb::adapters::load_config_file(ctx.config_path);
+  if (!load.config) {
+    std::cerr << sb::schema::format_issues(load.issues, ctx.config_path);
+    return 2;
+  }
+  ctx.config = std::move(*load.config);
+  const char* env_socket = std::getenv("SUNBRIDGE_SOCKET");
+  ctx.socket = !socket_opt.empty()        ? socket_opt
+               : !ctx.config_path.empty() ? ctx.config.ipc.socket
+               : env_socket != nullptr    ? std::string(env_socket)
+                                          : ctx.config.ipc.socket;
+  signal(SIGINT, [](int) { g_interrupted = 1; });
+  signal(SIGPIPE, SIG_IGN);
+
+  if (status->parsed()) return cmd_status(ctx, as_json, watch_s);
+  if (params_get->parsed()) return cmd_params_get(ctx, ids, as_json);
+  if (history->parsed()) return cmd_history(ctx, since, csv, as_json, points);
+  if (doctor->parsed()) return cmd_doctor(ctx, as_json);
+  return 2;
+}

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/render.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include "sunbridge/adapters/point_json.hpp"
+#include "sunbridge/core/local_time.hpp"
+
+namespace sb::cli {
+
+using nlohmann::json;
+
+namespace {
+
+std::string pad(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+}
+
+std::string age_text(WallTime ts, WallTime now) {
+  if (ts.time_since_epoch().count() == 0) return "";
+  auto s = std::chrono::duration_cast<std::chrono::seconds>(now - ts).count();
+  if (s < 0) s = 0;
+  if (s < 120) return std::to_string(s) + " s";
+  if (s < 7200) return std::to_string(s / 60) + " min";
+  return std::to_string(s / 3600) + " h";
+}
+
+// The value column: current values as they are; stale ones marked with their last value.
+std::string value_text(const Point& p) {
+  if (p.quality == Quality::kOk) return format_value(p.value, p.unit);
+  if (p.quality == Quality::kStale && has_value(p.value)) {
+    return "-- (stale, last " + format_value(p.value, p.unit) + ")";
+  }
+  return "-- (" + std::string(to_string(p.quality)) + ")";
+}
+
+std::string group_of(const std::string& name) {
+  return name.substr(0, name.find('.'));
+}
+
+// The few numbers a homeowner looks at first, on one line; "--" for anything not current.
+std::string summary_line(const std::vector<Point>& points) {
+  auto find = [&](const std::string& name) -> const Point* {
+    for (const auto& p : points) {
+      if (p.name == name && p.quality == Quality::kOk) return &p;
+    }
+    return nullptr;
+  };
+  auto show = [&](const std::string& name) {
+    const Point* p = find(name);
+    return p == nullptr ? std::string("--") : format_value(p->value, p->unit, 0);
+  };
+  std::string battery = "battery " + show("battery.soc");
+  if (const Point* w = find("battery.power")) {
+    double v = std::get<double>(w->value);
+    battery += std::string(v >= 0 ? " +" : " ") + format_value(v, "W", 0) +
+               (v > 0.5    ? " charging"
+                : v < -0.5 ? " discharging"
+                           : "");
+  }
+  std::string grid = "grid " + show("grid.power");
+  if (const Point* g = find("grid.power")) {
+    double v = std::get<double>(g->value);
+    grid += v > 0.5 ? " import" : v < -0.5 ? " export" : "";
+  }
+  std::string faults = "faults " + show("inverter.faults");
+  return "  " + battery + "  |  PV " + show("pv.power") + "  |  load " + show("load.power") +
+         "  |  " + grid + "  |  inverter " + show("inverter.state") + "  |  " + faults;
+}
+
+}  // namespace
+
+std::string render_status(const json& status) {
+  std::ostringstream out;
+  const json& d = status.value("daemon", json::object());
+  WallTime now = std::chrono::system_clock::now();
+  if (d.contains("now")) {
+    if (auto t = parse_iso8601_utc(d["now"].get<std::string>())) now = *t;
+  }
+  out << "sunbridged " << d.value("version", "?") << "  link "
+      << d.value("link", json::object()).value("state", "?") << "  " << d.value("port", "") << "  "
+      << format_local(now) << " " << d.value("timezone", "") << "\n";
+  const auto points = adapters::points_from_json(status.value("points", json::object()));
+  out << summary_line(points) << "\n";
+  std::string last_group;
+  for (const Point& p : points) {
+    if (p.name.rfind("setting.", 0) == 0) continue;
+    std::string group = group_of(p.name);
+    if (group != last_group) {
+      out << "\n";
+      last_group = group;
+    }
+    std::string note = p.quality == Quality::kOk ? "" : p.note;
+    out << "  " << pad(p.name, 38) << pad(value_text(p), 34) << pad(age_text(p.ts, now), 8) << note
+        << "\n";
+  }
+  return out.str();
+}
+
+std::string render_params(const json& reply) {
+  std::ostringstream out;
+  for (const auto& param : reply.value("params", json::array())) {
+    Point p =
+        adapters::point_from_json(param.value("name", ""), param.value("point", json::object()));
+    std::string id = param.value("id", "??");
+    out << id << " " << pad(value_text(p), 14) << param.value("label", "") << " ["
+        << param.value("register", "") << "]";
+    if (p.quality != Quality::kOk && !p.note.empty()) out << "  " << p.note;
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string render_history(const json& history, bool csv) {
+  std::ostringstream out;
+  const auto names = history.value("names", std::vector<std::string>{});
+  const auto units = history.value("units", std::vector<std::string>{});
+  auto cell = [](const json& v) -> std::string {
+    if (v.is_null()) return "";
+    if (v.is_number()) return format_value(v.get<double>(), "");
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump();
+  };
+  if (csv) {
+    out << "ts";
+    for (const auto& n : names)
+      out << "," << n;
+    out << "\n";
+    for (const auto& row : history.value("rows", json::array())) {
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        std::string c = cell(row[i]);
+        if (c.find_first_of(",\"\n") != std::string::npos) {
+          std::string q = "\"";
+          for (char ch : c)
+            q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+          c = q + "\"";
+        }
+        out << (i == 0 ? "" : ",") << c;
+      }
+      out << "\n";
+    }
+    return out.str();
+  }
+  out << pad("time", 20);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::string head =
+        names[i] + (i < units.size() && !units[i].empty() ? " [" + units[i] + "]" : "");
+    out << pad(head, std::max<std::size_t>(12, head.size() + 1));
+  }
+  out << "\n";
+  for (const auto& row : history.value("rows", json::array())) {
+    auto ts = parse_iso8601_utc(row[0].get<std::string>());
+    out << pad(ts ? format_local(*ts) : row[0].get<std::string>(), 20);
+    for (std::size_t i = 1; i < row.size(); ++i) {
+      std::string head =
+          names[i - 1] +
+          (i - 1 < units.size() && !units[i - 1].empty() ? " [" + units[i - 1] + "]" : "");
+      out << pad(cell(row[i]), std::max<std::size_t>(12, head.size() + 1));
+    }
+    out << "\n";
+  }
+  if (history.value("rows", json::array()).empty()) out << "(no samples in this period)\n";
+  return out.str();
+}
+
+std::string render_doctor(const json& doctor) {
+  std::ostringstream out;
+  for (const auto& line : doctor.value("checks", json::array())) {
+    out << (line.value("ok", false) ? "  ok    " : "  FAIL  ") << line.value("text", "") << "\n";
+  }
+  const json& s = doctor.value("survey", json::object());
+  if (s.empty()) return out.str();
+  auto reading = [&out](const json& r, bool lcd) {
+    std::string value = r.contains("error")    ? "-- (" + r.value("error", "") + ")"
+                        : r["value"].is_null() ? "--"
+                                               : format_value(adapters::value_from_json(r["value"]),
+                                                              r.value("unit", ""));
+    std::string raw;
+    for (const auto& w : r.value("raw", json::array())) {
+      if (!raw.empty()) raw += " ";
+      raw += std::to_string(w.get<int>());
+    }
+    if (raw.size() > 14) raw = raw.substr(0, 11) + "...";
+    out << "  " << (lcd ? pad(r.value("lcd", ""), 4) : "") << pad(r.value("register", ""), 8)
+        << pad(raw, 15) << pad(value, 24) << r.value("label", "")
+        << (r.value("confidence", "C") != "C" ? " (" + r.value("confidence", "") + ")" : "");
+    if (r.contains("note")) out << "\n        -> " << r.value("note", "");
+    out << "\n";
+  };
+  out << "\nidentity (" << s.value("port", "") << "):\n";
+  out << "  " << pad("REG", 8) << pad("RAW", 15) << pad("VALUE", 24) << "MEANING\n";
+  for (const auto& r : s.value("identity", json::array()))
+    reading(r, false);
+  out << "\non-site verification (spec section 7): compare each value with the inverter's LCD\n";
+  out << "  " << pad("LCD", 4) << pad("REG", 8) << pad("RAW", 15) << pad("VALUE", 24)
+      << "PARAMETER\n";
+  for (const auto& r : s.value("verification", json::array()))
+    reading(r, true);
+  const json& st = s.value("stats", json::object());
+  out << "\nlink: " << st.value("transactions", 0) << " transactions, " << st.value("retries", 0)
+      << " retries, " << st.value("timeouts", 0) << " timeouts, " << st.value("crc_errors", 0)
+      << " CRC errors, " << st.value("exceptions", 0) << " exceptions\n";
+  return out.str();
+}
+
+}  // namespace sb::cli

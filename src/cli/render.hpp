@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+// Text rendering of the daemon's replies for humans. Pure functions: JSON in, text out, so the
+// formatting is unit-tested without a daemon.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace sb::cli {
+
+// `sunbridge status`: a header line and one line per point, grouped; settings are left to
+// `params get`. Stale and invalid values never print as current numbers.
+std::string render_status(const nlohmann::json& status);
+// `sunbridge params get`: "07 50 A      max charge current PV+AC [0xE20A]".
+std::string render_params(const nlohmann::json& params);
+// `sunbridge history`: a table, or CSV with ISO-8601 UTC timestamps.
+std::string render_history(const nlohmann::json& history, bool csv);
+// `sunbridge doctor`: the survey with the daemon/port situation on top.
+std::string render_doctor(const nlohmann::json& doctor);
+
+}  // namespace sb::cli

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+// sunbridged: the gateway daemon. See README.md and docs/configuration.md.
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+
+#include "sunbridge/adapters/config.hpp"
+#include "sunbridge/app/daemon.hpp"
+#include "sunbridge/core/local_time.hpp"
+
+#ifndef SUNBRIDGE_VERSION
+#define SUNBRIDGE_VERSION "unknown"
+#endif
+
+namespace {
+
+int check_config(const std::string& path) {
+  auto load = sb::adapters::load_config_file(path);
+  if (!load.config) {
+    std::cerr << sb::schema::format_issues(load.issues, path);
+    std::cerr << path << ": " << load.issues.size() << " problem(s); configuration rejected\n";
+    return 2;
+  }
+  try {
+    (void)sb::app::load_register_map(load.config->inverter.register_map_path);
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  std::cout << path << ": OK. Effective configuration (defaults filled in, secrets hidden):\n"
+            << sb::adapters::redacted(load.config->effective).dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"sunbridged - edge controller for an SRNE/LVYUAN hybrid inverter"};
+  std::string config_path;
+  std::string check_path;
+  std::string log_level;
+  bool version = false;
+  app.add_option("--config,-c", config_path,
+                 "configuration file (JSON); built-in defaults if omitted")
+      ->check(CLI::ExistingFile);
+  app.add_option("--check-config", check_path,
+                 "check a configuration file, print every problem or the effective settings, exit");
+  app.add_option("--log-level", log_level, "override log.level")
+      ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
+  app.add_flag("--version", version, "print the version and exit");
+  CLI11_PARSE(app, argc, argv);
+
+  if (version) {
+    std::cout << "sunbridged " << SUNBRIDGE_VERSION << "\n";
+    return 0;
+  }
+  if (!check_path.empty()) return check_config(check_path);
+
+  sb::adapters::Config config;
+  if (config_path.empty()) {
+    config = sb::adapters::default_config();
+  } else {
+    auto load = sb::adapters::load_config_file(config_path);
+    if (!load.config) {
+      std::cerr << sb::schema::format_issues(load.issues, config_path);
+      std::cerr << "sunbridged: " << load.issues.size()
+                << " problem(s) in the configuration; not starting\n";
+      return 2;
+    }
+    config = std::move(*load.config);
+  }
+  if (!log_level.empty()) config.log_level = *sb::parse_log_level(log_level);
+
+  sb::Logger log(config.log_level);
+  if (sb::Status tz = sb::set_process_timezone(config.site.timezone); !tz) {
+    log.error("sunbridged", tz.error().describe());
+    return 2;
+  }
+  // Before any thread exists: signals are taken by the event loop's signalfd, and every thread
+  // inherits this mask. A vanished socket peer must be an error value, not a SIGPIPE.
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  sb::SystemClock clock;
+  try {
+    sb::app::Daemon daemon(std::move(config), clock, log);
+    return daemon.run();
+  } catch (const std::exception& e) {
+    log.error("sunbridged", std::string("cannot start: ") + e.what());
+    return 1;
+  }
+}

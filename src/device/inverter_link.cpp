@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/device/inverter_link.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
+#include "sunbridge/protocol/rtu_wire.hpp"
+#include "sunbridge/protocol/srne_exceptions.hpp"
+
+namespace sb::device {
+
+using protocol::Block;
+using protocol::Group;
+using protocol::RegisterRow;
+using protocol::RegType;
+
+namespace {
+
+constexpr const char* kComponent = "inverter";
+
+std::string hex_range(std::uint16_t start, std::uint16_t count) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%04X+%u", start, count);
+  return buf;
+}
+
+bool is_exception(const Error& e, int code) {
+  return e.kind == ErrorKind::kException && e.code == code;
+}
+
+void mark_rows(const Block& block, const std::string& reason, std::vector<PointIssue>& out) {
+  for (const RegisterRow* r : block.rows)
+    out.push_back({r->name, reason, r->unit});
+}
+
+}  // namespace
+
+InverterLink::InverterLink(transport::ModbusClient& client, const protocol::RegisterMap& map,
+                           const protocol::FaultTable& faults, LinkOptions options,
+                           const Clock& clock, Logger& log)
+    : client_(client),
+      map_(map),
+      faults_(faults),
+      options_(std::move(options)),
+      clock_(clock),
+      log_(log),
+      health_(options_.health) {}
+
+protocol::DecodeContext InverterLink::decode_context() const {
+  protocol::DecodeContext ctx;
+  ctx.battery_voltage_factor =
+      protocol::battery_voltage_factor(options_.voltage_scale, identity_.rated_voltage_raw);
+  ctx.enum_variant = options_.state_encoding;
+  ctx.faults = &faults_;
+  return ctx;
+}
+
+void InverterLink::wait_gap() {
+  if (options_.inter_transaction_gap.count() <= 0) return;
+  // Physical bus timing: always real time, whatever clock the rest of the program uses.
+  std::this_thread::sleep_until(last_transaction_end_ + options_.inter_transaction_gap);
+}
+
+template <typename T, typename Op>
+Result<T> InverterLink::transact(Op&& op, std::size_t request_bytes, std::size_t response_bytes,
+                                 CycleOutcome* outcome, int retries) {
+  for (int attempt = 0;; ++attempt) {
+    if (stop_requested_)
+      return Error{ErrorKind::kIo, ECANCELED, "shutting down", Retry::kPermanent};
+    wait_gap();
+    ++stats_.transactions;
+    Result<T> result = op();
+    last_transaction_end_ = std::chrono::steady_clock::now();
+    if (result.ok()) {
+      stats_.request_bytes += request_bytes;
+      stats_.response_bytes += response_bytes;
+      ++stats_.answered_frames;
+      if (outcome != nullptr) ++outcome->succeeded;
+      return result;
+    }
+    Error e = result.error();
+    switch (e.kind) {
+      case ErrorKind::kTimeout:
+        ++stats_.timeouts;
+        break;
+      case ErrorKind::kCrc:
+        ++stats_.crc_errors;
+        break;
+      case ErrorKind::kMalformed:
+        ++stats_.malformed;
+        break;
+      case ErrorKind::kDisconnected:
+        ++stats_.disconnects;
+        break;
+      case ErrorKind::kException:
+        ++stats_.exceptions;
+        e.detail += std::string(" (") + protocol::srne_exception_text(e.code) + ")";
+        if (protocol::srne_exception_retryable(e.code)) e.retry = Retry::kRetryable;
+        break;
+      default:
+        break;
+    }
+    stats_.last_error = e.describe();
+    const bool answered = e.kind == ErrorKind::kException;
+    const bool give_up = !e.retryable() || attempt >= retries || e.kind == ErrorKind::kDisconnected;
+    if (give_up) {
+      if (outcome != nullptr) {
+        if (answered) {
+          ++outcome->succeeded;  // the device answered: the link works
+        } else {
+          ++outcome->failed;
+          outcome->last_error = e.describe();
+          if (e.kind == ErrorKind::kDisconnected) outcome->port_lost = true;
+        }
+      }
+      return e;
+    }
+    ++stats_.retries;
+  }
+}
+
+std::vector<const RegisterRow*> InverterLink::readable_rows(Group group,
+                                                            PointUpdate* update) const {
+  std::vector<const RegisterRow*> rows;
+  for (const RegisterRow* row : map_.group(group)) {
+    if (memory_.is_unsupported(*row)) {
+      if (update) {
+        update->invalid.push_back(
+            {row->name, "not implemented by this firmware (exception 02)", row->unit});
+      }
+      continue;
+    }
+    if (row->min_protocol > 0 && identity_.protocol_raw &&
+        *identity_.protocol_raw < row->min_protocol) {
+      if (update) {
+        char reason[96];
+        std::snprintf(reason, sizeof reason, "needs protocol V%.2f, device has V%.2f",
+                      row->min_protocol / 100.0, *identity_.protocol_raw / 100.0);
+        update->invalid.push_back({row->name, reason, row->unit});
+      }
+      continue;
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+protocol::PlanConstraints InverterLink::constraints() const {
+  protocol::PlanConstraints c = memory_.constraints(map_);
+  if (identity_.protocol_raw) {
+    for (const auto& row : map_.rows()) {
+      if (row.min_protocol > *identity_.protocol_raw) {
+        c.holes.push_back({row.address, static_cast<std::uint16_t>(row.end() - 1)});
+      }
+    }
+  }
+  return c;
+}
+
+std::vector<Block> InverterLink::plan(Group group) const {
+  auto rows = readable_rows(group, nullptr);
+  return protocol::plan_blocks(rows, constraints(), options_.plan);
+}
+
+PollReport InverterLink::poll(Group group) {
+  PollReport report;
+  report.started = clock_.wall_now();
+  const auto finish = [&] {
+    report.transition = health_.record(report.outcome, clock_.mono_now());
+    report.state = health_.state();
+    if (report.transition) {
+      const auto& t = *report.transition;
+      log_.log(
+          t.to == LinkState::kOnline ? LogLevel::kInfo : LogLevel::kWarning, kComponent,
+          std::string("link ") + to_string(t.from) + " -> " + to_string(t.to) + ": " + t.reason);
+      // An offline link is closed so that the next attempt reopens it: a replugged USB adapter
+      // gets a new file descriptor, a wedged one gets reset.
+      if (t.to == LinkState::kOffline) client_.close();
+    }
+    report.finished = clock_.wall_now();
+    report.stats = stats_;
+    return report;
+  };
+  const auto all_stale = [&](Group g, const std::string& reason) {
+    PointUpdate update;
+    for (const RegisterRow* row : readable_rows(g, &update)) {
+      update.stale.push_back({row->name, reason, row->unit});
+    }
+    report.groups.push_back({g, std::move(update)});
+  };
+
+  if (!health_.may_attempt(clock_.mono_now())) {
+    report.attempted = false;
+    report.state = health_.state();
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(health_.next_attempt() -
+                                                                      clock_.mono_now());
+    all_stale(group, "link offline; next attempt in " + std::to_string(wait.count()) + " ms");
+    report.stats = stats_;
+    report.finished = clock_.wall_now();
+    return report;
+  }
+
+  if (!client_.is_open()) {
+    ++stats_.opens;
+    Status opened = client_.open();
+    if (!opened) {
+      report.outcome.port_lost = true;
+      report.outcome.failed = 1;
+      report.outcome.last_error = opened.error().describe();
+      stats_.last_error = report.outcome.last_error;
+      all_stale(group, report.outcome.last_error);
+      return finish();
+    }
+    identity_.read = false;  // the device behind the port may have changed
+  }
+
+  if (!identity_.read && group != Group::kIdentity) read_group(Group::kIdentity, report);
+  read_group(group, report);
+  return finish();
+}
+
+void InverterLink::read_group(Group group, PollReport& report) {
+  PointUpdate update;
+  auto rows = readable_rows(group, &update);
+  auto blocks = protocol::plan_blocks(rows, constraints(), options_.plan);
+  // Rows the plan left out overlap a declared hole.
+  std::size_t planned = 0;
+  for (const auto& b : blocks)
+    planned += b.rows.size();
+  if (planned != rows.size()) {
+    for (const RegisterRow* row : rows) {
+      bool in_plan = false;
+      for (const auto& b : blocks) {
+        for (const RegisterRow* r : b.rows)
+          in_plan = in_plan || r == row;
+      }
+      if (!in_plan) {
+        update.invalid.push_back({row->name, "inside a declared hole of the map", row->unit});
+      }
+    }
+  }
+  for (const Block& block : blocks) {
+    if (report.outcome.port_lost) {
+      mark_rows(block, "port lost: " + report.outcome.last_error, update.stale);
+      continue;
+    }
+    // Fail fast: when nothing at all has answered in this cycle and a block just went
+    // unanswered through all its retries, the device is silent; reading the remaining blocks
+    // would only hold the bus for (blocks x attempts x timeout).
+    if (report.outcome.succeeded == 0 && report.outcome.failed > 0) {
+      mark_rows(block, "skipped: no answer this cycle (" + report.outcome.last_error + ")",
+                update.stale);
+      continue;
+    }
+    read_block(block, /*may_bisect=*/true, update, report.outcome);
+  }
+  if (group == Group::kIdentity) {
+    identity_.read = !update.fresh.empty();
+    if (identity_.read && !identity_.serial.empty() && identity_.serial != last_serial_) {
+      if (!last_serial_.empty()) {
+        log_.warn(kComponent, "a different inverter answers (serial " + last_serial_ + " -> " +
+                                  identity_.serial + "): forgetting learned holes");
+        memory_.reset();
+      }
+      last_serial_ = identity_.serial;
+    }
+  }
+  report.groups.push_back({group, std::move(update)});
+}
+
+void InverterLink::read_block(const Block& block, bool may_bisect, PointUpdate& update,
+                              CycleOutcome& outcome) {
+  auto words = transact<std::vector<std::uint16_t>>(
+      [&] { return client_.read_holding(block.start, block.count); }, protocol::kReadRequestBytes,
+      protocol::read_response_bytes(block.count), &outcome, options_.retries);
+  const WallTime read_at = clock_.wall_now();
+  if (words.ok()) {
+    decode_block(block, *words, read_at, update);
+    return;
+  }
+  const Error& e = words.error();
+  if (!is_exception(e, protocol::kExIllegalAddress)) {
+    mark_rows(block, e.describe(), update.stale);
+    return;
+  }
+  // Exception 02: the block covers an address the firmware lacks.
+  if (block.rows.size() == 1) {
+    const RegisterRow& row = *block.rows.front();
+    memory_.mark_unsupported(row);
+    update.invalid.push_back(
+        {row.name, "not implemented by this firmware (exception 02)", row.unit});
+    log_.info(kComponent, "firmware lacks " + hex_range(row.address, row.length) + " (" + row.name +
+                              "): no longer read");
+    return;
+  }
+  auto [left, right] = protocol::bisect(block);
+  memory_.add_break(right.start);
+  if (!may_bisect) {
+    // Bisect once per failure; the break narrows the plan on the next cycle.
+    mark_rows(block,
+              "exception 02 inside " + hex_range(block.start, block.count) +
+                  "; narrowing the plan on the next cycle",
+              update.stale);
+    return;
+  }
+  log_.info(kComponent, "exception 02 on " + hex_range(block.start, block.count) +
+                            ": splitting at " + hex_range(right.start, right.count));
+  read_block(left, false, update, outcome);
+  if (outcome.port_lost) {
+    mark_rows(right, "port lost: " + outcome.last_error, update.stale);
+    return;
+  }
+  read_block(right, false, update, outcome);
+}
+
+void InverterLink::decode_block(const Block& block, std::span<const std::uint16_t> words,
+                                WallTime read_at, PointUpdate& update) {
+  const protocol::DecodeContext ctx = decode_context();
+  for (const RegisterRow* row : block.rows) {
+    auto slice = words.subspan(row->address - block.start, row->length);
+    if (row->group == Group::kIdentity) note_identity(*row, slice);
+    auto value = protocol::decode(*row, slice, ctx);
+    if (!value) {
+      update.invalid.push_back({row->name, value.error().describe(), row->unit});
+      continue;
+    }
+    update.fresh.push_back(
+        Point{row->name, std::move(*value), row->unit, Quality::kOk, read_at, {}});
+    if (row->type == RegType::kClock) {
+      // Skew = inverter clock - system clock (the inverter keeps site-local time).
+      auto civil = protocol::decode_clock(slice);
+      auto at = civil ? from_local_civil(*civil) : std::nullopt;
+      if (at) {
+        double skew_s =
+            std::round(std::chrono::duration<double>(*at - read_at).count()) + 0.0;  // no -0
+        update.fresh.push_back(
+            Point{"inverter.clock_skew", skew_s, "s", Quality::kOk, read_at, {}});
+      } else {
+        update.invalid.push_back(
+            {"inverter.clock_skew", "inverter clock is not a valid local time", "s"});
+      }
+    }
+  }
+}
+
+void InverterLink::note_identity(const RegisterRow& row, std::span<const std::uint16_t> words) {
+  if (row.name == "inverter.protocol_version") identity_.protocol_raw = words[0];
+  if (row.name == "battery.rated_voltage") identity_.rated_voltage_raw = words[0];
+  if (row.name == "inverter.serial") {
+    auto v = protocol::decode(row, words, {});
+    if (v) identity_.serial = std::get<std::string>(*v);
+  }
+}
+
+Result<std::vector<std::uint16_t>> InverterLink::read_registers(std::uint16_t address,
+                                                                std::uint16_t count) {
+  if (!client_.is_open()) {
+    ++stats_.opens;
+    if (Status s = client_.open(); !s) return s.error();
+  }
+  return transact<std::vector<std::uint16_t>>(
+      [&] { return client_.read_holding(address, count); }, protocol::kReadRequestBytes,
+      protocol::read_response_bytes(count), nullptr, options_.retries);
+}
+
+Status InverterLink::write_registers(std::uint16_t address, std::span<const std::uint16_t> values) {
+  if (!client_.is_open()) {
+    ++stats_.opens;
+    if (Status s = client_.open(); !s) return s;
+  }
+  // Writes are never repeated: a timed-out write may still have been applied, so the caller
+  // reads back instead.
+  Result<bool> r = transact<bool>(
+      [&]() -> Result<bool> {
+        Status s = values.size() == 1 ? client_.write_single(address, values[0])
+                                      : client_.write_multiple(address, values);
+        if (!s) return s.error();
+        return true;
+      },
+      values.size() == 1 ? protocol::kWriteSingleBytes
+                         : protocol::write_multiple_request_bytes(values.size()),
+      values.size() == 1 ? protocol::kWriteSingleBytes : protocol::kWriteMultipleResponseBytes,
+      nullptr, /*retries=*/0);
+  if (!r) return r.error();
+  return {};
+}
+
+}  // namespace sb::device

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/domain/point_store.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sb::domain {
+
+PointStore::PointStore(std::vector<DerivedPoint> derived) : derived_(std::move(derived)) {}
+
+void PointStore::apply(const PointUpdate& update) {
+  for (const Point& p : update.fresh)
+    entries_[p.name] = Entry{p, update.max_age};
+  for (const PointIssue& issue : update.stale) {
+    Entry& e = entries_[issue.name];
+    if (e.point.name.empty()) e.point.name = issue.name;
+    if (e.point.unit.empty()) e.point.unit = issue.unit;
+    // Keep the last good value and its timestamp: it is shown as "last", never as current.
+    e.point.quality = has_value(e.point.value) ? Quality::kStale : Quality::kInvalid;
+    e.point.note = issue.reason;
+  }
+  for (const PointIssue& issue : update.invalid) {
+    Entry& e = entries_[issue.name];
+    e.point.name = issue.name;
+    e.point.unit = issue.unit;
+    e.point.value = std::monostate{};
+    e.point.quality = Quality::kInvalid;
+    e.point.note = issue.reason;
+  }
+}
+
+void PointStore::set(Point point, std::chrono::milliseconds max_age) {
+  std::string name = point.name;
+  entries_[name] = Entry{std::move(point), max_age};
+}
+
+Point PointStore::aged(const Entry& e, WallTime now) const {
+  Point p = e.point;
+  if (p.quality == Quality::kOk && e.max_age.count() > 0 && now - p.ts > e.max_age) {
+    p.quality = Quality::kStale;
+    auto age = std::chrono::duration_cast<std::chrono::seconds>(now - p.ts).count();
+    p.note = "not refreshed for " + std::to_string(age) + " s";
+  }
+  return p;
+}
+
+std::optional<Point> PointStore::compute(const DerivedPoint& d, WallTime now) const {
+  Point out;
+  out.name = d.name;
+  out.unit = d.unit;
+  out.quality = Quality::kOk;
+  double acc = d.op == DerivedOp::kSum ? 0.0 : 1.0;
+  bool first = true;
+  for (const auto& input : d.inputs) {
+    auto it = entries_.find(input);
+    if (it == entries_.end()) return std::nullopt;
+    Point p = aged(it->second, now);
+    const double* v = std::get_if<double>(&p.value);
+    if (v == nullptr || p.quality == Quality::kInvalid) {
+      out.quality = Quality::kInvalid;
+      out.value = std::monostate{};
+      out.note = input + " unavailable";
+      return out;
+    }
+    acc = d.op == DerivedOp::kSum ? acc + *v : acc * *v;
+    // The derived value is as old as its oldest input and as good as its worst.
+    out.ts = first ? p.ts : std::min(out.ts, p.ts);
+    first = false;
+    if (p.quality == Quality::kStale) {
+      out.quality = Quality::kStale;
+      out.note = input + " stale";
+    }
+  }
+  out.value = std::round(acc * 1000.0) / 1000.0 + 0.0;
+  return out;
+}
+
+std::vector<Point> PointStore::snapshot(WallTime now) const {
+  std::vector<Point> out;
+  out.reserve(entries_.size() + derived_.size());
+  for (const auto& [_, e] : entries_)
+    out.push_back(aged(e, now));
+  for (const auto& d : derived_) {
+    if (auto p = compute(d, now)) out.push_back(std::move(*p));
+  }
+  std::sort(out.begin(), out.end(), [](const Point& a, const Point& b) { return a.name < b.name; });
+  return out;
+}
+
+std::optional<Point> PointStore::get(const std::string& name, WallTime now) const {
+  auto it = entries_.find(name);
+  if (it != entries_.end()) return aged(it->second, now);
+  for (const auto& d : derived_) {
+    if (d.name == name) return compute(d, now);
+  }
+  return std::nullopt;
+}
+
+}  // namespace sb::domain

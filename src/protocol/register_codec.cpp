@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/protocol/register_codec.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace sb::protocol {
+
+namespace {
+
+// Decimal places implied by a scale (0.1 -> 1, 0.01 -> 2), used to round away binary noise.
+int decimals_of(double step) {
+  int d = 0;
+  while (d < 6 &&
+         std::fabs(step * std::pow(10.0, d) - std::round(step * std::pow(10.0, d))) > 1e-9) {
+    ++d;
+  }
+  return d;
+}
+
+double round_to(double v, int decimals) {
+  double p = std::pow(10.0, decimals);
+  double r = std::round(v * p) / p;
+  return r == 0.0 ? 0.0 : r;  // no negative zero
+}
+
+// The step between adjacent raw values, in the row's unit.
+Result<double> step_of(const RegisterRow& row, const DecodeContext& ctx) {
+  if (row.scaling == Scaling::kBattery12V) {
+    if (!ctx.battery_voltage_factor) {
+      return Error::invalid("battery rated voltage (E003) unknown: cannot scale " + row.name);
+    }
+    return row.scale * *ctx.battery_voltage_factor;
+  }
+  return row.scale;
+}
+
+const std::map<int, std::string>* enum_table(const RegisterRow& row, const DecodeContext& ctx) {
+  if (!row.enum_variants.empty()) {
+    auto it = row.enum_variants.find(ctx.enum_variant);
+    return it == row.enum_variants.end() ? nullptr : &it->second;
+  }
+  return &row.enum_values;
+}
+
+std::string two_digits(int v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d", v);
+  return buf;
+}
+
+}  // namespace
+
+std::optional<double> battery_voltage_factor(VoltageScale scale,
+                                             std::optional<std::uint16_t> rated_voltage_raw) {
+  if (scale == VoltageScale::kReal) return 1.0;
+  if (!rated_voltage_raw) return std::nullopt;
+  switch (*rated_voltage_raw) {
+    case 12:
+    case 24:
+    case 36:
+    case 48:
+      return *rated_voltage_raw / 12.0;
+    default:
+      return std::nullopt;
+  }
+}
+
+Result<std::string> decode_hhmm(std::uint16_t raw) {
+  int hour = raw >> 8;
+  int minute = raw & 0xFF;
+  if (hour > 23 || minute > 59) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "slot time 0x%04X is not hour*256+minute", raw);
+    return Error::malformed(buf);
+  }
+  return two_digits(hour) + ":" + two_digits(minute);
+}
+
+Result<std::uint16_t> encode_hhmm(std::string_view text) {
+  int hour = -1, minute = -1;
+  if (text.size() == 5 && text[2] == ':') {
+    auto h = std::from_chars(text.data(), text.data() + 2, hour);
+    auto m = std::from_chars(text.data() + 3, text.data() + 5, minute);
+    if (h.ptr != text.data() + 2 || m.ptr != text.data() + 5) hour = -1;
+  }
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+    return Error::invalid("'" + std::string(text) + "' is not a time HH:MM");
+  }
+  return static_cast<std::uint16_t>(hour * 256 + minute);
+}
+
+Result<CivilTime> decode_clock(std::span<const std::uint16_t> words) {
+  if (words.size() != 3) return Error::malformed("clock needs 3 registers");
+  CivilTime t;
+  t.year = 2000 + (words[0] >> 8);
+  t.month = words[0] & 0xFF;
+  t.day = words[1] >> 8;
+  t.hour = words[1] & 0xFF;
+  t.minute = words[2] >> 8;
+  t.second = words[2] & 0xFF;
+  if (t.month < 1 || t.month > 12 || t.day < 1 || t.day > 31 || t.hour > 23 || t.minute > 59 ||
+      t.second > 59) {
+    return Error::malformed("clock registers do not hold a valid date and time");
+  }
+  return t;
+}
+
+Result<std::vector<std::uint16_t>> encode_clock(const CivilTime& t) {
+  if (t.year < 2000 || t.year > 2255 || t.month < 1 || t.month > 12 || t.day < 1 || t.day > 31 ||
+      t.hour < 0 || t.hour > 23 || t.minute < 0 || t.minute > 59 || t.second < 0 || t.second > 59) {
+    return Error::invalid("clock value out of range");
+  }
+  return std::vector<std::uint16_t>{static_cast<std::uint16_t>(((t.year - 2000) << 8) | t.month),
+                                    static_cast<std::uint16_t>((t.day << 8) | t.hour),
+                                    static_cast<std::uint16_t>((t.minute << 8) | t.second)};
+}
+
+Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t> words,
+                          const DecodeContext& ctx) {
+  if (words.size() != row.length) {
+    return Error::malformed(row.name + ": expected " + std::to_string(row.length) +
+                            " registers, got " + std::to_string(words.size()));
+  }
+  switch (row.type) {
+    case RegType::kU16:
+    case RegType::kS16:
+    case RegType::kU32: {
+      double raw = 0;
+      if (row.type == RegType::kU16) raw = words[0];
+      if (row.type == RegType::kS16) raw = static_cast<std::int16_t>(words[0]);
+      if (row.type == RegType::kU32) {
+        raw = static_cast<double>(static_cast<std::uint32_t>(words[0]) |
+                                  (static_cast<std::uint32_t>(words[1]) << 16));
+      }
+      auto step = step_of(row, ctx);
+      if (!step) return step.error();
+      double v = raw * *step;
+      if (row.negate) v = -v;
+      return PointValue{round_to(v, decimals_of(*step))};
+    }
+    case RegType::kString: {
+      std::string s;
+      for (std::uint16_t w : words) {
+        auto c = static_cast<unsigned char>(w & 0xFF);
+        if (c == 0) break;
+        s.push_back(std::isprint(c) ? static_cast<char>(c) : '?');
+      }
+      while (!s.empty() && s.back() == ' ')
+        s.pop_back();
+      return PointValue{s};
+    }
+    case RegType::kHhmm: {
+      auto t = decode_hhmm(words[0]);
+      if (!t) return t.error();
+      return PointValue{*t};
+    }
+    case RegType::kEnum: {
+      const auto* table = enum_table(row, ctx);
+      if (table == nullptr) {
+        return Error::malformed(row.name + ": no enum table for variant '" + ctx.enum_variant +
+                                "'");
+      }
+      auto it = table->find(words[0]);
+      if (it == table->end()) return PointValue{"unknown (" + std::to_string(words[0]) + ")"};
+      return PointValue{it->second};
+    }
+    case RegType::kClock: {
+      auto t = decode_clock(words);
+      if (!t) return t.error();
+      char buf[80];
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", t->year, t->month, t->day,
+                    t->hour, t->minute, t->second);
+      return PointValue{std::string(buf)};
+    }
+    case RegType::kFaults: {
+      std::vector<FaultCode> faults;
+      for (std::uint16_t w : words) {
+        if (w == 0) continue;
+        faults.push_back(ctx.faults != nullptr ? ctx.faults->lookup(w)
+                                               : FaultCode{w, "Unknown" + std::to_string(w), ""});
+      }
+      return PointValue{std::move(faults)};
+    }
+  }
+  return Error::malformed("unknown row type");
+}
+
+Result<std::vector<std::uint16_t>> encode(const RegisterRow& row, const PointValue& value,
+                                          const DecodeContext& ctx) {
+  switch (row.type) {
+    case RegType::kU16:
+    case RegType::kS16:
+    case RegType::kU32: {
+      const double* v = std::get_if<double>(&value);
+      if (v == nullptr) return Error::invalid(row.name + " takes a number");
+      auto step = step_of(row, ctx);
+      if (!step) return step.error();
+      const double factor = row.scaling == Scaling::kBattery12V ? *ctx.battery_voltage_factor : 1.0;
+      if (row.min && *v < *row.min * factor - 1e-9) {
+        return Error::invalid(format_value(*v, row.unit) + " is below the minimum " +
+                              format_value(*row.min * factor, row.unit) + " of " + row.name);
+      }
+      if (row.max && *v > *row.max * factor + 1e-9) {
+        return Error::invalid(format_value(*v, row.unit) + " is above the maximum " +
+                              format_value(*row.max * factor, row.unit) + " of " + row.name);
+      }
+      double raw = (row.negate ? -*v : *v) / *step;
+      double rounded = std::round(raw);
+      if (std::fabs(raw - rounded) > 1e-6) {
+        return Error::invalid(format_value(*v, row.unit) + " is not a multiple of the step " +
+                              format_value(round_to(*step, 6), row.unit) + " of " + row.name);
+      }
+      if (row.type == RegType::kU16 && (rounded < 0 || rounded > 0xFFFF)) {
+        return Error::invalid(row.name + ": value does not fit an unsigned register");
+      }
+      if (row.type == RegType::kS16 && (rounded < -32768 || rounded > 32767)) {
+        return Error::invalid(row.name + ": value does not fit a signed register");
+      }
+      if (row.type == RegType::kU32) {
+        if (rounded < 0 || rounded > 4294967295.0) {
+          return Error::invalid(row.name + ": value does not fit 32 bits");
+        }
+        auto u = static_cast<std::uint32_t>(rounded);
+        return std::vector<std::uint16_t>{static_cast<std::uint16_t>(u & 0xFFFF),
+                                          static_cast<std::uint16_t>(u >> 16)};
+      }
+      return std::vector<std::uint16_t>{
+          static_cast<std::uint16_t>(static_cast<std::int32_t>(rounded) & 0xFFFF)};
+    }
+    case RegType::kString: {
+      const auto* s = std::get_if<std::string>(&value);
+      if (s == nullptr) return Error::invalid(row.name + " takes text");
+      if (s->size() > row.length) return Error::invalid(row.name + ": text too long");
+      std::vector<std::uint16_t> words(row.length, 0);
+      for (std::size_t i = 0; i < s->size(); ++i)
+        words[i] = static_cast<unsigned char>((*s)[i]);
+      return words;
+    }
+    case RegType::kHhmm: {
+      const auto* s = std::get_if<std::string>(&value);
+      if (s == nullptr) return Error::invalid(row.name + " takes a time HH:MM");
+      auto raw = encode_hhmm(*s);
+      if (!raw) return raw.error();
+      return std::vector<std::uint16_t>{*raw};
+    }
+    case RegType::kEnum: {
+      const auto* table = enum_table(row, ctx);
+      if (table == nullptr) return Error::invalid(row.name + ": no enum table for this variant");
+      if (const auto* s = std::get_if<std::string>(&value)) {
+        for (const auto& [code, text] : *table) {
+          if (std::equal(text.begin(), text.end(), s->begin(), s->end(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) ==
+                       std::tolower(static_cast<unsigned char>(b));
+              })) {
+            return std::vector<std::uint16_t>{static_cast<std::uint16_t>(code)};
+          }
+        }
+      } else if (const auto* d = std::get_if<double>(&value)) {
+        int code = static_cast<int>(*d);
+        if (code == *d && table->count(code) != 0) {
+          return std::vector<std::uint16_t>{static_cast<std::uint16_t>(code)};
+        }
+      }
+      std::string options;
+      for (const auto& [code, text] : *table)
+        options += (options.empty() ? "" : ", ") + text;
+      return Error::invalid(row.name + " must be one of " + options);
+    }
+    case RegType::kClock: {
+      const auto* s = std::get_if<std::string>(&value);
+      CivilTime t;
+      if (s == nullptr || std::sscanf(s->c_str(), "%4d-%2d-%2d %2d:%2d:%2d", &t.year, &t.month,
+                                      &t.day, &t.hour, &t.minute, &t.second) != 6) {
+        return Error::invalid(row.name + " takes \"YYYY-MM-DD HH:MM:SS\"");
+      }
+      return encode_clock(t);
+    }
+    case RegType::kFaults:
+      return Error::invalid(row.name + " is not writable");
+  }
+  return Error::invalid("unknown row type");
+}
+
+Result<PointValue> parse_user_value(const RegisterRow& row, const std::string& text) {
+  switch (row.type) {
+    case RegType::kU16:
+    case RegType::kS16:
+    case RegType::kU32: {
+      // Accept an optional trailing unit: "60", "60A", "57.6 V".
+      std::string t = text;
+      if (!row.unit.empty() && t.size() > row.unit.size() &&
+          t.compare(t.size() - row.unit.size(), row.unit.size(), row.unit) == 0) {
+        t.resize(t.size() - row.unit.size());
+      }
+      while (!t.empty() && t.back() == ' ')
+        t.pop_back();
+      double v = 0;
+      auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      if (t.empty() || ec != std::errc() || ptr != t.data() + t.size() || !std::isfinite(v)) {
+        return Error::invalid("'" + text + "' is not a number");
+      }
+      return PointValue{v};
+    }
+    case RegType::kEnum: {
+      int code = 0;
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), code);
+      if (!text.empty() && ec == std::errc() && ptr == text.data() + text.size()) {
+        return PointValue{static_cast<double>(code)};
+      }
+      return PointValue{text};
+    }
+    default:
+      return PointValue{text};
+  }
+}
+
+}  // namespace sb::protocol

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/control.hpp"
+
+#include <chrono>
+
+namespace sb::sim {
+
+using nlohmann::json;
+
+namespace {
+
+json ok(json extra = json::object()) {
+  extra["ok"] = true;
+  return extra;
+}
+
+json fail(const std::string& why) {
+  return {{"ok", false}, {"error", why}};
+}
+
+std::uint16_t address_arg(const json& v) {
+  if (v.is_string())
+    return static_cast<std::uint16_t>(std::stoul(v.get<std::string>(), nullptr, 0));
+  return v.get<std::uint16_t>();
+}
+
+}  // namespace
+
+json control(SimState& sim, const json& request) {
+  try {
+    const std::string cmd = request.value("cmd", "");
+    if (cmd == "ping") return ok({{"pty", sim.server.pty_path()}});
+    if (cmd == "dump") {
+      json faults = json::array();
+      for (auto f : sim.model.faults)
+        faults.push_back(f);
+      return ok({{"values", sim.model.values()},
+                 {"machine_state", sim.model.machine_state},
+                 {"charge_state", sim.model.charge_state},
+                 {"faults", faults},
+                 {"serial", sim.model.serial},
+                 {"build_time", sim.model.build_time},
+                 {"clock_offset_s", sim.image.clock_offset.count()},
+                 {"running", sim.image.running()},
+                 {"frozen", sim.model.frozen()},
+                 {"present", sim.server.present()},
+                 {"pty", sim.server.pty_path()}});
+    }
+    if (cmd == "set") {
+      if (!sim.model.set(request.at("name").get<std::string>(),
+                         request.at("value").get<double>())) {
+        return fail("unknown value '" + request.at("name").get<std::string>() + "'");
+      }
+      return ok();
+    }
+    if (cmd == "get-reg") {
+      const std::uint16_t address = address_arg(request.at("address"));
+      const int count = request.value("count", 1);
+      json words = json::array();
+      for (int i = 0; i < count; ++i)
+        words.push_back(sim.image.raw(static_cast<std::uint16_t>(address + i)));
+      return ok({{"words", words}});
+    }
+    if (cmd == "poke") {
+      if (!sim.image.poke(address_arg(request.at("address")),
+                          request.at("value").get<std::uint16_t>())) {
+        return fail("address not implemented");
+      }
+      return ok();
+    }
+    if (cmd == "state") {
+      sim.model.machine_state = request.at("value").get<std::uint16_t>();
+      return ok();
+    }
+    if (cmd == "charge-state") {
+      sim.model.charge_state = request.at("value").get<std::uint16_t>();
+      return ok();
+    }
+    if (cmd == "faults") {
+      auto codes = request.at("codes").get<std::vector<std::uint16_t>>();
+      codes.resize(4, 0);
+      sim.model.faults = codes;
+      return ok();
+    }
+    if (cmd == "freeze") {
+      sim.model.set_frozen(request.value("on", true));
+      return ok();
+    }
+    if (cmd == "drop") {
+      sim.faults.drop_next = request.value("count", 1);
+      return ok();
+    }
+    if (cmd == "corrupt") {
+      sim.faults.corrupt_next = request.value("count", 1);
+      return ok();
+    }
+    if (cmd == "noise") {
+      sim.faults.noise_next = request.value("count", 1);
+      return ok();
+    }
+    if (cmd == "drop-rate") {
+      sim.faults.drop_rate = request.at("value").get<double>();
+      return ok();
+    }
+    if (cmd == "corrupt-rate") {
+      sim.faults.corrupt_rate = request.at("value").get<double>();
+      return ok();
+    }
+    if (cmd == "delay") {
+      sim.faults.extra_delay = std::chrono::milliseconds(request.at("ms").get<int>());
+      return ok();
+    }
+    if (cmd == "turnaround") {
+      sim.server.options().turnaround =
+          std::chrono::microseconds(request.at("ms").get<int>() * 1000);
+      return ok();
+    }
+    if (cmd == "pacing") {
+      sim.server.options().pacing = request.value("on", true);
+      return ok();
+    }
+    if (cmd == "disappear") {
+      sim.server.disappear();
+      return ok();
+    }
+    if (cmd == "appear") {
+      if (Status s = sim.server.appear(); !s) return fail(s.error().describe());
+      return ok({{"pty", sim.server.pty_path()}});
+    }
+    if (cmd == "clock-offset") {
+      sim.image.clock_offset = std::chrono::seconds(request.at("seconds").get<long long>());
+      return ok();
+    }
+    if (cmd == "hole") {
+      sim.image.firmware().extra_holes.emplace_back(address_arg(request.at("first")),
+                                                    address_arg(request.at("last")));
+      return ok();
+    }
+    if (cmd == "clear-holes") {
+      sim.image.firmware().extra_holes.clear();
+      return ok();
+    }
+    if (cmd == "stats") {
+      const auto& s = sim.server.stats();
+      return ok({{"requests", s.requests},
+                 {"replies", s.replies},
+                 {"exceptions", s.exceptions},
+                 {"dropped", s.dropped},
+                 {"corrupted", s.corrupted},
+                 {"bad_frames", s.bad_frames},
+                 {"writes", s.writes}});
+    }
+    return fail("unknown command '" + cmd + "'");
+  } catch (const std::exception& e) {
+    return fail(std::string("bad request: ") + e.what());
+  }
+}
+
+}  // namespace sb::sim

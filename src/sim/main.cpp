@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+// sunbridge-sim: a stand-in for the LVYUAN SPI-10K-U on a pseudo-terminal, faithful to the
+// spec's quirks (docs/simulator.md).
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/control.hpp"
+#include "sim/household_model.hpp"
+#include "sim/modbus_server.hpp"
+#include "sim/register_image.hpp"
+#include "sunbridge/adapters/ipc_server.hpp"
+#include "sunbridge/core/event_loop.hpp"
+#include "sunbridge/core/local_time.hpp"
+
+namespace {
+
+bool parse_range(const std::string& text, std::pair<std::uint16_t, std::uint16_t>& out) {
+  auto dash = text.find('-');
+  if (dash == std::string::npos) return false;
+  try {
+    out.first = static_cast<std::uint16_t>(std::stoul(text.substr(0, dash), nullptr, 0));
+    out.second = static_cast<std::uint16_t>(std::stoul(text.substr(dash + 1), nullptr, 0));
+  } catch (const std::exception&) {
+    return false;
+  }
+  return out.first <= out.second;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"sunbridge-sim - simulated SRNE/LVYUAN SPI-10K-U inverter (Modbus RTU on a pty)"};
+  sb::sim::ServeOptions serve;
+  sb::sim::Firmware fw;
+  sb::sim::FaultPlan faults;
+  std::string control_path;
+  std::string site_timezone = "Asia/Tokyo";
+  std::vector<std::string> holes;
+  std::vector<std::string> standby_only;
+  unsigned seed = 1;
+  bool freeze = false;
+  bool no_pacing = false;
+  int turnaround_ms = 0;
+  int delay_ms = 0;
+  int step_ms = 1000;
+  long long clock_offset_s = 0;
+  int tcp_port = 0;
+  std::string log_level = "info";
+
+  app.add_option("--link", serve.link_path,
+                 "symlink to create to the pty (e.g. var/sim/inverter.tty)");
+  app.add_option("--control", control_path, "control socket path (JSON lines)");
+  app.add_option("--baud", serve.baud, "line speed the pacing imitates")
+      ->check(CLI::Range(1200, 115200));
+  app.add_flag("--no-pacing", no_pacing,
+               "answer at once (fast unit tests; never for the benchmark)");
+  app.add_option("--turnaround-ms", turnaround_ms, "device think time per request")
+      ->check(CLI::Range(0, 10000));
+  app.add_option("--delay-ms", delay_ms, "extra delay per reply (fault)")
+      ->check(CLI::Range(0, 60000));
+  app.add_option("--drop-rate", faults.drop_rate, "probability a reply is dropped")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--crc-error-rate", faults.corrupt_rate, "probability a reply has a bad CRC")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--seed", seed, "random seed (dynamics and faults)");
+  app.add_flag("--freeze", freeze, "values change only through the control socket");
+  app.add_option("--step-ms", step_ms, "physics step")->check(CLI::Range(10, 60000));
+  app.add_option("--protocol", fw.protocol_raw, "0x001C protocol version (194 = V1.94)");
+  app.add_option("--battery-voltage", fw.rated_voltage, "E003 rated voltage")
+      ->check(CLI::IsMember({12, 24, 36, 48}));
+  app.add_option("--slave", fw.slave, "slave id")->check(CLI::Range(1, 247));
+  app.add_flag("--single-mppt", fw.single_mppt, "refuse 0x010F-0x020B like a single-MPPT unit");
+  app.add_flag("--real-volts", fw.real_volts, "store set-point voltages as real volts x10");
+  app.add_option("--hole", holes, "extra unimplemented range, e.g. 0x0208-0x020B (repeatable)");
+  app.add_option("--standby-only", standby_only,
+                 "registers refused with 08 while running (default E004,E209)")
+      ->delimiter(',');
+  app.add_option("--clock-offset-s", clock_offset_s, "inverter clock minus system time");
+  app.add_option("--tcp-port", tcp_port, "also serve Modbus TCP on 127.0.0.1:PORT")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--timezone", site_timezone, "the inverter clock's time zone");
+  app.add_option("--log-level", log_level)
+      ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
+  CLI11_PARSE(app, argc, argv);
+
+  for (const auto& h : holes) {
+    std::pair<std::uint16_t, std::uint16_t> r;
+    if (!parse_range(h, r)) {
+      std::cerr << "sunbridge-sim: --hole '" << h << "' is not FIRST-LAST\n";
+      return 2;
+    }
+    fw.extra_holes.push_back(r);
+  }
+  if (!standby_only.empty()) {
+    fw.standby_only.clear();
+    for (const auto& a : standby_only)
+      fw.standby_only.insert(static_cast<std::uint16_t>(std::stoul(a, nullptr, 16)));
+  }
+  serve.pacing = !no_pacing;
+  serve.turnaround = std::chrono::milliseconds(turnaround_ms);
+  faults.extra_delay = std::chrono::milliseconds(delay_ms);
+  if (tcp_port != 0) serve.tcp_port = tcp_port;
+
+  sb::Logger log(*sb::parse_log_level(log_level));
+  if (auto tz = sb::set_process_timezone(site_timezone); !tz) {
+    std::cerr << "sunbridge-sim: " << tz.error().describe() << "\n";
+    return 2;
+  }
+  signal(SIGPIPE, SIG_IGN);
+
+  sb::EventLoop loop;
+  loop.handle_signals({SIGTERM, SIGINT}, [&loop](int) { loop.stop(); });
+  sb::sim::HouseholdModel model(seed);
+  model.set_frozen(freeze);
+  sb::sim::RegisterImage image(model, fw);
+  image.clock_offset = std::chrono::seconds(clock_offset_s);
+  sb::sim::ModbusServer server(loop, image, serve, faults, log, seed);
+  if (auto s = server.start(); !s) {
+    std::cerr << "sunbridge-sim: " << s.error().describe() << "\n";
+    return 1;
+  }
+  sb::sim::SimState state{model, image, server, faults};
+  std::unique_ptr<sb::adapters::IpcServer> ctl;
+  try {
+    if (!control_path.empty()) {
+      ctl = std::make_unique<sb::adapters::IpcServer>(
+          loop, control_path,
+          [&state](const nlohmann::json& req, sb::adapters::IpcServer::Reply reply) {
+            reply(sb::sim::control(state, req));
+          },
+          log);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "sunbridge-sim: " << e.what() << "\n";
+    return 1;
+  }
+  std::function<void()> tick = [&] {
+    model.step(std::chrono::system_clock::now());
+    loop.schedule_after(std::chrono::milliseconds(step_ms), tick);
+  };
+  tick();
+
+  std::printf("sunbridge-sim: serving %s%s%s at %d baud (pacing %s)%s%s\n",
+              server.pty_path().c_str(), serve.link_path.empty() ? "" : " via ",
+              serve.link_path.c_str(), serve.baud, serve.pacing ? "on" : "off",
+              control_path.empty() ? "" : ", control ", control_path.c_str());
+  std::fflush(stdout);
+  loop.run();
+  return 0;
+}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `sunbridge` command line against a running daemon, and without one.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <thread>
+
+#include "harness.hpp"
+
+using namespace sb::it;
+
+TEST_CASE("sunbridge status --json: points.md names with value, unit, quality, ts",
+          "[integration]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  sim.set("battery.current", -20.3);
+  Daemon d(dir, sim.link());
+  d.wait_for(
+      [](const json& st) { return fresh(st, "battery.current") && fresh(st, "setting.p07"); });
+  auto r = cli({"--socket", d.socket(), "status", "--json"});
+  REQUIRE(r.status == 0);
+  json j = json::parse(r.out);
+  REQUIRE(j.contains("battery.current"));
+  CHECK(j["battery.current"]["value"] == -20.3);
+  CHECK(j["battery.current"]["unit"] == "A");
+  CHECK(j["battery.current"]["quality"] == "ok");
+  CHECK(j["battery.current"]["ts"].is_string());
+  CHECK(j["grid.l2.voltage"]["value"] == 100.7);
+  // Human table, via --config to find the socket.
+  r = cli({"--config", d.config_path(), "status"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("link online") != std::string::npos);
+  CHECK(r.out.find("-20.3 A") != std::string::npos);
+}
+
+TEST_CASE("sunbridge params get: decoded like the LCD", "[integration]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  sim.control({{"cmd", "poke"}, {"address", "0xE20A"}, {"value", 600}});  // someone set 60 A
+  Daemon d(dir, sim.link());
+  d.wait_for(
+      [](const json& st) { return fresh(st, "setting.p07") && number(st, "setting.p07") == 60.0; });
+  auto r = cli({"--socket", d.socket(), "params", "get", "07", "41", "09", "62"});
+  REQUIRE(r.status == 0);
+  std::istringstream lines(r.out);
+  std::string l07, l41, l09, l62;
+  std::getline(lines, l07);
+  std::getline(lines, l41);
+  std::getline(lines, l09);
+  std::getline(lines, l62);
+  CHECK(l07.rfind("07 60 A", 0) == 0);
+  CHECK(l41.rfind("41 03:00", 0) == 0);
+  CHECK(l09.rfind("09 57.6 V", 0) == 0);
+  CHECK(l62.rfind("62 45%", 0) == 0);
+  CHECK(l07.find("0xE20A") != std::string::npos);
+  r = cli({"--socket", d.socket(), "params", "get", "7", "--json"});
+  REQUIRE(r.status == 0);
+  CHECK(json::parse(r.out)["setting.p07"]["value"] == 60.0);
+  r = cli({"--socket", d.socket(), "params", "get", "99"});
+  CHECK(r.status == 1);
+  CHECK(r.err.find("unknown LCD parameter(s): 99") != std::string::npos);
+}
+
+TEST_CASE("sunbridge history: table and CSV", "[integration]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, sim.link());
+  d.wait_for([](const json& st) { return fresh(st, "battery.soc"); });
+  std::this_thread::sleep_for(2500ms);  // a few recorded samples
+  auto r = cli({"--socket", d.socket(), "history", "--since", "5m", "--csv", "--points",
+                "battery.soc,battery.current"});
+  REQUIRE(r.status == 0);
+  std::istringstream lines(r.out);
+  std::string header, first;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  CHECK(header == "ts,battery.soc,battery.current");
+  CHECK(first.find(",56,-8.5") != std::string::npos);
+  r = cli({"--socket", d.socket(), "history", "--since", "5m"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("battery.soc [%]") != std::string::npos);
+  r = cli({"--socket", d.socket(), "history", "--since", "yesterday"});
+  CHECK(r.status == 2);
+}
+
+TEST_CASE("sunbridge doctor with the daemon: identity and the verification list", "[integration]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, sim.link());
+  d.wait_for([](const json& st) { return fresh(st, "battery.soc"); });
+  auto r = cli({"--socket", d.socket(), "doctor"});
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("sunbridged is running") != std::string::npos);
+  CHECK(r.out.find("inverter answers") != std::string::npos);
+  CHECK(r.out.find("LVY10KU2408250123") != std::string::npos);
+  CHECK(r.out.find("0xE008  144") != std::string::npos);
+  CHECK(r.out.find("12 V-normalised") != std::string::npos);
+  CHECK(r.out.find("0-based protocol list: 7 = WOW") != std::string::npos);
+  r = cli({"--socket", d.socket(), "doctor", "--json"});
+  REQUIRE(r.status == 0);
+  json j = json::parse(r.out);
+  CHECK(j["survey"]["verification"].size() == 18);
+}
+
+TEST_CASE("sunbridge doctor without the daemon reads the inverter itself", "[integration]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  sim.control({{"cmd", "poke"}, {"address", "0xE21B"}, {"value", 8}});  // a 1-based firmware
+  json config = fast_config(dir, sim.link());
+  sb::testkit::write_file(dir.file("c.json"), config.dump());
+  auto r = cli({"--config", dir.file("c.json"), "doctor"});
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("not running: reading the inverter directly") != std::string::npos);
+  CHECK(r.out.find("opened and locked") != std::string::npos);
+  CHECK(r.out.find("1-based protocol list") != std::string::npos);
+  // A missing port is a failure with a hint.
+  json missing = fast_config(dir, dir.file("nothing.tty"));
+  sb::testkit::write_file(dir.file("m.json"), missing.dump());
+  r = cli({"--config", dir.file("m.json"), "doctor"});
+  CHECK(r.status == 1);
+  CHECK(r.out.find("is missing") != std::string::npos);
+}
+
+TEST_CASE("the CLI says clearly when no daemon runs", "[integration]") {
+  sb::testkit::TempDir dir;
+  auto r = cli({"--socket", dir.file("none.sock"), "status"});
+  CHECK(r.status == 1);
+  CHECK(r.err.find("sunbridged is not running") != std::string::npos);
+}
+
+TEST_CASE("the benchmark prints its figures; the simulator enforces the wire time",
+          "[integration]") {
+  auto r = sb::testkit::run(
+      {SUNBRIDGE_BENCH_PATH, "poll", "--cycles", "3", "--json", "--sim", SUNBRIDGE_SIM_PATH}, 120s);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  json j = json::parse(r.out);
+  CHECK(j["transactions_per_cycle"] == 7);
+  CHECK(j["bytes_per_cycle"] == 457);
+  // Not a timing assertion on our code: a ratio below 1 would mean the simulator answered
+  // faster than a 9600-baud line can carry the frames, i.e. its pacing is broken.
+  CHECK(j["ratio"].get<double>() >= 0.99);
+  CHECK(j["wire_time_s"].get<double>() == Approx(0.5271).margin(0.001));
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <catch2/catch.hpp>
+
+#include "sunbridge/adapters/config.hpp"
+
+using namespace sb::adapters;
+
+namespace {
+
+bool has(const sb::schema::Issues& issues, const std::string& path, const std::string& words) {
+  for (const auto& i : issues) {
+    if (i.path == path && i.message.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("an empty configuration gives the embedded defaults", "[unit][config]") {
+  Config c = default_config();
+  CHECK(c.inverter.device == "/dev/ttyUSB0");
+  CHECK(c.inverter.endpoint.serial->baud == 9600);
+  CHECK(c.inverter.endpoint.serial->parity == 'N');
+  CHECK(c.inverter.slave == 1);
+  CHECK(c.inverter.poll_interval == std::chrono::seconds(10));
+  CHECK(c.inverter.settings_interval == std::chrono::seconds(300));
+  CHECK(c.inverter.timing.response_timeout == std::chrono::seconds(1));
+  CHECK(c.inverter.link.inter_transaction_gap == std::chrono::milliseconds(200));
+  CHECK(c.inverter.link.voltage_scale == sb::protocol::VoltageScale::kAuto);
+  CHECK(c.storage.path == "/var/lib/sunbridge/sunbridge.db");
+  CHECK(c.ipc.socket == "/run/sunbridge/sunbridged.sock");
+  CHECK(c.site.timezone == "Asia/Tokyo");
+  CHECK(c.effective["inverter"]["baud"] == 9600);
+}
+
+TEST_CASE("every configuration problem is reported at once with its path", "[unit][config]") {
+  auto load = load_config_text(R"({
+    "inverter": {"baud": 9601, "slave": 300, "poll_intervall": 5, "voltage_scale": "volts",
+                 "device": "tcp://host"},
+    "storage": {"path": 7},
+    "site": {"timezone": "Mars/Olympus"},
+    "mqtt": {}
+  })",
+                               "");
+  REQUIRE_FALSE(load.config.has_value());
+  CHECK(has(load.issues, "inverter.baud", "standard baud"));
+  CHECK(has(load.issues, "inverter.slave", "must be in [1, 255]"));
+  CHECK(has(load.issues, "inverter.poll_intervall", "did you mean 'poll_interval'"));
+  CHECK(has(load.issues, "inverter.voltage_scale", "must be one of auto, normalized, real"));
+  CHECK(has(load.issues, "inverter.device", "tcp://host:port"));
+  CHECK(has(load.issues, "storage.path", "expected a string"));
+  CHECK(has(load.issues, "site.timezone", "unknown time zone"));
+  CHECK(has(load.issues, "mqtt", "unknown key"));
+  CHECK(load.issues.size() == 8);
+}
+
+TEST_CASE("relations between fields are checked", "[unit][config]") {
+  auto load = load_config_text(R"({"inverter": {"byte_timeout_ms": 2000, "response_timeout_ms": 500,
+      "backoff_min_ms": 9000, "backoff_max_ms": 100, "poll_interval": 600, "settings_interval": 300}})",
+                               "");
+  REQUIRE_FALSE(load.config.has_value());
+  CHECK(has(load.issues, "inverter.byte_timeout_ms", "must not exceed"));
+  CHECK(has(load.issues, "inverter.backoff_min_ms", "must not exceed"));
+  CHECK(has(load.issues, "inverter.poll_interval", "must not exceed"));
+}
+
+TEST_CASE("relative paths resolve against the configuration file's directory", "[unit][config]") {
+  auto load = load_config_text(R"({"inverter": {"device": "sim/inverter.tty", "lock_dir": "."},
+      "storage": {"path": "data/sb.db"}, "ipc": {"socket": "/run/x.sock"}})",
+                               "/etc/sunbridge");
+  REQUIRE(load.config.has_value());
+  CHECK(load.config->inverter.device == "/etc/sunbridge/sim/inverter.tty");
+  CHECK(load.config->inverter.lock_dir == "/etc/sunbridge");
+  CHECK(load.config->storage.path == "/etc/sunbridge/data/sb.db");
+  CHECK(load.config->ipc.socket == "/run/x.sock");
+  auto tcp = load_config_text(R"({"inverter": {"device": "tcp://127.0.0.1:1502"}})", "/etc");
+  REQUIRE(tcp.config.has_value());
+  CHECK(tcp.config->inverter.endpoint.tcp->port == 1502);
+  CHECK_FALSE(tcp.config->inverter.endpoint.serial.has_value());
+}
+
+TEST_CASE("fractional poll intervals are milliseconds", "[unit][config]") {
+  auto load = load_config_text(R"({"inverter": {"poll_interval": 0.25}})", "");
+  REQUIRE(load.config.has_value());
+  CHECK(load.config->inverter.poll_interval == std::chrono::milliseconds(250));
+}
+
+TEST_CASE("a missing file is one clear problem", "[unit][config]") {
+  auto load = load_config_file("/nonexistent/sunbridge.json");
+  REQUIRE(load.issues.size() == 1);
+  CHECK(load.issues[0].message.find("cannot read /nonexistent/sunbridge.json") !=
+        std::string::npos);
+}
+
+TEST_CASE("secrets are redacted in the effective configuration", "[unit][config]") {
+  nlohmann::json doc = {
+      {"mqtt", {{"password", "hunter2"}, {"username", "u"}, {"tls", {{"key", "/k"}}}}},
+      {"auth", {{"owner_key", "abc"}, {"keys", {1, 2}}}}};
+  auto r = redacted(doc);
+  CHECK(r["mqtt"]["password"] == "***");
+  CHECK(r["mqtt"]["username"] == "u");
+  CHECK(r["mqtt"]["tls"]["key"] == "***");
+  CHECK(r["auth"]["owner_key"] == "***");
+  CHECK(r.dump().find("hunter2") == std::string::npos);
+}

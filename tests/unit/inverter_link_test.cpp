@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: Apache-2.0
+// The inverter device logic against an in-memory Modbus fake.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "fake_modbus_client.hpp"
+#include "sunbridge/core/local_time.hpp"
+#include "sunbridge/device/inverter_link.hpp"
+#include "sunbridge/device/inverter_survey.hpp"
+
+using namespace sb;
+using namespace sb::device;
+using protocol::Group;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Rig {
+  protocol::RegisterMap map = protocol::RegisterMap::embedded();
+  protocol::FaultTable faults = protocol::FaultTable::embedded();
+  test::FakeModbusClient client;
+  ManualClock clock;
+  std::vector<std::string> logs;
+  Logger log{LogLevel::kDebug,
+             [this](LogLevel, std::string_view, std::string_view m) { logs.emplace_back(m); }};
+  LinkOptions options;
+  std::unique_ptr<InverterLink> link;
+
+  Rig() {
+    options.inter_transaction_gap = 0ms;
+    options.retries = 2;
+    options.health = {3, 1000ms, 8000ms};
+    client.registers[0x001C] = 208;  // protocol V2.08
+    client.registers[0xE003] = 48;
+    client.registers[0x0100] = 57;
+    client.registers[0x0101] = 524;
+    client.registers[0x0102] = 65037;  // charging 49.9 A
+    client.registers[0x0213] = 1013;
+    client.registers[0x022A] = 1007;
+    client.registers[0xE008] = 144;
+    client.registers[0xE20A] = 600;
+    client.registers[0xE027] = 0x0300;
+    client.registers[0x020C] = (26 << 8) | 11;  // 2026-11-22 14:00:00
+    client.registers[0x020D] = (22 << 8) | 14;
+    client.registers[0x020E] = 0;
+    const char* serial = "SN123";
+    for (int i = 0; serial[i] != 0; ++i)
+      client.registers[static_cast<std::uint16_t>(0x0035 + i)] =
+          static_cast<std::uint16_t>(serial[i]);
+    rebuild();
+  }
+  void rebuild() {
+    link = std::make_unique<InverterLink>(client, map, faults, options, clock, log);
+  }
+};
+
+const Point* find(const PollReport& r, const std::string& name) {
+  for (const auto& g : r.groups) {
+    for (const auto& p : g.update.fresh) {
+      if (p.name == name) return &p;
+    }
+  }
+  return nullptr;
+}
+
+const PointIssue* issue(const PollReport& r, const std::string& name, bool invalid) {
+  for (const auto& g : r.groups) {
+    const auto& list = invalid ? g.update.invalid : g.update.stale;
+    for (const auto& i : list) {
+      if (i.name == name) return &i;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a poll reads the identity first, then the group, in planned blocks", "[unit][link]") {
+  Rig rig;
+  auto r = rig.link->poll(Group::kLive);
+  REQUIRE(r.groups.size() == 2);
+  CHECK(r.groups[0].group == Group::kIdentity);
+  CHECK(r.state == LinkState::kOnline);
+  REQUIRE(r.transition);
+  CHECK(rig.link->identity().protocol_raw == 208);
+  CHECK(rig.link->identity().serial == "SN123");
+  REQUIRE(find(r, "battery.current"));
+  CHECK(std::get<double>(find(r, "battery.current")->value) == Approx(49.9));
+  CHECK(std::get<double>(find(r, "grid.l2.voltage")->value) == Approx(100.7));
+  for (const auto& [address, count] : rig.client.reads)
+    CHECK(count <= 32);
+  // The second poll does not re-read the identity.
+  rig.client.reads.clear();
+  auto r2 = rig.link->poll(Group::kLive);
+  CHECK(r2.groups.size() == 1);
+  CHECK(rig.client.reads.size() == 4);
+}
+
+TEST_CASE("settings decode with the factor from E003", "[unit][link]") {
+  Rig rig;
+  auto r = rig.link->poll(Group::kSettings);
+  CHECK(std::get<double>(find(r, "setting.p09")->value) == Approx(57.6));
+  CHECK(std::get<double>(find(r, "setting.p07")->value) == Approx(60.0));
+  CHECK(std::get<std::string>(find(r, "setting.p41")->value) == "03:00");
+}
+
+TEST_CASE("with E003 unreadable, normalised voltages are invalid, not guessed", "[unit][link]") {
+  Rig rig;
+  rig.client.holes.insert(0xE003);
+  auto r = rig.link->poll(Group::kSettings);
+  CHECK(find(r, "setting.p09") == nullptr);
+  REQUIRE(issue(r, "setting.p09", true));
+  CHECK(issue(r, "setting.p09", true)->reason.find("E003") != std::string::npos);
+  CHECK(find(r, "setting.p07") != nullptr);
+}
+
+TEST_CASE("rows newer than the device's protocol version are not read", "[unit][link]") {
+  Rig rig;
+  rig.client.registers[0x001C] = 192;  // V1.92: no battery temperature (1.94), no SOH (1.98)
+  auto r = rig.link->poll(Group::kLive);
+  REQUIRE(issue(r, "battery.temperature", true));
+  CHECK(issue(r, "battery.temperature", true)->reason.find("V1.94") != std::string::npos);
+  REQUIRE(issue(r, "battery.soh", true));
+  CHECK(find(r, "battery.soc") != nullptr);
+  // 0x0103-0x0106 are not requested: the plan reads 0x0100-0x0102 and 0x0107.. separately.
+  for (const auto& [address, count] : rig.client.reads) {
+    CHECK_FALSE((address <= 0x0103 && address + count > 0x0103));
+  }
+}
+
+TEST_CASE("retryable errors are retried; exceptions are not", "[unit][link]") {
+  Rig rig;
+  (void)rig.link->poll(Group::kIdentity);
+  rig.client.next_errors = {Error::timeout(), Error::crc()};
+  auto r = rig.link->poll(Group::kLive);
+  CHECK(r.state == LinkState::kOnline);
+  CHECK(rig.link->stats().retries == 2);
+  CHECK(rig.link->stats().timeouts == 1);
+  CHECK(rig.link->stats().crc_errors == 1);
+  CHECK(find(r, "battery.soc") != nullptr);
+
+  rig.client.next_errors = {Error::exception(0x04)};
+  rig.client.reads.clear();
+  auto r2 = rig.link->poll(Group::kLive);
+  CHECK(rig.client.reads.size() == 4);  // no retry of the failed block
+  CHECK(issue(r2, "battery.soc", false) != nullptr);
+  CHECK(issue(r2, "battery.soc", false)->reason.find("0x04") != std::string::npos);
+  CHECK(r2.state == LinkState::kOnline);  // the device answered: the link works
+}
+
+TEST_CASE("exception 02 bisects once and the plan narrows until it stops", "[unit][link]") {
+  Rig rig;
+  rig.client.holes = {0x0208, 0x0209, 0x020A, 0x020B};  // between fault codes and the clock
+  (void)rig.link->poll(Group::kIdentity);
+  rig.client.reads.clear();
+  auto first = rig.link->poll(Group::kLive);
+  // The failing 0x0204 block was split at once; the half without the hole was read, the other
+  // half is stale (not invalid) until the plan has narrowed.
+  CHECK(find(first, "grid.l1.current") != nullptr);
+  CHECK(issue(first, "grid.l1.voltage", false) != nullptr);
+  std::size_t exceptions_before = 0;
+  for (int cycle = 0; cycle < 6; ++cycle) {
+    exceptions_before = rig.link->stats().exceptions;
+    (void)rig.link->poll(Group::kLive);
+    if (rig.link->stats().exceptions == exceptions_before) break;
+  }
+  // Converged: a cycle without any exception, every row of the block readable, nothing lost.
+  auto settled = rig.link->poll(Group::kLive);
+  CHECK(rig.link->stats().exceptions == exceptions_before);
+  CHECK(find(settled, "inverter.faults") != nullptr);
+  CHECK(find(settled, "inverter.clock") != nullptr);
+  CHECK(find(settled, "inverter.state") != nullptr);
+  for (const auto& g : settled.groups)
+    CHECK(g.update.invalid.empty());
+  CHECK_FALSE(rig.link->memory().breaks().empty());
+  CHECK(rig.link->memory().unsupported().empty());
+}
+
+TEST_CASE("a single row that answers 02 is remembered as unsupported", "[unit][link]") {
+  Rig rig;
+  rig.client.holes = {0x0223};  // ambient temperature (confidence D)
+  for (int i = 0; i < 8; ++i)
+    (void)rig.link->poll(Group::kLive);
+  CHECK(rig.link->memory().unsupported().count(0x0223) == 1);
+  rig.client.reads.clear();
+  auto r = rig.link->poll(Group::kLive);
+  REQUIRE(issue(r, "inverter.temp.ambient", true));
+  CHECK(issue(r, "inverter.temp.ambient", true)->reason.find("not implemented") !=
+        std::string::npos);
+  for (const auto& [address, count] : rig.client.reads) {
+    CHECK_FALSE((address <= 0x0223 && address + count > 0x0223));
+  }
+  CHECK(find(r, "inverter.temp.transformer") != nullptr);
+  CHECK(find(r, "battery.pv_charge_current") != nullptr);
+}
+
+TEST_CASE("a silent device: fail fast, degraded, then offline with back-off", "[unit][link]") {
+  Rig rig;
+  (void)rig.link->poll(Group::kLive);
+  for (int i = 0; i < 30; ++i)
+    rig.client.next_errors.push_back(Error::timeout());
+  rig.client.reads.clear();
+  auto r1 = rig.link->poll(Group::kLive);
+  CHECK(rig.client.reads.size() == 3);  // one block, three attempts; the rest skipped
+  CHECK(r1.state == LinkState::kDegraded);
+  REQUIRE(issue(r1, "energy.pv.total", false));
+  CHECK(issue(r1, "energy.pv.total", false)->reason.find("skipped") != std::string::npos);
+  CHECK(rig.link->poll(Group::kLive).state == LinkState::kDegraded);
+  auto r3 = rig.link->poll(Group::kLive);
+  CHECK(r3.state == LinkState::kOffline);
+  CHECK_FALSE(rig.client.is_open());  // closed so the next attempt reopens it
+  // Inside the back-off nothing touches the bus and everything is stale.
+  rig.client.reads.clear();
+  auto skipped = rig.link->poll(Group::kLive);
+  CHECK_FALSE(skipped.attempted);
+  CHECK(rig.client.reads.empty());
+  REQUIRE(issue(skipped, "battery.soc", false));
+  rig.client.next_errors.clear();
+  rig.clock.advance(1100ms);
+  auto back = rig.link->poll(Group::kLive);
+  CHECK(back.state == LinkState::kOnline);
+  CHECK(rig.client.opens == 2);
+  CHECK(back.groups.front().group == Group::kIdentity);  // identity re-read after reopening
+  // Transitions were logged once each.
+  CHECK(std::count_if(rig.logs.begin(), rig.logs.end(), [](const std::string& l) {
+          return l.find("-> offline") != std::string::npos;
+        }) == 1);
+}
+
+TEST_CASE("an unplugged port is offline at once and reopened later", "[unit][link]") {
+  Rig rig;
+  (void)rig.link->poll(Group::kLive);
+  rig.client.next_errors = {Error::disconnected("gone", 5)};
+  auto r = rig.link->poll(Group::kLive);
+  CHECK(r.state == LinkState::kOffline);
+  CHECK(r.outcome.port_lost);
+  rig.client.open_error = Error::disconnected("no such device", 2);
+  rig.clock.advance(1100ms);
+  CHECK(rig.link->poll(Group::kLive).state == LinkState::kOffline);
+  rig.client.open_error.reset();
+  rig.clock.advance(2100ms);
+  CHECK(rig.link->poll(Group::kLive).state == LinkState::kOnline);
+}
+
+TEST_CASE("the clock skew is the inverter clock minus the system clock", "[unit][link]") {
+  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
+  Rig rig;
+  // 2026-11-22 14:00:00 JST = 05:00:00 UTC
+  rig.clock.set_wall(*parse_iso8601_utc("2026-11-22T05:00:00.000Z"));
+  rig.client.registers[0x020C] = (26 << 8) | 11;
+  rig.client.registers[0x020D] = (22 << 8) | 14;
+  rig.client.registers[0x020E] = (1 << 8) | 30;  // 14:01:30: 90 s ahead
+  auto r = rig.link->poll(Group::kLive);
+  REQUIRE(find(r, "inverter.clock_skew"));
+  CHECK(std::get<double>(find(r, "inverter.clock_skew")->value) == 90.0);
+  CHECK(std::get<std::string>(find(r, "inverter.clock")->value) == "2026-11-22 14:01:30");
+}
+
+TEST_CASE("writes are never repeated on a timeout", "[unit][link]") {
+  Rig rig;
+  (void)rig.link->poll(Group::kIdentity);
+  rig.client.next_errors = {Error::timeout()};
+  std::vector<std::uint16_t> v = {450};
+  auto s = rig.link->write_registers(0xE020, v);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().kind == ErrorKind::kTimeout);
+  CHECK(rig.client.writes.empty());
+  CHECK(rig.link->write_registers(0xE020, v).ok());
+  CHECK(rig.client.writes.size() == 1);
+}
+
+TEST_CASE("the survey reads identity and the verification list with raw values", "[unit][link]") {
+  Rig rig;
+  rig.client.registers[0xE21B] = 8;  // a firmware whose protocol list is 1-based
+  auto s = survey(*rig.link, rig.map);
+  REQUIRE(s.verification.size() == 18);
+  CHECK(s.verification.front().row->lcd == "01");
+  bool saw_09 = false, saw_33 = false;
+  for (const auto& r : s.verification) {
+    if (r.row->lcd == "09") {
+      saw_09 = true;
+      CHECK(r.raw == std::vector<std::uint16_t>{144});
+      CHECK(r.note.find("12 V-normalised") != std::string::npos);
+    }
+    if (r.row->lcd == "33") {
+      saw_33 = true;
+      CHECK(r.note.find("1-based") != std::string::npos);
+    }
+  }
+  CHECK(saw_09);
+  CHECK(saw_33);
+}

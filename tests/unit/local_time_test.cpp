@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <catch2/catch.hpp>
+
+#include "sunbridge/core/local_time.hpp"
+
+using namespace sb;
+
+TEST_CASE("site-local civil time in Asia/Tokyo", "[unit][time]") {
+  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
+  auto t = parse_iso8601_utc("2026-06-30T15:00:00.000Z");
+  REQUIRE(t);
+  CHECK(to_local_civil(*t) == CivilTime{2026, 7, 1, 0, 0, 0});  // Jul 1 local midnight
+  CHECK(from_local_civil({2026, 7, 1, 0, 0, 0}) == t);
+  CHECK_FALSE(from_local_civil({2026, 2, 30, 0, 0, 0}).has_value());
+  CHECK_FALSE(from_local_civil({2026, 1, 1, 24, 0, 0}).has_value());
+  CHECK(format_local(*t) == "2026-07-01 00:00:00");
+}
+
+TEST_CASE("unknown time zones are refused, not silently UTC", "[unit][time]") {
+  CHECK_FALSE(set_process_timezone("Asia/Nowhere").ok());
+  CHECK_FALSE(timezone_exists("../etc/passwd"));
+  CHECK(timezone_exists("UTC"));
+}
+
+TEST_CASE("ISO-8601 UTC round trip with milliseconds", "[unit][time]") {
+  auto t = parse_iso8601_utc("2026-11-22T01:02:03.456Z");
+  REQUIRE(t);
+  CHECK(format_iso8601_utc(*t) == "2026-11-22T01:02:03.456Z");
+  CHECK(parse_iso8601_utc("2026-11-22T01:02:03Z") == *t - std::chrono::milliseconds(456));
+  CHECK_FALSE(parse_iso8601_utc("2026-11-22 01:02:03").has_value());
+  CHECK_FALSE(parse_iso8601_utc("2026-13-22T01:02:03Z").has_value());
+}
+
+TEST_CASE("durations for --since", "[unit][time]") {
+  CHECK(parse_duration("90s") == std::chrono::seconds(90));
+  CHECK(parse_duration("15m") == std::chrono::seconds(900));
+  CHECK(parse_duration("1h30m") == std::chrono::seconds(5400));
+  CHECK(parse_duration("2d") == std::chrono::seconds(172800));
+  CHECK_FALSE(parse_duration("1").has_value());
+  CHECK_FALSE(parse_duration("h").has_value());
+  CHECK_FALSE(parse_duration("1w").has_value());
+  CHECK_FALSE(parse_duration("").has_value());
+}

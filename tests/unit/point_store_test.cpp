@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <catch2/catch.hpp>
+
+#include "sunbridge/domain/point_store.hpp"
+
+using namespace sb;
+using namespace std::chrono_literals;
+
+namespace {
+
+Point ok(const std::string& name, double v, WallTime ts, const std::string& unit = "V") {
+  return Point{name, v, unit, Quality::kOk, ts, ""};
+}
+
+}  // namespace
+
+TEST_CASE("a failed refresh makes a value stale and keeps the last value aside", "[unit][store]") {
+  domain::PointStore store;
+  WallTime t0{std::chrono::seconds(1'700'000'000)};
+  store.apply({{ok("battery.voltage", 52.4, t0)}, {}, {}, 30s});
+  CHECK(store.get("battery.voltage", t0)->quality == Quality::kOk);
+  store.apply({{}, {{"battery.voltage", "timeout", "V"}}, {}, 30s});
+  auto p = store.get("battery.voltage", t0 + 1s);
+  REQUIRE(p);
+  CHECK(p->quality == Quality::kStale);
+  CHECK(std::get<double>(p->value) == 52.4);  // kept, flagged, never shown as fresh
+  CHECK(p->ts == t0);
+  CHECK(p->note == "timeout");
+  store.apply({{ok("battery.voltage", 52.6, t0 + 2s)}, {}, {}, 30s});
+  CHECK(store.get("battery.voltage", t0 + 2s)->quality == Quality::kOk);
+}
+
+TEST_CASE("a value older than its allowed age is stale even without a failure", "[unit][store]") {
+  domain::PointStore store;
+  WallTime t0{std::chrono::seconds(1'700'000'000)};
+  store.apply({{ok("grid.frequency", 60.0, t0, "Hz")}, {}, {}, 35s});
+  CHECK(store.get("grid.frequency", t0 + 35s)->quality == Quality::kOk);
+  auto late = store.get("grid.frequency", t0 + 36s);
+  CHECK(late->quality == Quality::kStale);
+  CHECK(late->note.find("not refreshed") != std::string::npos);
+  // max_age 0 never ages (identity values).
+  store.apply({{ok("inverter.serial", 0, t0, "")}, {}, {}, 0s});
+  CHECK(store.get("inverter.serial", t0 + 1000h)->quality == Quality::kOk);
+}
+
+TEST_CASE("a stale point never read before has no value and is invalid", "[unit][store]") {
+  domain::PointStore store;
+  store.apply({{}, {{"pv2.power", "timeout", "W"}}, {}, 30s});
+  auto p = store.get("pv2.power", WallTime{});
+  CHECK(p->quality == Quality::kInvalid);
+  CHECK(p->unit == "W");
+}
+
+TEST_CASE("invalid drops the value", "[unit][store]") {
+  domain::PointStore store;
+  WallTime t0{std::chrono::seconds(1'700'000'000)};
+  store.apply({{ok("battery.soh", 98, t0, "%")}, {}, {}, 30s});
+  store.apply({{}, {}, {{"battery.soh", "not implemented by this firmware", "%"}}, 30s});
+  auto p = store.get("battery.soh", t0);
+  CHECK(p->quality == Quality::kInvalid);
+  CHECK_FALSE(has_value(p->value));
+}
+
+TEST_CASE("derived points: value, worst quality, oldest timestamp", "[unit][store]") {
+  domain::PointStore store(
+      {{"battery.power", DerivedOp::kProduct, {"battery.voltage", "battery.current"}, "W", ""},
+       {"load.power", DerivedOp::kSum, {"load.l1.power", "load.l2.power"}, "W", ""}});
+  WallTime t0{std::chrono::seconds(1'700'000'000)};
+  store.apply({{ok("battery.voltage", 52.0, t0), ok("battery.current", -10.5, t0 + 1s, "A"),
+                ok("load.l1.power", 700, t0, "W"), ok("load.l2.power", 650, t0, "W")},
+               {},
+               {},
+               30s});
+  auto power = store.get("battery.power", t0 + 1s);
+  REQUIRE(power);
+  CHECK(std::get<double>(power->value) == Approx(-546.0));
+  CHECK(power->quality == Quality::kOk);
+  CHECK(power->ts == t0);
+  CHECK(std::get<double>(store.get("load.power", t0)->value) == 1350.0);
+  store.apply({{}, {{"load.l2.power", "timeout", "W"}}, {}, 30s});
+  CHECK(store.get("load.power", t0)->quality == Quality::kStale);
+  store.apply({{}, {}, {{"battery.current", "unsupported", "A"}}, 30s});
+  CHECK(store.get("battery.power", t0)->quality == Quality::kInvalid);
+  // Snapshots are sorted by name and include derived points.
+  auto snap = store.snapshot(t0);
+  CHECK(std::is_sorted(snap.begin(), snap.end(),
+                       [](const Point& a, const Point& b) { return a.name < b.name; }));
+  CHECK(
+      std::any_of(snap.begin(), snap.end(), [](const Point& p) { return p.name == "load.power"; }));
+}
