@@ -2,9 +2,15 @@
 // Start-up, ownership of the bus, configuration errors, shutdown.
 #include <catch2/catch.hpp>
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <thread>
 
 #include "harness.hpp"
@@ -122,4 +128,46 @@ TEST_CASE("Modbus TCP (an RS485-Ethernet gateway) works like a serial port", "[i
   json s = d.wait_for([](const json& st) { return fresh(st, "battery.soc"); });
   CHECK(number(s, "battery.soc") == 77.0);
   CHECK(s["daemon"]["port"].get<std::string>().rfind("tcp:127.0.0.1", 0) == 0);
+}
+
+TEST_CASE("under systemd: READY=1 once serving, watchdog pings, STOPPING=1", "[integration]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  // A datagram socket standing in for systemd's notify socket.
+  const std::string notify = dir.file("notify.sock");
+  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, notify.c_str(), sizeof addr.sun_path - 1);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  ::setenv("NOTIFY_SOCKET", notify.c_str(), 1);
+  ::setenv("WATCHDOG_USEC", "200000", 1);  // pings expected every 100 ms
+  std::vector<std::string> messages;
+  {
+    Daemon d(dir, sim.link());
+    ::unsetenv("NOTIFY_SOCKET");
+    ::unsetenv("WATCHDOG_USEC");
+    auto read_for = [&](std::chrono::milliseconds span) {
+      auto until = std::chrono::steady_clock::now() + span;
+      while (std::chrono::steady_clock::now() < until) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0) continue;
+        char buf[512];
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n > 0) messages.emplace_back(buf, static_cast<std::size_t>(n));
+      }
+    };
+    read_for(1500ms);
+    REQUIRE(d.process().stop(SIGTERM, 10s) == 0);
+    read_for(200ms);
+  }
+  ::close(fd);
+  auto count = [&](const std::string& what) {
+    return std::count_if(messages.begin(), messages.end(),
+                         [&](const std::string& m) { return m.find(what) != std::string::npos; });
+  };
+  CHECK(count("READY=1") == 1);
+  CHECK(messages.front().find("READY=1") != std::string::npos);  // nothing before READY
+  CHECK(count("WATCHDOG=1") >= 5);
+  CHECK(count("STOPPING=1") == 1);
 }
