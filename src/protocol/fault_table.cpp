@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/protocol/fault_table.hpp"
 
-#include <stdexcept>
-
+#include "load_embedded.hpp"
 #include "sunbridge/embedded.hpp"
 
 namespace sb::protocol {
@@ -41,13 +40,7 @@ std::optional<FaultTable> FaultTable::from_json(std::string_view text, schema::I
 }
 
 FaultTable FaultTable::embedded() {
-  schema::Issues issues;
-  auto t = from_json(sb::embedded::fault_table(), issues);
-  if (!t) {
-    throw std::runtime_error("embedded fault table is invalid:\n" +
-                             schema::format_issues(issues, "srne-faults.json"));
-  }
-  return std::move(*t);
+  return load_embedded<FaultTable>(sb::embedded::fault_table(), "srne-faults.json");
 }
 
 FaultCode FaultTable::lookup(std::uint16_t code) const {

@@ -5,8 +5,8 @@
 #include <cctype>
 #include <charconv>
 #include <set>
-#include <stdexcept>
 
+#include "load_embedded.hpp"
 #include "sunbridge/embedded.hpp"
 
 namespace sb::protocol {
@@ -339,13 +339,7 @@ std::optional<RegisterMap> RegisterMap::from_json(std::string_view text, schema:
 }
 
 RegisterMap RegisterMap::embedded() {
-  schema::Issues issues;
-  auto map = from_json(sb::embedded::register_map(), issues);
-  if (!map) {
-    throw std::runtime_error("embedded register map is invalid:\n" +
-                             schema::format_issues(issues, "srne-spi-10k-u.json"));
-  }
-  return std::move(*map);
+  return load_embedded<RegisterMap>(sb::embedded::register_map(), "srne-spi-10k-u.json");
 }
 
 const RegisterRow* RegisterMap::find(std::string_view name) const {

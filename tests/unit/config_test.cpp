@@ -1,20 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
 
+#include "issues.hpp"
+
 #include "sunbridge/adapters/config.hpp"
 
 using namespace sb::adapters;
-
-namespace {
-
-bool has(const sb::schema::Issues& issues, const std::string& path, const std::string& words) {
-  for (const auto& i : issues) {
-    if (i.path == path && i.message.find(words) != std::string::npos) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 TEST_CASE("an empty configuration gives the embedded defaults", "[unit][config]") {
   Config c = default_config();
@@ -43,14 +34,16 @@ TEST_CASE("every configuration problem is reported at once with its path", "[uni
   })",
                                "");
   REQUIRE_FALSE(load.config.has_value());
-  CHECK(has(load.issues, "inverter.baud", "standard baud"));
-  CHECK(has(load.issues, "inverter.slave", "must be in [1, 255]"));
-  CHECK(has(load.issues, "inverter.poll_intervall", "did you mean 'poll_interval'"));
-  CHECK(has(load.issues, "inverter.voltage_scale", "must be one of auto, normalized, real"));
-  CHECK(has(load.issues, "inverter.device", "tcp://host:port"));
-  CHECK(has(load.issues, "storage.path", "expected a string"));
-  CHECK(has(load.issues, "site.timezone", "unknown time zone"));
-  CHECK(has(load.issues, "mqtt", "unknown key"));
+  CHECK(sb::test::has_issue(load.issues, "inverter.baud", "standard baud"));
+  CHECK(sb::test::has_issue(load.issues, "inverter.slave", "must be in [1, 255]"));
+  CHECK(
+      sb::test::has_issue(load.issues, "inverter.poll_intervall", "did you mean 'poll_interval'"));
+  CHECK(sb::test::has_issue(load.issues, "inverter.voltage_scale",
+                            "must be one of auto, normalized, real"));
+  CHECK(sb::test::has_issue(load.issues, "inverter.device", "tcp://host:port"));
+  CHECK(sb::test::has_issue(load.issues, "storage.path", "expected a string"));
+  CHECK(sb::test::has_issue(load.issues, "site.timezone", "unknown time zone"));
+  CHECK(sb::test::has_issue(load.issues, "mqtt", "unknown key"));
   CHECK(load.issues.size() == 8);
 }
 
@@ -59,9 +52,9 @@ TEST_CASE("relations between fields are checked", "[unit][config]") {
       "backoff_min_ms": 9000, "backoff_max_ms": 100, "poll_interval": 600, "settings_interval": 300}})",
                                "");
   REQUIRE_FALSE(load.config.has_value());
-  CHECK(has(load.issues, "inverter.byte_timeout_ms", "must not exceed"));
-  CHECK(has(load.issues, "inverter.backoff_min_ms", "must not exceed"));
-  CHECK(has(load.issues, "inverter.poll_interval", "must not exceed"));
+  CHECK(sb::test::has_issue(load.issues, "inverter.byte_timeout_ms", "must not exceed"));
+  CHECK(sb::test::has_issue(load.issues, "inverter.backoff_min_ms", "must not exceed"));
+  CHECK(sb::test::has_issue(load.issues, "inverter.poll_interval", "must not exceed"));
 }
 
 TEST_CASE("relative paths resolve against the configuration file's directory", "[unit][config]") {

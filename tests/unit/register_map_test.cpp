@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
 
+#include "issues.hpp"
+#include "points_md.hpp"
+
 #include <set>
 
 #include "sunbridge/protocol/register_map.hpp"
@@ -14,13 +17,6 @@ sb::schema::Issues problems(const std::string& text) {
   auto m = RegisterMap::from_json(text, issues);
   CHECK_FALSE(m.has_value());
   return issues;
-}
-
-bool mentions(const sb::schema::Issues& issues, const std::string& path, const std::string& words) {
-  for (const auto& i : issues) {
-    if (i.path == path && i.message.find(words) != std::string::npos) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -63,41 +59,7 @@ TEST_CASE("every inverter point of points.md has a row or a derivation", "[unit]
     names.insert(r.name);
   for (const auto& d : map.derived())
     names.insert(d.name);
-  for (const char* p : {"battery.soc",
-                        "battery.voltage",
-                        "battery.current",
-                        "battery.power",
-                        "battery.temperature",
-                        "pv.power",
-                        "pv1.voltage",
-                        "pv1.current",
-                        "pv1.power",
-                        "pv2.voltage",
-                        "pv2.current",
-                        "pv2.power",
-                        "grid.l1.voltage",
-                        "grid.l2.voltage",
-                        "grid.l1.current",
-                        "grid.l2.current",
-                        "grid.frequency",
-                        "grid.power",
-                        "output.l1.voltage",
-                        "output.l2.voltage",
-                        "output.frequency",
-                        "load.l1.power",
-                        "load.l2.power",
-                        "load.power",
-                        "load.apparent_power",
-                        "inverter.state",
-                        "inverter.faults",
-                        "inverter.charge_state",
-                        "inverter.temp.dcdc",
-                        "inverter.temp.dcac",
-                        "inverter.temp.transformer",
-                        "inverter.temp.ambient",
-                        "energy.pv.today",
-                        "energy.load.today",
-                        "energy.grid.today"}) {
+  for (const char* p : sb::test::kInverterPointsMd) {
     INFO(p);
     CHECK(names.count(p) == 1);
   }
@@ -112,9 +74,9 @@ TEST_CASE("map documents are checked: every problem reported with its path", "[u
     {"addr": "0x0300", "name": "g.h", "type": "u32", "length": 3, "group": "live", "conf": "C"},
     {"addr": "0xE000", "name": "setting.p99", "type": "u16", "group": "settings", "conf": "C"}
   ]})");
-  CHECK(mentions(issues, "rows[2].addr", "16-bit"));
-  CHECK(mentions(issues, "rows[2].type", "must be one of"));
-  CHECK(mentions(issues, "rows[2].colour", "unknown key"));
+  CHECK(sb::test::has_issue(issues, "rows[2].addr", "16-bit"));
+  CHECK(sb::test::has_issue(issues, "rows[2].type", "must be one of"));
+  CHECK(sb::test::has_issue(issues, "rows[2].colour", "unknown key"));
   // Schema problems stop the load before semantic checks; fix them and the rest appear.
   auto semantic = problems(R"({"schema": "sunbridge.register-map/1", "model": "t", "rows": [
     {"addr": "0x0100", "name": "a.b", "type": "u16", "group": "live", "conf": "C"},
@@ -124,13 +86,13 @@ TEST_CASE("map documents are checked: every problem reported with its path", "[u
     {"addr": "0xE000", "name": "setting.p99", "type": "u16", "group": "settings", "conf": "C"},
     {"addr": "0xE001", "name": "x.y", "type": "u16", "negate": true, "group": "live", "conf": "C"}
   ]})");
-  CHECK(mentions(semantic, "rows[1].name", "duplicate point name"));
-  CHECK(mentions(semantic, "rows", "overlaps"));
-  CHECK(mentions(semantic, "rows[2].enum", "exactly one"));
-  CHECK(mentions(semantic, "rows[3].length", "2 register"));
-  CHECK(mentions(semantic, "rows[4].lcd", "LCD parameter id"));
-  CHECK(mentions(semantic, "rows[4].access", "read-write"));
-  CHECK(mentions(semantic, "rows[5].negate", "signed"));
+  CHECK(sb::test::has_issue(semantic, "rows[1].name", "duplicate point name"));
+  CHECK(sb::test::has_issue(semantic, "rows", "overlaps"));
+  CHECK(sb::test::has_issue(semantic, "rows[2].enum", "exactly one"));
+  CHECK(sb::test::has_issue(semantic, "rows[3].length", "2 register"));
+  CHECK(sb::test::has_issue(semantic, "rows[4].lcd", "LCD parameter id"));
+  CHECK(sb::test::has_issue(semantic, "rows[4].access", "read-write"));
+  CHECK(sb::test::has_issue(semantic, "rows[5].negate", "signed"));
 }
 
 TEST_CASE("derived points must name numeric rows", "[unit][map]") {
@@ -138,15 +100,15 @@ TEST_CASE("derived points must name numeric rows", "[unit][map]") {
     {"addr": "0x0100", "name": "a.b", "type": "u16", "group": "live", "conf": "C"},
     {"addr": "0x0101", "name": "c.d", "type": "hhmm", "group": "live", "conf": "C"}],
     "derived": [{"name": "e.f", "op": "sum", "inputs": ["a.b", "c.d", "x.y"], "unit": "W"}]})");
-  CHECK(mentions(issues, "derived[0].inputs", "not numeric"));
-  CHECK(mentions(issues, "derived[0].inputs", "unknown input 'x.y'"));
+  CHECK(sb::test::has_issue(issues, "derived[0].inputs", "not numeric"));
+  CHECK(sb::test::has_issue(issues, "derived[0].inputs", "unknown input 'x.y'"));
 }
 
 TEST_CASE("declared holes may not cover rows", "[unit][map]") {
   auto issues = problems(R"({"schema": "sunbridge.register-map/1", "model": "t",
     "holes": [{"first": "0x0100", "last": "0x0105"}],
     "rows": [{"addr": "0x0102", "name": "a.b", "type": "u16", "group": "live", "conf": "C"}]})");
-  CHECK(mentions(issues, "holes[0]", "covers row 'a.b'"));
+  CHECK(sb::test::has_issue(issues, "holes[0]", "covers row 'a.b'"));
 }
 
 TEST_CASE("addresses and LCD ids parse strictly", "[unit][map]") {

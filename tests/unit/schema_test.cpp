@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
 
+#include "issues.hpp"
+
 #include "sunbridge/core/schema.hpp"
 
 using namespace sb::schema;
@@ -17,13 +19,6 @@ Schema sample() {
       optional("tags", Schema::array_of(Schema::string(), 0, 2)),
       optional("nested", Schema::object({optional("flag", Schema::boolean().with_default(true))})),
   });
-}
-
-bool has(const Issues& issues, const std::string& path, const std::string& words) {
-  for (const auto& i : issues) {
-    if (i.path == path && i.message.find(words) != std::string::npos) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -46,24 +41,24 @@ TEST_CASE("every problem is reported at once, with paths", "[unit][schema]") {
               {"nested", {{"flagg", true}}},
               {"nmae", "x"}};
   auto issues = validate(sample(), doc);
-  CHECK(has(issues, "name", "is required"));
-  CHECK(has(issues, "port", "expected an integer"));
-  CHECK(has(issues, "ratio", "must be in [0, 1]"));
-  CHECK(has(issues, "mode", "must be one of a, b"));
-  CHECK(has(issues, "tags", "0 to 2 items"));
-  CHECK(has(issues, "tags[2]", "expected a string"));
-  CHECK(has(issues, "nested.flagg", "did you mean 'flag'"));
-  CHECK(has(issues, "nmae", "did you mean 'name'"));
+  CHECK(sb::test::has_issue(issues, "name", "is required"));
+  CHECK(sb::test::has_issue(issues, "port", "expected an integer"));
+  CHECK(sb::test::has_issue(issues, "ratio", "must be in [0, 1]"));
+  CHECK(sb::test::has_issue(issues, "mode", "must be one of a, b"));
+  CHECK(sb::test::has_issue(issues, "tags", "0 to 2 items"));
+  CHECK(sb::test::has_issue(issues, "tags[2]", "expected a string"));
+  CHECK(sb::test::has_issue(issues, "nested.flagg", "did you mean 'flag'"));
+  CHECK(sb::test::has_issue(issues, "nmae", "did you mean 'name'"));
   CHECK(issues.size() == 8);
 }
 
 TEST_CASE("integers must be integral and in range, including large unsigned", "[unit][schema]") {
   json doc = {{"name", "x"}, {"port", 1883.0}};
-  CHECK(has(validate(sample(), doc), "port", "expected an integer"));
+  CHECK(sb::test::has_issue(validate(sample(), doc), "port", "expected an integer"));
   doc = {{"name", "x"}, {"port", 18446744073709551615ULL}};
-  CHECK(has(validate(sample(), doc), "port", "must be in [1, 65535]"));
+  CHECK(sb::test::has_issue(validate(sample(), doc), "port", "must be in [1, 65535]"));
   doc = {{"name", "x"}, {"port", -1}};
-  CHECK(has(validate(sample(), doc), "port", "must be in"));
+  CHECK(sb::test::has_issue(validate(sample(), doc), "port", "must be in"));
 }
 
 TEST_CASE("custom checks run on well-typed values", "[unit][schema]") {
@@ -73,7 +68,7 @@ TEST_CASE("custom checks run on well-typed values", "[unit][schema]") {
   });
   json ok = 4, odd = 5, text = "x";
   CHECK(validate(even, ok).empty());
-  CHECK(has(validate(even, odd), "", "must be even"));
+  CHECK(sb::test::has_issue(validate(even, odd), "", "must be even"));
   auto issues = validate(even, text);
   REQUIRE(issues.size() == 1);  // type error only, the check is not run on a string
 }
