@@ -17,7 +17,9 @@ std::int64_t to_ms(WallTime t) {
 
 std::string text_of(const PointValue& v) {
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  if (const auto* f = std::get_if<std::vector<FaultCode>>(&v)) return format_value(*f, "");
+  if (std::holds_alternative<std::vector<FaultCode>>(v) || std::holds_alternative<TextList>(v)) {
+    return format_value(v, "");
+  }
   return {};
 }
 

@@ -18,6 +18,7 @@ json value_to_json(const PointValue& value) {
         arr.push_back({{"code", f.code}, {"name", f.name}, {"text", f.text}});
       return arr;
     }
+    json operator()(const TextList& list) const { return list; }
   };
   return std::visit(Visitor{}, value);
 }
@@ -25,6 +26,13 @@ json value_to_json(const PointValue& value) {
 PointValue value_from_json(const json& j) {
   if (j.is_number()) return j.get<double>();
   if (j.is_string()) return j.get<std::string>();
+  if (j.is_array() && !j.empty() && j.front().is_string()) {
+    TextList list;
+    for (const auto& t : j) {
+      if (t.is_string()) list.push_back(t.get<std::string>());
+    }
+    return list;
+  }
   if (j.is_array()) {
     std::vector<FaultCode> faults;
     for (const auto& f : j) {

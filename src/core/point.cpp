@@ -60,6 +60,12 @@ std::string format_value(const PointValue& value, const std::string& unit, int d
       }
       return s;
     }
+    std::string operator()(const TextList& list) const {
+      if (list.empty()) return "none";
+      std::string s;
+      for (const auto& t : list) s += (s.empty() ? "" : ", ") + t;
+      return s;
+    }
   };
   return std::visit(Visitor{unit, decimals}, value);
 }

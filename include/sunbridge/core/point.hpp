@@ -26,8 +26,11 @@ struct FaultCode {
   bool operator==(const FaultCode&) const = default;
 };
 
-// Numbers are doubles in the point's unit; text covers enums, "hh:mm", strings and times.
-using PointValue = std::variant<std::monostate, double, std::string, std::vector<FaultCode>>;
+// Numbers are doubles in the point's unit; text covers enums, "hh:mm", strings and times; lists
+// of text carry alarms and flags.
+using TextList = std::vector<std::string>;
+using PointValue =
+    std::variant<std::monostate, double, std::string, std::vector<FaultCode>, TextList>;
 
 struct Point {
   std::string name;
