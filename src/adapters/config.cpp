@@ -88,6 +88,31 @@ Schema config_schema() {
       schema::optional("register_map", path),
       schema::optional("lock_dir", path.with_default("/run/lock")),
   });
+  Schema cross_check = Schema::object({
+      schema::optional("soc_gap_pct", Schema::number(1, 100).with_default(10)),
+      schema::optional("voltage_gap_v", Schema::number(0.1, 20).with_default(1.0)),
+      schema::optional("sustain_s", Schema::integer(0, 86400).with_default(600)),
+  });
+  Schema bms = Schema::object({
+      schema::optional("mode",
+                       Schema::choice({"none", "sniff", "ascii", "modbus"}).with_default("none")),
+      schema::optional("device", Schema::string(1, 4096)),
+      schema::optional("baud",
+                       Schema::integer(1200, 115200).with_check(check_baud).with_default(9600)),
+      schema::optional("packs", Schema::integer(1, 15).with_default(4)),
+      schema::optional("master", Schema::integer(1, 15).with_default(1)),
+      schema::optional("poll_interval", Schema::number(1, 3600).with_default(10)),
+      // PACE: more than 100 ms between frames, 200 ms response timeout (bms.md section 3).
+      schema::optional("frame_gap_ms", Schema::integer(100, 5000).with_default(100)),
+      schema::optional("response_timeout_ms", Schema::integer(50, 5000).with_default(200)),
+      schema::optional("retries", Schema::integer(0, 5).with_default(1)),
+      schema::optional("offline_after", Schema::integer(1, 100).with_default(3)),
+      schema::optional("dialect", Schema::choice({"pace", "pylon"}).with_default("pace")),
+      schema::optional("sniff_window_ms", Schema::integer(100, 10000).with_default(1000)),
+      schema::optional("sniff_stale_after_s", Schema::integer(1, 3600).with_default(30)),
+      schema::optional("pack_sample_interval_s", Schema::integer(1, 86400).with_default(300)),
+      schema::optional("cross_check", cross_check),
+  });
   Schema storage = Schema::object({
       schema::optional("path", path.with_default("/var/lib/sunbridge/sunbridge.db")),
       schema::optional("commit_interval_s", Schema::integer(1, 3600).with_default(30)),
@@ -107,6 +132,7 @@ Schema config_schema() {
   });
   return Schema::object({
       schema::optional("inverter", inverter),
+      schema::optional("bms", bms),
       schema::optional("storage", storage),
       schema::optional("ipc", ipc),
       schema::optional("site", site),
@@ -132,6 +158,21 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir) 
   }
   if (inv["poll_interval"].get<double>() > inv["settings_interval"].get<double>()) {
     out.issues.push_back({"inverter.poll_interval", "must not exceed settings_interval"});
+  }
+  const json& bj = (*doc)["bms"];
+  const std::string bms_mode = bj["mode"].get<std::string>();
+  if (bms_mode != "none") {
+    if (!bj.contains("device")) {
+      out.issues.push_back({"bms.device", "is required when bms.mode is " + bms_mode});
+    } else if (resolve(base_dir, bj["device"].get<std::string>()) ==
+               resolve(base_dir, inv["device"].get<std::string>())) {
+      out.issues.push_back({"bms.device",
+                            "must not be the inverter's port: the gateway is never "
+                            "a second master on the inverter's bus"});
+    }
+    if (bj["master"].get<int>() > bj["packs"].get<int>()) {
+      out.issues.push_back({"bms.master", "must be one of the packs 1..bms.packs"});
+    }
   }
   if (!out.issues.empty()) return out;
 
@@ -170,6 +211,36 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir) 
   }
   ic.lock_dir = resolve(base_dir, inv["lock_dir"].get<std::string>());
 
+  BmsConfig& bc = c.bms;
+  bc.options.mode = bms_mode == "sniff"    ? device::BmsMode::kSniff
+                    : bms_mode == "ascii"  ? device::BmsMode::kAscii
+                    : bms_mode == "modbus" ? device::BmsMode::kModbus
+                                           : device::BmsMode::kNone;
+  bc.options.addresses.clear();
+  for (int p = 1; p <= bj["packs"].get<int>(); ++p)
+    bc.options.addresses.push_back(p);
+  bc.options.master = bj["master"].get<int>();
+  bc.options.frame_gap = std::chrono::milliseconds(bj["frame_gap_ms"].get<int>());
+  bc.options.response_timeout = std::chrono::milliseconds(bj["response_timeout_ms"].get<int>());
+  bc.options.retries = bj["retries"].get<int>();
+  bc.options.health.offline_after = bj["offline_after"].get<int>();
+  bc.options.dialect = bj["dialect"].get<std::string>() == "pylon" ? protocol::AsciiDialect::kPylon
+                                                                   : protocol::AsciiDialect::kPace;
+  bc.options.sniff_window = std::chrono::milliseconds(bj["sniff_window_ms"].get<int>());
+  bc.options.sniff_stale_after = std::chrono::seconds(bj["sniff_stale_after_s"].get<int>());
+  if (bj.contains("device")) {
+    bc.device = resolve(base_dir, bj["device"].get<std::string>());
+    (*doc)["bms"]["device"] = bc.device;
+  }
+  bc.line.device = bc.device;
+  bc.line.baud = bj["baud"].get<int>();
+  bc.poll_interval =
+      std::chrono::milliseconds(std::llround(bj["poll_interval"].get<double>() * 1000));
+  bc.pack_sample_interval = std::chrono::seconds(bj["pack_sample_interval_s"].get<int>());
+  bc.cross_check.soc_gap_pct = bj["cross_check"]["soc_gap_pct"].get<double>();
+  bc.cross_check.voltage_gap_v = bj["cross_check"]["voltage_gap_v"].get<double>();
+  bc.cross_check.sustain = std::chrono::seconds(bj["cross_check"]["sustain_s"].get<int>());
+
   const json& st = (*doc)["storage"];
   c.storage.path = resolve(base_dir, st["path"].get<std::string>());
   c.storage.commit_interval = std::chrono::seconds(st["commit_interval_s"].get<int>());
@@ -199,10 +270,11 @@ ConfigLoad load_config_file(const std::string& path) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  auto slash = path.rfind('/');
-  std::string base = slash == std::string::npos ? "." : path.substr(0, slash);
-  if (base.empty()) base = "/";
-  return load_config_text(text.str(), base);
+  // Relative paths in the file are relative to its directory, made absolute so that nothing
+  // depends on the daemon's working directory.
+  std::error_code ec;
+  auto dir = std::filesystem::absolute(std::filesystem::path(path), ec).parent_path();
+  return load_config_text(text.str(), ec ? std::string(".") : dir.lexically_normal().string());
 }
 
 Config default_config(const std::string& base_dir) {

@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "sunbridge/adapters/migrations.hpp"
 
 namespace sb::adapters {
@@ -139,12 +141,60 @@ Result<std::vector<HistorySample>> HistoryStore::query(WallTime since, WallTime 
   return out;
 }
 
+Status HistoryStore::record_event(const Event& e) {
+  auto st = db_.prepare(
+      "INSERT INTO events(ts_ms, kind, severity, message, details) VALUES (?, ?, ?, ?, ?)");
+  if (!st) return st.error();
+  nlohmann::json details = e.details;
+  st->bind(1, to_ms(e.ts))
+      .bind(2, std::string_view(e.kind))
+      .bind(3, std::string_view(to_string(e.severity)))
+      .bind(4, std::string_view(e.message))
+      .bind(5, std::string_view(details.dump()));
+  return st->run();
+}
+
+Result<std::vector<Event>> HistoryStore::query_events(WallTime since, WallTime until) {
+  auto st = db_.prepare(
+      "SELECT ts_ms, kind, severity, message, details FROM events WHERE ts_ms >= ? AND ts_ms < ? "
+      "ORDER BY ts_ms, id LIMIT 10000");
+  if (!st) return st.error();
+  st->bind(1, to_ms(since)).bind(2, to_ms(until));
+  std::vector<Event> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    Event e;
+    e.ts = WallTime(std::chrono::milliseconds(st->column_int(0)));
+    e.kind = st->column_text(1);
+    const std::string severity = st->column_text(2);
+    e.severity = severity == "critical"  ? Severity::kCritical
+                 : severity == "warning" ? Severity::kWarning
+                                         : Severity::kInfo;
+    e.message = st->column_text(3);
+    auto details = nlohmann::json::parse(st->column_text(4), nullptr, false);
+    if (details.is_object()) {
+      for (const auto& [k, v] : details.items()) {
+        if (v.is_string()) e.details[k] = v.get<std::string>();
+      }
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 Result<std::int64_t> HistoryStore::prune(WallTime before) {
   auto st = db_.prepare("DELETE FROM samples WHERE ts_ms < ?");
   if (!st) return st.error();
   st->bind(1, to_ms(before));
   if (Status s = st->run(); !s) return s.error();
-  return static_cast<std::int64_t>(sqlite3_changes(db_.handle()));
+  const auto samples = static_cast<std::int64_t>(sqlite3_changes(db_.handle()));
+  auto ev = db_.prepare("DELETE FROM events WHERE ts_ms < ?");
+  if (!ev) return ev.error();
+  ev->bind(1, to_ms(before));
+  if (Status s = ev->run(); !s) return s.error();
+  return samples + static_cast<std::int64_t>(sqlite3_changes(db_.handle()));
 }
 
 }  // namespace sb::adapters

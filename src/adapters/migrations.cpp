@@ -22,6 +22,20 @@ CREATE TABLE samples (
   PRIMARY KEY (ts_ms, point_id)
 ) WITHOUT ROWID;
 )sql"},
+      {2, "events",
+       R"sql(
+-- Alerts and events (cross-check mismatches, link changes, setting changes). Committed at once,
+-- not batched: an event must survive a crash.
+CREATE TABLE events (
+  id       INTEGER PRIMARY KEY,
+  ts_ms    INTEGER NOT NULL,
+  kind     TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  message  TEXT NOT NULL,
+  details  TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_by_time ON events(ts_ms);
+)sql"},
   };
   return kMigrations;
 }

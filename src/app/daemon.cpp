@@ -13,6 +13,7 @@
 #include "sunbridge/adapters/point_json.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/device/inverter_survey.hpp"
+#include "sunbridge/domain/bank.hpp"
 
 #ifndef SUNBRIDGE_VERSION
 #define SUNBRIDGE_VERSION "unknown"
@@ -70,7 +71,10 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, Logger& log)
       points_(map_.derived()),
       client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),
       link_(client_, map_, faults_, config_.inverter.link, clock_, log_),
+      bms_(make_bms_link(config_, clock_, log_)),
+      cross_check_(config_.bms.cross_check),
       bus_("sb-bus") {
+  if (bms_.source) bms_bus_ = std::make_unique<WorkerThread>("sb-bms");
   loop_.handle_signals({SIGTERM, SIGINT, SIGHUP}, [this](int sig) {
     if (sig == SIGHUP) {
       log_.info(kComponent, "SIGHUP ignored: restart the service to reload the configuration");
@@ -93,6 +97,8 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, Logger& log)
 Daemon::~Daemon() {
   link_.request_stop();
   bus_.stop();
+  if (bms_.source) bms_.source->request_stop();
+  if (bms_bus_) bms_bus_->stop();
 }
 
 std::chrono::milliseconds Daemon::max_age(Group group) const {
@@ -114,6 +120,7 @@ int Daemon::run() {
   // Live values first: the settings poll follows on the same bus.
   schedule_poll(Group::kLive, now);
   schedule_poll(Group::kSettings, now + std::chrono::milliseconds(1));
+  if (bms_.source) schedule_bms(now);
   schedule_commit();
   schedule_prune();
   schedule_watchdog();
@@ -125,7 +132,9 @@ int Daemon::run() {
 
   notifier_.stopping();
   link_.request_stop();
+  if (bms_.source) bms_.source->request_stop();
   bus_.stop();
+  if (bms_bus_) bms_bus_->stop();
   if (Status s = history_.flush(); !s) {
     log_.error(kComponent, "final history flush failed: " + s.error().describe());
     exit_code_ = 1;
@@ -181,9 +190,89 @@ void Daemon::on_report(device::PollReport report) {
   for (auto& p : points_.snapshot(now)) {
     if (p.quality == Quality::kOk && p.ts >= report.started) fresh.push_back(std::move(p));
   }
-  if (fresh.empty()) return;
-  history_.record(fresh, report.started);
-  if (live_due) last_recorded_ = now;
+  if (!fresh.empty()) {
+    history_.record(fresh, report.started);
+    if (live_due) last_recorded_ = now;
+  }
+  run_cross_checks(now);
+}
+
+void Daemon::schedule_bms(EventLoop::Clock::time_point when) {
+  loop_.schedule_at(when, [this, when] {
+    const bool sniffing = config_.bms.options.mode == device::BmsMode::kSniff;
+    bms_bus_->submit([this, sniffing, when] {
+      device::BmsReport report = bms_.source->poll();
+      loop_.post([this, sniffing, when, r = std::move(report)]() mutable {
+        on_bms_report(std::move(r));
+        // Sniffing listens without pause (each poll is a listening window); active modes poll
+        // at a fixed rate.
+        auto next = sniffing ? EventLoop::Clock::now() : when + config_.bms.poll_interval;
+        if (next < EventLoop::Clock::now())
+          next = EventLoop::Clock::now() + config_.bms.poll_interval;
+        schedule_bms(next);
+      });
+    });
+  });
+}
+
+void Daemon::on_bms_report(device::BmsReport report) {
+  const WallTime now = clock_.wall_now();
+  const auto& opt = config_.bms.options;
+  const auto interval =
+      opt.mode == device::BmsMode::kSniff
+          ? std::chrono::duration_cast<std::chrono::milliseconds>(opt.sniff_stale_after)
+          : config_.bms.poll_interval;
+  const auto age = 3 * interval + std::chrono::milliseconds(5000);
+  int online = 0;
+  for (const auto& pack : report.packs) {
+    if (pack.record) {
+      PointUpdate u = device::pack_points(*pack.record, report.finished);
+      u.max_age = age;
+      points_.apply(u);
+    } else if (pack.due) {
+      points_.apply({{}, device::pack_point_issues(pack.pack, opt.cells, pack.error), {}, age});
+    }
+    if (pack.state == device::LinkState::kOnline) ++online;
+    points_.set(Point{"pack." + std::to_string(pack.pack) + ".link",
+                      std::string(device::to_string(pack.state)), "", Quality::kOk, now,
+                      pack.error});
+  }
+  const std::string bms_state = online == static_cast<int>(report.packs.size()) ? "online"
+                                : online > 0                                    ? "degraded"
+                                                                                : "offline";
+  points_.set(
+      Point{"link.bms.state", bms_state, "", Quality::kOk, now, report.counters.last_error});
+  for (auto& p : domain::compute_bank(points_, opt.addresses, now))
+    points_.set(std::move(p), age);
+
+  // History: bank values with the inverter's sample cadence, pack details at their own.
+  auto record_prefix = [&](const std::string& prefix, WallTime& last, std::chrono::seconds every) {
+    if (now - last < every) return;
+    std::vector<Point> fresh;
+    for (auto& p : points_.snapshot(now)) {
+      if (p.quality == Quality::kOk && p.name.rfind(prefix, 0) == 0 && p.ts >= report.started) {
+        fresh.push_back(std::move(p));
+      }
+    }
+    if (fresh.empty()) return;
+    history_.record(fresh, report.started);
+    last = now;
+  };
+  record_prefix("bank.", last_bank_recorded_, config_.storage.sample_interval);
+  record_prefix("pack.", last_packs_recorded_, config_.bms.pack_sample_interval);
+  last_bms_ = std::move(report);
+  run_cross_checks(now);
+}
+
+void Daemon::run_cross_checks(WallTime now) {
+  if (!bms_.source) return;
+  for (const Event& e : cross_check_.evaluate(points_, now)) {
+    log_.log(e.severity == Severity::kInfo ? LogLevel::kInfo : LogLevel::kWarning, "check",
+             e.message);
+    if (Status s = history_.record_event(e); !s) {
+      log_.error(kComponent, "cannot store event " + e.kind + ": " + s.error().describe());
+    }
+  }
 }
 
 void Daemon::schedule_commit() {
@@ -241,6 +330,10 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
       reply(params_json(request));
     } else if (cmd == "history") {
       reply(history_json(request));
+    } else if (cmd == "battery") {
+      reply(battery_json());
+    } else if (cmd == "events") {
+      reply(events_json(request));
     } else if (cmd == "doctor") {
       // A fresh read on the bus thread, queued behind any running poll (one owner per bus).
       bus_.submit([this, reply] {
@@ -250,7 +343,8 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
                  {"daemon_pid", ::getpid()},
                  {"lock", port_lock_ ? port_lock_->path() : std::string()},
                  {"link", device::to_string(link_state_)},
-                 {"survey", s}});
+                 {"survey", s},
+                 {"bms", bms_counters_json()}});
         });
       });
     } else {
@@ -275,8 +369,70 @@ json Daemon::status_json() const {
                  {"link",
                   {{"state", device::to_string(link_state_)},
                    {"stats", adapters::link_stats_to_json(link_stats_)}}}};
+  j["daemon"]["bms"] = bms_counters_json();
   j["points"] = adapters::points_to_json(points_.snapshot(now));
   return j;
+}
+
+json Daemon::bms_counters_json() const {
+  json j = {{"mode", device::to_string(config_.bms.options.mode)}};
+  if (!bms_.source) return j;
+  j["port"] = bms_.source->describe();
+  if (last_bms_) {
+    const auto& c = last_bms_->counters;
+    j["counters"] = {{"bytes", c.stream.bytes},
+                     {"ascii_frames", c.stream.ascii_frames},
+                     {"rtu_frames", c.stream.rtu_frames},
+                     {"garbage_bytes", c.stream.garbage_bytes},
+                     {"bad_checksums", c.stream.bad_checksums},
+                     {"malformed", c.stream.malformed},
+                     {"truncated", c.stream.truncated},
+                     {"requests", c.requests},
+                     {"timeouts", c.timeouts},
+                     {"refused", c.refused},
+                     {"last_error", c.last_error}};
+  }
+  return j;
+}
+
+json Daemon::battery_json() const {
+  const WallTime now = clock_.wall_now();
+  std::vector<Point> points;
+  for (auto& p : points_.snapshot(now)) {
+    if (p.name.rfind("bank.", 0) == 0 || p.name.rfind("pack.", 0) == 0 ||
+        p.name == "link.bms.state" || p.name == "battery.soc" || p.name == "battery.voltage") {
+      points.push_back(std::move(p));
+    }
+  }
+  json packs = json::array();
+  for (int a : config_.bms.options.addresses)
+    packs.push_back(a);
+  return {{"ok", true},
+          {"bms", bms_counters_json()},
+          {"packs", packs},
+          {"cells", config_.bms.options.cells},
+          {"points", adapters::points_to_json(points)}};
+}
+
+json Daemon::events_json(const json& request) {
+  const double since_s = request.value("since_s", 86400.0);
+  if (!(since_s > 0 && since_s <= 366.0 * 86400)) {
+    return {{"ok", false}, {"error", "since_s must be in (0, 366 days]"}};
+  }
+  const WallTime now = clock_.wall_now();
+  auto events =
+      history_.query_events(now - std::chrono::milliseconds(static_cast<long long>(since_s * 1000)),
+                            now + std::chrono::seconds(1));
+  if (!events) return {{"ok", false}, {"error", events.error().describe()}};
+  json list = json::array();
+  for (const auto& e : *events) {
+    list.push_back({{"ts", format_iso8601_utc(e.ts)},
+                    {"kind", e.kind},
+                    {"severity", to_string(e.severity)},
+                    {"message", e.message},
+                    {"details", e.details}});
+  }
+  return {{"ok", true}, {"events", list}};
 }
 
 json Daemon::params_json(const json& request) const {

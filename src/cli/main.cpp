@@ -110,6 +110,37 @@ int cmd_history(const Context& ctx, const std::string& since, bool csv, bool as_
   return 0;
 }
 
+int cmd_battery(const Context& ctx, bool cells, bool as_json) {
+  auto reply = call(ctx, {{"cmd", "battery"}});
+  if (!reply) return 1;
+  if (as_json) {
+    std::cout << (*reply)["points"].dump(2) << "\n";
+    return 0;
+  }
+  auto status = sb::adapters::ipc_call(ctx.socket, {{"cmd", "status"}});
+  if (status) use_site_timezone(*status);
+  std::cout << sb::cli::render_battery(*reply, cells);
+  return 0;
+}
+
+int cmd_events(const Context& ctx, const std::string& since, bool as_json) {
+  auto secs = sb::parse_duration(since);
+  if (!secs || secs->count() <= 0) {
+    std::cerr << "sunbridge: --since '" << since << "' is not a duration like 90s, 15m, 1h, 2d\n";
+    return 2;
+  }
+  auto reply = call(ctx, {{"cmd", "events"}, {"since_s", secs->count()}});
+  if (!reply) return 1;
+  if (as_json) {
+    std::cout << (*reply)["events"].dump(2) << "\n";
+    return 0;
+  }
+  auto status = sb::adapters::ipc_call(ctx.socket, {{"cmd", "status"}});
+  if (status) use_site_timezone(*status);
+  std::cout << sb::cli::render_events(*reply);
+  return 0;
+}
+
 // Without a daemon: check the port and read the inverter directly.
 json local_doctor(const Context& ctx, int& failures) {
   json checks = json::array();
@@ -179,7 +210,7 @@ int cmd_doctor(const Context& ctx, bool as_json) {
     checks.push_back({{"ok", answered},
                       {"text", answered ? "inverter answers" : "no answer from the inverter"}});
     if (!answered) ++failures;
-    doctor = {{"checks", checks}, {"survey", (*reply)["survey"]}};
+    doctor = {{"checks", checks}, {"survey", (*reply)["survey"]}, {"bms", (*reply)["bms"]}};
   } else if (!reply && reply.error().kind == sb::ErrorKind::kDisconnected) {
     doctor = local_doctor(ctx, failures);
   } else {
@@ -232,6 +263,16 @@ int main(int argc, char** argv) {
   history->add_option("--points", points, "point names (default: battery, PV, load, grid)")
       ->delimiter(',');
 
+  bool show_cells = false;
+  auto* battery = app.add_subcommand("battery", "the battery bank and each pack (BMS)");
+  battery->add_flag("--cells", show_cells, "cell voltage grid, lowest and highest marked");
+  battery->add_flag("--json", as_json, "points.md names: bank.* and pack.N.*");
+
+  std::string events_since = "1d";
+  auto* events = app.add_subcommand("events", "recorded events (mismatches, link changes)");
+  events->add_option("--since", events_since, "how far back: 90s, 15m, 1h, 2d");
+  events->add_flag("--json", as_json);
+
   auto* doctor =
       app.add_subcommand("doctor", "port, identity and the installer's verification list");
   doctor->add_flag("--json", as_json);
@@ -257,6 +298,8 @@ int main(int argc, char** argv) {
   if (status->parsed()) return cmd_status(ctx, as_json, watch_s);
   if (params_get->parsed()) return cmd_params_get(ctx, ids, as_json);
   if (history->parsed()) return cmd_history(ctx, since, csv, as_json, points);
+  if (battery->parsed()) return cmd_battery(ctx, show_cells, as_json);
+  if (events->parsed()) return cmd_events(ctx, events_since, as_json);
   if (doctor->parsed()) return cmd_doctor(ctx, as_json);
   return 2;
 }

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/render.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "sunbridge/adapters/point_json.hpp"
@@ -164,6 +167,119 @@ std::string render_history(const json& history, bool csv) {
   return out.str();
 }
 
+namespace {
+
+struct PointLookup {
+  std::map<std::string, Point> points;
+  explicit PointLookup(const json& j) {
+    for (auto& p : adapters::points_from_json(j))
+      points.emplace(p.name, std::move(p));
+  }
+  [[nodiscard]] const Point* ok(const std::string& name) const {
+    auto it = points.find(name);
+    return it != points.end() && it->second.quality == Quality::kOk ? &it->second : nullptr;
+  }
+  [[nodiscard]] std::string show(const std::string& name, int decimals = -1) const {
+    const Point* p = ok(name);
+    return p == nullptr ? "--" : format_value(p->value, p->unit, decimals);
+  }
+  [[nodiscard]] std::optional<double> number(const std::string& name) const {
+    const Point* p = ok(name);
+    if (p == nullptr) return std::nullopt;
+    const double* v = std::get_if<double>(&p->value);
+    return v == nullptr ? std::nullopt : std::optional<double>(*v);
+  }
+};
+
+}  // namespace
+
+std::string render_battery(const json& battery, bool cells) {
+  std::ostringstream out;
+  const PointLookup pts(battery.value("points", json::object()));
+  const json& bms = battery.value("bms", json::object());
+  out << "BMS " << bms.value("mode", "none");
+  if (bms.contains("port")) out << " via " << bms.value("port", "");
+  out << ", link " << pts.show("link.bms.state") << "\n";
+  out << "bank    SOC " << pts.show("bank.soc", 1) << "  " << pts.show("bank.voltage", 2) << "  "
+      << pts.show("bank.current", 1) << " (" << pts.show("bank.power", 0) << ")  remaining "
+      << pts.show("bank.remaining", 1) << " of " << pts.show("bank.full", 1) << "\n";
+  out << "        cells " << pts.show("bank.cell.min") << " (" << pts.show("bank.cell.min_at")
+      << ") to " << pts.show("bank.cell.max") << " (" << pts.show("bank.cell.max_at")
+      << "), spread " << pts.show("bank.cell.spread") << "; temperatures "
+      << pts.show("bank.temp.min") << " to " << pts.show("bank.temp.max") << "\n";
+  out << "        packs online " << pts.show("bank.packs_online") << "; protection "
+      << pts.show("bank.protection") << "\n";
+  out << "inverter SOC " << pts.show("battery.soc") << "  " << pts.show("battery.voltage")
+      << "\n\n";
+  out << "PACK LINK      SOC     VOLTAGE   CURRENT   CYCLES  CELLS (mV)   TEMP (C)     ALARMS\n";
+  const auto packs = battery.value("packs", std::vector<int>{});
+  const int ncells = battery.value("cells", 16);
+  double bank_min = 1e9, bank_max = -1e9;
+  for (int p : packs) {
+    for (int c = 1; c <= ncells; ++c) {
+      if (auto v = pts.number("pack." + std::to_string(p) + ".cell." + std::to_string(c))) {
+        bank_min = std::min(bank_min, *v);
+        bank_max = std::max(bank_max, *v);
+      }
+    }
+  }
+  for (int p : packs) {
+    const std::string n = "pack." + std::to_string(p) + ".";
+    double lo = 1e9, hi = -1e9, tlo = 1e9, thi = -1e9;
+    for (int c = 1; c <= ncells; ++c) {
+      if (auto v = pts.number(n + "cell." + std::to_string(c)))
+        lo = std::min(lo, *v), hi = std::max(hi, *v);
+    }
+    for (int t = 1; t <= 4; ++t) {
+      if (auto v = pts.number(n + "temp." + std::to_string(t)))
+        tlo = std::min(tlo, *v), thi = std::max(thi, *v);
+    }
+    const std::string cell_range =
+        lo <= hi ? format_value(lo, "") + "-" + format_value(hi, "") : "--";
+    const std::string temp_range =
+        tlo <= thi ? format_value(tlo, "") + "-" + format_value(thi, "") : "--";
+    out << pad(std::to_string(p), 5) << pad(pts.show(n + "link"), 10)
+        << pad(pts.show(n + "soc", 1), 8) << pad(pts.show(n + "voltage", 2), 10)
+        << pad(pts.show(n + "current", 2), 10) << pad(pts.show(n + "cycles"), 8)
+        << pad(cell_range, 13) << pad(temp_range, 13) << pts.show(n + "alarms") << "\n";
+  }
+  if (!cells) return out.str();
+  out << "\ncells (mV): v lowest and ^ highest of the pack, * lowest or highest of the bank\n     ";
+  for (int c = 1; c <= ncells; ++c)
+    out << pad("c" + std::to_string(c), 7);
+  out << "\n";
+  for (int p : packs) {
+    const std::string n = "pack." + std::to_string(p) + ".cell.";
+    double lo = 1e9, hi = -1e9;
+    for (int c = 1; c <= ncells; ++c) {
+      if (auto v = pts.number(n + std::to_string(c))) lo = std::min(lo, *v), hi = std::max(hi, *v);
+    }
+    out << pad("p" + std::to_string(p), 5);
+    for (int c = 1; c <= ncells; ++c) {
+      auto v = pts.number(n + std::to_string(c));
+      std::string cell = v ? format_value(*v, "") : "--";
+      if (v && (*v == bank_min || *v == bank_max)) cell += "*";
+      if (v && *v == lo) cell += "v";
+      if (v && *v == hi && hi != lo) cell += "^";
+      out << pad(cell, 7);
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string render_events(const json& reply) {
+  std::ostringstream out;
+  const auto& events = reply.value("events", json::array());
+  for (const auto& e : events) {
+    auto ts = parse_iso8601_utc(e.value("ts", ""));
+    out << (ts ? format_local(*ts) : e.value("ts", "")) << "  " << pad(e.value("severity", ""), 9)
+        << pad(e.value("kind", ""), 26) << e.value("message", "") << "\n";
+  }
+  if (events.empty()) out << "(no events in this period)\n";
+  return out.str();
+}
+
 std::string render_doctor(const json& doctor) {
   std::ostringstream out;
   for (const auto& line : doctor.value("checks", json::array())) {
@@ -201,6 +317,17 @@ std::string render_doctor(const json& doctor) {
   out << "\nlink: " << st.value("transactions", 0) << " transactions, " << st.value("retries", 0)
       << " retries, " << st.value("timeouts", 0) << " timeouts, " << st.value("crc_errors", 0)
       << " CRC errors, " << st.value("exceptions", 0) << " exceptions\n";
+  const json& bms = doctor.value("bms", json::object());
+  if (bms.value("mode", "none") != "none") {
+    out << "\nBMS " << bms.value("mode", "") << " via " << bms.value("port", "") << "\n";
+    const json& c = bms.value("counters", json::object());
+    out << "  " << c.value("bytes", 0) << " bytes, " << c.value("ascii_frames", 0) << " ASCII and "
+        << c.value("rtu_frames", 0) << " RTU frames; garbage " << c.value("garbage_bytes", 0)
+        << " bytes, bad checksums " << c.value("bad_checksums", 0) << ", malformed "
+        << c.value("malformed", 0) << ", truncated " << c.value("truncated", 0) << "; requests "
+        << c.value("requests", 0) << ", timeouts " << c.value("timeouts", 0) << ", refused "
+        << c.value("refused", 0) << "\n";
+  }
   return out.str();
 }
 

@@ -16,6 +16,11 @@ std::string render_status(const nlohmann::json& status);
 std::string render_params(const nlohmann::json& params);
 // `sunbridge history`: a table, or CSV with ISO-8601 UTC timestamps.
 std::string render_history(const nlohmann::json& history, bool csv);
+// `sunbridge battery`: bank summary and one line per pack; with `cells`, a cell grid where each
+// pack's lowest cell is marked 'v' and highest '^' (and the bank's extremes '*').
+std::string render_battery(const nlohmann::json& battery, bool cells);
+// `sunbridge events`: one line per event, local time.
+std::string render_events(const nlohmann::json& events);
 // `sunbridge doctor`: the survey with the daemon/port situation on top.
 std::string render_doctor(const nlohmann::json& doctor);
 

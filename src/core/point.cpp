@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/core/point.hpp"
 
+#include "sunbridge/core/event.hpp"
+
 #include <cmath>
 #include <cstdio>
 
@@ -16,6 +18,18 @@ const char* to_string(Quality quality) {
       return "invalid";
   }
   return "invalid";
+}
+
+const char* to_string(Severity severity) {
+  switch (severity) {
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kCritical:
+      return "critical";
+  }
+  return "info";
 }
 
 namespace {
@@ -63,7 +77,8 @@ std::string format_value(const PointValue& value, const std::string& unit, int d
     std::string operator()(const TextList& list) const {
       if (list.empty()) return "none";
       std::string s;
-      for (const auto& t : list) s += (s.empty() ? "" : ", ") + t;
+      for (const auto& t : list)
+        s += (s.empty() ? "" : ", ") + t;
       return s;
     }
   };

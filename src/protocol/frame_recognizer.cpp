@@ -10,7 +10,9 @@ namespace sb::protocol {
 
 namespace {
 
-bool plausible_slave(std::uint8_t b) { return b >= 1 && b <= 247; }
+bool plausible_slave(std::uint8_t b) {
+  return b >= 1 && b <= 247;
+}
 
 }  // namespace
 
@@ -29,7 +31,8 @@ void FrameRecognizer::drop(std::size_t n, std::uint64_t& counter) {
 
 void FrameRecognizer::line_idle() {
   const std::uint64_t garbage_before = counters_.garbage_bytes;
-  while (auto frame = parse(/*final=*/true)) ready_.push_back(std::move(*frame));
+  while (auto frame = parse(/*final=*/true))
+    ready_.push_back(std::move(*frame));
   if (counters_.garbage_bytes != garbage_before) ++counters_.truncated;
   pending_request_.reset();  // a reply after a silence answers nothing we saw
 }
@@ -85,9 +88,11 @@ FrameRecognizer::Step FrameRecognizer::try_rtu(RecognizedFrame& out) {
     case 0x03: {
       const std::size_t response = 5 + static_cast<std::size_t>(buffer_[2]);
       const bool even = buffer_[2] % 2 == 0 && buffer_[2] > 0;
-      if (answers_pending && even) candidates.push_back({response, RecognizedFrame::Kind::kRtuResponse});
+      if (answers_pending && even)
+        candidates.push_back({response, RecognizedFrame::Kind::kRtuResponse});
       candidates.push_back({8, RecognizedFrame::Kind::kRtuRequest});
-      if (!answers_pending && even) candidates.push_back({response, RecognizedFrame::Kind::kRtuResponse});
+      if (!answers_pending && even)
+        candidates.push_back({response, RecognizedFrame::Kind::kRtuResponse});
       break;
     }
     case 0x06:
@@ -96,7 +101,8 @@ FrameRecognizer::Step FrameRecognizer::try_rtu(RecognizedFrame& out) {
     case 0x10:
       candidates.push_back({8, RecognizedFrame::Kind::kRtuOther});  // response
       if (buffer_.size() >= 7) {
-        candidates.push_back({9 + static_cast<std::size_t>(buffer_[6]), RecognizedFrame::Kind::kRtuOther});
+        candidates.push_back(
+            {9 + static_cast<std::size_t>(buffer_[6]), RecognizedFrame::Kind::kRtuOther});
       }
       break;
     case 0x83:
@@ -113,7 +119,8 @@ FrameRecognizer::Step FrameRecognizer::try_rtu(RecognizedFrame& out) {
       may_complete = true;
       continue;
     }
-    std::vector<std::uint8_t> bytes(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(c.length));
+    std::vector<std::uint8_t> bytes(buffer_.begin(),
+                                    buffer_.begin() + static_cast<std::ptrdiff_t>(c.length));
     if (!rtu_crc_ok(bytes)) continue;
     out.kind = c.kind;
     out.bytes = std::move(bytes);
@@ -136,9 +143,13 @@ std::optional<RecognizedFrame> FrameRecognizer::parse(bool final) {
   while (!buffer_.empty()) {
     RecognizedFrame frame;
     switch (buffer_[0] == '~' ? try_ascii(frame) : try_rtu(frame)) {
-      case Step::kFrame: return frame;
-      case Step::kContinue: continue;
-      case Step::kSkipByte: drop(1, counters_.garbage_bytes); continue;
+      case Step::kFrame:
+        return frame;
+      case Step::kContinue:
+        continue;
+      case Step::kSkipByte:
+        drop(1, counters_.garbage_bytes);
+        continue;
       case Step::kNeedMore:
         if (!final) return std::nullopt;
         drop(1, counters_.garbage_bytes);  // nothing more is coming for this head

@@ -43,7 +43,9 @@ std::uint16_t c_to_kelvin_tenths(double c, AsciiDialect d) {
 }
 
 // Sensors that are not fitted read as absurd values; report nothing rather than -273 C.
-bool plausible_temperature(double c) { return c > -50.0 && c < 150.0; }
+bool plausible_temperature(double c) {
+  return c > -50.0 && c < 150.0;
+}
 
 Status check_response(const AsciiFrame& f, const char* what) {
   if (f.cid2 != 0) {
@@ -58,9 +60,9 @@ Status check_response(const AsciiFrame& f, const char* what) {
 }  // namespace
 
 // Reads one field or returns its Malformed error from the enclosing decoder.
-#define SB_TRY(var, expr)                 \
-  auto var##_r = (expr);                  \
-  if (!var##_r) return var##_r.error();   \
+#define SB_TRY(var, expr)               \
+  auto var##_r = (expr);                \
+  if (!var##_r) return var##_r.error(); \
   auto var = *var##_r
 
 std::uint8_t length_checksum(std::uint16_t lenid) {
@@ -70,7 +72,8 @@ std::uint8_t length_checksum(std::uint16_t lenid) {
 
 std::uint16_t frame_checksum(std::string_view chars) {
   unsigned sum = 0;
-  for (char c : chars) sum += static_cast<unsigned char>(c);
+  for (char c : chars)
+    sum += static_cast<unsigned char>(c);
   return static_cast<std::uint16_t>((~(sum % 65536) + 1) & 0xFFFF);
 }
 
@@ -82,7 +85,8 @@ std::string encode_frame(const AsciiFrame& f) {
   put_hex(body, f.cid2);
   const auto lenid = static_cast<std::uint16_t>((f.info.size() * 2) & 0x0FFF);
   body += hex4(static_cast<unsigned>(length_checksum(lenid)) << 12 | lenid);
-  for (auto b : f.info) put_hex(body, b);
+  for (auto b : f.info)
+    put_hex(body, b);
   return "~" + body + hex4(frame_checksum(body)) + "\r";
 }
 
@@ -126,24 +130,36 @@ Result<AsciiFrame> parse_frame(std::string_view text) {
   if (lenid % 2 != 0) return Error::malformed("odd LENID");
   const std::string_view checked = body.substr(0, body.size() - 4);
   unsigned given = 0;
-  for (char c : body.substr(body.size() - 4)) given = given << 4 | static_cast<unsigned>(hex_value(c));
+  for (char c : body.substr(body.size() - 4))
+    given = given << 4 | static_cast<unsigned>(hex_value(c));
   if (given != frame_checksum(checked)) return Error::crc("frame checksum wrong (CHKSUM)");
-  for (std::size_t i = 0; i < info_chars; i += 2) f.info.push_back(byte_at(12 + i));
+  for (std::size_t i = 0; i < info_chars; i += 2)
+    f.info.push_back(byte_at(12 + i));
   return f;
 }
 
 const char* rtn_text(std::uint8_t rtn) {
   switch (rtn) {
-    case 0x00: return "normal";
-    case 0x01: return "VER error";
-    case 0x02: return "CHKSUM error";
-    case 0x03: return "LCHKSUM error";
-    case 0x04: return "CID2 invalid";
-    case 0x05: return "command format error";
-    case 0x06: return "invalid data";
-    case 0x90: return "ADR error";
-    case 0x91: return "internal communication error";
-    default: return "unknown";
+    case 0x00:
+      return "normal";
+    case 0x01:
+      return "VER error";
+    case 0x02:
+      return "CHKSUM error";
+    case 0x03:
+      return "LCHKSUM error";
+    case 0x04:
+      return "CID2 invalid";
+    case 0x05:
+      return "command format error";
+    case 0x06:
+      return "invalid data";
+    case 0x90:
+      return "ADR error";
+    case 0x91:
+      return "internal communication error";
+    default:
+      return "unknown";
   }
 }
 
@@ -166,7 +182,9 @@ Result<PackRecord> decode_analog(const AsciiFrame& response, AsciiDialect d) {
     SB_TRY(t, c.u16());
     temps.push_back(kelvin_tenths_to_c(t, d));
   }
-  auto keep = [](double t) { return plausible_temperature(t) ? std::optional<double>(t) : std::nullopt; };
+  auto keep = [](double t) {
+    return plausible_temperature(t) ? std::optional<double>(t) : std::nullopt;
+  };
   if (d == AsciiDialect::kPace) {
     // T1-T4 cells, T5 MOSFET, T6 environment; fewer sensors are all cell sensors.
     std::size_t cell_sensors = temps.size() >= 6 ? temps.size() - 2 : temps.size();
@@ -248,7 +266,9 @@ Result<PackRecord> decode_alarm(const AsciiFrame& response, AsciiDialect d) {
     // Pylon's status bytes differ from PACE's and are not documented in the spec: report them raw.
     while (!c.at_end()) {
       SB_TRY(b, c.u8());
-      if (b != 0) r.warnings.push_back("status byte " + std::to_string(c.position()) + " = " + hex4(b).substr(2));
+      if (b != 0)
+        r.warnings.push_back("status byte " + std::to_string(c.position()) + " = " +
+                             hex4(b).substr(2));
     }
     return r;
   }
@@ -281,7 +301,8 @@ Result<std::string> decode_text_info(const AsciiFrame& response) {
     if (b == 0) break;
     out.push_back(b >= 0x20 && b < 0x7F ? static_cast<char>(b) : '?');
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
   return out;
 }
 
@@ -356,7 +377,8 @@ std::vector<std::uint8_t> encode_analog_info(const PackRecord& r, AsciiDialect d
   u8(0);  // INFOFLAG
   u8(static_cast<unsigned>(r.pack));
   u8(static_cast<unsigned>(r.cells_mv.size()));
-  for (double mv : r.cells_mv) u16(std::lround(mv));
+  for (double mv : r.cells_mv)
+    u16(std::lround(mv));
   std::vector<double> temps;
   if (pace) {
     temps = r.temps_c;
@@ -367,7 +389,8 @@ std::vector<std::uint8_t> encode_analog_info(const PackRecord& r, AsciiDialect d
     temps.insert(temps.end(), r.temps_c.begin(), r.temps_c.end());
   }
   u8(static_cast<unsigned>(temps.size()));
-  for (double t : temps) u16(c_to_kelvin_tenths(t, d));
+  for (double t : temps)
+    u16(c_to_kelvin_tenths(t, d));
   u16(std::lround(r.current_a.value_or(0) * (pace ? 100.0 : 10.0)));
   u16(std::lround(r.voltage_v.value_or(0) * 1000.0));
   const double unit = pace ? 100.0 : 1000.0;
@@ -385,9 +408,9 @@ std::vector<std::uint8_t> encode_alarm_info(int pack, const AlarmBytes& a) {
   out.insert(out.end(), a.cell_warn.begin(), a.cell_warn.end());
   out.push_back(static_cast<std::uint8_t>(a.temp_warn.size()));
   out.insert(out.end(), a.temp_warn.begin(), a.temp_warn.end());
-  for (std::uint8_t b : {a.charge_current_warn, a.pack_voltage_warn, a.discharge_current_warn,
-                         a.protect1, a.protect2, a.system_state, a.control, a.fault, a.balance1,
-                         a.balance2, a.warn1, a.warn2}) {
+  for (std::uint8_t b :
+       {a.charge_current_warn, a.pack_voltage_warn, a.discharge_current_warn, a.protect1,
+        a.protect2, a.system_state, a.control, a.fault, a.balance1, a.balance2, a.warn1, a.warn2}) {
     out.push_back(b);
   }
   return out;

@@ -29,7 +29,8 @@ std::string text_of(std::span<const std::uint16_t> regs) {
       s.push_back(b >= 0x20 && b < 0x7F ? static_cast<char>(b) : '?');
     }
   }
-  while (!s.empty() && s.back() == ' ') s.pop_back();
+  while (!s.empty() && s.back() == ' ')
+    s.pop_back();
   return s;
 }
 
@@ -51,7 +52,7 @@ Result<PackRecord> decode_pace_registers(int pack, std::span<const std::uint16_t
   PackRecord r;
   r.pack = pack;
   r.current_a = static_cast<std::int16_t>(regs[0]) / 100.0;  // 10 mA, + = charge
-  r.voltage_v = regs[1] / 100.0;                              // 10 mV
+  r.voltage_v = regs[1] / 100.0;                             // 10 mV
   r.soc_pct = regs[2];
   r.soh_pct = regs[3];
   r.remaining_ah = regs[4] / 100.0;  // 10 mAh
@@ -64,7 +65,8 @@ Result<PackRecord> decode_pace_registers(int pack, std::span<const std::uint16_t
   decode_flags(regs[11], pace_fault_bits(), r.faults);
   decode_flags(regs[11], pace_state_bits(), r.states);
   r.balancing = regs[12];
-  for (int i = 0; i < kCells; ++i) r.cells_mv.push_back(regs[kFirstCell + i]);
+  for (int i = 0; i < kCells; ++i)
+    r.cells_mv.push_back(regs[kFirstCell + i]);
   for (int i = 0; i < 4; ++i) {
     if (auto t = temperature(regs[kFirstTemp + i])) r.temps_c.push_back(*t);
   }
@@ -75,7 +77,8 @@ Result<PackRecord> decode_pace_registers(int pack, std::span<const std::uint16_t
 
 Status decode_pace_info(std::span<const std::uint16_t> regs, PackRecord& record) {
   if (regs.size() != kPaceInfoCount) {
-    return Error::malformed("PACE info block needs 30 registers, got " + std::to_string(regs.size()));
+    return Error::malformed("PACE info block needs 30 registers, got " +
+                            std::to_string(regs.size()));
   }
   record.firmware = text_of(regs.subspan(0, 10));
   record.model = text_of(regs.subspan(10, 10));
@@ -85,7 +88,9 @@ Status decode_pace_info(std::span<const std::uint16_t> regs, PackRecord& record)
 
 std::vector<std::uint16_t> encode_pace_registers(const PackRecord& r, const PaceFlagWords& f) {
   std::vector<std::uint16_t> regs(kPaceAnalogCount, 0);
-  auto s16 = [](double v) { return static_cast<std::uint16_t>(static_cast<std::int16_t>(std::lround(v))); };
+  auto s16 = [](double v) {
+    return static_cast<std::uint16_t>(static_cast<std::int16_t>(std::lround(v)));
+  };
   regs[0] = s16(r.current_a.value_or(0) * 100.0);
   regs[1] = static_cast<std::uint16_t>(std::lround(r.voltage_v.value_or(0) * 100.0));
   regs[2] = static_cast<std::uint16_t>(std::lround(r.soc_pct.value_or(0)));

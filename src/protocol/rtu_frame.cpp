@@ -19,7 +19,9 @@ void append_crc(std::vector<std::uint8_t>& frame) {
 }
 
 std::vector<std::uint8_t> encode_read_request(const ReadRequest& r) {
-  std::vector<std::uint8_t> f = {r.slave, 0x03, static_cast<std::uint8_t>(r.start >> 8),
+  std::vector<std::uint8_t> f = {r.slave,
+                                 0x03,
+                                 static_cast<std::uint8_t>(r.start >> 8),
                                  static_cast<std::uint8_t>(r.start & 0xFF),
                                  static_cast<std::uint8_t>(r.count >> 8),
                                  static_cast<std::uint8_t>(r.count & 0xFF)};
@@ -36,7 +38,8 @@ Result<ReadRequest> decode_read_request(std::span<const std::uint8_t> frame) {
   r.slave = frame[0];
   r.start = *c.u16();
   r.count = *c.u16();
-  if (r.count == 0 || r.count > 125) return Error::malformed("read of 0 or more than 125 registers");
+  if (r.count == 0 || r.count > 125)
+    return Error::malformed("read of 0 or more than 125 registers");
   return r;
 }
 

@@ -150,6 +150,58 @@ json control(SimState& sim, const json& request) {
                  {"bad_frames", s.bad_frames},
                  {"writes", s.writes}});
     }
+    if (cmd == "pack-dump") return ok({{"values", sim.packs.dump()}, {"packs", sim.packs.count()}});
+    if (cmd == "pack-silent" || cmd == "pack-fault" || cmd == "pack-set") {
+      SimPack* p = sim.packs.find(request.at("pack").get<int>());
+      if (p == nullptr) return fail("no pack " + request.at("pack").dump());
+      if (cmd == "pack-silent") {
+        p->silent = request.value("on", true);
+      } else if (cmd == "pack-fault") {
+        const std::string f = request.at("fault").get<std::string>();
+        if (f == "none") {
+          p->fault = PackFault::kNone;
+        } else if (f == "over-temperature") {
+          p->fault = PackFault::kOverTemperature;
+        } else if (f == "cell-over-voltage") {
+          p->fault = PackFault::kCellOverVoltage;
+        } else {
+          return fail("faults: none, over-temperature, cell-over-voltage");
+        }
+      } else {
+        const std::string name = request.at("name").get<std::string>();
+        const double v = request.at("value").get<double>();
+        if (name == "soc_offset") {
+          p->soc_offset_pct = v;
+        } else if (name == "cycles") {
+          p->cycles = static_cast<int>(v);
+        } else if (name == "full") {
+          p->full_ah = v;
+        } else {
+          return fail("pack values: soc_offset, cycles, full");
+        }
+      }
+      sim.packs.step();
+      return ok();
+    }
+    if (cmd == "pack-corrupt") {
+      sim.pack_faults.corrupt_next = request.value("count", 1);
+      return ok();
+    }
+    if (cmd == "pack-stats") {
+      json out = json::object();
+      auto put = [&](const char* key, const PackServeStats* st) {
+        if (st == nullptr) return;
+        out[key] = {{"requests", st->requests},
+                    {"answers", st->answers},
+                    {"corrupted", st->corrupted},
+                    {"bytes_from_listener", st->bytes_from_listener},
+                    {"exchanges", st->exchanges}};
+      };
+      put("modbus", sim.pack_modbus ? &sim.pack_modbus->stats() : nullptr);
+      put("ascii", sim.pack_ascii ? &sim.pack_ascii->stats() : nullptr);
+      put("sniff", sim.sniff ? &sim.sniff->stats() : nullptr);
+      return ok(out);
+    }
     return fail("unknown command '" + cmd + "'");
   } catch (const std::exception& e) {
     return fail(std::string("bad request: ") + e.what());

@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
   long long clock_offset_s = 0;
   int tcp_port = 0;
   std::string log_level = "info";
+  int packs = 4;
+  std::string pack_modbus_link, pack_ascii_link, pack_sniff_link, sniff_protocol = "modbus";
+  int sniff_period_ms = 250;
+  int pack_turnaround_ms = 20;
 
   app.add_option("--link", serve.link_path,
                  "symlink to create to the pty (e.g. var/sim/inverter.tty)");
@@ -86,6 +90,18 @@ int main(int argc, char** argv) {
   app.add_option("--timezone", site_timezone, "the inverter clock's time zone");
   app.add_option("--log-level", log_level)
       ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
+  app.add_option("--packs", packs, "battery packs behind the inverter")->check(CLI::Range(0, 15));
+  app.add_option("--pack-modbus-link", pack_modbus_link,
+                 "pty for PACE Modbus per pack (gateway's own bus)");
+  app.add_option("--pack-ascii-link", pack_ascii_link, "pty for PACE v25 ASCII through the master");
+  app.add_option("--pack-sniff-link", pack_sniff_link,
+                 "pty carrying the inverter <-> master exchange");
+  app.add_option("--pack-sniff-protocol", sniff_protocol, "what the inverter speaks to the master")
+      ->check(CLI::IsMember({"modbus", "ascii"}));
+  app.add_option("--pack-sniff-period-ms", sniff_period_ms, "one pack asked this often")
+      ->check(CLI::Range(20, 60000));
+  app.add_option("--pack-turnaround-ms", pack_turnaround_ms, "BMS think time")
+      ->check(CLI::Range(0, 1000));
   CLI11_PARSE(app, argc, argv);
 
   for (const auto& h : holes) {
@@ -124,7 +140,44 @@ int main(int argc, char** argv) {
     std::cerr << "sunbridge-sim: " << s.error().describe() << "\n";
     return 1;
   }
-  sb::sim::SimState state{model, image, server, faults};
+  sb::sim::PackModel pack_model(model, packs, seed);
+  sb::sim::PackFaults pack_faults;
+  sb::sim::PackServeOptions pack_options;
+  pack_options.pacing = serve.pacing;
+  pack_options.turnaround = std::chrono::milliseconds(pack_turnaround_ms);
+  std::unique_ptr<sb::sim::PaceModbusServer> pack_modbus;
+  std::unique_ptr<sb::sim::PaceAsciiServer> pack_ascii;
+  std::unique_ptr<sb::sim::SniffPlayer> sniff;
+  sb::Status pack_started;
+  if (!pack_modbus_link.empty()) {
+    pack_modbus = std::make_unique<sb::sim::PaceModbusServer>(loop, pack_model, pack_modbus_link,
+                                                              pack_options, pack_faults);
+    if (pack_started) pack_started = pack_modbus->start();
+  }
+  if (!pack_ascii_link.empty() && pack_started) {
+    pack_ascii = std::make_unique<sb::sim::PaceAsciiServer>(loop, pack_model, pack_ascii_link,
+                                                            pack_options, pack_faults);
+    pack_started = pack_ascii->start();
+  }
+  if (!pack_sniff_link.empty() && pack_started) {
+    sniff = std::make_unique<sb::sim::SniffPlayer>(
+        loop, pack_model, pack_sniff_link, sniff_protocol == "ascii",
+        std::chrono::milliseconds(sniff_period_ms), pack_options, pack_faults);
+    pack_started = sniff->start();
+  }
+  if (!pack_started) {
+    std::cerr << "sunbridge-sim: " << pack_started.error().describe() << "\n";
+    return 1;
+  }
+  sb::sim::SimState state{model,
+                          image,
+                          server,
+                          faults,
+                          pack_model,
+                          pack_faults,
+                          pack_modbus.get(),
+                          pack_ascii.get(),
+                          sniff.get()};
   std::unique_ptr<sb::adapters::IpcServer> ctl;
   try {
     if (!control_path.empty()) {
@@ -141,6 +194,7 @@ int main(int argc, char** argv) {
   }
   std::function<void()> tick = [&] {
     model.step(std::chrono::system_clock::now());
+    pack_model.step();
     loop.schedule_after(std::chrono::milliseconds(step_ms), tick);
   };
   tick();

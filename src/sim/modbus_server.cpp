@@ -3,8 +3,6 @@
 
 #include <fcntl.h>
 #include <modbus/modbus.h>
-#include <stdlib.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -62,7 +60,8 @@ ModbusServer::ModbusServer(EventLoop& loop, RegisterImage& image, ServeOptions o
       options_(std::move(options)),
       faults_(faults),
       log_(log),
-      rng_(seed) {}
+      rng_(seed),
+      pty_(options_.link_path) {}
 
 ModbusServer::~ModbusServer() {
   disappear();
@@ -90,67 +89,29 @@ Status ModbusServer::start() {
 }
 
 Status ModbusServer::appear() {
-  if (master_fd_ != -1) return {};
-  int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (master == -1 || ::grantpt(master) == -1 || ::unlockpt(master) == -1) {
-    if (master != -1) ::close(master);
-    return Error::io(errno, "cannot create a pseudo-terminal");
-  }
-  char name[128];
-  if (::ptsname_r(master, name, sizeof name) != 0) {
-    ::close(master);
-    return Error::io(errno, "ptsname");
-  }
-  int slave = ::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (slave == -1) {
-    ::close(master);
-    return Error::io(errno, std::string("cannot open ") + name);
-  }
-  // Raw from the start: a cooked pty would echo replies back as requests before a client has
-  // configured it.
-  termios tio{};
-  ::tcgetattr(slave, &tio);
-  ::cfmakeraw(&tio);
-  ::tcsetattr(slave, TCSANOW, &tio);
-
+  if (pty_.is_open()) return {};
+  if (Status s = pty_.open(); !s) return s;
   // libmodbus parses requests and sends replies on the master side; the device path only names
   // the context, it is never opened (no modbus_connect).
-  rtu_ = modbus_new_rtu(name, options_.baud, 'N', 8, 1);
+  rtu_ = modbus_new_rtu(pty_.path().c_str(), options_.baud, 'N', 8, 1);
   if (rtu_ == nullptr) {
-    ::close(slave);
-    ::close(master);
+    pty_.close();
     return Error::io(errno, "modbus_new_rtu");
   }
   modbus_set_slave(rtu_, image_.firmware().slave);
-  modbus_set_socket(rtu_, master);
+  modbus_set_socket(rtu_, pty_.master_fd());
   modbus_set_byte_timeout(rtu_, 0, 100000);
-  master_fd_ = master;
-  slave_fd_ = slave;
-  pty_path_ = name;
   ++generation_;
-
-  if (!options_.link_path.empty()) {
-    std::string tmp = options_.link_path + ".tmp";
-    ::unlink(tmp.c_str());
-    if (::symlink(name, tmp.c_str()) == -1 ||
-        ::rename(tmp.c_str(), options_.link_path.c_str()) == -1) {
-      return Error::io(errno, "cannot link " + options_.link_path + " -> " + name);
-    }
-  }
-  loop_.watch(master_fd_, POLLIN, [this](short) { on_rtu_readable(); });
+  loop_.watch(pty_.master_fd(), POLLIN, [this](short) { on_rtu_readable(); });
   return {};
 }
 
 void ModbusServer::disappear() {
-  if (master_fd_ == -1) return;
-  loop_.unwatch(master_fd_);
-  if (!options_.link_path.empty()) ::unlink(options_.link_path.c_str());
+  if (!pty_.is_open()) return;
+  loop_.unwatch(pty_.master_fd());
   modbus_free(rtu_);  // not modbus_close: the context never opened a device
   rtu_ = nullptr;
-  ::close(slave_fd_);
-  ::close(master_fd_);
-  master_fd_ = slave_fd_ = -1;
-  pty_path_.clear();
+  pty_.close();
   ++generation_;
 }
 
@@ -264,7 +225,7 @@ void ModbusServer::send_reply(_modbus* ctx, std::vector<std::uint8_t> request, i
     std::vector<std::uint8_t> noise(7);
     for (auto& b : noise)
       b = static_cast<std::uint8_t>(byte(rng_));
-    ssize_t ignored = ::write(master_fd_, noise.data(), noise.size());
+    ssize_t ignored = ::write(pty_.master_fd(), noise.data(), noise.size());
     (void)ignored;
   }
   const int offset = modbus_get_header_length(ctx);
@@ -274,7 +235,7 @@ void ModbusServer::send_reply(_modbus* ctx, std::vector<std::uint8_t> request, i
     ++stats_.corrupted;
     auto frame = rtu_frame(request, exception, words);
     frame.back() ^= 0x5A;
-    ssize_t ignored = ::write(master_fd_, frame.data(), frame.size());
+    ssize_t ignored = ::write(pty_.master_fd(), frame.data(), frame.size());
     (void)ignored;
     return;
   }

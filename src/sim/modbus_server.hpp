@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/pty_endpoint.hpp"
 #include "sim/register_image.hpp"
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/log.hpp"
@@ -65,8 +66,8 @@ class ModbusServer {
   // The device comes back on a new pty; the link is updated.
   Status appear();
 
-  [[nodiscard]] bool present() const { return master_fd_ != -1; }
-  [[nodiscard]] const std::string& pty_path() const { return pty_path_; }
+  [[nodiscard]] bool present() const { return pty_.is_open(); }
+  [[nodiscard]] const std::string& pty_path() const { return pty_.path(); }
   [[nodiscard]] const ServeStats& stats() const { return stats_; }
   ServeOptions& options() { return options_; }
 
@@ -87,9 +88,7 @@ class ModbusServer {
   Logger& log_;
   std::mt19937 rng_;
   ServeStats stats_;
-  int master_fd_ = -1;
-  int slave_fd_ = -1;  // held open so the pty survives clients closing it
-  std::string pty_path_;
+  PtyEndpoint pty_;
   _modbus* rtu_ = nullptr;
   _modbus* tcp_ = nullptr;
   int tcp_listen_fd_ = -1;

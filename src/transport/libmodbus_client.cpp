@@ -84,6 +84,11 @@ Status LibmodbusClient::open() {
   return {};
 }
 
+void LibmodbusClient::set_slave(int slave) {
+  slave_ = slave;
+  if (ctx_ != nullptr) modbus_set_slave(ctx_, slave);
+}
+
 void LibmodbusClient::close() {
   if (ctx_ == nullptr) return;
   modbus_close(ctx_);

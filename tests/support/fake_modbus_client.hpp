@@ -35,6 +35,8 @@ class FakeModbusClient final : public transport::ModbusClient {
   }
   void close() override { open_ = false; }
   [[nodiscard]] bool is_open() const override { return open_; }
+  int slave = 1;
+  void set_slave(int s) override { slave = s; }
 
   Result<std::vector<std::uint16_t>> read_holding(std::uint16_t address,
                                                   std::uint16_t count) override {

@@ -12,11 +12,14 @@ using Kind = RecognizedFrame::Kind;
 
 namespace {
 
-std::vector<std::uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytes(const std::string& s) {
+  return {s.begin(), s.end()};
+}
 
 std::vector<RecognizedFrame> drain(FrameRecognizer& r) {
   std::vector<RecognizedFrame> out;
-  while (auto f = r.next()) out.push_back(std::move(*f));
+  while (auto f = r.next())
+    out.push_back(std::move(*f));
   return out;
 }
 
@@ -94,7 +97,8 @@ TEST_CASE("random noise never crashes, hangs or grows memory", "[unit][bms][stre
   std::uniform_int_distribution<int> byte(0, 255);
   std::vector<std::uint8_t> chunk(997);
   for (int round = 0; round < 200; ++round) {
-    for (auto& b : chunk) b = static_cast<std::uint8_t>(byte(rng));
+    for (auto& b : chunk)
+      b = static_cast<std::uint8_t>(byte(rng));
     r.feed(chunk);
     drain(r);
     CHECK(r.buffered() <= FrameRecognizer::kMaxBuffered);

@@ -94,7 +94,7 @@ TEST_CASE("PACE v25 analog of a 16S 100 Ah pack like the owner's (pack 1)", "[un
   CHECK(*r->cycles == 140);
   CHECK(*r->design_ah == Approx(100.00));
   CHECK(*r->soc_pct == Approx(46.58).margin(0.01));  // "SOC 46.6 %"
-  CHECK(*r->soh_pct == 100.0);                        // capped: full > design
+  CHECK(*r->soh_pct == 100.0);                       // capped: full > design
 }
 
 TEST_CASE("PACE v25 alarm: all normal, CFET and DFET on", "[unit][bms][ascii]") {
@@ -114,11 +114,11 @@ TEST_CASE("PACE v25 alarm with protections, faults and cell warnings", "[unit][b
   a.cell_warn[6] = 2;  // cell 7 above its limit
   a.temp_warn.assign(6, 0);
   a.temp_warn[4] = 2;
-  a.protect1 = 0x41;   // cell over-voltage, short circuit
-  a.protect2 = 0x90;   // MOSFET over-temperature, fully charged
+  a.protect1 = 0x41;  // cell over-voltage, short circuit
+  a.protect2 = 0x90;  // MOSFET over-temperature, fully charged
   a.system_state = 0x06;
-  a.fault = 0x04;      // NTC
-  a.balance1 = 0x40;   // cell 7 balancing
+  a.fault = 0x04;     // NTC
+  a.balance1 = 0x40;  // cell 7 balancing
   AsciiFrame f{0x25, 1, kCid1LiFePO4, 0, encode_alarm_info(1, a)};
   auto r = decode_alarm(*parse_frame(encode_frame(f)), AsciiDialect::kPace);
   REQUIRE(r.ok());
@@ -163,9 +163,9 @@ TEST_CASE("Pylon v20 charge limits (0x92)", "[unit][bms][ascii]") {
 }
 
 TEST_CASE("encoders reproduce the spec's responses byte for byte", "[unit][bms][ascii]") {
-  for (auto [text, dialect] : {std::pair{kPack2Analog, AsciiDialect::kPace},
-                               std::pair{kPack1Analog, AsciiDialect::kPace},
-                               std::pair{kPylonAnalog, AsciiDialect::kPylon}}) {
+  for (auto [text, dialect] :
+       {std::pair{kPack2Analog, AsciiDialect::kPace}, std::pair{kPack1Analog, AsciiDialect::kPace},
+        std::pair{kPylonAnalog, AsciiDialect::kPylon}}) {
     AsciiFrame f = frame(text);
     CHECK(encode_frame(f) == text);
     auto r = decode_analog(f, dialect);

@@ -11,19 +11,21 @@ namespace {
 // Registers 0-36 written out by hand from bms.md section 3 (no public capture exists).
 std::vector<std::uint16_t> owner_pack_registers() {
   std::vector<std::uint16_t> r(37, 0);
-  r[0] = 0xFF1F;  // -2.25 A (10 mA, + = charge): discharging
-  r[1] = 5243;    // 52.43 V
-  r[2] = 47;      // SOC %
-  r[3] = 100;     // SOH %
-  r[4] = 4819;    // 48.19 Ah
-  r[5] = 10346;   // 103.46 Ah
-  r[6] = 10000;   // 100.00 Ah
-  r[7] = 140;     // cycles
-  r[9] = 0x4001;  // warnings: cell over-voltage, MOSFET over-temperature
-  r[10] = 0x0040; // protection: short circuit
-  r[11] = 0x0E24; // faults: temperature sensor? no: b2 sensor, b5 AFE; states: b9 discharging, b10, b11
-  r[12] = 0x8001; // balancing cells 1 and 16
-  for (int i = 0; i < 16; ++i) r[15 + i] = static_cast<std::uint16_t>(3269 + (i % 4));
+  r[0] = 0xFF1F;   // -2.25 A (10 mA, + = charge): discharging
+  r[1] = 5243;     // 52.43 V
+  r[2] = 47;       // SOC %
+  r[3] = 100;      // SOH %
+  r[4] = 4819;     // 48.19 Ah
+  r[5] = 10346;    // 103.46 Ah
+  r[6] = 10000;    // 100.00 Ah
+  r[7] = 140;      // cycles
+  r[9] = 0x4001;   // warnings: cell over-voltage, MOSFET over-temperature
+  r[10] = 0x0040;  // protection: short circuit
+  r[11] = 0x0E24;  // faults: temperature sensor? no: b2 sensor, b5 AFE; states: b9 discharging,
+                   // b10, b11
+  r[12] = 0x8001;  // balancing cells 1 and 16
+  for (int i = 0; i < 16; ++i)
+    r[15 + i] = static_cast<std::uint16_t>(3269 + (i % 4));
   r[31] = 241;
   r[32] = 239;
   r[33] = 239;
@@ -86,7 +88,8 @@ TEST_CASE("register encoding round-trips through decoding", "[unit][bms][modbus]
   CHECK(regs == expected);
 }
 
-TEST_CASE("RTU read frames: the spec's requests, responses and their checks", "[unit][bms][modbus]") {
+TEST_CASE("RTU read frames: the spec's requests, responses and their checks",
+          "[unit][bms][modbus]") {
   CHECK(encode_read_request({1, 0, 0x25}) ==
         std::vector<std::uint8_t>{0x01, 0x03, 0x00, 0x00, 0x00, 0x25, 0x84, 0x11});
   CHECK(encode_read_request({2, 0, 0x25}) ==

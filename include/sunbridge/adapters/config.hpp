@@ -12,7 +12,9 @@
 
 #include "sunbridge/core/log.hpp"
 #include "sunbridge/core/schema.hpp"
+#include "sunbridge/device/bms.hpp"
 #include "sunbridge/device/inverter_link.hpp"
+#include "sunbridge/domain/cross_check.hpp"
 #include "sunbridge/transport/endpoint.hpp"
 
 namespace sb::adapters {
@@ -27,6 +29,17 @@ struct InverterConfig {
   std::chrono::milliseconds settings_interval{300000};
   std::string register_map_path;  // empty: the embedded map
   std::string lock_dir = "/run/lock";
+};
+
+struct BmsConfig {
+  device::BmsOptions options;  // mode none: no BMS link
+  std::string device;
+  transport::SerialLine line;
+  std::chrono::milliseconds poll_interval{10000};
+  // Per-pack values (cells, temperatures) are recorded at this slower cadence; bank values go
+  // with the inverter samples.
+  std::chrono::seconds pack_sample_interval{300};
+  domain::CrossCheckPolicy cross_check;
 };
 
 struct StorageConfig {
@@ -47,6 +60,7 @@ struct SiteConfig {
 
 struct Config {
   InverterConfig inverter;
+  BmsConfig bms;
   StorageConfig storage;
   IpcConfig ipc;
   SiteConfig site;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sunbridge/adapters/sqlite_db.hpp"
+#include "sunbridge/core/event.hpp"
 #include "sunbridge/core/point.hpp"
 
 namespace sb::adapters {
@@ -36,6 +37,11 @@ class HistoryStore {
   // Samples with since <= ts < until, for `names` (all when empty), oldest first.
   Result<std::vector<HistorySample>> query(WallTime since, WallTime until,
                                            const std::vector<std::string>& names);
+  // Stores an event and commits it at once.
+  Status record_event(const Event& event);
+  // Events with since <= ts < until, oldest first.
+  Result<std::vector<Event>> query_events(WallTime since, WallTime until);
+
   // Deletes samples older than `before`. Returns the number deleted.
   Result<std::int64_t> prune(WallTime before);
 

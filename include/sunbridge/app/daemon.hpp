@@ -11,11 +11,13 @@
 #include "sunbridge/adapters/history_store.hpp"
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/adapters/systemd_notify.hpp"
+#include "sunbridge/app/bms_link.hpp"
 #include "sunbridge/core/clock.hpp"
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/log.hpp"
 #include "sunbridge/core/worker_thread.hpp"
 #include "sunbridge/device/inverter_link.hpp"
+#include "sunbridge/domain/cross_check.hpp"
 #include "sunbridge/domain/point_store.hpp"
 #include "sunbridge/protocol/fault_table.hpp"
 #include "sunbridge/protocol/register_map.hpp"
@@ -41,6 +43,12 @@ class Daemon {
   void schedule_poll(protocol::Group group, EventLoop::Clock::time_point when);
   void start_poll(protocol::Group group);
   void on_report(device::PollReport report);
+  void schedule_bms(EventLoop::Clock::time_point when);
+  void on_bms_report(device::BmsReport report);
+  void run_cross_checks(WallTime now);
+  nlohmann::json battery_json() const;
+  nlohmann::json events_json(const nlohmann::json& request);
+  nlohmann::json bms_counters_json() const;
   void schedule_commit();
   void schedule_prune();
   void schedule_watchdog();
@@ -63,8 +71,11 @@ class Daemon {
   std::unique_ptr<adapters::IpcServer> ipc_;
   transport::LibmodbusClient client_;
   device::InverterLink link_;
-  // Declared last: destroyed first, so its thread is gone before the link it uses.
+  BmsLink bms_;
+  domain::CrossCheck cross_check_;
+  // Declared last: destroyed first, so their threads are gone before the links they use.
   WorkerThread bus_;
+  std::unique_ptr<WorkerThread> bms_bus_;
 
   bool poll_in_flight_[3] = {false, false, false};
   MonoTime poll_started_[3]{};
@@ -72,6 +83,9 @@ class Daemon {
   device::LinkStats link_stats_;
   WallTime started_at_;
   WallTime last_recorded_{};
+  WallTime last_bank_recorded_{};
+  WallTime last_packs_recorded_{};
+  std::optional<device::BmsReport> last_bms_;
   int exit_code_ = 0;
 };
 

@@ -27,10 +27,10 @@ struct StreamCounters {
   std::uint64_t bytes = 0;
   std::uint64_t ascii_frames = 0;
   std::uint64_t rtu_frames = 0;
-  std::uint64_t garbage_bytes = 0;   // bytes that belonged to no frame
-  std::uint64_t bad_checksums = 0;   // ASCII frames with a wrong LCHKSUM/CHKSUM
-  std::uint64_t malformed = 0;       // ASCII frames that are not well formed (absurd LENID, ...)
-  std::uint64_t truncated = 0;       // partial frames cut off by line silence or overflow
+  std::uint64_t garbage_bytes = 0;  // bytes that belonged to no frame
+  std::uint64_t bad_checksums = 0;  // ASCII frames with a wrong LCHKSUM/CHKSUM
+  std::uint64_t malformed = 0;      // ASCII frames that are not well formed (absurd LENID, ...)
+  std::uint64_t truncated = 0;      // partial frames cut off by line silence or overflow
 };
 
 class FrameRecognizer {

@@ -16,7 +16,7 @@ namespace sb::protocol {
 inline constexpr std::uint16_t kPaceAnalogStart = 0;
 inline constexpr std::uint16_t kPaceAnalogCount = 37;  // registers 0-36
 inline constexpr std::uint16_t kPaceInfoStart = 150;
-inline constexpr std::uint16_t kPaceInfoCount = 30;    // registers 150-179
+inline constexpr std::uint16_t kPaceInfoCount = 30;  // registers 150-179
 
 // Registers 0-36 of pack `pack` -> record. Exactly 37 words or Malformed.
 Result<PackRecord> decode_pace_registers(int pack, std::span<const std::uint16_t> regs);

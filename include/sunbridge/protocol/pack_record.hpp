@@ -22,9 +22,9 @@ struct PackRecord {
   std::optional<double> design_ah;
   std::optional<int> cycles;
   std::vector<double> cells_mv;
-  std::vector<double> temps_c;  // cell temperature sensors
-  std::optional<double> mos_temp_c;      // MOSFET (PACE) or BMS board (Pylon)
-  std::optional<double> ambient_temp_c;  // environment
+  std::vector<double> temps_c;             // cell temperature sensors
+  std::optional<double> mos_temp_c;        // MOSFET (PACE) or BMS board (Pylon)
+  std::optional<double> ambient_temp_c;    // environment
   std::optional<std::uint32_t> balancing;  // bit n = cell n+1 balancing
   // Decoded flags: "cell over-voltage", "short circuit", ... Empty when the frame had no flags.
   std::vector<std::string> warnings;

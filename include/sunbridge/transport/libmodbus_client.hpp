@@ -23,6 +23,7 @@ class LibmodbusClient final : public ModbusClient {
   Status open() override;
   void close() override;
   [[nodiscard]] bool is_open() const override { return ctx_ != nullptr; }
+  void set_slave(int slave) override;
 
   Result<std::vector<std::uint16_t>> read_holding(std::uint16_t address,
                                                   std::uint16_t count) override;

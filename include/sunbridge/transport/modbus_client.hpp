@@ -23,6 +23,10 @@ class ModbusClient {
   virtual void close() = 0;
   [[nodiscard]] virtual bool is_open() const = 0;
 
+  // The slave (unit) id the following requests address; a bus of several devices (the packs'
+  // own RS485 bus) switches it per request.
+  virtual void set_slave(int slave) = 0;
+
   // FC 0x03.
   virtual Result<std::vector<std::uint16_t>> read_holding(std::uint16_t address,
                                                           std::uint16_t count) = 0;

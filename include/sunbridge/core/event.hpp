@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+// Something that happened, worth keeping and (later) publishing: a sustained mismatch, a link
+// lost, a setting changed behind our back.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "sunbridge/core/clock.hpp"
+
+namespace sb {
+
+enum class Severity { kInfo, kWarning, kCritical };
+const char* to_string(Severity severity);
+
+struct Event {
+  WallTime ts{};
+  std::string kind;  // dotted, e.g. "bms.soc_mismatch"
+  Severity severity = Severity::kInfo;
+  std::string message;
+  std::map<std::string, std::string> details;
+};
+
+}  // namespace sb

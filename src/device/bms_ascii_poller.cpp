@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <thread>
+
+#include "sunbridge/device/bms_sources.hpp"
+
+namespace sb::device {
+
+using protocol::AsciiFrame;
+
+BmsAsciiPoller::BmsAsciiPoller(transport::SerialPort& port, BmsOptions options, const Clock& clock,
+                               Logger& log)
+    : port_(port), options_(std::move(options)), clock_(clock), health_(options_, clock, log) {}
+
+Result<AsciiFrame> BmsAsciiPoller::transact(std::uint8_t command, std::uint8_t target) {
+  const std::string request = protocol::encode_request(
+      options_.ascii_version, static_cast<std::uint8_t>(options_.master), command, target);
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(request.data()),
+                                            request.size());
+  Error last = Error::timeout();
+  for (int attempt = 0; attempt <= options_.retries && !stop_; ++attempt) {
+    std::this_thread::sleep_until(last_frame_ + options_.frame_gap);
+    port_.discard_input();
+    ++counters_.requests;
+    if (Status s = port_.write(bytes); !s) {
+      last_frame_ = std::chrono::steady_clock::now();
+      return s.error();
+    }
+    const auto deadline = std::chrono::steady_clock::now() + options_.response_timeout;
+    std::uint8_t buf[512];
+    bool answered = false;
+    while (!answered) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      auto n = port_.read(buf, left);
+      if (!n) {
+        last_frame_ = std::chrono::steady_clock::now();
+        return n.error();
+      }
+      recognizer_.feed(std::span(buf, *n));
+      while (auto frame = recognizer_.next()) {
+        if (frame->kind != protocol::RecognizedFrame::Kind::kAscii) continue;
+        auto parsed = protocol::parse_frame(std::string(frame->bytes.begin(), frame->bytes.end()));
+        if (!parsed || parsed->adr != options_.master) continue;  // not the master's answer
+        last_frame_ = std::chrono::steady_clock::now();
+        if (parsed->cid2 != 0) ++counters_.refused;
+        return *parsed;
+      }
+    }
+    last_frame_ = std::chrono::steady_clock::now();
+    recognizer_.line_idle();
+    ++counters_.timeouts;
+    last = Error::timeout("no answer to command " + std::to_string(command) + " for pack " +
+                          std::to_string(target));
+  }
+  counters_.last_error = last.describe();
+  return last;
+}
+
+BmsReport BmsAsciiPoller::poll() {
+  BmsReport report;
+  report.started = clock_.wall_now();
+  bool port_lost = false;
+  if (!port_.is_open()) {
+    if (Status s = port_.open(); !s) {
+      port_lost = true;
+      counters_.last_error = s.error().describe();
+    }
+  }
+  for (int address : options_.addresses) {
+    PackReading reading;
+    reading.pack = address;
+    if (port_lost || stop_) {
+      reading.error = port_lost ? "port: " + counters_.last_error : "stopping";
+      report.packs.push_back(std::move(reading));
+      continue;
+    }
+    const auto target = static_cast<std::uint8_t>(address);
+    auto analog = transact(protocol::kCmdAnalog, target);
+    if (!analog) {
+      reading.error = analog.error().describe();
+      port_lost = analog.error().kind == ErrorKind::kDisconnected;
+      report.packs.push_back(std::move(reading));
+      continue;
+    }
+    auto record = protocol::decode_analog(*analog, options_.dialect);
+    if (!record || record->pack != address) {
+      reading.error = record ? "the master answered for pack " + std::to_string(record->pack)
+                             : record.error().describe();
+      report.packs.push_back(std::move(reading));
+      continue;
+    }
+    if (auto alarm = transact(protocol::kCmdAlarm, target)) {
+      if (auto flags = protocol::decode_alarm(*alarm, options_.dialect);
+          flags && flags->pack == address) {
+        record->warnings = flags->warnings;
+        record->protections = flags->protections;
+        record->faults = flags->faults;
+        record->states = flags->states;
+        record->balancing = flags->balancing;
+        record->has_flags = true;
+      }
+    }
+    if (info_.count(address) == 0) {
+      protocol::PackRecord strings;
+      if (auto hw = transact(protocol::kCmdHardwareVersion, target)) {
+        if (auto text = protocol::decode_text_info(*hw)) strings.model = *text;
+      }
+      if (auto sn = transact(protocol::kCmdSerial, target)) {
+        if (auto text = protocol::decode_text_info(*sn)) strings.serial = *text;
+      }
+      info_[address] = strings;
+    }
+    record->model = info_[address].model;
+    record->serial = info_[address].serial;
+    reading.record = std::move(*record);
+    report.packs.push_back(std::move(reading));
+  }
+  if (port_lost) {
+    port_.close();
+    info_.clear();
+  }
+  report.port_open = port_.is_open();
+  counters_.stream = recognizer_.counters();
+  report.counters = counters_;
+  health_.record(report.packs, port_lost);
+  report.finished = clock_.wall_now();
+  return report;
+}
+
+}  // namespace sb::device

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <thread>
+
+#include "sunbridge/device/bms_sources.hpp"
+#include "sunbridge/protocol/pace_modbus.hpp"
+
+namespace sb::device {
+
+namespace {
+
+void wait_gap(std::chrono::steady_clock::time_point last, std::chrono::milliseconds gap) {
+  std::this_thread::sleep_until(last + gap);  // bus timing is real time (PACE: >= 100 ms)
+}
+
+// Keeps firmware/model/serial read once per pack on every later record.
+void merge_info(protocol::PackRecord& r, const protocol::PackRecord& info) {
+  r.firmware = info.firmware;
+  r.model = info.model;
+  r.serial = info.serial;
+}
+
+}  // namespace
+
+BmsModbusPoller::BmsModbusPoller(transport::ModbusClient& client, BmsOptions options,
+                                 const Clock& clock, Logger& log)
+    : client_(client), options_(std::move(options)), clock_(clock), health_(options_, clock, log) {}
+
+Result<std::vector<std::uint16_t>> BmsModbusPoller::read(std::uint16_t start, std::uint16_t count) {
+  for (int attempt = 0;; ++attempt) {
+    wait_gap(last_frame_, options_.frame_gap);
+    ++counters_.requests;
+    auto words = client_.read_holding(start, count);
+    last_frame_ = std::chrono::steady_clock::now();
+    if (words) return words;
+    const Error& e = words.error();
+    counters_.last_error = e.describe();
+    if (e.kind == ErrorKind::kTimeout) ++counters_.timeouts;
+    if (e.kind == ErrorKind::kException) ++counters_.refused;
+    if (!e.retryable() || attempt >= options_.retries || e.kind == ErrorKind::kDisconnected ||
+        stop_) {
+      return e;
+    }
+  }
+}
+
+BmsReport BmsModbusPoller::poll() {
+  BmsReport report;
+  report.started = clock_.wall_now();
+  bool port_lost = false;
+  if (!client_.is_open()) {
+    if (Status s = client_.open(); !s) {
+      port_lost = true;
+      counters_.last_error = s.error().describe();
+    }
+  }
+  for (int address : options_.addresses) {
+    PackReading reading;
+    reading.pack = address;
+    if (port_lost || stop_) {
+      reading.error = port_lost ? "port: " + counters_.last_error : "stopping";
+      report.packs.push_back(std::move(reading));
+      continue;
+    }
+    client_.set_slave(address);
+    auto regs = read(protocol::kPaceAnalogStart, protocol::kPaceAnalogCount);
+    if (!regs) {
+      reading.error = regs.error().describe();
+      port_lost = regs.error().kind == ErrorKind::kDisconnected;
+    } else if (auto record = protocol::decode_pace_registers(address, *regs); !record) {
+      reading.error = record.error().describe();
+    } else {
+      if (info_.count(address) == 0) {
+        auto info = read(protocol::kPaceInfoStart, protocol::kPaceInfoCount);
+        protocol::PackRecord strings;
+        if (info && protocol::decode_pace_info(*info, strings).ok()) info_[address] = strings;
+      }
+      if (auto it = info_.find(address); it != info_.end()) merge_info(*record, it->second);
+      reading.record = std::move(*record);
+    }
+    report.packs.push_back(std::move(reading));
+  }
+  if (port_lost) info_.clear();  // another pack may be behind the port when it comes back
+  report.port_open = client_.is_open();
+  report.counters = counters_;
+  health_.record(report.packs, port_lost);
+  report.finished = clock_.wall_now();
+  return report;
+}
+
+}  // namespace sb::device

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+// The packs on the wire, each on its own pseudo-terminal:
+//   PaceModbusServer  - PACE Modbus RTU, one slave per pack address (the gateway's own bus)
+//   PaceAsciiServer   - PACE v25 through the master's RS232 console (ADR = master)
+//   SniffPlayer       - the inverter <-> master exchange, played onto a pty for a passive tap;
+//                       it counts every byte the listener writes back (there must be none)
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "sim/pack_model.hpp"
+#include "sim/pty_endpoint.hpp"
+#include "sunbridge/core/event_loop.hpp"
+#include "sunbridge/protocol/frame_recognizer.hpp"
+
+namespace sb::sim {
+
+struct PackServeOptions {
+  int baud = 9600;
+  bool pacing = true;
+  int master = 1;
+  std::chrono::milliseconds turnaround{20};
+};
+
+struct PackFaults {
+  int corrupt_next = 0;  // the next N answers carry a wrong checksum
+};
+
+struct PackServeStats {
+  std::uint64_t requests = 0;
+  std::uint64_t answers = 0;
+  std::uint64_t corrupted = 0;
+  std::uint64_t bytes_from_listener = 0;  // sniff: bytes written by the tapped side
+  std::uint64_t exchanges = 0;            // sniff: request/answer pairs played
+};
+
+class PaceModbusServer {
+ public:
+  PaceModbusServer(EventLoop& loop, PackModel& packs, std::string link, PackServeOptions options,
+                   PackFaults& faults);
+  ~PaceModbusServer();
+  Status start();
+  [[nodiscard]] const PackServeStats& stats() const { return stats_; }
+  [[nodiscard]] const std::string& path() const { return pty_.path(); }
+
+ private:
+  void on_readable();
+  EventLoop& loop_;
+  PackModel& packs_;
+  PtyEndpoint pty_;
+  PackServeOptions options_;
+  PackFaults& faults_;
+  protocol::FrameRecognizer rx_;
+  PackServeStats stats_;
+};
+
+class PaceAsciiServer {
+ public:
+  PaceAsciiServer(EventLoop& loop, PackModel& packs, std::string link, PackServeOptions options,
+                  PackFaults& faults);
+  ~PaceAsciiServer();
+  Status start();
+  [[nodiscard]] const PackServeStats& stats() const { return stats_; }
+
+ private:
+  void on_readable();
+  EventLoop& loop_;
+  PackModel& packs_;
+  PtyEndpoint pty_;
+  PackServeOptions options_;
+  PackFaults& faults_;
+  protocol::FrameRecognizer rx_;
+  PackServeStats stats_;
+};
+
+class SniffPlayer {
+ public:
+  // `ascii`: the inverter speaks PACE v25 to the master; otherwise PACE Modbus.
+  SniffPlayer(EventLoop& loop, PackModel& packs, std::string link, bool ascii,
+              std::chrono::milliseconds period, PackServeOptions options, PackFaults& faults);
+  ~SniffPlayer();
+  Status start();
+  [[nodiscard]] const PackServeStats& stats() const { return stats_; }
+
+ private:
+  void play();
+  void emit(const std::vector<std::uint8_t>& bytes);
+  EventLoop& loop_;
+  PackModel& packs_;
+  PtyEndpoint pty_;
+  bool ascii_;
+  std::chrono::milliseconds period_;
+  PackServeOptions options_;
+  PackFaults& faults_;
+  PackServeStats stats_;
+  int next_ = 0;         // index of the next pack asked
+  int info_rounds_ = 0;  // the first round also asks for strings
+};
+
+}  // namespace sb::sim
