@@ -205,10 +205,14 @@ void Daemon::schedule_bms(EventLoop::Clock::time_point when) {
       loop_.post([this, sniffing, when, r = std::move(report)]() mutable {
         on_bms_report(std::move(r));
         // Sniffing listens without pause (each poll is a listening window); active modes poll
-        // at a fixed rate.
-        auto next = sniffing ? EventLoop::Clock::now() : when + config_.bms.poll_interval;
-        if (next < EventLoop::Clock::now())
-          next = EventLoop::Clock::now() + config_.bms.poll_interval;
+        // at a fixed rate, skipping ticks rather than bursting when a cycle ran long.
+        const auto now = EventLoop::Clock::now();
+        if (sniffing) {
+          schedule_bms(now);
+          return;
+        }
+        auto next = when + config_.bms.poll_interval;
+        if (next < now) next = now + config_.bms.poll_interval;
         schedule_bms(next);
       });
     });

@@ -88,7 +88,8 @@ std::string render_status(const json& status) {
   out << summary_line(points) << "\n";
   std::string last_group;
   for (const Point& p : points) {
-    if (p.name.rfind("setting.", 0) == 0) continue;
+    // Settings are `params get`'s, single packs `battery`'s; the bank stays here.
+    if (p.name.rfind("setting.", 0) == 0 || p.name.rfind("pack.", 0) == 0) continue;
     std::string group = group_of(p.name);
     if (group != last_group) {
       out << "\n";

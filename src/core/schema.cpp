@@ -378,6 +378,14 @@ std::optional<json> parse_strict(std::string_view text, Issues& issues) {
     issues.push_back({"", "invalid JSON at line " + std::to_string(line) + ", column " +
                               std::to_string(col) + ": " + reason});
     return std::nullopt;
+  } catch (const json::exception& e) {
+    // Not only syntax: a number like 5e5555 overflows (out_of_range 406). Every failure of the
+    // parser is a problem with the text, reported like one, never an exception that escapes.
+    std::string what = e.what();
+    auto bracket = what.find("] ");
+    issues.push_back(
+        {"", "invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2))});
+    return std::nullopt;
   }
 }
 

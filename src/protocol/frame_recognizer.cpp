@@ -34,7 +34,8 @@ void FrameRecognizer::line_idle() {
   while (auto frame = parse(/*final=*/true))
     ready_.push_back(std::move(*frame));
   if (counters_.garbage_bytes != garbage_before) ++counters_.truncated;
-  pending_request_.reset();  // a reply after a silence answers nothing we saw
+  // The pending request survives: a BMS answers after a turnaround silence of its own. The next
+  // request replaces it.
 }
 
 FrameRecognizer::Step FrameRecognizer::try_ascii(RecognizedFrame& out) {

@@ -184,7 +184,14 @@ json control(SimState& sim, const json& request) {
       return ok();
     }
     if (cmd == "pack-corrupt") {
-      sim.pack_faults.corrupt_next = request.value("count", 1);
+      const int n = request.value("count", 1);
+      const std::string link = request.value("link", "all");
+      if (link != "all" && link != "modbus" && link != "ascii" && link != "sniff") {
+        return fail("link: all, modbus, ascii or sniff");
+      }
+      if (link == "all" || link == "modbus") sim.pack_faults.corrupt_modbus = n;
+      if (link == "all" || link == "ascii") sim.pack_faults.corrupt_ascii = n;
+      if (link == "all" || link == "sniff") sim.pack_faults.corrupt_sniff = n;
       return ok();
     }
     if (cmd == "pack-stats") {

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "sunbridge/protocol/rtu_frame.hpp"
 #include "sunbridge/protocol/rtu_wire.hpp"
 
@@ -113,8 +115,8 @@ void PaceModbusServer::on_readable() {
     } else {
       answer = protocol::encode_exception_response(req->slave, 0x03, 0x02);
     }
-    if (faults_.corrupt_next > 0) {
-      --faults_.corrupt_next;
+    if (faults_.corrupt_modbus > 0) {
+      --faults_.corrupt_modbus;
       ++stats_.corrupted;
       corrupt(answer, false);
     }
@@ -153,8 +155,8 @@ void PaceAsciiServer::on_readable() {
     auto answer = ascii_answer(packs_, *req, options_.master);
     if (!answer) continue;
     auto bytes = to_bytes(protocol::encode_frame(*answer));
-    if (faults_.corrupt_next > 0) {
-      --faults_.corrupt_next;
+    if (faults_.corrupt_ascii > 0) {
+      --faults_.corrupt_ascii;
       ++stats_.corrupted;
       corrupt(bytes, true);
     }
@@ -201,12 +203,16 @@ void SniffPlayer::emit(const std::vector<std::uint8_t>& bytes) {
 }
 
 void SniffPlayer::play() {
-  loop_.schedule_after(period_, [this] { play(); });
-  if (packs_.count() == 0) return;
+  if (packs_.count() == 0) {
+    loop_.schedule_after(period_, [this] { play(); });
+    return;
+  }
   const int address = next_ + 1;
   next_ = (next_ + 1) % packs_.count();
-  const bool with_info = info_rounds_ < packs_.count();
-  ++info_rounds_;
+  // The inverter asks for the strings now and then (every 4th round per pack here), not only once:
+  // a tap opened later must still see them.
+  const bool with_info = (rounds_ / packs_.count()) % 4 == 0;
+  ++rounds_;
   const SimPack* p = packs_.find(address);
   std::vector<std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>>> exchanges;
   if (ascii_) {
@@ -252,8 +258,8 @@ void SniffPlayer::play() {
   for (auto& [request, answer] : exchanges) {
     loop_.schedule_at(at, [this, request = request] { emit(request); });
     if (p != nullptr && !p->silent && !answer.empty()) {
-      if (faults_.corrupt_next > 0) {
-        --faults_.corrupt_next;
+      if (faults_.corrupt_sniff > 0) {
+        --faults_.corrupt_sniff;
         ++stats_.corrupted;
         corrupt(answer, ascii_);
       }
@@ -262,6 +268,9 @@ void SniffPlayer::play() {
     }
     at += options_.turnaround * 3;
   }
+  // One exchange at a time, as a master and its inverter do: the next round starts when this
+  // one is over.
+  loop_.schedule_at(std::max(at, EventLoop::Clock::now() + period_), [this] { play(); });
 }
 
 }  // namespace sb::sim

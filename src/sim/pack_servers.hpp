@@ -24,8 +24,11 @@ struct PackServeOptions {
   std::chrono::milliseconds turnaround{20};
 };
 
+// Per link, so that one link's traffic cannot use up faults meant for another.
 struct PackFaults {
-  int corrupt_next = 0;  // the next N answers carry a wrong checksum
+  int corrupt_modbus = 0;  // the next N answers on each link carry a wrong checksum
+  int corrupt_ascii = 0;
+  int corrupt_sniff = 0;
 };
 
 struct PackServeStats {
@@ -95,8 +98,8 @@ class SniffPlayer {
   PackServeOptions options_;
   PackFaults& faults_;
   PackServeStats stats_;
-  int next_ = 0;         // index of the next pack asked
-  int info_rounds_ = 0;  // the first round also asks for strings
+  int next_ = 0;    // index of the next pack asked
+  int rounds_ = 0;  // rounds played, for asking strings now and then
 };
 
 }  // namespace sb::sim

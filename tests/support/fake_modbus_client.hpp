@@ -25,6 +25,7 @@ class FakeModbusClient final : public transport::ModbusClient {
   std::vector<std::pair<std::uint16_t, std::uint16_t>> reads;  // (address, count)
   std::vector<std::pair<std::uint16_t, std::vector<std::uint16_t>>> writes;
   int opens = 0;
+  std::uint16_t max_registers = 32;  // the SPI-10K-U's limit; PACE BMSs allow 125
   bool open_ = false;
 
   Status open() override {
@@ -48,7 +49,7 @@ class FakeModbusClient final : public transport::ModbusClient {
       if (e.kind == ErrorKind::kDisconnected) open_ = false;
       return e;
     }
-    if (count > 32) return Error::exception(0x0A);
+    if (count > max_registers) return Error::exception(0x0A);
     std::vector<std::uint16_t> out;
     for (int a = address; a < address + count; ++a) {
       if (holes.count(static_cast<std::uint16_t>(a)) != 0) return Error::exception(0x02);

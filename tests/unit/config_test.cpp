@@ -96,3 +96,32 @@ TEST_CASE("secrets are redacted in the effective configuration", "[unit][config]
   CHECK(r["auth"]["owner_key"] == "***");
   CHECK(r.dump().find("hunter2") == std::string::npos);
 }
+
+TEST_CASE("bms section: modes, required device, never the inverter's port", "[unit][config]") {
+  auto load = load_config_text(R"({"inverter": {"device": "/dev/ttyUSB0"},
+      "bms": {"mode": "modbus", "frame_gap_ms": 20, "master": 5, "packs": 4}})",
+                               "/etc");
+  REQUIRE_FALSE(load.config.has_value());
+  CHECK(sb::test::has_issue(load.issues, "bms.frame_gap_ms", "must be in [100, 5000]"));
+  load = load_config_text(R"({"inverter": {"device": "/dev/ttyUSB0"},
+      "bms": {"mode": "sniff", "device": "/dev/ttyUSB0"}})",
+                          "/etc");
+  REQUIRE_FALSE(load.config.has_value());
+  CHECK(sb::test::has_issue(load.issues, "bms.device", "never a second master"));
+  load = load_config_text(R"({"bms": {"mode": "ascii", "master": 5}})", "/etc");
+  CHECK(sb::test::has_issue(load.issues, "bms.device", "is required"));
+  CHECK(sb::test::has_issue(load.issues, "bms.master", "one of the packs"));
+  load = load_config_text(R"({"bms": {"mode": "sniff", "device": "tap.tty", "packs": 2,
+      "cross_check": {"soc_gap_pct": 8}}})",
+                          "/etc/sunbridge");
+  REQUIRE(load.config.has_value());
+  const auto& b = load.config->bms;
+  CHECK(b.options.mode == sb::device::BmsMode::kSniff);
+  CHECK(b.device == "/etc/sunbridge/tap.tty");
+  CHECK(b.options.addresses == std::vector<int>{1, 2});
+  CHECK(b.options.frame_gap == std::chrono::milliseconds(100));
+  CHECK(b.options.response_timeout == std::chrono::milliseconds(200));
+  CHECK(b.cross_check.soc_gap_pct == 8);
+  CHECK(b.cross_check.sustain == std::chrono::seconds(600));
+  CHECK(default_config().bms.options.mode == sb::device::BmsMode::kNone);
+}

@@ -33,7 +33,8 @@ TEST_CASE("status never prints a stale value as current", "[unit][cli]") {
   CHECK(text.find("56%") != std::string::npos);
   CHECK(text.find("-- (stale, last 52.4 V)") != std::string::npos);
   CHECK(text.find("timeout") != std::string::npos);
-  CHECK(text.find("setting.p07") == std::string::npos);  // settings are `params get`'s job
+  CHECK(text.find("setting.p07") == std::string::npos);    // settings are `params get`'s job
+  CHECK(text.find("pack.1.cell.1") == std::string::npos);  // single packs are `battery`'s
   CHECK(text.find("battery 56% -612 W discharging") != std::string::npos);
   CHECK(text.find("grid --") != std::string::npos);  // stale: not a number in the summary
 }

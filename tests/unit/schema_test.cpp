@@ -92,6 +92,18 @@ TEST_CASE("strict parsing reports syntax errors with line and column, and duplic
   CHECK(issues.empty());
 }
 
+TEST_CASE("numbers that overflow are a parse problem, not an escaping exception",
+          "[unit][schema]") {
+  // Found by fuzz_register_map: nlohmann/json throws out_of_range (not parse_error) here.
+  Issues issues;
+  CHECK_FALSE(parse_strict("5e5555", issues).has_value());
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].message.find("number overflow") != std::string::npos);
+  issues.clear();
+  CHECK_FALSE(parse_strict(R"({"inverter": {"baud": 1e999}})", issues).has_value());
+  CHECK(issues.size() == 1);
+}
+
 TEST_CASE("issues format as path: message lines", "[unit][schema]") {
   Issues issues = {{"inverter.baud", "bad"}, {"", "whole document"}};
   CHECK(format_issues(issues, "c.json") == "c.json: inverter.baud: bad\nc.json: whole document\n");
