@@ -209,9 +209,9 @@ void SniffPlayer::play() {
   }
   const int address = next_ + 1;
   next_ = (next_ + 1) % packs_.count();
-  // The inverter asks for the strings now and then (every 4th round per pack here), not only once:
+  // The inverter asks for the strings now and then (every 2nd round per pack here), not only once:
   // a tap opened later must still see them.
-  const bool with_info = (rounds_ / packs_.count()) % 4 == 0;
+  const bool with_info = (rounds_ / packs_.count()) % 2 == 0;
   ++rounds_;
   const SimPack* p = packs_.find(address);
   std::vector<std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>>> exchanges;

@@ -45,18 +45,22 @@ struct BmsRig {
         20s);
   }
 
-  // Online, and the strings (model, serial) seen too: a tap sees them only when the inverter
-  // asks, now and then.
+  // Online, and the strings (model and serial) seen too: a tap sees them only when the inverter
+  // asks, now and then, and one frame lost (the tap opening mid-exchange) costs a round.
   json wait_packs_complete() {
-    return daemon->wait_for(
-        [](const json& st) {
-          if (!fresh(st, "bank.soc") || number(st, "bank.packs_online") != 4) return false;
-          for (int p = 1; p <= 4; ++p) {
-            if (!fresh(st, "pack." + std::to_string(p) + ".serial")) return false;
-          }
-          return true;
-        },
-        20s);
+    auto complete = [](const json& st) {
+      if (!fresh(st, "bank.soc") || number(st, "bank.packs_online") != 4) return false;
+      for (int p = 1; p <= 4; ++p) {
+        const std::string n = "pack." + std::to_string(p) + ".";
+        if (!fresh(st, n + "serial") || !fresh(st, n + "model")) return false;
+      }
+      return true;
+    };
+    json s = daemon->wait_for(complete, 30s);
+    INFO("BMS counters " << s["daemon"]["bms"].dump() << "; simulator "
+                         << sim->control({{"cmd", "pack-stats"}}).dump());
+    REQUIRE(complete(s));
+    return s;
   }
 };
 
