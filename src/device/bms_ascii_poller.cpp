@@ -58,74 +58,58 @@ Result<AsciiFrame> BmsAsciiPoller::transact(std::uint8_t command, std::uint8_t t
 }
 
 BmsReport BmsAsciiPoller::poll() {
-  BmsReport report;
-  report.started = clock_.wall_now();
-  bool port_lost = false;
-  if (!port_.is_open()) {
-    if (Status s = port_.open(); !s) {
-      port_lost = true;
-      counters_.last_error = s.error().describe();
-    }
-  }
-  for (int address : options_.addresses) {
-    PackReading reading;
-    reading.pack = address;
-    if (port_lost || stop_) {
-      reading.error = port_lost ? "port: " + counters_.last_error : "stopping";
-      report.packs.push_back(std::move(reading));
-      continue;
-    }
-    const auto target = static_cast<std::uint8_t>(address);
-    auto analog = transact(protocol::kCmdAnalog, target);
-    if (!analog) {
-      reading.error = analog.error().describe();
-      port_lost = analog.error().kind == ErrorKind::kDisconnected;
-      report.packs.push_back(std::move(reading));
-      continue;
-    }
-    auto record = protocol::decode_analog(*analog, options_.dialect);
-    if (!record || record->pack != address) {
-      reading.error = record ? "the master answered for pack " + std::to_string(record->pack)
-                             : record.error().describe();
-      report.packs.push_back(std::move(reading));
-      continue;
-    }
-    if (auto alarm = transact(protocol::kCmdAlarm, target)) {
-      if (auto flags = protocol::decode_alarm(*alarm, options_.dialect);
-          flags && flags->pack == address) {
-        record->warnings = flags->warnings;
-        record->protections = flags->protections;
-        record->faults = flags->faults;
-        record->states = flags->states;
-        record->balancing = flags->balancing;
-        record->has_flags = true;
-      }
-    }
-    if (info_.count(address) == 0) {
-      protocol::PackRecord strings;
-      if (auto hw = transact(protocol::kCmdHardwareVersion, target)) {
-        if (auto text = protocol::decode_text_info(*hw)) strings.model = *text;
-      }
-      if (auto sn = transact(protocol::kCmdSerial, target)) {
-        if (auto text = protocol::decode_text_info(*sn)) strings.serial = *text;
-      }
-      info_[address] = strings;
-    }
-    record->model = info_[address].model;
-    record->serial = info_[address].serial;
-    reading.record = std::move(*record);
-    report.packs.push_back(std::move(reading));
-  }
-  if (port_lost) {
+  BmsReport report = active_cycle(
+      options_, clock_, health_, counters_,
+      [this] { return port_.is_open() ? Status{} : port_.open(); },
+      [this](PackReading& reading) { return read_pack(reading); });
+  if (report.port_lost) {
     port_.close();
     info_.clear();
   }
+  report.counters.stream = recognizer_.counters();
   report.port_open = port_.is_open();
-  counters_.stream = recognizer_.counters();
-  report.counters = counters_;
-  health_.record(report.packs, port_lost);
-  report.finished = clock_.wall_now();
   return report;
+}
+
+bool BmsAsciiPoller::read_pack(PackReading& reading) {
+  const int address = reading.pack;
+  const auto target = static_cast<std::uint8_t>(address);
+  auto analog = transact(protocol::kCmdAnalog, target);
+  if (!analog) {
+    reading.error = analog.error().describe();
+    return analog.error().kind != ErrorKind::kDisconnected;
+  }
+  auto record = protocol::decode_analog(*analog, options_.dialect);
+  if (!record || record->pack != address) {
+    reading.error = record ? "the master answered for pack " + std::to_string(record->pack)
+                           : record.error().describe();
+    return true;
+  }
+  if (auto alarm = transact(protocol::kCmdAlarm, target)) {
+    if (auto flags = protocol::decode_alarm(*alarm, options_.dialect);
+        flags && flags->pack == address) {
+      record->warnings = flags->warnings;
+      record->protections = flags->protections;
+      record->faults = flags->faults;
+      record->states = flags->states;
+      record->balancing = flags->balancing;
+      record->has_flags = true;
+    }
+  }
+  if (info_.count(address) == 0) {
+    protocol::PackRecord strings;
+    if (auto hw = transact(protocol::kCmdHardwareVersion, target)) {
+      if (auto text = protocol::decode_text_info(*hw)) strings.model = *text;
+    }
+    if (auto sn = transact(protocol::kCmdSerial, target)) {
+      if (auto text = protocol::decode_text_info(*sn)) strings.serial = *text;
+    }
+    info_[address] = strings;
+  }
+  record->model = info_[address].model;
+  record->serial = info_[address].serial;
+  reading.record = std::move(*record);
+  return true;
 }
 
 }  // namespace sb::device

@@ -44,46 +44,33 @@ Result<std::vector<std::uint16_t>> BmsModbusPoller::read(std::uint16_t start, st
 }
 
 BmsReport BmsModbusPoller::poll() {
-  BmsReport report;
-  report.started = clock_.wall_now();
-  bool port_lost = false;
-  if (!client_.is_open()) {
-    if (Status s = client_.open(); !s) {
-      port_lost = true;
-      counters_.last_error = s.error().describe();
-    }
-  }
-  for (int address : options_.addresses) {
-    PackReading reading;
-    reading.pack = address;
-    if (port_lost || stop_) {
-      reading.error = port_lost ? "port: " + counters_.last_error : "stopping";
-      report.packs.push_back(std::move(reading));
-      continue;
-    }
-    client_.set_slave(address);
-    auto regs = read(protocol::kPaceAnalogStart, protocol::kPaceAnalogCount);
-    if (!regs) {
-      reading.error = regs.error().describe();
-      port_lost = regs.error().kind == ErrorKind::kDisconnected;
-    } else if (auto record = protocol::decode_pace_registers(address, *regs); !record) {
-      reading.error = record.error().describe();
-    } else {
-      if (info_.count(address) == 0) {
-        auto info = read(protocol::kPaceInfoStart, protocol::kPaceInfoCount);
-        protocol::PackRecord strings;
-        if (info && protocol::decode_pace_info(*info, strings).ok()) info_[address] = strings;
-      }
-      if (auto it = info_.find(address); it != info_.end()) merge_info(*record, it->second);
-      reading.record = std::move(*record);
-    }
-    report.packs.push_back(std::move(reading));
-  }
-  if (port_lost) info_.clear();  // another pack may be behind the port when it comes back
+  BmsReport report = active_cycle(
+      options_, clock_, health_, counters_,
+      [this] { return client_.is_open() ? Status{} : client_.open(); },
+      [this](PackReading& reading) {
+        const int address = reading.pack;
+        client_.set_slave(address);
+        auto regs = read(protocol::kPaceAnalogStart, protocol::kPaceAnalogCount);
+        if (!regs) {
+          reading.error = regs.error().describe();
+          return regs.error().kind != ErrorKind::kDisconnected;
+        }
+        auto record = protocol::decode_pace_registers(address, *regs);
+        if (!record) {
+          reading.error = record.error().describe();
+          return true;
+        }
+        if (info_.count(address) == 0) {
+          auto info = read(protocol::kPaceInfoStart, protocol::kPaceInfoCount);
+          protocol::PackRecord strings;
+          if (info && protocol::decode_pace_info(*info, strings).ok()) info_[address] = strings;
+        }
+        if (auto it = info_.find(address); it != info_.end()) merge_info(*record, it->second);
+        reading.record = std::move(*record);
+        return true;
+      });
+  if (report.port_lost) info_.clear();  // another pack may be behind the port when it returns
   report.port_open = client_.is_open();
-  report.counters = counters_;
-  health_.record(report.packs, port_lost);
-  report.finished = clock_.wall_now();
   return report;
 }
 

@@ -73,97 +73,85 @@ std::optional<AsciiFrame> ascii_answer(const PackModel& packs, const AsciiFrame&
 
 }  // namespace
 
-// --- PACE Modbus ------------------------------------------------------------------------------
+// --- request/answer servers ------------------------------------------------------------------
 
-PaceModbusServer::PaceModbusServer(EventLoop& loop, PackModel& packs, std::string link,
-                                   PackServeOptions options, PackFaults& faults)
-    : loop_(loop), packs_(packs), pty_(std::move(link)), options_(options), faults_(faults) {}
+PackRequestServer::PackRequestServer(EventLoop& loop, PackModel& packs, std::string link,
+                                     PackServeOptions options, PackFaults& faults)
+    : packs_(packs), options_(options), faults_(faults), loop_(loop), pty_(std::move(link)) {}
 
-PaceModbusServer::~PaceModbusServer() {
+PackRequestServer::~PackRequestServer() {
   if (pty_.is_open()) loop_.unwatch(pty_.master_fd());
 }
 
-Status PaceModbusServer::start() {
+Status PackRequestServer::start() {
   if (Status s = pty_.open(); !s) return s;
   loop_.watch(pty_.master_fd(), POLLIN, [this](short) { on_readable(); });
   return {};
 }
 
-void PaceModbusServer::on_readable() {
+void PackRequestServer::on_readable() {
   std::uint8_t buf[512];
   ssize_t n = ::read(pty_.master_fd(), buf, sizeof buf);
   if (n <= 0) return;
   rx_.feed(std::span(buf, static_cast<std::size_t>(n)));
-  while (auto frame = rx_.next()) {
-    if (frame->kind != protocol::RecognizedFrame::Kind::kRtuRequest) continue;
-    auto req = protocol::decode_read_request(frame->bytes);
-    if (!req) continue;
-    ++stats_.requests;
-    const SimPack* p = packs_.find(req->slave);
-    if (p == nullptr || p->silent) continue;  // nobody at that address answers
-    std::vector<std::uint8_t> answer;
-    const int end = req->start + req->count;
-    if (req->start == protocol::kPaceAnalogStart && end <= protocol::kPaceAnalogCount) {
-      auto regs =
-          protocol::encode_pace_registers(packs_.record(req->slave), packs_.flag_words(req->slave));
-      answer = protocol::encode_read_response(req->slave, std::span(regs).first(req->count));
-    } else if (req->start >= protocol::kPaceInfoStart &&
-               end <= protocol::kPaceInfoStart + protocol::kPaceInfoCount) {
-      auto regs = protocol::encode_pace_info(packs_.record(req->slave));
-      answer = protocol::encode_read_response(
-          req->slave, std::span(regs).subspan(req->start - protocol::kPaceInfoStart, req->count));
-    } else {
-      answer = protocol::encode_exception_response(req->slave, 0x03, 0x02);
-    }
-    if (faults_.corrupt_modbus > 0) {
-      --faults_.corrupt_modbus;
-      ++stats_.corrupted;
-      corrupt(answer, false);
-    }
-    ++stats_.answers;
-    loop_.schedule_at(release_time(options_, frame->bytes.size(), answer.size()),
-                      [this, answer] { write_all(pty_.master_fd(), answer); });
+  while (auto frame = rx_.next())
+    answer(*frame);
+}
+
+void PackRequestServer::send_later(std::size_t request_bytes, std::vector<std::uint8_t> bytes) {
+  const auto at = release_time(options_, request_bytes, bytes.size());
+  loop_.schedule_at(at, [this, bytes = std::move(bytes)] { write_all(pty_.master_fd(), bytes); });
+}
+
+// --- PACE Modbus ------------------------------------------------------------------------------
+
+void PaceModbusServer::answer(const protocol::RecognizedFrame& frame) {
+  if (frame.kind != protocol::RecognizedFrame::Kind::kRtuRequest) return;
+  auto req = protocol::decode_read_request(frame.bytes);
+  if (!req) return;
+  ++stats_.requests;
+  const SimPack* p = packs_.find(req->slave);
+  if (p == nullptr || p->silent) return;  // nobody at that address answers
+  std::vector<std::uint8_t> answer;
+  const int end = req->start + req->count;
+  if (req->start == protocol::kPaceAnalogStart && end <= protocol::kPaceAnalogCount) {
+    auto regs =
+        protocol::encode_pace_registers(packs_.record(req->slave), packs_.flag_words(req->slave));
+    answer = protocol::encode_read_response(req->slave, std::span(regs).first(req->count));
+  } else if (req->start >= protocol::kPaceInfoStart &&
+             end <= protocol::kPaceInfoStart + protocol::kPaceInfoCount) {
+    auto regs = protocol::encode_pace_info(packs_.record(req->slave));
+    answer = protocol::encode_read_response(
+        req->slave, std::span(regs).subspan(req->start - protocol::kPaceInfoStart, req->count));
+  } else {
+    answer = protocol::encode_exception_response(req->slave, 0x03, 0x02);
   }
+  if (faults_.corrupt_modbus > 0) {
+    --faults_.corrupt_modbus;
+    ++stats_.corrupted;
+    corrupt(answer, false);
+  }
+  ++stats_.answers;
+  send_later(frame.bytes.size(), std::move(answer));
 }
 
 // --- PACE v25 ASCII ---------------------------------------------------------------------------
 
-PaceAsciiServer::PaceAsciiServer(EventLoop& loop, PackModel& packs, std::string link,
-                                 PackServeOptions options, PackFaults& faults)
-    : loop_(loop), packs_(packs), pty_(std::move(link)), options_(options), faults_(faults) {}
-
-PaceAsciiServer::~PaceAsciiServer() {
-  if (pty_.is_open()) loop_.unwatch(pty_.master_fd());
-}
-
-Status PaceAsciiServer::start() {
-  if (Status s = pty_.open(); !s) return s;
-  loop_.watch(pty_.master_fd(), POLLIN, [this](short) { on_readable(); });
-  return {};
-}
-
-void PaceAsciiServer::on_readable() {
-  std::uint8_t buf[512];
-  ssize_t n = ::read(pty_.master_fd(), buf, sizeof buf);
-  if (n <= 0) return;
-  rx_.feed(std::span(buf, static_cast<std::size_t>(n)));
-  while (auto frame = rx_.next()) {
-    if (frame->kind != protocol::RecognizedFrame::Kind::kAscii) continue;
-    auto req = protocol::parse_frame(std::string(frame->bytes.begin(), frame->bytes.end()));
-    if (!req || req->adr != options_.master) continue;  // only the master is on this console
-    ++stats_.requests;
-    auto answer = ascii_answer(packs_, *req, options_.master);
-    if (!answer) continue;
-    auto bytes = to_bytes(protocol::encode_frame(*answer));
-    if (faults_.corrupt_ascii > 0) {
-      --faults_.corrupt_ascii;
-      ++stats_.corrupted;
-      corrupt(bytes, true);
-    }
-    ++stats_.answers;
-    loop_.schedule_at(release_time(options_, frame->bytes.size(), bytes.size()),
-                      [this, bytes] { write_all(pty_.master_fd(), bytes); });
+void PaceAsciiServer::answer(const protocol::RecognizedFrame& frame) {
+  if (frame.kind != protocol::RecognizedFrame::Kind::kAscii) return;
+  auto req = protocol::parse_frame(std::string(frame.bytes.begin(), frame.bytes.end()));
+  if (!req || req->adr != options_.master) return;  // only the master is on this console
+  ++stats_.requests;
+  auto reply = ascii_answer(packs_, *req, options_.master);
+  if (!reply) return;
+  auto bytes = to_bytes(protocol::encode_frame(*reply));
+  if (faults_.corrupt_ascii > 0) {
+    --faults_.corrupt_ascii;
+    ++stats_.corrupted;
+    corrupt(bytes, true);
   }
+  ++stats_.answers;
+  send_later(frame.bytes.size(), std::move(bytes));
 }
 
 // --- the inverter <-> master exchange for a passive tap ----------------------------------------

@@ -39,43 +39,50 @@ struct PackServeStats {
   std::uint64_t exchanges = 0;            // sniff: request/answer pairs played
 };
 
-class PaceModbusServer {
+// A server that reads requests from its pty, splits them into frames and answers each one.
+class PackRequestServer {
  public:
-  PaceModbusServer(EventLoop& loop, PackModel& packs, std::string link, PackServeOptions options,
-                   PackFaults& faults);
-  ~PaceModbusServer();
+  PackRequestServer(EventLoop& loop, PackModel& packs, std::string link, PackServeOptions options,
+                    PackFaults& faults);
+  virtual ~PackRequestServer();
+  PackRequestServer(const PackRequestServer&) = delete;
+  PackRequestServer& operator=(const PackRequestServer&) = delete;
   Status start();
   [[nodiscard]] const PackServeStats& stats() const { return stats_; }
-  [[nodiscard]] const std::string& path() const { return pty_.path(); }
+
+ protected:
+  virtual void answer(const protocol::RecognizedFrame& request) = 0;
+  // Sends `bytes` once the request and answer would have crossed the line, plus the turnaround.
+  void send_later(std::size_t request_bytes, std::vector<std::uint8_t> bytes);
+
+  PackModel& packs_;
+  PackServeOptions options_;
+  PackFaults& faults_;
+  PackServeStats stats_;
 
  private:
   void on_readable();
   EventLoop& loop_;
-  PackModel& packs_;
   PtyEndpoint pty_;
-  PackServeOptions options_;
-  PackFaults& faults_;
   protocol::FrameRecognizer rx_;
-  PackServeStats stats_;
 };
 
-class PaceAsciiServer {
+// PACE Modbus RTU, one slave per pack address (the gateway's own bus).
+class PaceModbusServer final : public PackRequestServer {
  public:
-  PaceAsciiServer(EventLoop& loop, PackModel& packs, std::string link, PackServeOptions options,
-                  PackFaults& faults);
-  ~PaceAsciiServer();
-  Status start();
-  [[nodiscard]] const PackServeStats& stats() const { return stats_; }
+  using PackRequestServer::PackRequestServer;
 
  private:
-  void on_readable();
-  EventLoop& loop_;
-  PackModel& packs_;
-  PtyEndpoint pty_;
-  PackServeOptions options_;
-  PackFaults& faults_;
-  protocol::FrameRecognizer rx_;
-  PackServeStats stats_;
+  void answer(const protocol::RecognizedFrame& request) override;
+};
+
+// PACE v25 through the master's RS232 console (ADR = master).
+class PaceAsciiServer final : public PackRequestServer {
+ public:
+  using PackRequestServer::PackRequestServer;
+
+ private:
+  void answer(const protocol::RecognizedFrame& request) override;
 };
 
 class SniffPlayer {

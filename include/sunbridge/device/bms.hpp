@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,9 +67,12 @@ struct BmsReport {
   std::vector<PackReading> packs;  // one per configured address, in order
   PortCounters counters;
   bool port_open = false;
+  bool port_lost = false;  // the port could not be opened or vanished during this cycle
   WallTime started{};
   WallTime finished{};
 };
+
+class PackHealth;
 
 class BmsSource {
  public:
@@ -80,6 +84,14 @@ class BmsSource {
   [[nodiscard]] virtual std::string describe() const = 0;
 
  protected:
+  // The skeleton of an active polling cycle: opens the port when needed, then asks each
+  // configured pack in turn through `read_pack` (which fills the reading and returns false when
+  // the port is gone); packs after a lost port or a stop request get the reason instead. Records
+  // pack health and copies the counters.
+  BmsReport active_cycle(const BmsOptions& options, const Clock& clock, PackHealth& health,
+                         PortCounters& counters, const std::function<Status()>& open_port,
+                         const std::function<bool(PackReading&)>& read_pack);
+
   std::atomic<bool> stop_{false};
 };
 

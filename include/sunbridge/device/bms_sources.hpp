@@ -39,6 +39,7 @@ class BmsAsciiPoller final : public BmsSource {
 
  private:
   Result<protocol::AsciiFrame> transact(std::uint8_t command, std::uint8_t target);
+  bool read_pack(PackReading& reading);
   transport::SerialPort& port_;
   BmsOptions options_;
   const Clock& clock_;
