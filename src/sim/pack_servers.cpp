@@ -204,7 +204,12 @@ void SniffPlayer::play() {
   const SimPack* p = packs_.find(address);
   std::vector<std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>>> exchanges;
   if (ascii_) {
-    for (std::uint8_t cmd : {protocol::kCmdAnalog, protocol::kCmdAlarm}) {
+    std::vector<std::uint8_t> commands = {protocol::kCmdAnalog, protocol::kCmdAlarm};
+    if (with_info) {
+      commands.push_back(protocol::kCmdHardwareVersion);
+      commands.push_back(protocol::kCmdSerial);
+    }
+    for (std::uint8_t cmd : commands) {
       AsciiFrame req{0x25,
                      static_cast<std::uint8_t>(options_.master),
                      protocol::kCid1LiFePO4,
@@ -214,19 +219,6 @@ void SniffPlayer::play() {
       exchanges.emplace_back(
           to_bytes(protocol::encode_frame(req)),
           answer ? to_bytes(protocol::encode_frame(*answer)) : std::vector<std::uint8_t>{});
-    }
-    if (with_info) {
-      for (std::uint8_t cmd : {protocol::kCmdHardwareVersion, protocol::kCmdSerial}) {
-        AsciiFrame req{0x25,
-                       static_cast<std::uint8_t>(options_.master),
-                       protocol::kCid1LiFePO4,
-                       cmd,
-                       {static_cast<std::uint8_t>(address)}};
-        auto answer = ascii_answer(packs_, req, options_.master);
-        exchanges.emplace_back(
-            to_bytes(protocol::encode_frame(req)),
-            answer ? to_bytes(protocol::encode_frame(*answer)) : std::vector<std::uint8_t>{});
-      }
     }
   } else {
     const auto slave = static_cast<std::uint8_t>(address);
