@@ -51,13 +51,17 @@ std::optional<std::string> check_absolute_or_relative_path(const json& v) {
 }
 
 std::string resolve(const std::string& base_dir, const std::string& path) {
+  return resolve_path(base_dir, path);
+}
+
+}  // namespace
+
+std::string resolve_path(const std::string& base_dir, const std::string& path) {
   if (path.empty() || path.front() == '/' || base_dir.empty()) return path;
   std::string out = (std::filesystem::path(base_dir) / path).lexically_normal().string();
   if (out.size() > 1 && out.back() == '/') out.pop_back();  // "dir/." normalises to "dir/"
   return out;
 }
-
-}  // namespace
 
 Schema config_schema() {
   Schema path = Schema::string(1, 4096).with_check(check_absolute_or_relative_path);
@@ -137,6 +141,8 @@ Schema config_schema() {
       schema::optional("ipc", ipc),
       schema::optional("site", site),
       schema::optional("log", log),
+      schema::optional("profiles", profiles_section_schema()),
+      schema::optional("settings", settings_section_schema()),
   });
 }
 
@@ -174,9 +180,10 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir) 
       out.issues.push_back({"bms.master", "must be one of the packs 1..bms.packs"});
     }
   }
+  Config c;
+  load_profiles_sections(*doc, base_dir, c, out.issues);
   if (!out.issues.empty()) return out;
 
-  Config c;
   InverterConfig& ic = c.inverter;
   std::string device = inv["device"].get<std::string>();
   if (device.rfind("tcp://", 0) != 0) device = resolve(base_dir, device);

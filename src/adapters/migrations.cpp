@@ -36,6 +36,39 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_time ON events(ts_ms);
 )sql"},
+      {3, "settings audit, write budget and persisted state",
+       R"sql(
+-- Every attempted settings change (profiles, overrides, CLI, remote, drift, clock), committed at
+-- once. Values are in the LCD's unit; words are the raw register values.
+CREATE TABLE audit (
+  id       INTEGER PRIMARY KEY,
+  ts_ms    INTEGER NOT NULL,
+  txn      INTEGER NOT NULL,
+  param    TEXT NOT NULL,
+  register INTEGER,
+  old      TEXT,
+  new      TEXT,
+  cause    TEXT NOT NULL,
+  result   TEXT NOT NULL,
+  readback TEXT,
+  reason   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_time ON audit(ts_ms);
+-- Write frames sent per local day and parameter (the wear budget survives restarts).
+CREATE TABLE write_counts (
+  day   TEXT NOT NULL,
+  param TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (day, param)
+) WITHOUT ROWID;
+-- Small persisted state as JSON: what the gateway last wrote, overrides, weather memory, the
+-- last good forecast.
+CREATE TABLE state (
+  key        TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

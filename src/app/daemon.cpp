@@ -11,6 +11,7 @@
 
 #include "sunbridge/adapters/device_json.hpp"
 #include "sunbridge/adapters/point_json.hpp"
+#include "sunbridge/adapters/profile_json.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/device/inverter_survey.hpp"
 #include "sunbridge/domain/bank.hpp"
@@ -89,6 +90,11 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, Logger& log)
         handle(request, std::move(reply));
       },
       log_);
+  settings_ = std::make_unique<SettingsController>(
+      SettingsContext{config_, map_, clock_, log_, loop_, bus_, link_, points_, history_});
+  weather_ = std::make_unique<WeatherService>(
+      config_.profiles, clock_, log_, loop_,
+      [this](domain::Forecast f) { settings_->on_forecast(std::move(f)); });
   started_at_ = clock_.wall_now();
   points_.set(Point{"link.inverter.state", std::string("offline"), "", Quality::kOk, started_at_,
                     "not yet polled"});
@@ -124,6 +130,8 @@ int Daemon::run() {
   schedule_commit();
   schedule_prune();
   schedule_watchdog();
+  weather_->start(settings_->forecast() ? std::optional<WallTime>(settings_->forecast()->fetched_at)
+                                        : std::nullopt);
   log_.info(kComponent, std::string("sunbridged ") + SUNBRIDGE_VERSION + " polling " +
                             client_.describe() + "; control socket " + config_.ipc.socket);
   notifier_.ready("polling " + client_.describe());
@@ -131,6 +139,7 @@ int Daemon::run() {
   loop_.run();
 
   notifier_.stopping();
+  weather_.reset();  // joins the network thread before the loop's state goes
   link_.request_stop();
   if (bms_.source) bms_.source->request_stop();
   bus_.stop();
@@ -195,6 +204,7 @@ void Daemon::on_report(device::PollReport report) {
     if (live_due) last_recorded_ = now;
   }
   run_cross_checks(now);
+  if (has_settings) settings_->on_settings_poll();
 }
 
 void Daemon::schedule_bms(EventLoop::Clock::time_point when) {
@@ -351,7 +361,15 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
                  {"bms", bms_counters_json()}});
         });
       });
-    } else {
+    } else if (cmd == "weather.refresh") {
+      weather_->refresh([this, reply](const std::string& error) {
+        json out = {{"ok", error.empty()}, {"provider", weather_->describe()}};
+        if (!error.empty()) out["error"] = error;
+        if (settings_->forecast())
+          out["forecast"] = adapters::forecast_to_json(*settings_->forecast());
+        reply(out);
+      });
+    } else if (!settings_->handle(cmd, request, reply)) {
       reply({{"ok", false}, {"error", "unknown command '" + cmd + "'"}});
     }
   } catch (const json::exception& e) {

@@ -11,7 +11,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/cli_context.hpp"
 #include "cli/render.hpp"
+#include "cli/settings_commands.hpp"
 #include "sunbridge/adapters/config.hpp"
 #include "sunbridge/adapters/device_json.hpp"
 #include "sunbridge/adapters/ipc_client.hpp"
@@ -24,29 +26,10 @@
 namespace {
 
 using nlohmann::json;
+using sb::cli::call;
+using sb::cli::Context;
 
 volatile sig_atomic_t g_interrupted = 0;
-
-struct Context {
-  std::string socket;
-  std::string config_path;
-  sb::adapters::Config config;
-};
-
-// Sends a request; prints the error and returns nullopt when there is no usable reply.
-std::optional<json> call(const Context& ctx, const json& request,
-                         std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  auto reply = sb::adapters::ipc_call(ctx.socket, request, timeout);
-  if (!reply) {
-    std::cerr << "sunbridge: " << reply.error().detail << "\n";
-    return std::nullopt;
-  }
-  if (!reply->value("ok", false)) {
-    std::cerr << "sunbridge: " << reply->value("error", std::string("request failed")) << "\n";
-    return std::nullopt;
-  }
-  return *reply;
-}
 
 void use_site_timezone(const json& status) {
   // Show times in the site's zone, whatever the shell's TZ says.
@@ -277,6 +260,9 @@ int main(int argc, char** argv) {
       app.add_subcommand("doctor", "port, identity and the installer's verification list");
   doctor->add_flag("--json", as_json);
 
+  sb::cli::SettingsArgs settings_args;
+  sb::cli::add_settings_commands(app, *params, settings_args);
+
   CLI11_PARSE(app, argc, argv);
 
   // Which daemon: --socket, else --config's ipc.socket, else $SUNBRIDGE_SOCKET, else the default.
@@ -301,5 +287,6 @@ int main(int argc, char** argv) {
   if (battery->parsed()) return cmd_battery(ctx, show_cells, as_json);
   if (events->parsed()) return cmd_events(ctx, events_since, as_json);
   if (doctor->parsed()) return cmd_doctor(ctx, as_json);
+  if (auto rc = sb::cli::run_settings_command(ctx, settings_args)) return *rc;
   return 2;
 }

@@ -24,4 +24,16 @@ std::string render_events(const nlohmann::json& events);
 // `sunbridge doctor`: the survey with the daemon/port situation on top.
 std::string render_doctor(const nlohmann::json& doctor);
 
+// `sunbridge profile show` (and override replies): active profile, reason, values, overrides,
+// next change. Implemented in render_settings.cpp, like the rest below.
+std::string render_profile(const nlohmann::json& show);
+// `sunbridge profile plan`: one line per change with the parameters that change.
+std::string render_plan(const nlohmann::json& plan);
+// `params set` / `profile apply`: one line per register write and its result.
+std::string render_change(const nlohmann::json& change);
+// `sunbridge audit`: one line per attempted change.
+std::string render_audit(const nlohmann::json& audit);
+// `sunbridge weather`: the forecast by day.
+std::string render_forecast(const nlohmann::json& reply);
+
 }  // namespace sb::cli

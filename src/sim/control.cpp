@@ -140,6 +140,23 @@ json control(SimState& sim, const json& request) {
       sim.image.firmware().extra_holes.clear();
       return ok();
     }
+    if (cmd == "write-log") {
+      json log = json::array();
+      for (const WriteRecord& w : sim.image.write_log) {
+        log.push_back({{"address", w.address}, {"values", w.values}, {"exception", w.exception}});
+      }
+      if (request.value("clear", false)) sim.image.write_log.clear();
+      return ok({{"writes", log}});
+    }
+    if (cmd == "fail-write") {
+      WriteFault f;
+      f.exception = request.value("exception", 0);
+      f.ignore = request.value("ignore", false);
+      f.count = request.value("count", 1);
+      if ((f.exception == 0) == !f.ignore) return fail("give exception N or ignore: true");
+      sim.image.write_faults[address_arg(request.at("address"))] = f;
+      return ok();
+    }
     if (cmd == "stats") {
       const auto& s = sim.server.stats();
       return ok({{"requests", s.requests},

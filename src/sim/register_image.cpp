@@ -272,6 +272,23 @@ int RegisterImage::check_write(std::uint16_t address, std::uint16_t value) const
 
 int RegisterImage::write(std::uint16_t address, std::span<const std::uint16_t> values,
                          bool multiple) {
+  int result = 0;
+  auto fault = write_faults.find(address);
+  if (fault != write_faults.end()) {
+    WriteFault& f = fault->second;
+    if (f.exception != 0) result = f.exception;
+    if (--f.count <= 0) write_faults.erase(fault);
+    // An ignored write is acknowledged but not stored.
+  } else {
+    result = write_unlogged(address, values, multiple);
+  }
+  if (write_log.size() >= 4096) write_log.erase(write_log.begin());
+  write_log.push_back({address, std::vector<std::uint16_t>(values.begin(), values.end()), result});
+  return result;
+}
+
+int RegisterImage::write_unlogged(std::uint16_t address, std::span<const std::uint16_t> values,
+                                  bool multiple) {
   if (values.empty()) return 0x03;
   if (values.size() > 32) return 0x0A;
   const int end = address + static_cast<int>(values.size());

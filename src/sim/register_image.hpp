@@ -31,6 +31,20 @@ struct Firmware {
   std::set<std::uint16_t> standby_only = {0xE004, 0xE209};           // 08 while running
 };
 
+// One write request as the inverter received it (what the tests assert on).
+struct WriteRecord {
+  std::uint16_t address = 0;
+  std::vector<std::uint16_t> values;
+  int exception = 0;  // 0: accepted
+};
+
+// An injected write failure for one address (control command "fail-write").
+struct WriteFault {
+  int exception = 0;    // answer this exception code
+  bool ignore = false;  // or acknowledge without storing (the read-back then differs)
+  int count = 1;        // for this many writes
+};
+
 class RegisterImage {
  public:
   RegisterImage(HouseholdModel& model, Firmware firmware);
@@ -47,6 +61,10 @@ class RegisterImage {
   bool poke(std::uint16_t address, std::uint16_t value);
   [[nodiscard]] bool running() const;
 
+  // Every write request, oldest first (bounded: the newest 4096).
+  std::vector<WriteRecord> write_log;
+  std::map<std::uint16_t, WriteFault> write_faults;
+
   // The inverter's RTC = system time + this offset.
   std::chrono::seconds clock_offset{0};
   [[nodiscard]] Firmware& firmware() { return fw_; }
@@ -60,6 +78,7 @@ class RegisterImage {
   };
   [[nodiscard]] std::uint16_t live_word(std::uint16_t address) const;
   int check_write(std::uint16_t address, std::uint16_t value) const;
+  int write_unlogged(std::uint16_t address, std::span<const std::uint16_t> values, bool multiple);
   void apply_to_model(std::uint16_t address, std::uint16_t value);
 
   HouseholdModel& model_;

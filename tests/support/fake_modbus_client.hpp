@@ -25,7 +25,9 @@ class FakeModbusClient final : public transport::ModbusClient {
   std::vector<std::pair<std::uint16_t, std::uint16_t>> reads;  // (address, count)
   std::vector<std::pair<std::uint16_t, std::vector<std::uint16_t>>> writes;
   int opens = 0;
-  std::uint16_t max_registers = 32;  // the SPI-10K-U's limit; PACE BMSs allow 125
+  std::map<std::uint16_t, Error> write_errors;  // next write to the address fails (once)
+  std::set<std::uint16_t> ignore_writes;        // acknowledged but not stored
+  std::uint16_t max_registers = 32;             // the SPI-10K-U's limit; PACE BMSs allow 125
   bool open_ = false;
 
   Status open() override {
@@ -68,6 +70,12 @@ class FakeModbusClient final : public transport::ModbusClient {
       return e;
     }
     writes.emplace_back(address, std::vector<std::uint16_t>(values.begin(), values.end()));
+    if (auto it = write_errors.find(address); it != write_errors.end()) {
+      Error e = it->second;
+      write_errors.erase(it);
+      return e;
+    }
+    if (ignore_writes.count(address) != 0) return {};
     for (std::size_t i = 0; i < values.size(); ++i) {
       registers[static_cast<std::uint16_t>(address + i)] = values[i];
     }

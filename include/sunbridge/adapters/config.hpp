@@ -10,11 +10,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sunbridge/adapters/weather.hpp"
 #include "sunbridge/core/log.hpp"
 #include "sunbridge/core/schema.hpp"
 #include "sunbridge/device/bms.hpp"
 #include "sunbridge/device/inverter_link.hpp"
 #include "sunbridge/domain/cross_check.hpp"
+#include "sunbridge/domain/selection.hpp"
+#include "sunbridge/domain/write_budget.hpp"
 #include "sunbridge/transport/endpoint.hpp"
 
 namespace sb::adapters {
@@ -58,12 +61,38 @@ struct SiteConfig {
   std::string timezone = "Asia/Tokyo";
 };
 
+// Which profile is active and how the weather is fetched (docs/configuration.md, "profiles").
+struct ProfilesConfig {
+  std::string mode = "type-b";  // type-b | type-a | type-a-monthly | a profile's name
+  std::string directory;        // the user's own profile files (*.json); empty: none
+  std::string baseline_path;    // empty: the shipped baseline
+  domain::WeatherPolicy rules;
+  WeatherSource weather;
+  std::vector<std::chrono::minutes> fetch_times;  // local times of day
+  std::chrono::minutes fetch_retry{30};
+};
+
+// The settings writer (docs/configuration.md, "settings").
+struct SettingsConfig {
+  bool apply = true;  // false: select and report only, never write on schedule
+  std::chrono::milliseconds settle{300};
+  domain::BudgetPolicy budget;
+  bool reassert_drift = false;  // drift_policy "reassert"
+  bool clock_sync = true;
+  std::chrono::seconds clock_max_skew{60};
+  std::chrono::minutes clock_min_interval{360};
+  std::optional<double> bank_charge_limit_a;
+  std::chrono::minutes retry_after{15};  // after a failed transaction
+};
+
 struct Config {
   InverterConfig inverter;
   BmsConfig bms;
   StorageConfig storage;
   IpcConfig ipc;
   SiteConfig site;
+  ProfilesConfig profiles;
+  SettingsConfig settings;
   LogLevel log_level = LogLevel::kInfo;
   // The complete document with defaults filled in (for --check-config; secrets redacted there).
   nlohmann::json effective;
@@ -75,6 +104,16 @@ struct ConfigLoad {
 };
 
 schema::Schema config_schema();
+// The "profiles" and "settings" sections (config_profiles.cpp).
+schema::Schema profiles_section_schema();
+schema::Schema settings_section_schema();
+// Reads the validated sections into `c`; relation problems go to `issues`.
+void load_profiles_sections(nlohmann::json& doc, const std::string& base_dir, Config& c,
+                            schema::Issues& issues);
+// "05:10" -> minutes after midnight.
+std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text);
+// Resolves `path` against `base_dir` unless absolute.
+std::string resolve_path(const std::string& base_dir, const std::string& path);
 
 // `base_dir` resolves relative paths ("" = current directory).
 ConfigLoad load_config_text(std::string_view text, const std::string& base_dir);

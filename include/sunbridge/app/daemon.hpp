@@ -12,6 +12,8 @@
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/adapters/systemd_notify.hpp"
 #include "sunbridge/app/bms_link.hpp"
+#include "sunbridge/app/settings_controller.hpp"
+#include "sunbridge/app/weather_service.hpp"
 #include "sunbridge/core/clock.hpp"
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/log.hpp"
@@ -73,6 +75,8 @@ class Daemon {
   device::InverterLink link_;
   BmsLink bms_;
   domain::CrossCheck cross_check_;
+  std::unique_ptr<SettingsController> settings_;
+  std::unique_ptr<WeatherService> weather_;
   // Declared last: destroyed first, so their threads are gone before the links they use.
   WorkerThread bus_;
   std::unique_ptr<WorkerThread> bms_bus_;

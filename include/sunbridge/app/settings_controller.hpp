@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+// The profile engine and the settings writer in the daemon: the only code path that writes
+// inverter settings. On the event loop it selects the target values (domain::select), checks
+// them (interlocks, write budget), hands one transaction to the bus owner thread, and records
+// the outcome (audit log, write counts, events, what was last written). Also detects LCD drift,
+// keeps the inverter clock set and serves the profile/params/audit/override commands.
+// Spec: ../shared/spec/profiles.md; issue 4 section 3.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/history_store.hpp"
+#include "sunbridge/adapters/ipc_server.hpp"
+#include "sunbridge/adapters/settings_store.hpp"
+#include "sunbridge/core/clock.hpp"
+#include "sunbridge/core/event_loop.hpp"
+#include "sunbridge/core/log.hpp"
+#include "sunbridge/core/worker_thread.hpp"
+#include "sunbridge/device/inverter_link.hpp"
+#include "sunbridge/device/settings_transaction.hpp"
+#include "sunbridge/domain/point_store.hpp"
+#include "sunbridge/domain/profile.hpp"
+#include "sunbridge/domain/selection.hpp"
+
+namespace sb::app {
+
+// Loads the shipped profiles plus the user's directory (*.json) and the baseline. Throws
+// std::runtime_error listing every problem (a start-up failure).
+domain::ProfileLibrary load_profile_library(const std::string& directory);
+domain::Baseline load_baseline(const std::string& path);
+
+// What the settings controller needs from the daemon (dependencies, not singletons).
+struct SettingsContext {
+  const adapters::Config& config;
+  const protocol::RegisterMap& map;
+  const Clock& clock;
+  Logger& log;
+  EventLoop& loop;
+  WorkerThread& bus;
+  device::InverterLink& link;  // touched only from jobs on `bus`
+  domain::PointStore& points;
+  adapters::HistoryStore& history;
+};
+
+class SettingsController {
+ public:
+  // Throws std::runtime_error when the configured profile mode or a profile file is invalid.
+  explicit SettingsController(SettingsContext ctx);
+
+  // After every settings poll (values are in the point store): clock, drift, schedule.
+  void on_settings_poll();
+  // A new forecast from the weather service (already cached by it).
+  void on_forecast(domain::Forecast forecast);
+  [[nodiscard]] const std::optional<domain::Forecast>& forecast() const { return forecast_; }
+
+  // IPC commands: profile.show, profile.plan, profile.apply, params.set, audit, override.set,
+  // override.clear. Returns false when `cmd` is not one of them.
+  bool handle(const std::string& cmd, const nlohmann::json& request,
+              adapters::IpcServer::Reply reply);
+
+ private:
+  struct Change {
+    std::string cause;  // season, weather, override, schedule, cli, drift
+    domain::SettingValues targets;
+    std::string reason;
+    std::optional<std::string> applied_key;  // the selection this change makes current
+    domain::SettingValues applied_values;    // and its values
+    bool dry_run = false;
+    adapters::IpcServer::Reply reply;  // may be empty (scheduled)
+  };
+
+  domain::Selection evaluate(WallTime now) const;
+  domain::SelectionInput selection_input(WallTime now) const;
+  void run_schedule(WallTime now);
+  void check_drift(WallTime now);
+  void check_clock(WallTime now);
+  // Validates and submits; answers `change.reply` (if any) when done.
+  void submit(Change change);
+  void finish(Change change, device::TransactionReport report, std::vector<std::string> old_texts,
+              std::vector<std::string> readback_texts, WallTime started);
+  void refuse(const Change& change, const std::string& reason, const std::string& result);
+  [[nodiscard]] std::optional<domain::SettingValues> current(const std::vector<std::string>& lcds,
+                                                             WallTime now) const;
+  [[nodiscard]] std::string today(WallTime now) const;
+  void raise(const std::string& kind, Severity severity, const std::string& message,
+             std::map<std::string, std::string> details = {});
+  void persist_overrides();
+  void publish_active(const domain::Selection& s, WallTime now);
+
+  nlohmann::json show_json();
+  nlohmann::json plan_json(const nlohmann::json& request);
+  nlohmann::json audit_json(const nlohmann::json& request);
+  void params_set(const nlohmann::json& request, adapters::IpcServer::Reply reply);
+  nlohmann::json override_set(const nlohmann::json& request);
+  nlohmann::json override_clear(const nlohmann::json& request);
+
+  SettingsContext ctx_;
+  adapters::SettingsStore store_;
+  domain::ProfileLibrary library_;
+  domain::Baseline baseline_;
+  const domain::Profile* profile_ = nullptr;
+  domain::Overrides overrides_;
+  domain::WeatherMemory memory_;
+  std::optional<domain::Forecast> forecast_;
+  nlohmann::json last_written_ = nlohmann::json::object();  // LCD id -> value
+  nlohmann::json applied_ = nlohmann::json::object();       // {key, values, at}
+  std::map<std::string, std::string> drift_reported_;       // param -> value reported
+  bool busy_ = false;
+  std::vector<Change> queued_;  // commands that arrived during a transaction
+  std::optional<WallTime> retry_not_before_;
+  std::optional<WallTime> clock_synced_at_;
+  bool clock_in_flight_ = false;
+};
+
+}  // namespace sb::app

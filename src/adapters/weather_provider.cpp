@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "sunbridge/adapters/weather.hpp"
+
+namespace sb::adapters {
+
+namespace {
+
+Result<domain::Forecast> parse_as(const std::string& format, std::string_view text,
+                                  const WeatherSource& s) {
+  return format == "jma" ? parse_jma(text, s.jma) : parse_open_meteo(text, s.open_meteo);
+}
+
+class HttpProvider final : public WeatherProvider {
+ public:
+  HttpProvider(WeatherSource source, std::string format)
+      : source_(std::move(source)), format_(std::move(format)) {}
+  Result<domain::Forecast> fetch(WallTime now) override {
+    auto body = http_get(source_.url, source_.http);
+    if (!body) return body.error();
+    auto f = parse_as(format_, *body, source_);
+    if (f) f->fetched_at = now;
+    if (f && f->issued_at == WallTime{}) f->issued_at = now;
+    return f;
+  }
+  [[nodiscard]] std::string describe() const override { return format_ + " " + source_.url; }
+
+ private:
+  WeatherSource source_;
+  std::string format_;
+};
+
+class FileProvider final : public WeatherProvider {
+ public:
+  explicit FileProvider(WeatherSource source) : source_(std::move(source)) {}
+  Result<domain::Forecast> fetch(WallTime now) override {
+    std::ifstream in(source_.path, std::ios::binary);
+    if (!in) return Error::io(0, "cannot read forecast file " + source_.path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto f = parse_as(source_.format, text.str(), source_);
+    if (f) f->fetched_at = now;
+    if (f && f->issued_at == WallTime{}) f->issued_at = now;
+    if (f) f->provider = "file";
+    return f;
+  }
+  [[nodiscard]] std::string describe() const override {
+    return "file " + source_.path + " (" + source_.format + ")";
+  }
+
+ private:
+  WeatherSource source_;
+};
+
+}  // namespace
+
+std::string default_jma_url(const std::string& office) {
+  return "https://www.jma.go.jp/bosai/forecast/data/forecast/" + office + ".json";
+}
+
+std::string default_open_meteo_url(double latitude, double longitude, const std::string& timezone) {
+  std::string tz;
+  for (char c : timezone)
+    tz += c == '/' ? std::string("%2F") : std::string(1, c);
+  char coords[80];
+  std::snprintf(coords, sizeof coords, "latitude=%.4f&longitude=%.4f", latitude, longitude);
+  return std::string("https://api.open-meteo.com/v1/forecast?") + coords +
+         "&daily=weather_code,sunshine_duration,daylight_duration,shortwave_radiation_sum,"
+         "precipitation_sum,precipitation_probability_max,temperature_2m_max,temperature_2m_min"
+         "&timezone=" +
+         tz + "&forecast_days=7";
+}
+
+std::unique_ptr<WeatherProvider> make_weather_provider(const WeatherSource& source) {
+  if (source.provider == "jma") return std::make_unique<HttpProvider>(source, "jma");
+  if (source.provider == "open-meteo") return std::make_unique<HttpProvider>(source, "open-meteo");
+  if (source.provider == "file") return std::make_unique<FileProvider>(source);
+  return nullptr;
+}
+
+}  // namespace sb::adapters

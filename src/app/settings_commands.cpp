@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: Apache-2.0
+// The settings controller's control-socket commands (sunbridge profile / params set / audit /
+// override). Every write they cause goes through SettingsController::submit().
+#include <algorithm>
+
+#include "sunbridge/adapters/profile_json.hpp"
+#include "sunbridge/app/settings_controller.hpp"
+#include "sunbridge/core/local_time.hpp"
+#include "sunbridge/protocol/register_codec.hpp"
+
+namespace sb::app {
+
+using nlohmann::json;
+
+namespace {
+
+json fail(const std::string& why) {
+  return {{"ok", false}, {"error", why}};
+}
+
+// "2026-12-01T00:00:00Z", "2026-12-01 06:00" (local), or a duration from now ("6h", "3d").
+std::optional<WallTime> parse_until(const std::string& text, WallTime now) {
+  if (auto d = parse_duration(text)) return now + *d;
+  if (auto t = parse_iso8601_utc(text)) return *t;
+  CivilTime c{};
+  char sep = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d", &c.year, &c.month, &c.day, &sep, &c.hour,
+                  &c.minute) == 6 &&
+      (sep == ' ' || sep == 'T')) {
+    return from_local_civil(c);
+  }
+  if (auto date = domain::parse_date(text)) {
+    c = {static_cast<int>(date->year()),
+         static_cast<int>(static_cast<unsigned>(date->month())),
+         static_cast<int>(static_cast<unsigned>(date->day())),
+         0,
+         0,
+         0};
+    return from_local_civil(c);
+  }
+  return std::nullopt;
+}
+
+constexpr auto kMaxOverride = std::chrono::hours(24 * 90);
+
+}  // namespace
+
+bool SettingsController::handle(const std::string& cmd, const json& request,
+                                adapters::IpcServer::Reply reply) {
+  if (cmd == "profile.show") {
+    reply(show_json());
+  } else if (cmd == "profile.plan") {
+    reply(plan_json(request));
+  } else if (cmd == "profile.apply") {
+    const WallTime now = ctx_.clock.wall_now();
+    const domain::Selection sel = evaluate(now);
+    if (sel.hold) {
+      reply(fail("on hold until " + format_local(*sel.hold_until) +
+                 " (sunbridge override clear hold)"));
+      return true;
+    }
+    const bool dry_run = request.value("dry_run", false);
+    submit(Change{request.value("cause", "cli"), sel.values, sel.reason, sel.key(), sel.values,
+                  dry_run, std::move(reply)});
+  } else if (cmd == "params.set") {
+    params_set(request, std::move(reply));
+  } else if (cmd == "audit") {
+    reply(audit_json(request));
+  } else if (cmd == "override.set") {
+    reply(override_set(request));
+  } else if (cmd == "override.clear") {
+    reply(override_clear(request));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+json SettingsController::show_json() {
+  const WallTime now = ctx_.clock.wall_now();
+  const domain::Selection sel = evaluate(now);
+  json out = {{"ok", true},
+              {"mode", profile_->name()},
+              {"profiles", library_.names()},
+              {"selection", adapters::selection_to_json(sel)},
+              {"applied", applied_},
+              {"last_written", last_written_},
+              {"overrides", adapters::overrides_to_json(overrides_)},
+              {"apply", ctx_.config.settings.apply}};
+  if (auto cur = current(domain::profile_parameters(), now)) {
+    out["inverter"] = adapters::settings_to_json(*cur);
+  }
+  auto next = domain::plan(selection_input(now), std::chrono::hours(24 * 366));
+  if (next.size() > 1) out["next_change"] = adapters::plan_to_json({next[1]})[0];
+  if (forecast_) {
+    out["forecast"] = adapters::forecast_to_json(*forecast_);
+  } else {
+    out["forecast"] = nullptr;
+  }
+  out["weather_provider"] = ctx_.config.profiles.weather.provider;
+  if (auto used = store_.usage(today(now))) {
+    out["budget"] = {{"used_today", used->total},
+                     {"per_parameter", used->per_parameter},
+                     {"total_per_day", ctx_.config.settings.budget.total_per_day},
+                     {"per_parameter_per_day", ctx_.config.settings.budget.per_parameter_per_day}};
+  }
+  return out;
+}
+
+json SettingsController::plan_json(const json& request) {
+  const int days = request.value("days", 30);
+  if (days < 1 || days > 400) return fail("days must be 1-400");
+  const WallTime now = ctx_.clock.wall_now();
+  auto entries = domain::plan(selection_input(now), std::chrono::hours(24 * days));
+  return {{"ok", true},
+          {"mode", profile_->name()},
+          {"days", days},
+          {"plan", adapters::plan_to_json(entries)}};
+}
+
+json SettingsController::audit_json(const json& request) {
+  const WallTime now = ctx_.clock.wall_now();
+  WallTime since = now - std::chrono::hours(24 * 30);
+  if (request.contains("since")) {
+    auto t = parse_until(request["since"].get<std::string>(), now);
+    // A duration means "that long ago".
+    if (auto d = parse_duration(request["since"].get<std::string>())) t = now - *d;
+    if (!t) return fail("since: expected a time, a date or a duration like 7d");
+    since = *t;
+  }
+  auto rows = store_.audit_since(since, std::clamp(request.value("limit", 1000), 1, 10000));
+  if (!rows) return fail(rows.error().describe());
+  json out = json::array();
+  for (const auto& r : *rows) {
+    json j = {{"ts", format_iso8601_utc(r.ts)},
+              {"ts_local", format_local(r.ts)},
+              {"txn", r.txn},
+              {"param", r.param},
+              {"cause", r.cause},
+              {"result", r.result},
+              {"reason", r.reason}};
+    j["register"] = r.address ? json(*r.address) : json(nullptr);
+    j["old"] = r.old_value ? json(*r.old_value) : json(nullptr);
+    j["new"] = r.new_value ? json(*r.new_value) : json(nullptr);
+    j["readback"] = r.readback ? json(*r.readback) : json(nullptr);
+    out.push_back(std::move(j));
+  }
+  return {{"ok", true}, {"audit", out}};
+}
+
+void SettingsController::params_set(const json& request, adapters::IpcServer::Reply reply) {
+  const std::string id = protocol::normalize_lcd_id(request.value("id", ""));
+  const protocol::RegisterRow* row = id.empty() ? nullptr : ctx_.map.find_lcd(id);
+  if (row == nullptr) {
+    reply(fail("no LCD parameter '" + request.value("id", "") + "' in the register map"));
+    return;
+  }
+  if (!row->writable() || row->group != protocol::Group::kSettings) {
+    reply(fail("parameter " + id + " is not a writable setting"));
+    return;
+  }
+  auto value = protocol::parse_user_value(*row, request.value("value", ""));
+  if (!value) {
+    reply(fail("parameter " + id + ": " + value.error().describe()));
+    return;
+  }
+  const std::string cause = request.value("cause", "cli");
+  if (cause != "cli" && cause != "remote") {
+    reply(fail("cause must be cli or remote"));
+    return;
+  }
+  std::string reason = "sunbridge params set " + id + " " + request.value("value", "");
+  if (std::find(domain::profile_parameters().begin(), domain::profile_parameters().end(), id) !=
+      domain::profile_parameters().end()) {
+    reason += " (the profile replaces it at its next change)";
+  }
+  submit(Change{cause,
+                {{id, *value}},
+                reason,
+                std::nullopt,
+                {},
+                request.value("dry_run", false),
+                std::move(reply)});
+}
+
+json SettingsController::override_set(const json& request) {
+  const WallTime now = ctx_.clock.wall_now();
+  const std::string kind = request.value("kind", "");
+  auto until_of = [&](const char* key) -> std::optional<WallTime> {
+    if (!request.contains(key) || !request[key].is_string()) return std::nullopt;
+    return parse_until(request[key].get<std::string>(), now);
+  };
+  if (kind == "hold" || kind == "pin") {
+    auto until = until_of("until");
+    if (!until) return fail(kind + " needs --until (a time, a date or a duration like 12h)");
+    if (*until <= now) return fail("until is in the past");
+    if (*until - now > kMaxOverride) return fail("an override lasts at most 90 days");
+    if (kind == "hold") {
+      overrides_.hold = domain::Overrides::Hold{*until};
+    } else {
+      const std::string name = request.value("profile", "");
+      if (library_.find(name) == nullptr) {
+        return fail("no profile named '" + name + "' (available: " + [&] {
+          std::string s;
+          for (const auto& n : library_.names())
+            s += (s.empty() ? "" : ", ") + n;
+          return s;
+        }() + ")");
+      }
+      auto weather = domain::weather_mode_from(request.value("weather", "normal"));
+      if (!weather) return fail("weather must be normal, sunny or rainy");
+      if (weather != domain::WeatherMode::kNormal &&
+          library_.find(name)->find(to_local_civil(now).month, *weather) == nullptr) {
+        return fail("profile " + name + " has no " + domain::to_string(*weather) + " rows");
+      }
+      overrides_.pin = domain::Overrides::Pin{name, *weather, *until};
+    }
+  } else if (kind == "away") {
+    auto from = domain::parse_date(request.value("from", ""));
+    auto to = domain::parse_date(request.value("to", ""));
+    if (!from || !to) return fail("away needs --from and --to dates (YYYY-MM-DD)");
+    if (std::chrono::sys_days(*to) < std::chrono::sys_days(*from)) return fail("to is before from");
+    const CivilTime local = to_local_civil(now);
+    const domain::Date today{std::chrono::year(local.year), std::chrono::month(local.month),
+                             std::chrono::day(local.day)};
+    if (std::chrono::sys_days(*to) < std::chrono::sys_days(today))
+      return fail("the absence is over");
+    if (std::chrono::sys_days(*to) - std::chrono::sys_days(today) > std::chrono::days(90)) {
+      return fail("an override lasts at most 90 days");
+    }
+    overrides_.away = domain::Overrides::Away{*from, *to};
+  } else {
+    return fail("kind must be hold, away or pin");
+  }
+  persist_overrides();
+  run_schedule(now);
+  return show_json();
+}
+
+json SettingsController::override_clear(const json& request) {
+  const std::string kind = request.value("kind", "all");
+  if (kind == "hold" || kind == "all") overrides_.hold.reset();
+  if (kind == "away" || kind == "all") overrides_.away.reset();
+  if (kind == "pin" || kind == "all") overrides_.pin.reset();
+  if (kind != "hold" && kind != "away" && kind != "pin" && kind != "all") {
+    return fail("kind must be hold, away, pin or all");
+  }
+  persist_overrides();
+  run_schedule(ctx_.clock.wall_now());
+  return show_json();
+}
+
+}  // namespace sb::app
