@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "harness.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
 #include <catch2/catch.hpp>
 
 #include <signal.h>
@@ -85,21 +90,28 @@ Daemon::Daemon(const testkit::TempDir& dir, const std::string& device, const jso
   start(config, dir, name);
 }
 
-Daemon::Daemon(const testkit::TempDir& dir, const json& config, const std::string& name) {
-  start(config, dir, name);
+Daemon::Daemon(const testkit::TempDir& dir, const json& config, const std::string& name,
+               const std::vector<std::string>& env) {
+  start(config, dir, name, env);
 }
 
 Daemon::~Daemon() {
   check_clean_exit(*process_, "daemon", log_);
 }
 
-void Daemon::start(const json& config, const testkit::TempDir& dir, const std::string& name) {
+void Daemon::start(const json& config, const testkit::TempDir& dir, const std::string& name,
+                   const std::vector<std::string>& env) {
   config_path_ = dir.file(name + ".json");
   socket_ = config["ipc"]["socket"].get<std::string>();
   log_ = dir.file(name + ".log");
   testkit::write_file(config_path_, config.dump(2));
-  process_ = std::make_unique<testkit::Process>(
-      std::vector<std::string>{SUNBRIDGED_PATH, "--config", config_path_}, log_);
+  std::vector<std::string> argv;
+  if (!env.empty()) {
+    argv.push_back("/usr/bin/env");
+    argv.insert(argv.end(), env.begin(), env.end());
+  }
+  argv.insert(argv.end(), {SUNBRIDGED_PATH, "--config", config_path_});
+  process_ = std::make_unique<testkit::Process>(argv, log_);
   bool up = testkit::wait_until(
       [&] {
         return adapters::ipc_call(socket_, {{"cmd", "ping"}}, 1s).ok();
@@ -154,6 +166,37 @@ double number(const json& status, const std::string& name) {
 
 std::string link_state(const json& status) {
   return status["daemon"]["link"]["state"].get<std::string>();
+}
+
+FakeTime::FakeTime(const testkit::TempDir& dir) : path_(dir.file("faketime")) {
+  std::string lib;
+  for (const char* candidate : {"/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                                "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
+                                "/usr/lib/faketime/libfaketime.so.1"}) {
+    if (::access(candidate, R_OK) == 0) {
+      lib = candidate;
+      break;
+    }
+  }
+  INFO("libfaketime is missing: run scripts/setup (Debian package libfaketime)");
+  REQUIRE(!lib.empty());
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  set(std::chrono::system_clock::now());
+  env_ = {"LD_PRELOAD=" + lib, "FAKETIME_TIMESTAMP_FILE=" + path_, "FAKETIME_NO_CACHE=1",
+          "FAKETIME_DONT_FAKE_MONOTONIC=1",
+          // libfaketime is preloaded ahead of the sanitizer runtime of an ASan build.
+          std::string("ASAN_OPTIONS=") + (asan != nullptr ? std::string(asan) + ":" : "") +
+              "verify_asan_link_order=0"};
+}
+
+void FakeTime::set(std::chrono::system_clock::time_point t) {
+  const auto offset =
+      std::chrono::duration_cast<std::chrono::seconds>(t - std::chrono::system_clock::now());
+  // Written whole and renamed: the daemon re-reads the file on every clock call.
+  const std::string tmp = path_ + ".tmp";
+  testkit::write_file(tmp,
+                      (offset.count() >= 0 ? "+" : "") + std::to_string(offset.count()) + "\n");
+  REQUIRE(std::rename(tmp.c_str(), path_.c_str()) == 0);
 }
 
 testkit::RunResult cli(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {

@@ -50,7 +50,9 @@ class Daemon {
  public:
   Daemon(const testkit::TempDir& dir, const std::string& device, const json& overrides = {},
          const std::string& name = "d");
-  Daemon(const testkit::TempDir& dir, const json& config, const std::string& name);
+  // `env`: KEY=VALUE settings for the daemon's environment (e.g. libfaketime).
+  Daemon(const testkit::TempDir& dir, const json& config, const std::string& name,
+         const std::vector<std::string>& env = {});
   // Stops it with SIGTERM and checks it exits with 0 (no crash, no sanitizer report).
   ~Daemon();
 
@@ -66,7 +68,8 @@ class Daemon {
   testkit::Process& process() { return *process_; }
 
  private:
-  void start(const json& config, const testkit::TempDir& dir, const std::string& name);
+  void start(const json& config, const testkit::TempDir& dir, const std::string& name,
+             const std::vector<std::string>& env = {});
   std::string config_path_;
   std::string socket_;
   std::string log_;
@@ -78,6 +81,21 @@ const json& point(const json& status, const std::string& name);
 bool fresh(const json& status, const std::string& name);
 double number(const json& status, const std::string& name);
 std::string link_state(const json& status);
+
+// The daemon's wall clock under libfaketime (FAKETIME_TIMESTAMP_FILE, re-read on every call):
+// the whole process lives at another date, with no test hook in the product. Monotonic time
+// stays real so timers keep their pace.
+class FakeTime {
+ public:
+  explicit FakeTime(const testkit::TempDir& dir);
+  // From now on the daemon's clock reads `t` (and runs on from there).
+  void set(std::chrono::system_clock::time_point t);
+  [[nodiscard]] const std::vector<std::string>& env() const { return env_; }
+
+ private:
+  std::string path_;
+  std::vector<std::string> env_;
+};
 
 testkit::RunResult cli(const std::vector<std::string>& args,
                        std::chrono::milliseconds timeout = 30s);

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: Apache-2.0
+// The profile engine and the settings writer against the simulator: the daemon runs at other
+// dates under libfaketime, the simulator records every write request it receives.
+// Issue 4 "Done means".
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "harness.hpp"
+#include "sunbridge/core/local_time.hpp"
+
+using namespace sb;
+using namespace sb::it;
+
+namespace {
+
+WallTime jst(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
+  REQUIRE(set_process_timezone("Asia/Tokyo"));
+  auto t = from_local_civil({y, mo, d, h, mi, s});
+  REQUIRE(t);
+  return *t;
+}
+
+struct Write {
+  int address;
+  int value;
+  int exception;
+  bool operator==(const Write&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Write& w) {
+  return os << "{0x" << std::hex << w.address << std::dec << " " << w.value << " exc "
+            << w.exception << "}";
+}
+
+std::vector<Write> writes(Sim& sim) {
+  std::vector<Write> out;
+  const json log = sim.control({{"cmd", "write-log"}});  // kept: a range-for over a temporary's
+  for (const auto& w : log["writes"]) {                  // member would dangle
+    out.push_back({w["address"].get<int>(), w["values"][0].get<int>(), w["exception"].get<int>()});
+  }
+  return out;
+}
+
+json audit(Daemon& d) {
+  return d.call({{"cmd", "audit"}, {"since", "2000-01-01"}})["audit"];
+}
+
+// Waits until the audit log has `n` rows (and a little longer, to catch extra ones).
+json wait_audit(Daemon& d, std::size_t n, std::chrono::milliseconds timeout = 20s) {
+  json rows;
+  testkit::wait_until(
+      [&] {
+        rows = audit(d);
+        return rows.size() >= n;
+      },
+      timeout);
+  std::this_thread::sleep_for(1500ms);  // more than a settings poll: nothing else may follow
+  rows = audit(d);
+  INFO(d.log());
+  REQUIRE(rows.size() == n);
+  return rows;
+}
+
+bool has_point(const json& status, const char* name) {
+  return status.contains("points") && status.at("points").contains(name);
+}
+
+int reg(Sim& sim, int address) {
+  return sim.control({{"cmd", "get-reg"}, {"address", address}})["words"][0].get<int>();
+}
+
+json events_of(Daemon& d, const std::string& kind) {
+  json out = json::array();
+  const json reply = d.call({{"cmd", "events"}, {"since_s", 300 * 86400}});
+  for (const auto& e : reply["events"]) {
+    if (e.value("kind", "") == kind) out.push_back(e);
+  }
+  return out;
+}
+
+json settings_config(const testkit::TempDir& dir, Sim& sim, const json& extra = json::object()) {
+  json c = fast_config(dir, sim.link());
+  c["settings"] = {{"settle_ms", 20}, {"clock", {{"sync", false}}}};
+  c.merge_patch(extra);
+  return c;
+}
+
+void check_row(const json& row, const char* param, const char* old_v, const char* new_v,
+               const char* cause, const char* result) {
+  INFO(row.dump());
+  CHECK(row["param"] == param);
+  CHECK(row["old"] == old_v);
+  CHECK(row["new"] == new_v);
+  CHECK(row["cause"] == cause);
+  CHECK(row["result"] == result);
+  if (std::string(result) == "written") CHECK(row["readback"] == new_v);
+}
+
+constexpr int k07 = 0xE20A, k10 = 0xE012, k41 = 0xE027, k62 = 0xE020;
+
+// Open-Meteo JSON for consecutive days from `first` ('S' sunny, 'R' rainy, 'C' cloudy).
+std::string forecast_file(int y, int m, int d, const std::string& kinds) {
+  json daily = {{"time", json::array()},
+                {"sunshine_duration", json::array()},
+                {"daylight_duration", json::array()},
+                {"precipitation_sum", json::array()},
+                {"precipitation_probability_max", json::array()},
+                {"temperature_2m_max", json::array()},
+                {"temperature_2m_min", json::array()},
+                {"weather_code", json::array()}};
+  const auto first = std::chrono::sys_days(std::chrono::year_month_day{
+      std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)});
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    const std::chrono::year_month_day ymd{first + std::chrono::days(i)};
+    char date[16];
+    std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    daily["time"].push_back(date);
+    daily["daylight_duration"].push_back(50000);
+    daily["sunshine_duration"].push_back(kinds[i] == 'S' ? 45000 : 10000);
+    daily["precipitation_sum"].push_back(kinds[i] == 'R' ? 20.0 : 0.0);
+    daily["precipitation_probability_max"].push_back(kinds[i] == 'R' ? 90 : 10);
+    daily["temperature_2m_max"].push_back(30);
+    daily["temperature_2m_min"].push_back(22);
+    daily["weather_code"].push_back(kinds[i] == 'R' ? 63 : 1);
+  }
+  return json{{"daily", daily}}.dump();
+}
+
+}  // namespace
+
+TEST_CASE("season boundaries: the exact registers written and audited at each",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  FakeTime fake(dir);
+  fake.set(jst(2026, 11, 30, 23, 59, 50));
+  Daemon d(dir, settings_config(dir, sim), "d", fake.env());
+  // Started in spring/autumn with the inverter already on its values: nothing to write.
+  d.wait_for([](const json& s) { return has_point(s, "profile.active"); });
+  CHECK(point(d.status(), "profile.active")["value"] == "type-b/spring-autumn");
+  std::this_thread::sleep_for(1500ms);
+  CHECK(writes(sim).empty());
+
+  // Dec 1 00:00 local: winter, 07 50 -> 60 A, 10 45 -> 60 min, 62 45 -> 60 %; 41 is unchanged.
+  fake.set(jst(2026, 12, 1, 0, 0, 2));
+  auto rows = wait_audit(d, 3);
+  CHECK(writes(sim) == std::vector<Write>{{k07, 600, 0}, {k10, 60, 0}, {k62, 60, 0}});
+  check_row(rows[0], "07", "50", "60", "season", "written");
+  check_row(rows[1], "10", "45", "60", "season", "written");
+  check_row(rows[2], "62", "45", "60", "season", "written");
+  CHECK(point(d.status(), "profile.active")["value"] == "type-b/winter");
+
+  // The day before the next boundary: nothing.
+  fake.set(jst(2027, 3, 31, 23, 59, 50));
+  std::this_thread::sleep_for(2500ms);
+  CHECK(writes(sim).size() == 3);
+
+  fake.set(jst(2027, 4, 1, 0, 0, 2));
+  rows = wait_audit(d, 6);
+  fake.set(jst(2027, 7, 1, 0, 0, 2));
+  rows = wait_audit(d, 9);
+  fake.set(jst(2027, 10, 1, 0, 0, 2));
+  rows = wait_audit(d, 12);
+  CHECK(writes(sim) == std::vector<Write>{{k07, 600, 0},
+                                          {k10, 60, 0},
+                                          {k62, 60, 0},
+                                          {k07, 500, 0},
+                                          {k10, 45, 0},
+                                          {k62, 45, 0},
+                                          {k07, 350, 0},
+                                          {k10, 30, 0},
+                                          {k62, 35, 0},
+                                          {k07, 500, 0},
+                                          {k10, 45, 0},
+                                          {k62, 45, 0}});
+  check_row(rows[6], "07", "50", "35", "season", "written");
+  check_row(rows[11], "62", "35", "45", "season", "written");
+  for (const auto& r : rows)
+    CHECK(r["cause"] == "season");
+  CHECK(reg(sim, k07) == 500);
+  // The audit rows carry the daemon's (faked) dates.
+  CHECK(rows[11]["ts_local"].get<std::string>().rfind("2027-10-01 00:00", 0) == 0);
+}
+
+TEST_CASE("sunny and rainy spells switch Type A rows; the forecast comes from a file",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  FakeTime fake(dir);
+  fake.set(jst(2027, 7, 10, 12));
+  const std::string file = dir.file("forecast.json");
+  testkit::write_file(file, forecast_file(2027, 7, 10, "CSSSCCC"));
+  Daemon d(dir,
+           settings_config(
+               dir, sim,
+               {{"profiles",
+                 {{"mode", "type-a"}, {"weather", {{"provider", "file"}, {"path", file}}}}}}),
+           "d", fake.env());
+  // Served day Jul 11 starts three sunny days: the summer sunny row from the spring values.
+  auto rows = wait_audit(d, 4);
+  CHECK(writes(sim) ==
+        std::vector<Write>{{k07, 250, 0}, {k10, 15, 0}, {k41, 0x021E, 0}, {k62, 25, 0}});
+  check_row(rows[2], "41", "03:00", "02:30", "weather", "written");
+  auto show = d.call({{"cmd", "profile.show"}});
+  CHECK(show["selection"]["reason"] ==
+        "type-a/summer/sunny: 3 sunny days forecast from 2027-07-11");
+
+  // Two days later (past the minimum hold) a rainy spell is forecast.
+  fake.set(jst(2027, 7, 12, 12));
+  testkit::write_file(file, forecast_file(2027, 7, 12, "CRRRCCC"));
+  REQUIRE(d.call({{"cmd", "weather.refresh"}})["ok"] == true);
+  rows = wait_audit(d, 8);
+  check_row(rows[4], "07", "25", "45", "weather", "written");
+  check_row(rows[6], "41", "02:30", "03:30", "weather", "written");
+
+  // Then nothing special: back to the normal row.
+  fake.set(jst(2027, 7, 14, 12));
+  testkit::write_file(file, forecast_file(2027, 7, 14, "CCCCCCC"));
+  REQUIRE(d.call({{"cmd", "weather.refresh"}})["ok"] == true);
+  rows = wait_audit(d, 12);
+  CHECK(writes(sim) == std::vector<Write>{{k07, 250, 0},
+                                          {k10, 15, 0},
+                                          {k41, 0x021E, 0},
+                                          {k62, 25, 0},
+                                          {k07, 450, 0},
+                                          {k10, 45, 0},
+                                          {k41, 0x031E, 0},
+                                          {k62, 45, 0},
+                                          {k07, 350, 0},
+                                          {k10, 30, 0},
+                                          {k41, 0x0300, 0},
+                                          {k62, 35, 0}});
+  for (const auto& r : rows)
+    CHECK(r["cause"] == "weather");
+  CHECK(point(d.status(), "profile.active")["value"] == "type-a/summer/normal");
+}
+
+TEST_CASE("a failed write mid-transaction leaves the inverter as it was before",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, settings_config(dir, sim), "d");
+  d.wait_for([](const json& s) { return has_point(s, "profile.active"); });
+  std::this_thread::sleep_for(1500ms);
+  REQUIRE(writes(sim).empty());
+  const int before[] = {reg(sim, k07), reg(sim, k10), reg(sim, k41), reg(sim, k62)};
+  // 41 answers exception 08 (refused while running).
+  sim.control({{"cmd", "fail-write"}, {"address", k41}, {"exception", 8}});
+  auto pinned = d.call({{"cmd", "override.set"},
+                        {"kind", "pin"},
+                        {"profile", "type-a"},
+                        {"weather", "rainy"},
+                        {"until", "2h"}});
+  REQUIRE(pinned["ok"] == true);
+  auto rows = wait_audit(d, 4);
+  CHECK(writes(sim) ==
+        std::vector<Write>{
+            {k07, 600, 0}, {k10, 600 / 10, 0}, {k41, 0x031E, 8}, {k10, 45, 0}, {k07, 500, 0}});
+  CHECK(reg(sim, k07) == before[0]);
+  CHECK(reg(sim, k10) == before[1]);
+  CHECK(reg(sim, k41) == before[2]);
+  CHECK(reg(sim, k62) == before[3]);
+  check_row(rows[0], "07", "50", "60", "override", "rolled-back");
+  check_row(rows[1], "10", "45", "60", "override", "rolled-back");
+  check_row(rows[2], "41", "03:00", "03:30", "override", "failed");
+  check_row(rows[3], "62", "45", "55", "override", "not-attempted");
+  CHECK(rows[2]["reason"].get<std::string>().find("exception 0x08") != std::string::npos);
+  CHECK(rows[0]["readback"] == "50");  // read back after the restore
+  CHECK(events_of(d, "settings.write_failed").size() == 1);
+}
+
+TEST_CASE("the write budget blocks the (N+1)th write of a day, also after a restart",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  const json config =
+      settings_config(dir, sim, {{"settings", {{"budget", {{"per_parameter_per_day", 2}}}}}});
+  {
+    Daemon d(dir, config, "d");
+    d.wait_for([](const json& s) { return has_point(s, "setting.p07"); });
+    CHECK(d.call({{"cmd", "params.set"}, {"id", "07"}, {"value", "55"}})["ok"] == true);
+    CHECK(d.call({{"cmd", "params.set"}, {"id", "7"}, {"value", "56"}})["ok"] == true);
+    auto third = d.call({{"cmd", "params.set"}, {"id", "07"}, {"value", "57"}});
+    CHECK(third["ok"] == false);
+    CHECK(third["error"] == "write budget for 07: 0 writes left today");
+    CHECK(writes(sim) == std::vector<Write>{{k07, 550, 0}, {k07, 560, 0}});
+    auto rows = audit(d);
+    REQUIRE(rows.size() == 3);
+    check_row(rows[2], "07", "56", "57", "cli", "refused");
+    CHECK(events_of(d, "settings.budget_exhausted").size() == 1);
+    // Another parameter still has its budget.
+    CHECK(d.call({{"cmd", "params.set"}, {"id", "10"}, {"value", "50"}})["ok"] == true);
+  }
+  Daemon again(dir, config, "d");
+  again.wait_for([](const json& s) { return has_point(s, "setting.p07"); });
+  auto r = again.call({{"cmd", "params.set"}, {"id", "07"}, {"value", "58"}});
+  CHECK(r["ok"] == false);
+  CHECK(writes(sim).size() == 3);
+}
+
+TEST_CASE("invalid values and broken interlocks never reach the inverter",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, settings_config(dir, sim), "d");
+  d.wait_for([](const json& s) { return has_point(s, "setting.p62"); });
+  auto r = d.call({{"cmd", "params.set"}, {"id", "62"}, {"value", "95"}});
+  CHECK(r["error"] == "62 (switch-back 95 %) must not exceed 60 (charge stop 90 %)");
+  r = d.call({{"cmd", "params.set"}, {"id", "07"}, {"value", "120"}});
+  CHECK(r["ok"] == false);
+  r = d.call({{"cmd", "params.set"}, {"id", "09"}, {"value", "57.5"}});  // not a 0.4 V step
+  CHECK(r["ok"] == false);
+  r = d.call({{"cmd", "params.set"}, {"id", "99"}, {"value", "1"}});
+  CHECK(r["error"] == "no LCD parameter '99' in the register map");
+  r = d.call({{"cmd", "params.set"}, {"id", "41"}, {"value", "25:00"}});
+  CHECK(r["ok"] == false);
+  CHECK(writes(sim).empty());
+  // A dry run names the exact register writes and writes nothing.
+  auto dry = cli({"--config", d.config_path(), "params", "set", "09", "57.2", "--dry-run"});
+  CHECK(dry.status == 0);
+  CHECK(dry.out.find("would write 09  0xE008") != std::string::npos);
+  CHECK(writes(sim).empty());
+}
+
+TEST_CASE("LCD drift is reported with both values; reassert writes the target back",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  {
+    Daemon d(dir, settings_config(dir, sim), "d");
+    d.wait_for([](const json& s) { return has_point(s, "setting.p07"); });
+    REQUIRE(d.call({{"cmd", "params.set"}, {"id", "07"}, {"value", "55"}})["ok"] == true);
+    sim.control({{"cmd", "poke"}, {"address", k07}, {"value", 520}});    // someone at the LCD
+    sim.control({{"cmd", "poke"}, {"address", 0xE01F}, {"value", 25}});  // 61: baseline 19 %
+    testkit::wait_until([&] { return events_of(d, "settings.baseline_drift").size() == 1; }, 10s);
+    auto drift = events_of(d, "settings.drift");
+    REQUIRE(drift.size() == 1);
+    CHECK(drift[0]["details"]["inverter"] == "52");
+    CHECK(drift[0]["details"]["expected"] == "55");
+    CHECK(events_of(d, "settings.baseline_drift")[0]["details"]["param"] == "61");
+    std::this_thread::sleep_for(1500ms);
+    CHECK(events_of(d, "settings.drift").size() == 1);  // reported once, not every poll
+    CHECK(writes(sim).size() == 1);                     // policy report: nothing written
+    CHECK(reg(sim, k07) == 520);
+  }
+  sim.control({{"cmd", "poke"}, {"address", 0xE01F}, {"value", 19}});
+  sim.control({{"cmd", "write-log"}, {"clear", true}});
+  Daemon d(dir, settings_config(dir, sim, {{"settings", {{"drift_policy", "reassert"}}}}), "d");
+  auto rows = wait_audit(d, 2);  // the CLI write of the first run, then the reassert
+  CHECK(writes(sim) == std::vector<Write>{{k07, 500, 0}});
+  check_row(rows.back(), "07", "52", "50", "drift", "written");
+}
+
+TEST_CASE("the inverter clock is set when it drifts, audited and rate-limited",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  sim.control({{"cmd", "clock-offset"}, {"seconds", 3600}});
+  Daemon d(dir, fast_config(dir, sim.link()), "d");
+  testkit::wait_until([&] { return !audit(d).empty(); }, 15s);
+  auto rows = audit(d);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["param"] == "clock");
+  CHECK(rows[0]["cause"] == "clock");
+  CHECK(rows[0]["result"] == "written");
+  const std::string old_skew = rows[0]["old"].get<std::string>();  // "skew +3600 s" (+-1 s)
+  REQUIRE(old_skew.rfind("skew +", 0) == 0);
+  CHECK(std::abs(std::stoi(old_skew.substr(6)) - 3600) <= 2);
+  auto status = d.wait_for([](const json& s) {
+    return fresh(s, "inverter.clock_skew") && std::abs(number(s, "inverter.clock_skew")) <= 2;
+  });
+  CHECK(std::abs(number(status, "inverter.clock_skew")) <= 2);
+  // Drifting again at once is not chased (one set per 6 h by default).
+  sim.control({{"cmd", "clock-offset"}, {"seconds", -600}});
+  std::this_thread::sleep_for(2500ms);
+  CHECK(audit(d).size() == 1);
+}
+
+TEST_CASE("profile plan over a year shows the four season changes and nothing else",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  const std::string file = dir.file("forecast.json");
+  FakeTime fake(dir);
+  fake.set(jst(2026, 11, 22, 9));
+  testkit::write_file(file, forecast_file(2026, 11, 22, "CCCCCCC"));
+  Daemon d(dir,
+           settings_config(
+               dir, sim,
+               {{"profiles",
+                 {{"mode", "type-a"}, {"weather", {{"provider", "file"}, {"path", file}}}}}}),
+           "d", fake.env());
+  auto r = cli({"--config", d.config_path(), "profile", "plan", "--days", "365", "--json"});
+  REQUIRE(r.status == 0);
+  auto plan = json::parse(r.out)["plan"];
+  REQUIRE(plan.size() == 5);
+  CHECK(plan[0]["key"] == "type-a/spring-autumn/normal");
+  const char* at[] = {"2026-12-01 00:00:00", "2027-04-01 00:00:00", "2027-07-01 00:00:00",
+                      "2027-10-01 00:00:00"};
+  const char* keys[] = {"type-a/winter/normal", "type-a/spring-autumn/normal",
+                        "type-a/summer/normal", "type-a/spring-autumn/normal"};
+  for (int i = 0; i < 4; ++i) {
+    CHECK(plan[i + 1]["at_local"] == at[i]);
+    CHECK(plan[i + 1]["key"] == keys[i]);
+  }
+  // Type A's spring/autumn normal row differs from summer in 07, 10 only (62 is 35 in both, as
+  // profiles.md section 2 writes it).
+  CHECK(plan[3]["changed"] == json::array({"07", "10"}));
+  auto text = cli({"--config", d.config_path(), "profile", "show"});
+  CHECK(text.status == 0);
+  CHECK(text.out.find("profile  type-a/") != std::string::npos);
+  CHECK(text.out.find("next     ") != std::string::npos);
+}
