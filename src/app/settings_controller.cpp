@@ -422,17 +422,23 @@ void SettingsController::submit(Change change) {
   for (const char* lcd : {"07", "58", "59", "60", "61", "62"}) {
     if (auto cur = current({lcd}, now)) after[lcd] = cur->at(lcd);
   }
-  for (const auto& [lcd, v] : change.targets)
+  std::vector<std::string> changing;
+  for (const auto& [lcd, v] : change.targets) {
     after[lcd] = v;
+    changing.push_back(lcd);
+  }
   domain::InterlockLimits limits;
   limits.bank_charge_limit_a = ctx_.config.settings.bank_charge_limit_a;
-  if (auto p = ctx_.points.get("bank.charge_limit", now); p && p->quality == Quality::kOk) {
-    if (const double* d = std::get_if<double>(&p->value)) {
-      if (!limits.bank_charge_limit_a || *d < *limits.bank_charge_limit_a)
+  // The BMS's charge current limit as the inverter reports it (0x0115); 0 means no BMS data.
+  if (auto p = ctx_.points.get("inverter.bms.charge_current_limit", now);
+      p && p->quality == Quality::kOk) {
+    if (const double* d = std::get_if<double>(&p->value); d != nullptr && *d > 0) {
+      if (!limits.bank_charge_limit_a || *d < *limits.bank_charge_limit_a) {
         limits.bank_charge_limit_a = *d;
+      }
     }
   }
-  if (auto problems = domain::check_interlocks(after, limits); !problems.empty()) {
+  if (auto problems = domain::check_interlocks(after, limits, changing); !problems.empty()) {
     const std::string reason = join(problems, "; ");
     if (!change.dry_run) {
       raise("settings.refused", Severity::kWarning,

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -23,8 +24,11 @@ std::string values_line(const json& values) {
   std::string out;
   for (const auto& [lcd, v] : values.items()) {
     auto u = kUnits.find(lcd);
-    out += (out.empty() ? "" : "  ") + lcd + "=" +
-           (v.is_string() ? v.get<std::string>() : v.dump()) + (u == kUnits.end() ? "" : u->second);
+    std::string shown = v.is_string() ? v.get<std::string>() : v.dump();
+    if (v.is_number_float() && v.get<double>() == std::floor(v.get<double>())) {
+      shown = std::to_string(static_cast<long long>(v.get<double>()));  // 50.0 -> 50
+    }
+    out += (out.empty() ? "" : "  ") + lcd + "=" + shown + (u == kUnits.end() ? "" : u->second);
   }
   return out;
 }
@@ -92,7 +96,11 @@ std::string render_change(const json& change) {
   const bool dry = change.value("dry_run", false);
   for (const json& s : change.value("steps", json::array())) {
     char line[256];
-    std::snprintf(line, sizeof line, "%s %-3s %-7s %8s -> %-8s %s", dry ? "would write" : "write",
+    const bool unchanged = text(s, "result") == "unchanged";
+    std::snprintf(line, sizeof line, "%s %-3s %-7s %8s -> %-8s %s",
+                  unchanged ? "keep"
+                  : dry     ? "would write"
+                            : "write",
                   text(s, "param").c_str(), text(s, "register").c_str(), text(s, "old").c_str(),
                   text(s, "new").c_str(), text(s, "result").c_str());
     out << line;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/domain/interlocks.hpp"
 
+#include <algorithm>
+
 namespace sb::domain {
 
 namespace {
@@ -18,10 +20,13 @@ std::string show(double v) {
 
 }  // namespace
 
-std::vector<std::string> check_interlocks(const SettingValues& after,
-                                          const InterlockLimits& limits) {
+std::vector<std::string> check_interlocks(const SettingValues& after, const InterlockLimits& limits,
+                                          const std::vector<std::string>& changing) {
   std::vector<std::string> out;
-  if (auto a = number(after, "07")) {
+  auto involved = [&](const char* id) {
+    return changing.empty() || std::find(changing.begin(), changing.end(), id) != changing.end();
+  };
+  if (auto a = number(after, "07"); a && involved("07")) {
     if (*a < 0 || *a > limits.max_charge_current_a) {
       out.push_back("07 = " + show(*a) + " A is outside 0-" + show(limits.max_charge_current_a) +
                     " A (PV + AC charge current)");
@@ -33,8 +38,9 @@ std::vector<std::string> check_interlocks(const SettingValues& after,
   }
   // 58-62 act on the BMS SOC: 59 < 61 < 62 <= 60 and 58 >= 59 (spec section 4).
   bool touches_soc = false;
-  for (const char* id : {"58", "59", "60", "61", "62"})
-    touches_soc |= after.count(id) != 0;
+  for (const char* id : {"58", "59", "60", "61", "62"}) {
+    touches_soc |= changing.empty() ? after.count(id) != 0 : involved(id);
+  }
   if (!touches_soc) return out;
   auto p58 = number(after, "58"), p59 = number(after, "59"), p60 = number(after, "60"),
        p61 = number(after, "61"), p62 = number(after, "62");

@@ -316,6 +316,11 @@ TEST_CASE("invalid values and broken interlocks never reach the inverter",
   CHECK(r["error"] == "no LCD parameter '99' in the register map");
   r = d.call({{"cmd", "params.set"}, {"id", "41"}, {"value", "25:00"}});
   CHECK(r["ok"] == false);
+  // The BMS's charge limit as the inverter reports it bounds 07.
+  sim.set("inverter.bms.charge_current_limit", 40);
+  d.wait_for([](const json& s) { return number(s, "inverter.bms.charge_current_limit") == 40; });
+  r = d.call({{"cmd", "params.set"}, {"id", "07"}, {"value", "45"}});
+  CHECK(r["error"] == "07 = 45 A is above the battery bank's charge limit of 40 A");
   CHECK(writes(sim).empty());
   // A dry run names the exact register writes and writes nothing.
   auto dry = cli({"--config", d.config_path(), "params", "set", "09", "57.2", "--dry-run"});

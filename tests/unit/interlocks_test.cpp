@@ -67,3 +67,15 @@ TEST_CASE("the budget allows N writes per parameter and M in total per day", "[b
   CHECK(check_budget(policy, used, {"62"}) == std::nullopt);
   CHECK(check_budget(policy, used, {"62", "41"}).value().find("daily write budget exhausted") == 0);
 }
+
+TEST_CASE("only rules involving the changed parameters are checked", "[interlocks]") {
+  auto v = owner();
+  v["07"] = 120.0;  // as it stands on the inverter today
+  v["09"] = 57.6;
+  CHECK(check_interlocks(v, {}, {"09"}).empty());
+  CHECK(check_interlocks(v, {}, {"07"}).size() == 1);
+  v = owner();
+  v["62"] = 95.0;
+  CHECK(check_interlocks(v, {}, {"07"}).empty());
+  CHECK(check_interlocks(v, {}, {"61"}).size() == 1);  // 61 is in the chain with 62
+}

@@ -74,3 +74,57 @@ TEST_CASE("history renders CSV with quoting and a table", "[unit][cli]") {
   std::string table = sb::cli::render_history(h, false);
   CHECK(table.find("battery.soc [%]") != std::string::npos);
 }
+
+TEST_CASE("render_change: one line per register, failures and kept values say so", "[render]") {
+  const json change = {{"ok", false},
+                       {"dry_run", false},
+                       {"error", "41: write 0xE027 failed: exception 0x08"},
+                       {"steps",
+                        {{{"param", "07"},
+                          {"register", "0xE20A"},
+                          {"old", "50"},
+                          {"new", "60"},
+                          {"result", "rolled-back"},
+                          {"readback", "50"}},
+                         {{"param", "10"},
+                          {"register", "0xE012"},
+                          {"old", "60"},
+                          {"new", "60"},
+                          {"result", "unchanged"}},
+                         {{"param", "41"},
+                          {"register", "0xE027"},
+                          {"old", "03:00"},
+                          {"new", "03:30"},
+                          {"result", "failed"},
+                          {"error", "exception 0x08"}}}}};
+  const std::string text = sb::cli::render_change(change);
+  CHECK(text.find("write 07  0xE20A        50 -> 60       rolled-back (read back 50)\n") !=
+        std::string::npos);
+  CHECK(text.find("keep 10  0xE012        60 -> 60       unchanged\n") != std::string::npos);
+  CHECK(text.find("failed: exception 0x08") != std::string::npos);
+  CHECK(text.find("FAILED: 41: write 0xE027 failed") != std::string::npos);
+}
+
+TEST_CASE("render_profile: key, reason, whole-number values, overrides and next change",
+          "[render]") {
+  const json show = {{"mode", "type-b"},
+                     {"apply", true},
+                     {"selection",
+                      {{"key", "type-b/winter"},
+                       {"reason", "type-b/winter: no forecast: normal row"},
+                       {"hold", false},
+                       {"values", {{"07", 60.0}, {"10", 60.0}, {"41", "03:00"}, {"62", 60.0}}}}},
+                     {"overrides", {{"away", {{"from", "2026-12-24"}, {"to", "2026-12-30"}}}}},
+                     {"next_change",
+                      {{"at_local", "2027-04-01 00:00:00"},
+                       {"key", "type-b/spring-autumn"},
+                       {"values", {{"07", 50.0}, {"10", 45.0}, {"41", "03:00"}, {"62", 45.0}}}}},
+                     {"budget", {{"used_today", 3}, {"total_per_day", 16}}}};
+  const std::string text = sb::cli::render_profile(show);
+  CHECK(text.find("profile  type-b/winter\n") == 0);
+  CHECK(text.find("target   07=60 A  10=60 min  41=03:00  62=60 %\n") != std::string::npos);
+  CHECK(text.find("override away 2026-12-24 to 2026-12-30\n") != std::string::npos);
+  CHECK(text.find("next     2027-04-01 00:00:00  type-b/spring-autumn  07=50 A") !=
+        std::string::npos);
+  CHECK(text.find("writes   3 of 16 today\n") != std::string::npos);
+}

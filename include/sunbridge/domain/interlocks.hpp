@@ -19,8 +19,10 @@ struct InterlockLimits {
 };
 
 // Every broken rule, as a sentence; empty when the change is acceptable. A rule whose inputs are
-// unknown (settings not read yet) is a refusal too: nothing is written on a guess.
-std::vector<std::string> check_interlocks(const SettingValues& after,
-                                          const InterlockLimits& limits);
+// unknown (settings not read yet) is a refusal too: nothing is written on a guess. Only rules
+// that involve a parameter in `changing` are checked (all when it is empty): a change to 09 is
+// not blocked by how 07 stands today.
+std::vector<std::string> check_interlocks(const SettingValues& after, const InterlockLimits& limits,
+                                          const std::vector<std::string>& changing = {});
 
 }  // namespace sb::domain
