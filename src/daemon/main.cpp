@@ -27,6 +27,17 @@ int check_config(const std::string& path) {
   }
   try {
     (void)sb::app::load_register_map(load.config->inverter.register_map_path);
+    // The profile files and the configured mode are part of the configuration too.
+    const auto& profiles = load.config->profiles;
+    auto library = sb::app::load_profile_library(profiles.directory);
+    (void)sb::app::load_baseline(profiles.baseline_path);
+    if (library.find(profiles.mode) == nullptr) {
+      std::string names;
+      for (const auto& n : library.names())
+        names += (names.empty() ? "" : ", ") + n;
+      throw std::runtime_error(path + ": profiles.mode: no profile named '" + profiles.mode +
+                               "' (available: " + names + ")");
+    }
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 2;

@@ -2,6 +2,7 @@
 // The profile engine and the settings writer against the simulator: the daemon runs at other
 // dates under libfaketime, the simulator records every write request it receives.
 // Issue 4 "Done means".
+#include <filesystem>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -417,4 +418,20 @@ TEST_CASE("profile plan over a year shows the four season changes and nothing el
   CHECK(text.status == 0);
   CHECK(text.out.find("profile  type-a/") != std::string::npos);
   CHECK(text.out.find("next     ") != std::string::npos);
+}
+
+TEST_CASE("check-config rejects an unknown profile mode and a broken user profile",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  testkit::write_file(dir.file("c.json"), R"({"profiles": {"mode": "type-c"}})");
+  auto r = testkit::run({SUNBRIDGED_PATH, "--check-config", dir.file("c.json")}, 20s);
+  CHECK(r.status == 2);
+  CHECK(r.err.find("profiles.mode: no profile named 'type-c' (available: panels-9, type-a, "
+                   "type-a-monthly, type-b)") != std::string::npos);
+  std::filesystem::create_directories(dir.file("mine"));
+  testkit::write_file(dir.file("mine/x.json"), R"({"schema": "sunbridge.profile/1", "name": "x"})");
+  testkit::write_file(dir.file("c.json"), R"({"profiles": {"mode": "x", "directory": "mine"}})");
+  r = testkit::run({SUNBRIDGED_PATH, "--check-config", dir.file("c.json")}, 20s);
+  CHECK(r.status == 2);
+  CHECK(r.err.find("mine/x.json: rows: is required") != std::string::npos);
 }
