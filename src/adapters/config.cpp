@@ -143,6 +143,7 @@ Schema config_schema() {
       schema::optional("log", log),
       schema::optional("profiles", profiles_section_schema()),
       schema::optional("settings", settings_section_schema()),
+      schema::optional("mqtt", mqtt_section_schema()),
   });
 }
 
@@ -182,6 +183,7 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir) 
   }
   Config c;
   load_profiles_sections(*doc, base_dir, c, out.issues);
+  load_mqtt_section(*doc, base_dir, c, out.issues);
   if (!out.issues.empty()) return out;
 
   InverterConfig& ic = c.inverter;

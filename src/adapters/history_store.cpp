@@ -151,7 +151,9 @@ Status HistoryStore::record_event(const Event& e) {
       .bind(3, std::string_view(to_string(e.severity)))
       .bind(4, std::string_view(e.message))
       .bind(5, std::string_view(details.dump()));
-  return st->run();
+  Status s = st->run();
+  if (s && observer_) observer_(e);
+  return s;
 }
 
 Result<std::vector<Event>> HistoryStore::query_events(WallTime since, WallTime until) {

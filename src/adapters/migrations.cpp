@@ -69,6 +69,20 @@ CREATE TABLE state (
   updated_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+      {4, "MQTT outbox",
+       R"sql(
+-- Every telemetry record and event is committed here first, then published with QoS 1 and
+-- deleted on its PUBACK. seq is the record's sequence number in the payload: AUTOINCREMENT so
+-- a number is never reused, even after the newest rows were delivered and deleted.
+CREATE TABLE outbox (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  topic      TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  body       TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX outbox_by_kind ON outbox(kind, seq);
+)sql"},
   };
   return kMigrations;
 }

@@ -95,6 +95,10 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, Logger& log)
   weather_ = std::make_unique<WeatherService>(
       config_.profiles, clock_, log_, loop_,
       [this](domain::Forecast f) { settings_->on_forecast(std::move(f)); });
+  if (config_.mqtt.enabled) {
+    cloud_ = std::make_unique<CloudLink>(config_.mqtt, history_.db(), loop_, clock_, log_, points_);
+    history_.set_event_observer([this](const Event& e) { cloud_->record_event(e); });
+  }
   started_at_ = clock_.wall_now();
   points_.set(Point{"link.inverter.state", std::string("offline"), "", Quality::kOk, started_at_,
                     "not yet polled"});
@@ -130,6 +134,10 @@ int Daemon::run() {
   schedule_commit();
   schedule_prune();
   schedule_watchdog();
+  if (cloud_) {
+    if (!config_.mqtt.device_id.empty()) cloud_->start(config_.mqtt.device_id);
+    schedule_telemetry();
+  }
   weather_->start(settings_->forecast() ? std::optional<WallTime>(settings_->forecast()->fetched_at)
                                         : std::nullopt);
   log_.info(kComponent, std::string("sunbridged ") + SUNBRIDGE_VERSION + " polling " +
@@ -139,6 +147,10 @@ int Daemon::run() {
   loop_.run();
 
   notifier_.stopping();
+  if (cloud_) {
+    history_.set_event_observer(nullptr);
+    cloud_.reset();  // publishes "offline" and disconnects, waiting for what is in flight
+  }
   weather_.reset();  // joins the network thread before the loop's state goes
   link_.request_stop();
   if (bms_.source) bms_.source->request_stop();
@@ -186,6 +198,15 @@ void Daemon::on_report(device::PollReport report) {
     points_.apply(g.update);
     has_settings = has_settings || g.group == Group::kSettings;
   }
+  if (cloud_ && !cloud_->started()) {
+    // The device id defaults to the inverter serial: known after the identity read.
+    if (auto serial = points_.get("inverter.serial", now);
+        serial && serial->quality == Quality::kOk) {
+      if (const auto* text = std::get_if<std::string>(&serial->value); text && !text->empty()) {
+        cloud_->start(*text);
+      }
+    }
+  }
   link_state_ = report.state;
   link_stats_ = report.stats;
   points_.set(Point{"link.inverter.state", std::string(device::to_string(report.state)), "",
@@ -205,6 +226,14 @@ void Daemon::on_report(device::PollReport report) {
   }
   run_cross_checks(now);
   if (has_settings) settings_->on_settings_poll();
+}
+
+void Daemon::schedule_telemetry() {
+  loop_.schedule_after(config_.mqtt.telemetry_interval, [this] {
+    const WallTime now = clock_.wall_now();
+    cloud_->record_telemetry(points_.snapshot(now), now);
+    schedule_telemetry();
+  });
 }
 
 void Daemon::schedule_bms(EventLoop::Clock::time_point when) {

@@ -125,7 +125,7 @@ TEST_CASE("BMS sniff mode over an ASCII exchange", "[integration][bms]") {
   CHECK(rig.sim->control({{"cmd", "pack-stats"}})["sniff"]["bytes_from_listener"] == 0);
 }
 
-TEST_CASE("a silent pack goes offline alone; the bank says it is incomplete",
+TEST_CASE("a silent pack goes offline alone, the bank says it is incomplete",
           "[integration][bms]") {
   BmsRig rig("modbus");
   rig.wait_packs_online();

@@ -130,7 +130,7 @@ TEST_CASE("the CLI says clearly when no daemon runs", "[integration]") {
   CHECK(r.err.find("sunbridged is not running") != std::string::npos);
 }
 
-TEST_CASE("the benchmark prints its figures; the simulator enforces the wire time",
+TEST_CASE("the benchmark prints its figures, the simulator enforces the wire time",
           "[integration]") {
   auto r = sb::testkit::run(
       {SUNBRIDGE_BENCH_PATH, "poll", "--cycles", "3", "--json", "--sim", SUNBRIDGE_SIM_PATH}, 120s);

@@ -185,7 +185,7 @@ TEST_CASE("season boundaries: the exact registers written and audited at each",
   CHECK(rows[11]["ts_local"].get<std::string>().rfind("2027-10-01 00:00", 0) == 0);
 }
 
-TEST_CASE("sunny and rainy spells switch Type A rows; the forecast comes from a file",
+TEST_CASE("sunny and rainy spells switch Type A rows, the forecast comes from a file",
           "[integration][settings]") {
   testkit::TempDir dir;
   Sim sim(dir);
@@ -330,7 +330,7 @@ TEST_CASE("invalid values and broken interlocks never reach the inverter",
   CHECK(writes(sim).empty());
 }
 
-TEST_CASE("LCD drift is reported with both values; reassert writes the target back",
+TEST_CASE("LCD drift is reported with both values, reassert writes the target back",
           "[integration][settings]") {
   testkit::TempDir dir;
   Sim sim(dir);

@@ -30,7 +30,7 @@ TEST_CASE("every configuration problem is reported at once with its path", "[uni
                  "device": "tcp://host"},
     "storage": {"path": 7},
     "site": {"timezone": "Mars/Olympus"},
-    "mqtt": {}
+    "mqttt": {}
   })",
                                "");
   REQUIRE_FALSE(load.config.has_value());
@@ -43,7 +43,7 @@ TEST_CASE("every configuration problem is reported at once with its path", "[uni
   CHECK(sb::test::has_issue(load.issues, "inverter.device", "tcp://host:port"));
   CHECK(sb::test::has_issue(load.issues, "storage.path", "expected a string"));
   CHECK(sb::test::has_issue(load.issues, "site.timezone", "unknown time zone"));
-  CHECK(sb::test::has_issue(load.issues, "mqtt", "unknown key"));
+  CHECK(sb::test::has_issue(load.issues, "mqttt", "did you mean 'mqtt'"));
   CHECK(load.issues.size() == 8);
 }
 

@@ -129,7 +129,7 @@ TEST_CASE("rows newer than the device's protocol version are not read", "[unit][
   }
 }
 
-TEST_CASE("retryable errors are retried; exceptions are not", "[unit][link]") {
+TEST_CASE("retryable errors are retried, exceptions are not", "[unit][link]") {
   Rig rig;
   (void)rig.link->poll(Group::kIdentity);
   rig.client.next_errors = {Error::timeout(), Error::crc()};

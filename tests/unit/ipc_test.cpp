@@ -84,7 +84,7 @@ TEST_CASE("bad input gets an error reply and the server survives", "[unit][ipc]"
   CHECK(adapters::ipc_call(s.path(), {{"cmd", "x"}}).ok());
 }
 
-TEST_CASE("a second server on a live socket is refused; a stale one is replaced", "[unit][ipc]") {
+TEST_CASE("a second server on a live socket is refused, a stale one is replaced", "[unit][ipc]") {
   Server s([](EventLoop&, const json&, adapters::IpcServer::Reply reply) {
     reply({{"ok", true}});
   });

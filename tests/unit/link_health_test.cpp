@@ -32,7 +32,7 @@ TEST_CASE("online -> degraded -> offline, then recovery", "[unit][health]") {
   CHECK(h.record({3, 0, false, ""}, t + 1000ms)->to == LinkState::kOnline);
 }
 
-TEST_CASE("a lost port is offline at once; back-off doubles up to the cap", "[unit][health]") {
+TEST_CASE("a lost port is offline at once, back-off doubles up to the cap", "[unit][health]") {
   LinkHealth h({3, 1000ms, 4000ms});
   sb::MonoTime t{};
   h.record({1, 0, false, ""}, t);

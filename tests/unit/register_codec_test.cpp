@@ -164,7 +164,7 @@ TEST_CASE("clock registers: [yy-2000|month] [day|hour] [minute|second]", "[unit]
   CHECK(*words == std::vector<std::uint16_t>{(26 << 8) | 7, (1 << 8) | 0, 0});
 }
 
-TEST_CASE("fault codes decode with names and text; zeros are no fault", "[unit][codec]") {
+TEST_CASE("fault codes decode with names and text, zeros are no fault", "[unit][codec]") {
   auto v = decode(row("inverter.faults"), std::vector<std::uint16_t>{0, 12, 58, 999}, ctx48());
   REQUIRE(v.ok());
   const auto& list = std::get<std::vector<FaultCode>>(*v);

@@ -81,7 +81,7 @@ TEST_CASE_METHOD(Fixture, "Type B changes exactly at local midnight of Dec 1, Ap
   }
 }
 
-TEST_CASE_METHOD(Fixture, "Type B ignores a sunny spell; Type A takes the sunny row",
+TEST_CASE_METHOD(Fixture, "Type B ignores a sunny spell, Type A takes the sunny row",
                  "[selection]") {
   const WallTime now = local(2026, 7, 11, 15);
   const auto f = forecast(now, 2026, 7, 11, "SSSSC");
@@ -101,7 +101,7 @@ TEST_CASE_METHOD(Fixture, "Type B ignores a sunny spell; Type A takes the sunny 
   CHECK(s.memory.since == now);
 }
 
-TEST_CASE_METHOD(Fixture, "two sunny days are not a spell; a rainy or snowy spell is rainy",
+TEST_CASE_METHOD(Fixture, "two sunny days are not a spell, a rainy or snowy spell is rainy",
                  "[selection]") {
   const WallTime now = local(2026, 1, 10, 20);
   auto f = forecast(now, 2026, 1, 11, "SSCSS");

@@ -92,7 +92,7 @@ TEST_CASE("a read-back mismatch fails the step and is restored too", "[transacti
   CHECK(r.steps[3].result == StepResult::kNotAttempted);
 }
 
-TEST_CASE("a timed-out write is read back; one that did not take effect needs no restore",
+TEST_CASE("a timed-out write is read back, one that did not take effect needs no restore",
           "[transaction]") {
   Rig rig;
   // The write reaches the inverter but the answer is lost: the value is stored, then timeout.

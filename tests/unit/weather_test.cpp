@@ -144,7 +144,7 @@ TEST_CASE("a forecast survives the JSON round trip of the cache", "[weather]") {
   CHECK(back->fetched_at == f->fetched_at);
 }
 
-TEST_CASE("providers fetch over HTTP from 127.0.0.1; errors are values", "[weather][http]") {
+TEST_CASE("providers fetch over HTTP from 127.0.0.1, errors are values", "[weather][http]") {
   testkit::HttpServer server;
   server.respond(200, fixture("open-meteo-takamatsu.json"));
   adapters::WeatherSource source;

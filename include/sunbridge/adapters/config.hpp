@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sunbridge/adapters/mqtt_client.hpp"
 #include "sunbridge/adapters/weather.hpp"
 #include "sunbridge/core/log.hpp"
 #include "sunbridge/core/schema.hpp"
@@ -85,6 +86,18 @@ struct SettingsConfig {
   std::chrono::minutes retry_after{15};  // after a failed transaction
 };
 
+// The cloud link (docs/mqtt.md). Disabled unless `mqtt.url` is set.
+struct MqttConfig {
+  bool enabled = false;
+  MqttSettings client;  // client_id empty: the device id
+  std::string prefix = "sunbridge";
+  std::string device_id;  // empty: the inverter serial
+  std::chrono::milliseconds telemetry_interval{60000};
+  double drain_per_s = 50;
+  int max_inflight = 20;
+  std::int64_t outbox_max_rows = 100000;
+};
+
 struct Config {
   InverterConfig inverter;
   BmsConfig bms;
@@ -93,6 +106,7 @@ struct Config {
   SiteConfig site;
   ProfilesConfig profiles;
   SettingsConfig settings;
+  MqttConfig mqtt;
   LogLevel log_level = LogLevel::kInfo;
   // The complete document with defaults filled in (for --check-config; secrets redacted there).
   nlohmann::json effective;
@@ -107,6 +121,10 @@ schema::Schema config_schema();
 // The "profiles" and "settings" sections (config_profiles.cpp).
 schema::Schema profiles_section_schema();
 schema::Schema settings_section_schema();
+// The "mqtt" section (config_mqtt.cpp).
+schema::Schema mqtt_section_schema();
+void load_mqtt_section(nlohmann::json& doc, const std::string& base_dir, Config& c,
+                       schema::Issues& issues);
 // Reads the validated sections into `c`; relation problems go to `issues`.
 void load_profiles_sections(nlohmann::json& doc, const std::string& base_dir, Config& c,
                             schema::Issues& issues);

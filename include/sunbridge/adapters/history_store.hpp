@@ -4,6 +4,7 @@
 // one batch of history (never settings or audit data, which later tables commit at once).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -37,8 +38,11 @@ class HistoryStore {
   // Samples with since <= ts < until, for `names` (all when empty), oldest first.
   Result<std::vector<HistorySample>> query(WallTime since, WallTime until,
                                            const std::vector<std::string>& names);
-  // Stores an event and commits it at once.
+  // Stores an event and commits it at once; then tells the observer (the cloud link).
   Status record_event(const Event& event);
+  void set_event_observer(std::function<void(const Event&)> observer) {
+    observer_ = std::move(observer);
+  }
   // Events with since <= ts < until, oldest first.
   Result<std::vector<Event>> query_events(WallTime since, WallTime until);
 
@@ -61,6 +65,7 @@ class HistoryStore {
     std::optional<std::string> text;
   };
   std::vector<Row> pending_;
+  std::function<void(const Event&)> observer_;
 };
 
 }  // namespace sb::adapters

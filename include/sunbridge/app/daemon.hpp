@@ -12,6 +12,7 @@
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/adapters/systemd_notify.hpp"
 #include "sunbridge/app/bms_link.hpp"
+#include "sunbridge/app/cloud_link.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/app/weather_service.hpp"
 #include "sunbridge/core/clock.hpp"
@@ -54,6 +55,7 @@ class Daemon {
   void schedule_commit();
   void schedule_prune();
   void schedule_watchdog();
+  void schedule_telemetry();
   void handle(const nlohmann::json& request, adapters::IpcServer::Reply reply);
   nlohmann::json status_json() const;
   nlohmann::json params_json(const nlohmann::json& request) const;
@@ -77,6 +79,7 @@ class Daemon {
   domain::CrossCheck cross_check_;
   std::unique_ptr<SettingsController> settings_;
   std::unique_ptr<WeatherService> weather_;
+  std::unique_ptr<CloudLink> cloud_;
   // Declared last: destroyed first, so their threads are gone before the links they use.
   WorkerThread bus_;
   std::unique_ptr<WorkerThread> bms_bus_;

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// Telemetry and events to the cloud broker without loss: every record is committed to the
+// SQLite outbox first, then published with QoS 1 in sequence order and deleted on its PUBACK.
+// After an outage or a crash the backlog drains in order, at most `drain_per_s`, at most
+// `max_inflight` unacknowledged. Runs on the event loop; Paho's threads only post to it.
+// Topics and payloads: ../shared/spec/points.md, docs/mqtt.md.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/mqtt_client.hpp"
+#include "sunbridge/adapters/outbox.hpp"
+#include "sunbridge/core/clock.hpp"
+#include "sunbridge/core/event.hpp"
+#include "sunbridge/core/event_loop.hpp"
+#include "sunbridge/core/log.hpp"
+#include "sunbridge/domain/point_store.hpp"
+
+namespace sb::app {
+
+class CloudLink {
+ public:
+  CloudLink(const adapters::MqttConfig& config, adapters::SqliteDb& db, EventLoop& loop,
+            const Clock& clock, Logger& log, domain::PointStore& points);
+  ~CloudLink();
+
+  // Connects once the device id is known (configured, or the inverter serial).
+  void start(const std::string& device_id);
+  [[nodiscard]] bool started() const { return client_ != nullptr; }
+  // Records (and then publishes) a telemetry snapshot: ok values as numbers/text, stale or
+  // invalid ones as null ("unavailable", points.md).
+  void record_telemetry(const std::vector<Point>& points, WallTime ts);
+  void record_event(const Event& event);
+  [[nodiscard]] std::string topic(const std::string& leaf) const;
+
+ private:
+  void append(const std::string& leaf, const std::string& kind, const nlohmann::json& body);
+  void drain();
+  void schedule_drain(std::chrono::milliseconds delay);
+  void publish_points();
+
+  const adapters::MqttConfig& config_;
+  adapters::Outbox outbox_;
+  EventLoop& loop_;
+  const Clock& clock_;
+  Logger& log_;
+  domain::PointStore& points_;
+  std::string device_id_;
+  std::unique_ptr<adapters::MqttClient> client_;
+  std::int64_t backlog_ = 0;
+  std::int64_t sent_upto_ = 0;  // highest seq handed to the client on this connection
+  int inflight_ = 0;
+  std::uint64_t connection_ = 0;  // bumps on every loss: late completions are ignored
+  double tokens_ = 0;
+  MonoTime refilled_{};
+  bool drain_scheduled_ = false;
+  std::int64_t dropped_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace sb::app

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+// The "mqtt" configuration section. Reference: docs/mqtt.md.
+#include <cmath>
+
+#include "sunbridge/adapters/config.hpp"
+
+namespace sb::adapters {
+
+using nlohmann::json;
+using schema::Schema;
+
+namespace {
+
+std::optional<std::string> check_broker_url(const json& v) {
+  const std::string s = v.get<std::string>();
+  for (const char* scheme : {"tcp://", "mqtt://", "ssl://", "mqtts://"}) {
+    if (s.rfind(scheme, 0) == 0 && s.size() > std::string(scheme).size()) return std::nullopt;
+  }
+  return "expected tcp://host:port or ssl://host:port";
+}
+
+bool is_tls(const std::string& url) {
+  return url.rfind("ssl://", 0) == 0 || url.rfind("mqtts://", 0) == 0;
+}
+
+}  // namespace
+
+Schema mqtt_section_schema() {
+  Schema path = Schema::string(1, 4096);
+  Schema tls = Schema::object({
+      schema::optional("ca_file", path),
+      schema::optional("cert_file", path),
+      schema::optional("key_file", path),
+  });
+  return Schema::object({
+      schema::optional("url", Schema::string(8, 1024).with_check(check_broker_url)),
+      schema::optional("prefix", Schema::string(1, 64).with_default("sunbridge")),
+      schema::optional("device_id", Schema::string(1, 64)),
+      schema::optional("client_id", Schema::string(1, 128)),
+      schema::optional("username", Schema::string(1, 256)),
+      schema::optional("password", Schema::string(1, 256)),
+      schema::optional("tls", tls),
+      schema::optional("version", Schema::choice({"3.1.1", "5"}).with_default("3.1.1")),
+      schema::optional("keepalive_s", Schema::integer(5, 3600).with_default(60)),
+      schema::optional("reconnect_min_s", Schema::integer(1, 3600).with_default(1)),
+      schema::optional("reconnect_max_s", Schema::integer(1, 3600).with_default(60)),
+      schema::optional("allow_plaintext", Schema::boolean().with_default(false)),
+      schema::optional("telemetry_interval_s", Schema::number(0.1, 86400).with_default(60)),
+      schema::optional("drain_per_s", Schema::number(1, 100000).with_default(50)),
+      schema::optional("max_inflight", Schema::integer(1, 1000).with_default(20)),
+      schema::optional("outbox_max_rows", Schema::integer(100, 10000000).with_default(100000)),
+  });
+}
+
+void load_mqtt_section(json& doc, const std::string& base_dir, Config& c, schema::Issues& issues) {
+  json& m = doc["mqtt"];
+  MqttConfig& mc = c.mqtt;
+  mc.enabled = m.contains("url");
+  mc.prefix = m["prefix"].get<std::string>();
+  for (char ch : mc.prefix) {
+    if (ch == '+' || ch == '#' || ch == '/') {
+      issues.push_back({"mqtt.prefix", "must not contain '+', '#' or '/'"});
+      break;
+    }
+  }
+  if (m.contains("device_id")) mc.device_id = m["device_id"].get<std::string>();
+  MqttSettings& s = mc.client;
+  s.version = m["version"].get<std::string>() == "5" ? 5 : 4;
+  s.keepalive = std::chrono::seconds(m["keepalive_s"].get<int>());
+  s.reconnect_min = std::chrono::seconds(m["reconnect_min_s"].get<int>());
+  s.reconnect_max = std::chrono::seconds(m["reconnect_max_s"].get<int>());
+  if (s.reconnect_min > s.reconnect_max) {
+    issues.push_back({"mqtt.reconnect_min_s", "must not exceed reconnect_max_s"});
+  }
+  if (m.contains("client_id")) s.client_id = m["client_id"].get<std::string>();
+  if (m.contains("username")) s.username = m["username"].get<std::string>();
+  if (m.contains("password")) s.password = m["password"].get<std::string>();
+  if (m.contains("tls")) {
+    json& t = m["tls"];
+    for (const char* key : {"ca_file", "cert_file", "key_file"}) {
+      if (!t.contains(key)) continue;
+      t[key] = resolve_path(base_dir, t[key].get<std::string>());
+    }
+    s.ca_file = t.value("ca_file", "");
+    s.cert_file = t.value("cert_file", "");
+    s.key_file = t.value("key_file", "");
+    if (s.cert_file.empty() != s.key_file.empty()) {
+      issues.push_back({"mqtt.tls", "cert_file and key_file go together"});
+    }
+  }
+  mc.telemetry_interval =
+      std::chrono::milliseconds(std::llround(m["telemetry_interval_s"].get<double>() * 1000));
+  mc.drain_per_s = m["drain_per_s"].get<double>();
+  mc.max_inflight = m["max_inflight"].get<int>();
+  mc.outbox_max_rows = m["outbox_max_rows"].get<std::int64_t>();
+  if (!mc.enabled) return;
+  s.url = m["url"].get<std::string>();
+  // Credentials and telemetry never cross a network in clear text (DEVELOPERS.md, security).
+  if (!is_tls(s.url) && !is_loopback_url(s.url) && !m["allow_plaintext"].get<bool>()) {
+    issues.push_back({"mqtt.url",
+                      "plaintext MQTT to a non-loopback broker is refused: use ssl://host:8883 "
+                      "with mqtt.tls.ca_file, or set mqtt.allow_plaintext: true if you accept "
+                      "that telemetry and credentials travel unencrypted"});
+  }
+  if (!is_tls(s.url) && (!s.ca_file.empty() || !s.cert_file.empty())) {
+    issues.push_back({"mqtt.tls", "is only used with an ssl:// URL"});
+  }
+}
+
+}  // namespace sb::adapters

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/adapters/mqtt_client.hpp"
+
+#include <MQTTAsync.h>
+
+#include <map>
+#include <stdexcept>
+
+namespace sb::adapters {
+
+namespace {
+constexpr const char* kComponent = "mqtt";
+
+std::string host_of(const std::string& url) {
+  std::string rest = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
+  if (!rest.empty() && rest[0] == '[') return rest.substr(1, rest.find(']') - 1);  // [::1]:1883
+  return rest.substr(0, rest.find(':'));
+}
+}  // namespace
+
+bool is_loopback_url(const std::string& url) {
+  const std::string host = host_of(url);
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// Paho's callbacks run on Paho's threads: each one only posts to the loop.
+struct MqttClient::Impl {
+  MQTTAsync handle = nullptr;
+  EventLoop* loop = nullptr;
+  MqttClient* owner = nullptr;
+  std::shared_ptr<bool> alive;
+  std::map<int, Done> pending;  // token -> completion, loop thread only
+  std::string will_payload = "offline";
+
+  void post(std::function<void()> fn) {
+    loop->post([alive = alive, fn = std::move(fn)] {
+      if (*alive) fn();
+    });
+  }
+  void complete(int token, bool ok, std::string error) {
+    post([this, token, ok, error] {
+      auto it = pending.find(token);
+      if (it == pending.end()) return;
+      Done done = std::move(it->second);
+      pending.erase(it);
+      if (done) done(ok, error);
+    });
+  }
+
+  static int on_message(void*, char* topic, int, MQTTAsync_message* message) {
+    MQTTAsync_freeMessage(&message);  // nothing is subscribed yet (issue 5, remote commands)
+    MQTTAsync_free(topic);
+    return 1;
+  }
+  static void on_connection_lost(void* ctx, char*) {
+    auto* self = static_cast<Impl*>(ctx);
+    self->post([self] {
+      // Completions of what was in flight may never come: the owner re-sends from its outbox.
+      self->pending.clear();
+      self->owner->connected_ = false;
+      if (self->owner->on_lost_) self->owner->on_lost_();
+    });
+  }
+  static void on_connected(void* ctx, char*) {
+    auto* self = static_cast<Impl*>(ctx);
+    self->post([self] {
+      MqttClient& c = *self->owner;
+      c.connected_ = true;
+      c.backoff_ = c.settings_.reconnect_min;
+      if (c.failing_) c.log_.info(kComponent, "connected to " + c.describe());
+      c.failing_ = false;
+      if (c.on_connected_) c.on_connected_();
+    });
+  }
+  static void on_connect_failure(void* ctx, MQTTAsync_failureData* data) {
+    auto* self = static_cast<Impl*>(ctx);
+    std::string why = data != nullptr && data->message != nullptr
+                          ? data->message
+                          : "code " + std::to_string(data != nullptr ? data->code : -1);
+    self->post([self, why] {
+      MqttClient& c = *self->owner;
+      if (!c.failing_) c.log_.warn(kComponent, "cannot connect to " + c.describe() + ": " + why);
+      c.failing_ = true;
+      c.schedule_reconnect();
+    });
+  }
+  static void on_publish_success(void* ctx, MQTTAsync_successData* data) {
+    static_cast<Impl*>(ctx)->complete(data != nullptr ? data->token : -1, true, "");
+  }
+  static void on_publish_failure(void* ctx, MQTTAsync_failureData* data) {
+    std::string why = data != nullptr && data->message != nullptr ? data->message : "not delivered";
+    static_cast<Impl*>(ctx)->complete(data != nullptr ? data->token : -1, false, why);
+  }
+};
+
+MqttClient::MqttClient(MqttSettings settings, EventLoop& loop, Logger& log)
+    : settings_(std::move(settings)), loop_(loop), log_(log), impl_(std::make_unique<Impl>()) {
+  impl_->loop = &loop_;
+  impl_->owner = this;
+  impl_->alive = alive_;
+  backoff_ = settings_.reconnect_min;
+  MQTTAsync_createOptions create = MQTTAsync_createOptions_initializer;
+  create.MQTTVersion = settings_.version == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1;
+  int rc = MQTTAsync_createWithOptions(&impl_->handle, settings_.url.c_str(),
+                                       settings_.client_id.c_str(), MQTTCLIENT_PERSISTENCE_NONE,
+                                       nullptr, &create);
+  if (rc != MQTTASYNC_SUCCESS) {
+    throw std::runtime_error("mqtt.url " + settings_.url + ": the MQTT client refuses it (" +
+                             MQTTAsync_strerror(rc) + ")");
+  }
+  MQTTAsync_setCallbacks(impl_->handle, impl_.get(), &Impl::on_connection_lost, &Impl::on_message,
+                         nullptr);
+  MQTTAsync_setConnected(impl_->handle, impl_.get(), &Impl::on_connected);
+}
+
+MqttClient::~MqttClient() {
+  *alive_ = false;
+  if (impl_->handle != nullptr) {
+    if (MQTTAsync_isConnected(impl_->handle)) {
+      MQTTAsync_disconnectOptions opts = MQTTAsync_disconnectOptions_initializer;
+      opts.timeout = 1000;
+      MQTTAsync_disconnect(impl_->handle, &opts);
+    }
+    MQTTAsync_destroy(&impl_->handle);
+  }
+}
+
+std::string MqttClient::describe() const {
+  return settings_.url + " as " + settings_.client_id;
+}
+
+void MqttClient::start() {
+  connect();
+}
+
+void MqttClient::schedule_reconnect() {
+  const auto delay = backoff_;
+  backoff_ = std::min(backoff_ * 2, settings_.reconnect_max);
+  loop_.schedule_after(std::chrono::duration_cast<std::chrono::milliseconds>(delay),
+                       [this, alive = alive_] {
+                         if (*alive) connect();
+                       });
+}
+
+void MqttClient::connect() {
+  const bool v5 = settings_.version == 5;
+  MQTTAsync_connectOptions opts = MQTTAsync_connectOptions_initializer;
+  MQTTAsync_connectOptions opts5 = MQTTAsync_connectOptions_initializer5;
+  MQTTAsync_connectOptions& o = v5 ? opts5 : opts;
+  o.keepAliveInterval = static_cast<int>(settings_.keepalive.count());
+  if (!v5) o.cleansession = 1;
+  // After a first connection Paho reconnects by itself within these bounds; a first connection
+  // that fails is retried here.
+  o.automaticReconnect = 1;
+  o.minRetryInterval = static_cast<int>(settings_.reconnect_min.count());
+  o.maxRetryInterval = static_cast<int>(settings_.reconnect_max.count());
+  MQTTAsync_willOptions will = MQTTAsync_willOptions_initializer;
+  if (!settings_.will_topic.empty()) {
+    will.topicName = settings_.will_topic.c_str();
+    will.message = impl_->will_payload.c_str();
+    will.retained = 1;
+    will.qos = 1;
+    o.will = &will;
+  }
+  if (!settings_.username.empty()) o.username = settings_.username.c_str();
+  if (!settings_.password.empty()) o.password = settings_.password.c_str();
+  MQTTAsync_SSLOptions ssl = MQTTAsync_SSLOptions_initializer;
+  if (settings_.url.rfind("ssl://", 0) == 0 || settings_.url.rfind("mqtts://", 0) == 0) {
+    if (!settings_.ca_file.empty()) ssl.trustStore = settings_.ca_file.c_str();
+    if (!settings_.cert_file.empty()) ssl.keyStore = settings_.cert_file.c_str();
+    if (!settings_.key_file.empty()) ssl.privateKey = settings_.key_file.c_str();
+    ssl.enableServerCertAuth = 1;
+    ssl.verify = 1;  // host name too
+    o.ssl = &ssl;
+  }
+  o.onFailure = &Impl::on_connect_failure;
+  o.context = impl_.get();
+  const int rc = MQTTAsync_connect(impl_->handle, &o);
+  if (rc != MQTTASYNC_SUCCESS) {
+    if (!failing_)
+      log_.warn(kComponent, "cannot connect to " + describe() + ": " + MQTTAsync_strerror(rc));
+    failing_ = true;
+    schedule_reconnect();
+  }
+}
+
+Status MqttClient::publish(const std::string& topic, const std::string& payload, int qos,
+                           bool retained, Done done) {
+  if (!connected_) return Error::disconnected("MQTT broker not connected");
+  MQTTAsync_message msg = MQTTAsync_message_initializer;
+  msg.payload = const_cast<char*>(payload.data());
+  msg.payloadlen = static_cast<int>(payload.size());
+  msg.qos = qos;
+  msg.retained = retained ? 1 : 0;
+  MQTTAsync_responseOptions opts = MQTTAsync_responseOptions_initializer;
+  opts.onSuccess = &Impl::on_publish_success;
+  opts.onFailure = &Impl::on_publish_failure;
+  opts.context = impl_.get();
+  const int rc = MQTTAsync_sendMessage(impl_->handle, topic.c_str(), &msg, &opts);
+  if (rc != MQTTASYNC_SUCCESS) {
+    return Error::disconnected(std::string("publish to ") + topic + ": " + MQTTAsync_strerror(rc));
+  }
+  // Registered before any completion can run: completions are posted to this (the loop) thread.
+  impl_->pending[opts.token] = std::move(done);
+  return {};
+}
+
+}  // namespace sb::adapters

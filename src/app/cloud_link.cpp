@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/app/cloud_link.hpp"
+
+#include <cmath>
+
+#include "sunbridge/adapters/point_json.hpp"
+#include "sunbridge/core/local_time.hpp"
+
+namespace sb::app {
+
+using nlohmann::json;
+
+namespace {
+constexpr const char* kComponent = "mqtt";
+}
+
+CloudLink::CloudLink(const adapters::MqttConfig& config, adapters::SqliteDb& db, EventLoop& loop,
+                     const Clock& clock, Logger& log, domain::PointStore& points)
+    : config_(config), outbox_(db), loop_(loop), clock_(clock), log_(log), points_(points) {
+  if (auto n = outbox_.size()) backlog_ = *n;
+  tokens_ = config_.drain_per_s;
+  refilled_ = clock_.mono_now();
+  publish_points();
+}
+
+CloudLink::~CloudLink() {
+  *alive_ = false;
+  // A clean shutdown does not fire the will: say it ourselves (the client's disconnect waits
+  // for outstanding messages).
+  if (client_ && client_->connected()) {
+    (void)client_->publish(topic("status"), "offline", 1, true, nullptr);
+  }
+}
+
+std::string CloudLink::topic(const std::string& leaf) const {
+  return config_.prefix + "/" + device_id_ + "/" + leaf;
+}
+
+void CloudLink::start(const std::string& device_id) {
+  if (client_) return;
+  device_id_ = device_id;
+  adapters::MqttSettings s = config_.client;
+  if (s.client_id.empty()) s.client_id = device_id_;
+  s.will_topic = topic("status");
+  client_ = std::make_unique<adapters::MqttClient>(s, loop_, log_);
+  client_->on_connected([this] {
+    // Retained "online" after every connect; the will says "offline" when we vanish.
+    (void)client_->publish(topic("status"), "online", 1, true, nullptr);
+    sent_upto_ = 0;
+    inflight_ = 0;
+    publish_points();
+    drain();
+  });
+  client_->on_lost([this] {
+    ++connection_;
+    sent_upto_ = 0;  // what was in flight is sent again, in order (QoS 1: duplicates possible)
+    inflight_ = 0;
+    publish_points();
+  });
+  log_.info(kComponent, "publishing to " + client_->describe() + " under " + topic(""));
+  client_->start();
+}
+
+void CloudLink::append(const std::string& leaf, const std::string& kind, const json& body) {
+  if (device_id_.empty()) return;  // not started: nothing to address it to yet
+  const WallTime now = clock_.wall_now();
+  auto seq = outbox_.append(topic(leaf), kind, body, now);
+  if (!seq) {
+    log_.error(kComponent, "cannot store in the outbox: " + seq.error().describe());
+    return;
+  }
+  ++backlog_;
+  if (backlog_ > config_.outbox_max_rows) {
+    if (auto dropped = outbox_.enforce_cap(config_.outbox_max_rows); dropped && *dropped > 0) {
+      if (dropped_ == 0) {
+        log_.warn(kComponent, "outbox full (" + std::to_string(config_.outbox_max_rows) +
+                                  " rows): dropping the oldest telemetry, never events");
+      }
+      dropped_ += *dropped;
+      backlog_ -= *dropped;
+    }
+  }
+  publish_points();
+  drain();
+}
+
+void CloudLink::record_telemetry(const std::vector<Point>& points, WallTime ts) {
+  json values = json::object();
+  for (const Point& p : points) {
+    if (p.name.rfind("link.mqtt.", 0) == 0) continue;  // about this link itself
+    values[p.name] = p.quality == Quality::kOk ? adapters::value_to_json(p.value) : json(nullptr);
+  }
+  append("telemetry", "telemetry", {{"ts", format_iso8601_utc(ts)}, {"points", values}});
+}
+
+void CloudLink::record_event(const Event& e) {
+  append("event", "event",
+         {{"ts", format_iso8601_utc(e.ts)},
+          {"kind", e.kind},
+          {"severity", to_string(e.severity)},
+          {"message", e.message},
+          {"details", e.details}});
+}
+
+void CloudLink::schedule_drain(std::chrono::milliseconds delay) {
+  if (drain_scheduled_) return;
+  drain_scheduled_ = true;
+  loop_.schedule_after(delay, [this, alive = alive_] {
+    if (!*alive) return;
+    drain_scheduled_ = false;
+    drain();
+  });
+}
+
+void CloudLink::drain() {
+  if (!client_ || !client_->connected()) return;
+  // Token bucket: at most drain_per_s messages per second, bursts up to one second's worth.
+  const MonoTime now = clock_.mono_now();
+  tokens_ = std::min(
+      config_.drain_per_s,
+      tokens_ + std::chrono::duration<double>(now - refilled_).count() * config_.drain_per_s);
+  refilled_ = now;
+  while (inflight_ < config_.max_inflight) {
+    if (tokens_ < 1) {
+      schedule_drain(std::chrono::milliseconds(
+          static_cast<long long>(std::ceil((1 - tokens_) / config_.drain_per_s * 1000))));
+      return;
+    }
+    const int want = std::min(config_.max_inflight - inflight_, static_cast<int>(tokens_));
+    auto rows = outbox_.oldest(sent_upto_, want);
+    if (!rows) {
+      log_.error(kComponent, "cannot read the outbox: " + rows.error().describe());
+      return;
+    }
+    if (rows->empty()) return;
+    for (const auto& r : *rows) {
+      const std::int64_t seq = r.seq;
+      const std::uint64_t conn = connection_;
+      Status s = client_->publish(
+          r.topic, r.payload(), 1, false,
+          [this, seq, conn, alive = alive_](bool ok, const std::string& err) {
+            if (!*alive || conn != connection_) return;
+            --inflight_;
+            if (ok) {
+              if (outbox_.remove(seq)) --backlog_;
+              publish_points();
+            } else {
+              log_.debug(kComponent, "publish of seq " + std::to_string(seq) + " failed: " + err);
+              sent_upto_ = std::min(sent_upto_, seq - 1);  // resend in order
+            }
+            drain();
+          });
+      if (!s) return;  // disconnected meanwhile: the reconnect drains
+      sent_upto_ = seq;
+      ++inflight_;
+      tokens_ -= 1;
+    }
+  }
+}
+
+void CloudLink::publish_points() {
+  const WallTime now = clock_.wall_now();
+  points_.set(Point{"link.mqtt.backlog", static_cast<double>(backlog_), "", Quality::kOk, now,
+                    dropped_ > 0 ? std::to_string(dropped_) + " telemetry records dropped" : ""});
+  const bool up = client_ && client_->connected();
+  points_.set(Point{"link.mqtt.state", std::string(up ? "online" : "offline"), "", Quality::kOk,
+                    now, client_ ? client_->describe() : "not started"});
+}
+
+}  // namespace sb::app

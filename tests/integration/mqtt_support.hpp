@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// A real mosquitto on 127.0.0.1 (a free port, persistence in the test's directory) and a
+// Paho subscriber with a persistent session that collects what arrives.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "testkit/process.hpp"
+
+namespace sb::it {
+
+class Broker {
+ public:
+  explicit Broker(const testkit::TempDir& dir);
+  ~Broker();
+  void start();
+  void stop();  // SIGTERM: mosquitto saves its persistence file
+  [[nodiscard]] std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+  [[nodiscard]] int port() const { return port_; }
+
+ private:
+  std::string conf_;
+  std::string log_;
+  int port_ = 0;
+  std::unique_ptr<testkit::Process> process_;
+};
+
+struct Received {
+  std::string topic;
+  std::string payload;
+  bool retained = false;
+};
+
+class Subscriber {
+ public:
+  // Persistent session (clean session off, QoS 1): messages queue in the broker while the
+  // subscriber or the broker is away.
+  Subscriber(const std::string& url, const std::string& filter, const std::string& client_id);
+  ~Subscriber();
+  [[nodiscard]] std::vector<Received> messages() const;
+  [[nodiscard]] bool connected() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sb::it
