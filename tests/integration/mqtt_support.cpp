@@ -59,6 +59,62 @@ Broker::Broker(const testkit::TempDir& dir)
   start();
 }
 
+namespace {
+void openssl(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/usr/bin/openssl"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = testkit::run(argv, 30s);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+}
+
+void make_ca(const testkit::TempDir& dir, const std::string& name) {
+  openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+           "-keyout", dir.file(name + ".key"), "-out", dir.file(name + ".pem"), "-days", "2",
+           "-subj", "/CN=" + name});
+}
+
+void make_cert(const testkit::TempDir& dir, const std::string& name, const std::string& cn,
+               const std::string& ext) {
+  openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+           dir.file(name + ".key"), "-out", dir.file(name + ".csr"), "-subj", "/CN=" + cn});
+  testkit::write_file(dir.file(name + ".ext"), ext + "\n");
+  openssl({"x509", "-req", "-in", dir.file(name + ".csr"), "-CA", dir.file("test-ca.pem"), "-CAkey",
+           dir.file("test-ca.key"), "-CAcreateserial", "-out", dir.file(name + ".pem"), "-days",
+           "2", "-extfile", dir.file(name + ".ext")});
+}
+}  // namespace
+
+TestPki::TestPki(const testkit::TempDir& dir, const std::string& client_cn) {
+  make_ca(dir, "test-ca");
+  make_ca(dir, "other-ca");
+  make_cert(dir, "server", "127.0.0.1", "subjectAltName=IP:127.0.0.1");
+  make_cert(dir, "client", client_cn, "extendedKeyUsage=clientAuth");
+  ca = dir.file("test-ca.pem");
+  other_ca = dir.file("other-ca.pem");
+  server_cert = dir.file("server.pem");
+  server_key = dir.file("server.key");
+  client_cert = dir.file("client.pem");
+  client_key = dir.file("client.key");
+}
+
+Broker::Broker(const testkit::TempDir& dir, const TestPki& pki)
+    : conf_(dir.file("mosquitto.conf")),
+      log_(dir.file("mosquitto.log")),
+      port_(free_port()),
+      tls_port_(free_port()) {
+  testkit::write_file(conf_,
+                      "per_listener_settings false\nallow_anonymous true\n"
+                      "user " +
+                          std::string(::getpwuid(::getuid())->pw_name) + "\n" + "listener " +
+                          std::to_string(port_) + " 127.0.0.1\n" + "listener " +
+                          std::to_string(tls_port_) + " 127.0.0.1\n" + "cafile " + pki.ca +
+                          "\ncertfile " + pki.server_cert + "\nkeyfile " + pki.server_key +
+                          "\nrequire_certificate true\n");
+  start();
+  REQUIRE(testkit::wait_until([&] { return port_open(tls_port_); }, 10s));
+}
+
 Broker::~Broker() {
   stop();
 }

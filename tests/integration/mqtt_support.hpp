@@ -14,19 +14,34 @@
 
 namespace sb::it {
 
+// A throwaway CA with a server certificate for 127.0.0.1 and a client certificate, made with
+// the openssl command (DEVELOPERS.md: TLS tests use generated certificates).
+struct TestPki {
+  explicit TestPki(const testkit::TempDir& dir, const std::string& client_cn = "client");
+  std::string ca, server_cert, server_key, client_cert, client_key;
+  // Another CA that signed nothing here: a client trusting it must refuse the server.
+  std::string other_ca;
+};
+
 class Broker {
  public:
   explicit Broker(const testkit::TempDir& dir);
+  // A TLS listener (client certificates required) plus a plain one for test subscribers.
+  Broker(const testkit::TempDir& dir, const TestPki& pki);
   ~Broker();
   void start();
   void stop();  // SIGTERM: mosquitto saves its persistence file
   [[nodiscard]] std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] std::string tls_url() const {
+    return "ssl://127.0.0.1:" + std::to_string(tls_port_);
+  }
 
  private:
   std::string conf_;
   std::string log_;
   int port_ = 0;
+  int tls_port_ = 0;
   std::unique_ptr<testkit::Process> process_;
 };
 

@@ -168,3 +168,35 @@ TEST_CASE("SIGKILL at random moments while publishing: the outbox stays intact, 
   CHECK(u.back() >= committed);
   CHECK(static_cast<std::int64_t>(u.size()) == u.back());
 }
+
+TEST_CASE("TLS with client certificates from a throwaway CA, and a wrong CA is refused",
+          "[integration][mqtt]") {
+  testkit::TempDir dir;
+  TestPki pki(dir, "SPI10K-TEST");
+  Broker broker(dir, pki);
+  Sim sim(dir);
+  Subscriber sub(broker.url(), "sunbridge/#", "test-sub-4");
+  json config = fast_config(dir, sim.link());
+  config["mqtt"] = {
+      {"url", broker.tls_url()},
+      {"device_id", "SPI10K-TEST"},
+      {"telemetry_interval_s", 0.2},
+      {"tls", {{"ca_file", pki.ca}, {"cert_file", pki.client_cert}, {"key_file", pki.client_key}}}};
+  {
+    Daemon d(dir, config, "d");
+    REQUIRE(testkit::wait_until([&] { return telemetry_seqs(sub).size() >= 2; }, 15s));
+    CHECK(point(d.status(), "link.mqtt.state")["value"] == "online");
+  }
+  // A server certificate the daemon cannot verify: no connection, nothing published.
+  config["mqtt"]["tls"]["ca_file"] = pki.other_ca;
+  config["mqtt"]["device_id"] = "SPI10K-OTHER";
+  config["storage"]["path"] = dir.file("other.db");
+  Daemon d(dir, config, "d2");
+  std::this_thread::sleep_for(2500ms);
+  auto status = d.status();
+  CHECK(point(status, "link.mqtt.state")["value"] == "offline");
+  CHECK(number(status, "link.mqtt.backlog") > 0);
+  for (const auto& m : sub.messages())
+    CHECK(m.topic.find("SPI10K-OTHER") == std::string::npos);
+  CHECK(d.log().find("cannot connect to ssl://127.0.0.1") != std::string::npos);
+}
