@@ -5,6 +5,7 @@
 
 #include "sunbridge/adapters/point_json.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/domain/pack_message.hpp"
 
 namespace sb::app {
 
@@ -91,6 +92,27 @@ void CloudLink::record_telemetry(const std::vector<Point>& points, WallTime ts) 
     values[p.name] = p.quality == Quality::kOk ? adapters::value_to_json(p.value) : json(nullptr);
   }
   append("telemetry", "telemetry", {{"ts", format_iso8601_utc(ts)}, {"points", values}});
+}
+
+void CloudLink::record_packs(const std::vector<Point>& points, WallTime ts) {
+  std::map<std::string, Point> by_name;
+  for (const Point& p : points) {
+    if (p.name.rfind("pack.", 0) == 0) by_name.emplace(p.name, p);
+  }
+  if (by_name.empty()) return;
+  for (int pack = 1; pack <= 15; ++pack) {
+    auto s = domain::summarize_pack(by_name, pack);
+    if (!s) continue;
+    // Seed 000's SCADA fields, plus the cells.
+    append("battery/" + std::to_string(pack), "pack",
+           {{"timestamp", format_iso8601_utc(ts)},
+            {"battery_id", s->battery_id},
+            {"soc", s->soc_pct},
+            {"power_output", s->power_output_w},
+            {"temperature", s->temperature_c ? json(*s->temperature_c) : json(nullptr)},
+            {"health_score", s->health_score},
+            {"cells_mv", s->cells_mv}});
+  }
 }
 
 void CloudLink::record_event(const Event& e) {

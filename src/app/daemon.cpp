@@ -231,7 +231,9 @@ void Daemon::on_report(device::PollReport report) {
 void Daemon::schedule_telemetry() {
   loop_.schedule_after(config_.mqtt.telemetry_interval, [this] {
     const WallTime now = clock_.wall_now();
-    cloud_->record_telemetry(points_.snapshot(now), now);
+    const auto snapshot = points_.snapshot(now);
+    cloud_->record_telemetry(snapshot, now);
+    cloud_->record_packs(snapshot, now);
     schedule_telemetry();
   });
 }

@@ -3,6 +3,7 @@
 // order is kept, gaps are detectable by seq. Issue 5 (part).
 #include <algorithm>
 #include <csignal>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -199,4 +200,33 @@ TEST_CASE("TLS with client certificates from a throwaway CA, and a wrong CA is r
   for (const auto& m : sub.messages())
     CHECK(m.topic.find("SPI10K-OTHER") == std::string::npos);
   CHECK(d.log().find("cannot connect to ssl://127.0.0.1") != std::string::npos);
+}
+
+TEST_CASE("per-pack messages carry seed 000's SCADA fields", "[integration][mqtt]") {
+  testkit::TempDir dir;
+  Broker broker(dir);
+  Sim sim(dir, {"--pack-modbus-link", dir.file("pm.tty")});
+  Subscriber sub(broker.url(), "sunbridge/+/battery/#", "test-sub-5");
+  json config = mqtt_config(dir, sim, broker);
+  config["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
+  Daemon d(dir, config, "d");
+  std::map<std::string, json> latest;
+  REQUIRE(testkit::wait_until(
+      [&] {
+        for (const auto& m : sub.messages())
+          latest[m.topic] = json::parse(m.payload);
+        return latest.size() == 4;
+      },
+      30s));
+  const json& one = latest.at("sunbridge/SPI10K-TEST/battery/1");
+  for (const char* key : {"timestamp", "battery_id", "soc", "power_output", "temperature",
+                          "health_score", "seq", "cells_mv"}) {
+    CHECK(one.contains(key));
+  }
+  CHECK(one["cells_mv"].size() == 16);
+  CHECK(one["health_score"].get<double>() > 50);
+  CHECK(one["health_score"].get<double>() <= 100);
+  auto packs = sim.control({{"cmd", "pack-dump"}});
+  INFO(packs.dump());
+  CHECK(one["battery_id"].get<std::string>() != "");
 }

@@ -35,6 +35,8 @@ class CloudLink {
   // invalid ones as null ("unavailable", points.md).
   void record_telemetry(const std::vector<Point>& points, WallTime ts);
   void record_event(const Event& event);
+  // One message per pack whose values are current ({prefix}/{device}/battery/{N}).
+  void record_packs(const std::vector<Point>& points, WallTime ts);
   [[nodiscard]] std::string topic(const std::string& leaf) const;
 
  private:
