@@ -49,6 +49,8 @@ Schema mqtt_section_schema() {
       schema::optional("drain_per_s", Schema::number(1, 100000).with_default(50)),
       schema::optional("max_inflight", Schema::integer(1, 1000).with_default(20)),
       schema::optional("outbox_max_rows", Schema::integer(100, 10000000).with_default(100000)),
+      schema::optional("homeassistant", Schema::boolean().with_default(true)),
+      schema::optional("discovery_prefix", Schema::string(1, 64).with_default("homeassistant")),
   });
 }
 
@@ -93,6 +95,8 @@ void load_mqtt_section(json& doc, const std::string& base_dir, Config& c, schema
   mc.drain_per_s = m["drain_per_s"].get<double>();
   mc.max_inflight = m["max_inflight"].get<int>();
   mc.outbox_max_rows = m["outbox_max_rows"].get<std::int64_t>();
+  mc.homeassistant = m["homeassistant"].get<bool>();
+  mc.discovery_prefix = m["discovery_prefix"].get<std::string>();
   if (!mc.enabled) return;
   s.url = m["url"].get<std::string>();
   // Credentials and telemetry never cross a network in clear text (DEVELOPERS.md, security).

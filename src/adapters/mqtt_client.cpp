@@ -3,6 +3,7 @@
 
 #include <MQTTAsync.h>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -17,6 +18,30 @@ std::string host_of(const std::string& url) {
   return rest.substr(0, rest.find(':'));
 }
 }  // namespace
+
+namespace {
+std::vector<std::string> levels(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  for (;;) {
+    const std::size_t slash = s.find('/', from);
+    out.push_back(s.substr(from, slash == std::string::npos ? std::string::npos : slash - from));
+    if (slash == std::string::npos) return out;
+    from = slash + 1;
+  }
+}
+}  // namespace
+
+bool topic_matches(const std::string& filter, const std::string& topic) {
+  const auto f = levels(filter);
+  const auto t = levels(topic);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i] == "#") return true;  // the rest, including the parent level ("a/#" matches "a")
+    if (i >= t.size()) return false;
+    if (f[i] != "+" && f[i] != t[i]) return false;
+  }
+  return f.size() == t.size() || (f.size() == t.size() + 1 && f.back() == "#");
+}
 
 bool is_loopback_url(const std::string& url) {
   const std::string host = host_of(url);
@@ -47,9 +72,17 @@ struct MqttClient::Impl {
     });
   }
 
-  static int on_message(void*, char* topic, int, MQTTAsync_message* message) {
-    MQTTAsync_freeMessage(&message);  // nothing is subscribed yet (issue 5, remote commands)
+  static int on_message(void* ctx, char* topic, int, MQTTAsync_message* message) {
+    auto* self = static_cast<Impl*>(ctx);
+    std::string t(topic);
+    // Bounded by the broker's maximum packet size; copied, then handed to the loop.
+    std::string payload(static_cast<const char*>(message->payload),
+                        static_cast<std::size_t>(std::max(message->payloadlen, 0)));
+    MQTTAsync_freeMessage(&message);
     MQTTAsync_free(topic);
+    self->post([self, t = std::move(t), payload = std::move(payload)] {
+      self->owner->dispatch(t, payload);
+    });
     return 1;
   }
   static void on_connection_lost(void* ctx, char*) {
@@ -69,6 +102,7 @@ struct MqttClient::Impl {
       c.backoff_ = c.settings_.reconnect_min;
       if (c.failing_) c.log_.info(kComponent, "connected to " + c.describe());
       c.failing_ = false;
+      c.resubscribe();
       if (c.on_connected_) c.on_connected_();
     });
   }
@@ -181,6 +215,27 @@ void MqttClient::connect() {
       log_.warn(kComponent, "cannot connect to " + describe() + ": " + MQTTAsync_strerror(rc));
     failing_ = true;
     schedule_reconnect();
+  }
+}
+
+void MqttClient::subscribe(const std::string& filter, int qos, Handler handler) {
+  subscriptions_.push_back({filter, qos, std::move(handler)});
+  if (connected_) {
+    MQTTAsync_responseOptions o = MQTTAsync_responseOptions_initializer;
+    MQTTAsync_subscribe(impl_->handle, filter.c_str(), qos, &o);
+  }
+}
+
+void MqttClient::resubscribe() {
+  for (const auto& s : subscriptions_) {
+    MQTTAsync_responseOptions o = MQTTAsync_responseOptions_initializer;
+    MQTTAsync_subscribe(impl_->handle, s.filter.c_str(), s.qos, &o);
+  }
+}
+
+void MqttClient::dispatch(const std::string& topic, const std::string& payload) {
+  for (const auto& s : subscriptions_) {
+    if (topic_matches(s.filter, topic)) s.handler(topic, payload);
   }
 }
 

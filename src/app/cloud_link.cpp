@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "sunbridge/adapters/ha_discovery.hpp"
 #include "sunbridge/adapters/point_json.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/domain/pack_message.hpp"
@@ -47,6 +48,7 @@ void CloudLink::start(const std::string& device_id) {
   client_->on_connected([this] {
     // Retained "online" after every connect; the will says "offline" when we vanish.
     (void)client_->publish(topic("status"), "online", 1, true, nullptr);
+    publish_discovery();
     sent_upto_ = 0;
     inflight_ = 0;
     publish_points();
@@ -58,6 +60,13 @@ void CloudLink::start(const std::string& device_id) {
     inflight_ = 0;
     publish_points();
   });
+  if (config_.homeassistant) {
+    // Home Assistant restarts without its retained state: announce again when it comes back.
+    client_->subscribe(config_.discovery_prefix + "/status", 1,
+                       [this](const std::string&, const std::string& payload) {
+                         if (payload == "online") publish_discovery();
+                       });
+  }
   log_.info(kComponent, "publishing to " + client_->describe() + " under " + topic(""));
   client_->start();
 }
@@ -103,6 +112,10 @@ void CloudLink::record_packs(const std::vector<Point>& points, WallTime ts) {
   for (int pack = 1; pack <= 15; ++pack) {
     auto s = domain::summarize_pack(by_name, pack);
     if (!s) continue;
+    if (packs_announced_[pack] != s->battery_id) {
+      packs_announced_[pack] = s->battery_id;
+      publish_discovery();
+    }
     // Seed 000's SCADA fields, plus the cells.
     append("battery/" + std::to_string(pack), "pack",
            {{"timestamp", format_iso8601_utc(ts)},
@@ -178,6 +191,26 @@ void CloudLink::drain() {
       tokens_ -= 1;
     }
   }
+}
+
+void CloudLink::publish_discovery() {
+  if (!config_.homeassistant || !client_ || !client_->connected()) return;
+  adapters::DiscoveryContext ctx;
+  ctx.discovery_prefix = config_.discovery_prefix;
+  ctx.prefix = config_.prefix;
+  ctx.device_id = device_id_;
+  // Three missed records and a value shows as unavailable.
+  ctx.expire_after =
+      std::chrono::duration_cast<std::chrono::seconds>(3 * config_.telemetry_interval) +
+      std::chrono::seconds(10);
+  auto messages = adapters::inverter_discovery(ctx);
+  for (const auto& [pack, id] : packs_announced_) {
+    if (id.empty()) continue;
+    auto more = adapters::pack_discovery(ctx, pack, id);
+    messages.insert(messages.end(), more.begin(), more.end());
+  }
+  for (const auto& m : messages)
+    (void)client_->publish(m.topic, m.payload, 1, true, nullptr);
 }
 
 void CloudLink::publish_points() {

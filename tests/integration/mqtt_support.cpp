@@ -196,6 +196,16 @@ std::vector<Received> Subscriber::messages() const {
   return impl_->got;
 }
 
+void Subscriber::publish(const std::string& topic, const std::string& payload, bool retained) {
+  MQTTAsync_message m = MQTTAsync_message_initializer;
+  m.payload = const_cast<char*>(payload.data());
+  m.payloadlen = static_cast<int>(payload.size());
+  m.qos = 1;
+  m.retained = retained ? 1 : 0;
+  MQTTAsync_responseOptions o = MQTTAsync_responseOptions_initializer;
+  REQUIRE(MQTTAsync_sendMessage(impl_->handle, topic.c_str(), &m, &o) == MQTTASYNC_SUCCESS);
+}
+
 bool Subscriber::connected() const {
   std::lock_guard lock(impl_->mu);
   return impl_->up;

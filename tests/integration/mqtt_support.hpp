@@ -59,6 +59,7 @@ class Subscriber {
   ~Subscriber();
   [[nodiscard]] std::vector<Received> messages() const;
   [[nodiscard]] bool connected() const;
+  void publish(const std::string& topic, const std::string& payload, bool retained = false);
 
   struct Impl;
 

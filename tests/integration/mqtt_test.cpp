@@ -5,6 +5,7 @@
 #include <csignal>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -229,4 +230,40 @@ TEST_CASE("per-pack messages carry seed 000's SCADA fields", "[integration][mqtt
   auto packs = sim.control({{"cmd", "pack-dump"}});
   INFO(packs.dump());
   CHECK(one["battery_id"].get<std::string>() != "");
+}
+
+TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on HA's restart",
+          "[integration][mqtt]") {
+  testkit::TempDir dir;
+  Broker broker(dir);
+  Sim sim(dir, {"--pack-modbus-link", dir.file("pm.tty")});
+  Subscriber sub(broker.url(), "homeassistant/#", "test-sub-6");
+  json config = mqtt_config(dir, sim, broker);
+  config["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
+  config["mqtt"]["telemetry_interval_s"] = 1;
+  Daemon d(dir, config, "d");
+  auto configs = [&] {
+    std::map<std::string, json> out;
+    for (const auto& m : sub.messages()) {
+      if (m.topic.size() > 7 && m.topic.substr(m.topic.size() - 7) == "/config") {
+        out[m.topic] = json::parse(m.payload);
+      }
+    }
+    return out;
+  };
+  REQUIRE(testkit::wait_until([&] { return configs().size() == 17 + 4 * 4; }, 30s));
+  auto all = configs();
+  const json& soc = all.at("homeassistant/sensor/sunbridge_spi10k_test_battery_soc/config");
+  CHECK(soc["state_topic"] == "sunbridge/SPI10K-TEST/telemetry");
+  CHECK(soc["availability_topic"] == "sunbridge/SPI10K-TEST/status");
+  CHECK(soc["value_template"] == "{{ value_json.points['battery.soc'] }}");
+  CHECK(soc["expire_after"] == 13);
+  CHECK(soc["unit_of_measurement"] == "%");
+  std::set<std::string> ids;
+  for (const auto& [topic, c] : all)
+    ids.insert(c["unique_id"].get<std::string>());
+  CHECK(ids.size() == all.size());
+  const auto before = sub.messages().size();
+  sub.publish("homeassistant/status", "online");
+  REQUIRE(testkit::wait_until([&] { return sub.messages().size() >= before + 17; }, 10s));
 }

@@ -9,6 +9,7 @@
 
 #include "sunbridge/adapters/config.hpp"
 #include "sunbridge/adapters/history_store.hpp"
+#include "sunbridge/adapters/mqtt_client.hpp"
 #include "sunbridge/adapters/outbox.hpp"
 
 using namespace sb;
@@ -84,4 +85,17 @@ TEST_CASE("mqtt config: plaintext only to loopback unless allowed, TLS files wit
       load(R"({"url": "tcp://127.0.0.1:1883", "password": "s3cret"})").config->effective);
   CHECK(redacted["mqtt"]["password"] == "***");
   CHECK_FALSE(load(R"({"url": "tcp://127.0.0.1:1883"})").config->mqtt.client.password.size());
+}
+
+TEST_CASE("MQTT topic filters", "[outbox][mqtt]") {
+  using adapters::topic_matches;
+  CHECK(topic_matches("homeassistant/status", "homeassistant/status"));
+  CHECK_FALSE(topic_matches("homeassistant/status", "homeassistant/status/x"));
+  CHECK(topic_matches("sunbridge/+/cmd/#", "sunbridge/SN1/cmd/param"));
+  CHECK(topic_matches("sunbridge/+/cmd/#", "sunbridge/SN1/cmd"));
+  CHECK_FALSE(topic_matches("sunbridge/+/cmd/#", "sunbridge/SN1/telemetry"));
+  CHECK(topic_matches("#", "a/b/c"));
+  CHECK(topic_matches("a/+", "a/b"));
+  CHECK_FALSE(topic_matches("a/+", "a/b/c"));
+  CHECK_FALSE(topic_matches("a/+", "a"));
 }

@@ -96,6 +96,8 @@ struct MqttConfig {
   double drain_per_s = 50;
   int max_inflight = 20;
   std::int64_t outbox_max_rows = 100000;
+  bool homeassistant = true;  // discovery configs (retained)
+  std::string discovery_prefix = "homeassistant";
 };
 
 struct Config {

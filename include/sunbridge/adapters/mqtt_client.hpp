@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/log.hpp"
@@ -48,6 +49,10 @@ class MqttClient {
   // Publishes; `done` runs on the loop when the broker acknowledged (QoS 1: PUBACK) or failed.
   Status publish(const std::string& topic, const std::string& payload, int qos, bool retained,
                  Done done);
+  // Subscribes now (if connected) and after every reconnect; `handler` runs on the loop with the
+  // topic and payload of each message that matches `filter`.
+  using Handler = std::function<void(const std::string& topic, const std::string& payload)>;
+  void subscribe(const std::string& filter, int qos, Handler handler);
   [[nodiscard]] bool connected() const { return connected_; }
   [[nodiscard]] std::string describe() const;
 
@@ -55,6 +60,14 @@ class MqttClient {
   struct Impl;
   void connect();
   void schedule_reconnect();
+  void resubscribe();
+  void dispatch(const std::string& topic, const std::string& payload);
+  struct Subscription {
+    std::string filter;
+    int qos;
+    Handler handler;
+  };
+  std::vector<Subscription> subscriptions_;
   MqttSettings settings_;
   EventLoop& loop_;
   Logger& log_;
@@ -66,6 +79,9 @@ class MqttClient {
   // Posted closures check it: the client may be gone when the loop runs them.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
+
+// MQTT topic filter matching ('+' one level, '#' the rest).
+bool topic_matches(const std::string& filter, const std::string& topic);
 
 // Whether `url` names a loopback host (127.0.0.0/8, ::1, localhost).
 bool is_loopback_url(const std::string& url);

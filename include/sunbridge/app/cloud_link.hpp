@@ -6,6 +6,7 @@
 // Topics and payloads: ../shared/spec/points.md, docs/mqtt.md.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,7 +45,9 @@ class CloudLink {
   void drain();
   void schedule_drain(std::chrono::milliseconds delay);
   void publish_points();
+  void publish_discovery();  // Home Assistant configs, retained
 
+  std::map<int, std::string> packs_announced_;  // pack -> battery_id in discovery
   const adapters::MqttConfig& config_;
   adapters::Outbox outbox_;
   EventLoop& loop_;
