@@ -80,6 +80,9 @@ json fast_config(const testkit::TempDir& dir, const std::string& device, const s
           {"storage",
            {{"path", dir.file(name + ".db")}, {"commit_interval_s", 1}, {"sample_interval_s", 1}}},
           {"ipc", {{"socket", dir.file(name + ".sock")}}},
+          // Tests that poke settings must not race the profile schedule; the settings tests
+          // switch it on.
+          {"settings", {{"apply", false}}},
           {"log", {{"level", "info"}}}};
 }
 
