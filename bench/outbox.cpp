@@ -23,18 +23,6 @@ namespace sb::bench {
 
 namespace {
 
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 std::uintmax_t db_bytes(const std::string& path) {
   std::uintmax_t total = 0;
   for (const char* suffix : {"", "-wal"}) {
@@ -57,7 +45,7 @@ nlohmann::json sample_body(std::int64_t i) {
 
 int run_outbox(const OutboxOptions& o) {
   testkit::TempDir dir("sunbridge-bench");
-  const int port = free_port();
+  const int port = testkit::free_loopback_port();
   testkit::write_file(dir.file("m.conf"), "listener " + std::to_string(port) +
                                               " 127.0.0.1\nallow_anonymous true\nuser " +
                                               std::string(::getpwuid(::getuid())->pw_name) + "\n");

@@ -61,6 +61,11 @@ RunResult run(const std::vector<std::string>& argv, std::chrono::milliseconds ti
 bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds timeout);
 
 std::string read_file(const std::string& path);
+
+// A TCP port on 127.0.0.1 that was free a moment ago (for a test broker), and whether something
+// accepts connections on one.
+int free_loopback_port();
+bool loopback_port_open(int port);
 void write_file(const std::string& path, const std::string& text);
 
 }  // namespace sb::testkit

@@ -17,35 +17,10 @@ namespace sb::it {
 
 using namespace std::chrono_literals;
 
-namespace {
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool port_open(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
-}  // namespace
-
 Broker::Broker(const testkit::TempDir& dir)
-    : conf_(dir.file("mosquitto.conf")), log_(dir.file("mosquitto.log")), port_(free_port()) {
+    : conf_(dir.file("mosquitto.conf")),
+      log_(dir.file("mosquitto.log")),
+      port_(testkit::free_loopback_port()) {
   testkit::write_file(conf_, "listener " + std::to_string(port_) +
                                  " 127.0.0.1\nallow_anonymous true\npersistence true\n"
                                  "persistence_location " +
@@ -101,8 +76,8 @@ TestPki::TestPki(const testkit::TempDir& dir, const std::string& client_cn) {
 Broker::Broker(const testkit::TempDir& dir, const TestPki& pki)
     : conf_(dir.file("mosquitto.conf")),
       log_(dir.file("mosquitto.log")),
-      port_(free_port()),
-      tls_port_(free_port()) {
+      port_(testkit::free_loopback_port()),
+      tls_port_(testkit::free_loopback_port()) {
   testkit::write_file(conf_,
                       "per_listener_settings false\nallow_anonymous true\n"
                       "user " +
@@ -112,7 +87,7 @@ Broker::Broker(const testkit::TempDir& dir, const TestPki& pki)
                           "\ncertfile " + pki.server_cert + "\nkeyfile " + pki.server_key +
                           "\nrequire_certificate true\n");
   start();
-  REQUIRE(testkit::wait_until([&] { return port_open(tls_port_); }, 10s));
+  REQUIRE(testkit::wait_until([&] { return testkit::loopback_port_open(tls_port_); }, 10s));
 }
 
 Broker::~Broker() {
@@ -123,7 +98,7 @@ void Broker::start() {
   process_ = std::make_unique<testkit::Process>(
       std::vector<std::string>{"/usr/sbin/mosquitto", "-c", conf_}, log_);
   INFO(testkit::read_file(log_));
-  REQUIRE(testkit::wait_until([&] { return port_open(port_); }, 10s));
+  REQUIRE(testkit::wait_until([&] { return testkit::loopback_port_open(port_); }, 10s));
 }
 
 void Broker::stop() {
