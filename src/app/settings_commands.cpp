@@ -90,7 +90,7 @@ json SettingsController::show_json() {
   if (auto cur = current(domain::profile_parameters(), now)) {
     out["inverter"] = adapters::settings_to_json(*cur);
   }
-  auto next = domain::plan(selection_input(now), std::chrono::hours(24 * 366));
+  auto next = domain::plan(selection_input(now), std::chrono::hours(24 * 366), 2);
   if (next.size() > 1) out["next_change"] = adapters::plan_to_json({next[1]})[0];
   if (forecast_) {
     out["forecast"] = adapters::forecast_to_json(*forecast_);

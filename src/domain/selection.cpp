@@ -197,7 +197,8 @@ Selection select(const SelectionInput& in) {
   return s;
 }
 
-std::vector<PlannedChange> plan(const SelectionInput& in, std::chrono::hours horizon) {
+std::vector<PlannedChange> plan(const SelectionInput& in, std::chrono::hours horizon,
+                                std::size_t max_entries) {
   std::vector<PlannedChange> out;
   SelectionInput step = in;
   const auto first_hour =
@@ -225,7 +226,7 @@ std::vector<PlannedChange> plan(const SelectionInput& in, std::chrono::hours hor
   };
   consider(in.now);
   const WallTime end = in.now + horizon;
-  for (WallTime t{first_hour}; t <= end; t += std::chrono::hours(1)) {
+  for (WallTime t{first_hour}; t <= end && out.size() < max_entries; t += std::chrono::hours(1)) {
     if (t == in.now) continue;
     consider(t);
   }

@@ -251,3 +251,11 @@ TEST_CASE_METHOD(Fixture, "plan shows a sunny spell starting and ending", "[sele
   CHECK(plan[1].at == local(2026, 7, 12, 7));
   CHECK(plan[1].changed == std::vector<std::string>{"07", "10", "41", "62"});
 }
+
+TEST_CASE_METHOD(Fixture, "plan stops at max_entries: the next change only", "[selection]") {
+  auto in = input("type-b", local(2026, 11, 22, 9));
+  const auto next = domain::plan(in, 24h * 366, 2);
+  REQUIRE(next.size() == 2);
+  CHECK(next[1].key == "type-b/winter");
+  CHECK(next[1].at == local(2026, 12, 1, 0));
+}

@@ -94,7 +94,9 @@ struct PlannedChange {
 
 // What select() would choose hour by hour from `in.now` for `horizon`, with the forecast as it
 // is now (beyond its last day: no forecast). The first entry is the current selection; later
-// entries only where the values (or a hold) change.
-std::vector<PlannedChange> plan(const SelectionInput& in, std::chrono::hours horizon);
+// entries only where the values (or a hold) change. Stops after `max_entries` entries (the next
+// change alone needs 2, not a year of hourly evaluations).
+std::vector<PlannedChange> plan(const SelectionInput& in, std::chrono::hours horizon,
+                                std::size_t max_entries = static_cast<std::size_t>(-1));
 
 }  // namespace sb::domain
