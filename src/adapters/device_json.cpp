@@ -11,17 +11,11 @@ using nlohmann::json;
 
 namespace {
 
-std::string hex4(unsigned v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%04X", v);
-  return buf;
-}
-
 json reading_to_json(const device::SurveyReading& r) {
   json j;
   j["name"] = r.row->name;
   j["label"] = r.row->label;
-  j["register"] = hex4(r.row->address);
+  j["register"] = protocol::format_address(r.row->address);
   if (!r.row->lcd.empty()) j["lcd"] = r.row->lcd;
   j["confidence"] = std::string(1, r.row->confidence);
   j["raw"] = r.raw;

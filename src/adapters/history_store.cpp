@@ -13,10 +13,6 @@ namespace sb::adapters {
 
 namespace {
 
-std::int64_t to_ms(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 std::string text_of(const PointValue& v) {
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
   if (std::holds_alternative<std::vector<FaultCode>>(v) || std::holds_alternative<TextList>(v)) {
@@ -38,7 +34,7 @@ HistoryStore::HistoryStore(const std::string& path) : db_(path) {
 }
 
 void HistoryStore::record(const std::vector<Point>& points, WallTime ts) {
-  const std::int64_t ms = to_ms(ts);
+  const std::int64_t ms = unix_ms(ts);
   for (const Point& p : points) {
     if (p.quality != Quality::kOk) continue;
     if (const double* d = std::get_if<double>(&p.value)) {
@@ -122,7 +118,7 @@ Result<std::vector<HistorySample>> HistoryStore::query(WallTime since, WallTime 
   sql += " ORDER BY s.ts_ms, p.name LIMIT 200000";
   auto st = db_.prepare(sql);
   if (!st) return st.error();
-  st->bind(1, to_ms(since)).bind(2, to_ms(until));
+  st->bind(1, unix_ms(since)).bind(2, unix_ms(until));
   for (std::size_t i = 0; i < names.size(); ++i) {
     st->bind(static_cast<int>(i + 3), std::string_view(names[i]));
   }
@@ -146,7 +142,7 @@ Status HistoryStore::record_event(const Event& e) {
       "INSERT INTO events(ts_ms, kind, severity, message, details) VALUES (?, ?, ?, ?, ?)");
   if (!st) return st.error();
   nlohmann::json details = e.details;
-  st->bind(1, to_ms(e.ts))
+  st->bind(1, unix_ms(e.ts))
       .bind(2, std::string_view(e.kind))
       .bind(3, std::string_view(to_string(e.severity)))
       .bind(4, std::string_view(e.message))
@@ -161,7 +157,7 @@ Result<std::vector<Event>> HistoryStore::query_events(WallTime since, WallTime u
       "SELECT ts_ms, kind, severity, message, details FROM events WHERE ts_ms >= ? AND ts_ms < ? "
       "ORDER BY ts_ms, id LIMIT 10000");
   if (!st) return st.error();
-  st->bind(1, to_ms(since)).bind(2, to_ms(until));
+  st->bind(1, unix_ms(since)).bind(2, unix_ms(until));
   std::vector<Event> out;
   for (;;) {
     auto row = st->step();
@@ -189,12 +185,12 @@ Result<std::vector<Event>> HistoryStore::query_events(WallTime since, WallTime u
 Result<std::int64_t> HistoryStore::prune(WallTime before) {
   auto st = db_.prepare("DELETE FROM samples WHERE ts_ms < ?");
   if (!st) return st.error();
-  st->bind(1, to_ms(before));
+  st->bind(1, unix_ms(before));
   if (Status s = st->run(); !s) return s.error();
   const auto samples = static_cast<std::int64_t>(sqlite3_changes(db_.handle()));
   auto ev = db_.prepare("DELETE FROM events WHERE ts_ms < ?");
   if (!ev) return ev.error();
-  ev->bind(1, to_ms(before));
+  ev->bind(1, unix_ms(before));
   if (Status s = ev->run(); !s) return s.error();
   return samples + static_cast<std::int64_t>(sqlite3_changes(db_.handle()));
 }

@@ -3,12 +3,6 @@
 
 namespace sb::adapters {
 
-namespace {
-std::int64_t to_ms(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-}  // namespace
-
 std::string OutboxRecord::payload() const {
   nlohmann::json out = body;
   out["seq"] = seq;
@@ -23,7 +17,7 @@ Result<std::int64_t> Outbox::append(const std::string& topic, const std::string&
   st->bind(1, std::string_view(topic))
       .bind(2, std::string_view(kind))
       .bind(3, std::string_view(text))
-      .bind(4, to_ms(now));
+      .bind(4, unix_ms(now));
   if (Status s = st->run(); !s) return s.error();
   auto id = db_.prepare("SELECT last_insert_rowid()");
   if (!id) return id.error();

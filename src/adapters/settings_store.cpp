@@ -5,10 +5,6 @@ namespace sb::adapters {
 
 namespace {
 
-std::int64_t to_ms(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 void bind_text(Statement& st, int index, const std::optional<std::string>& v) {
   if (v) {
     st.bind(index, std::string_view(*v));
@@ -37,7 +33,7 @@ Status SettingsStore::audit(const AuditRow& r) {
       "INSERT INTO audit(ts_ms, txn, param, register, old, new, cause, result, readback, reason) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return st.error();
-  st->bind(1, to_ms(r.ts)).bind(2, r.txn).bind(3, std::string_view(r.param));
+  st->bind(1, unix_ms(r.ts)).bind(2, r.txn).bind(3, std::string_view(r.param));
   if (r.address) {
     st->bind(4, static_cast<std::int64_t>(*r.address));
   } else {
@@ -67,7 +63,7 @@ Result<std::vector<AuditRow>> SettingsStore::audit_since(WallTime since, int lim
       "SELECT ts_ms, txn, param, register, old, new, cause, result, readback, reason FROM "
       "(SELECT * FROM audit WHERE ts_ms >= ? ORDER BY id DESC LIMIT ?) ORDER BY id");
   if (!st) return st.error();
-  st->bind(1, to_ms(since)).bind(2, static_cast<std::int64_t>(limit));
+  st->bind(1, unix_ms(since)).bind(2, static_cast<std::int64_t>(limit));
   std::vector<AuditRow> out;
   for (;;) {
     auto row = st->step();
@@ -135,7 +131,7 @@ Status SettingsStore::put(const std::string& key, const nlohmann::json& value, W
       "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms");
   if (!st) return st.error();
   const std::string text = value.dump();
-  st->bind(1, std::string_view(key)).bind(2, std::string_view(text)).bind(3, to_ms(now));
+  st->bind(1, std::string_view(key)).bind(2, std::string_view(text)).bind(3, unix_ms(now));
   return st->run();
 }
 

@@ -9,6 +9,10 @@
 
 namespace sb::adapters {
 
+std::int64_t unix_ms(WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
 Status make_directories(const std::string& dir, unsigned mode) {
   if (dir.empty()) return {};
   std::string partial;

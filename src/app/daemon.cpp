@@ -513,14 +513,12 @@ json Daemon::params_json(const json& request) const {
   const WallTime now = clock_.wall_now();
   json params = json::array();
   for (const auto* row : rows) {
-    char reg[16];
-    std::snprintf(reg, sizeof reg, "0x%04X", row->address);
     auto p = points_.get(row->name, now);
     Point point = p ? *p : Point{row->name, {}, row->unit, Quality::kInvalid, {}, "not yet read"};
     params.push_back({{"id", row->lcd},
                       {"name", row->name},
                       {"label", row->label},
-                      {"register", reg},
+                      {"register", protocol::format_address(row->address)},
                       {"confidence", std::string(1, row->confidence)},
                       {"point", adapters::point_to_json(point)}});
   }

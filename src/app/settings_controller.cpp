@@ -39,12 +39,6 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-std::string hex(int a) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04X", a);
-  return buf;
-}
-
 std::string join(const std::vector<std::string>& parts, const char* sep) {
   std::string out;
   for (const auto& p : parts)
@@ -506,7 +500,7 @@ void SettingsController::finish(Change change, device::TransactionReport report,
     const device::WriteStep& st = report.steps[i];
     const PointValue& target = change.targets.at(st.target.param);
     json j = {{"param", st.target.param},
-              {"register", hex(st.target.address)},
+              {"register", protocol::format_address(st.target.address)},
               {"old", old_texts[i]},
               {"new", domain::format_setting(target)},
               {"result", device::to_string(st.result)},

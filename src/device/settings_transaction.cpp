@@ -7,12 +7,6 @@ namespace sb::device {
 
 namespace {
 
-std::string hex(std::uint16_t a) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04X", a);
-  return buf;
-}
-
 std::string words_text(const std::vector<std::uint16_t>& w) {
   std::string s;
   for (auto x : w)
@@ -30,11 +24,14 @@ std::optional<std::string> write_verified(InverterLink& link, const RegisterWrit
   std::this_thread::sleep_for(settle);
   auto back = link.read_registers(target.address, static_cast<std::uint16_t>(words.size()));
   if (back) step.readback = *back;
-  if (!s) return "write " + hex(target.address) + " failed: " + s.error().describe();
-  if (!back) return "read-back of " + hex(target.address) + " failed: " + back.error().describe();
+  if (!s)
+    return "write " + protocol::format_address(target.address) + " failed: " + s.error().describe();
+  if (!back)
+    return "read-back of " + protocol::format_address(target.address) +
+           " failed: " + back.error().describe();
   if (*back != words) {
-    return "read-back of " + hex(target.address) + " is " + words_text(*back) + ", wrote " +
-           words_text(words);
+    return "read-back of " + protocol::format_address(target.address) + " is " + words_text(*back) +
+           ", wrote " + words_text(words);
   }
   return std::nullopt;
 }
@@ -82,7 +79,8 @@ TransactionReport run_settings_transaction(InverterLink& link,
                                    static_cast<std::uint16_t>(step.target.words.size()));
     if (!now) {
       report.refused = true;
-      report.reason = "cannot read " + step.target.param + " (" + hex(step.target.address) +
+      report.reason = "cannot read " + step.target.param + " (" +
+                      protocol::format_address(step.target.address) +
                       ") before writing: " + now.error().describe();
       return report;
     }

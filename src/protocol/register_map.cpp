@@ -48,6 +48,12 @@ const char* to_string(Group group) {
   return "?";
 }
 
+std::string format_address(std::uint16_t address) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%04X", address);
+  return buf;
+}
+
 std::optional<std::uint16_t> parse_address(std::string_view text) {
   int base = 10;
   if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "sunbridge/core/clock.hpp"
 #include "sunbridge/core/result.hpp"
 
 struct sqlite3;
@@ -63,6 +64,9 @@ class SqliteDb {
   sqlite3* db_ = nullptr;
   std::string path_;
 };
+
+// Timestamps are stored as Unix milliseconds (UTC).
+std::int64_t unix_ms(WallTime t);
 
 // Creates `dir` and missing parents with `mode`. Ok if it exists.
 Status make_directories(const std::string& dir, unsigned mode = 0750);

@@ -110,6 +110,8 @@ schema::Schema register_map_schema();
 
 // "0x0100" / "256" -> 256. Nullopt if not a 16-bit address.
 std::optional<std::uint16_t> parse_address(std::string_view text);
+// 256 -> "0x0100" (the form the spec and the map use).
+std::string format_address(std::uint16_t address);
 // Normalises an LCD id: "7" -> "07". Empty when not 1-2 digits.
 std::string normalize_lcd_id(std::string_view id);
 
