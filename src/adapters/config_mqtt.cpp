@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "sunbridge/adapters/config.hpp"
+#include "sunbridge/protocol/register_map.hpp"
 
 namespace sb::adapters {
 
@@ -19,6 +20,28 @@ std::optional<std::string> check_broker_url(const json& v) {
   return "expected tcp://host:port or ssl://host:port";
 }
 
+std::optional<std::vector<std::uint8_t>> parse_hex(const std::string& s) {
+  if (s.size() % 2 != 0) return std::nullopt;
+  std::vector<std::uint8_t> out;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < s.size(); i += 2) {
+    const int hi = nibble(s[i]), lo = nibble(s[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
+  }
+  return out;
+}
+
+std::optional<std::string> check_role_key(const json& v) {
+  if (!parse_hex(v.get<std::string>())) return "expected hexadecimal digits (32 bytes or more)";
+  return std::nullopt;
+}
+
 bool is_tls(const std::string& url) {
   return url.rfind("ssl://", 0) == 0 || url.rfind("mqtts://", 0) == 0;
 }
@@ -32,7 +55,30 @@ Schema mqtt_section_schema() {
       schema::optional("cert_file", path),
       schema::optional("key_file", path),
   });
+  // A role's key: at least 32 random bytes, hex (openssl rand -hex 32).
+  Schema role = Schema::object({
+      schema::required("key", Schema::string(64, 1024).with_check(check_role_key)),
+      schema::optional(
+          "commands",
+          Schema::array_of(
+              Schema::choice({"profile", "hold", "param", "sync-clock", "refresh", "config"}), 0, 6)
+              .with_default(json::array())),
+      schema::optional("params",
+                       Schema::array_of(Schema::string(1, 3), 0, 200).with_default(json::array())),
+  });
+  Schema roles = Schema::object({
+      schema::optional("owner", role),
+      schema::optional("installer", role),
+      schema::optional("aggregator", role),
+  });
+  Schema commands = Schema::object({
+      schema::optional("max_validity_s", Schema::integer(10, 86400).with_default(3600)),
+      schema::optional("max_clock_ahead_s", Schema::integer(0, 3600).with_default(60)),
+      schema::optional("max_lease_h", Schema::integer(1, 2160).with_default(24)),
+  });
   return Schema::object({
+      schema::optional("roles", roles),
+      schema::optional("commands", commands),
       schema::optional("url", Schema::string(8, 1024).with_check(check_broker_url)),
       schema::optional("prefix", Schema::string(1, 64).with_default("sunbridge")),
       schema::optional("device_id", Schema::string(1, 64)),
@@ -97,6 +143,23 @@ void load_mqtt_section(json& doc, const std::string& base_dir, Config& c, schema
   mc.outbox_max_rows = m["outbox_max_rows"].get<std::int64_t>();
   mc.homeassistant = m["homeassistant"].get<bool>();
   mc.discovery_prefix = m["discovery_prefix"].get<std::string>();
+  const json& cmd = m["commands"];
+  mc.remote.max_validity = std::chrono::seconds(cmd["max_validity_s"].get<int>());
+  mc.remote.max_clock_ahead = std::chrono::seconds(cmd["max_clock_ahead_s"].get<int>());
+  mc.remote.max_lease = std::chrono::hours(cmd["max_lease_h"].get<int>());
+  for (const auto& [name, r] : m["roles"].items()) {
+    RoleGrant g;
+    g.key = parse_hex(r["key"].get<std::string>()).value_or(std::vector<std::uint8_t>{});
+    if (g.key.size() < 32) {
+      issues.push_back(
+          {"mqtt.roles." + name + ".key", "must be at least 32 bytes (64 hex digits)"});
+    }
+    for (const auto& name_json : r["commands"])
+      g.commands.insert(name_json.get<std::string>());
+    for (const auto& p : r["params"])
+      g.params.insert(protocol::normalize_lcd_id(p.get<std::string>()));
+    mc.remote.roles[name] = std::move(g);
+  }
   if (!mc.enabled) return;
   s.url = m["url"].get<std::string>();
   // Credentials and telemetry never cross a network in clear text (DEVELOPERS.md, security).

@@ -36,6 +36,33 @@ std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text) {
   return std::chrono::minutes(h * 60 + m);
 }
 
+Schema rules_schema() {
+  return Schema::object({
+      schema::optional("streak_days", Schema::integer(1, 7).with_default(3)),
+      schema::optional("exit_streak_days", Schema::integer(1, 7).with_default(2)),
+      schema::optional("min_hold_h", Schema::integer(0, 240).with_default(24)),
+      schema::optional("heat_c", Schema::number(20, 50).with_default(35)),
+      schema::optional("cold_c", Schema::number(-30, 10).with_default(-2)),
+      schema::optional("forecast_max_age_h", Schema::integer(1, 168).with_default(36)),
+      schema::optional("away_min_days", Schema::integer(1, 60).with_default(3)),
+  });
+}
+
+domain::WeatherPolicy read_rules(const json& r, const std::string& path, schema::Issues& issues) {
+  domain::WeatherPolicy rules;
+  rules.streak_days = r["streak_days"].get<int>();
+  rules.exit_streak_days = r["exit_streak_days"].get<int>();
+  rules.min_hold = std::chrono::hours(r["min_hold_h"].get<int>());
+  rules.heat_c = r["heat_c"].get<double>();
+  rules.cold_c = r["cold_c"].get<double>();
+  rules.forecast_max_age = std::chrono::hours(r["forecast_max_age_h"].get<int>());
+  rules.away_min_days = r["away_min_days"].get<int>();
+  if (rules.exit_streak_days > rules.streak_days) {
+    issues.push_back({path + ".exit_streak_days", "must not exceed streak_days"});
+  }
+  return rules;
+}
+
 Schema profiles_section_schema() {
   Schema weather = Schema::object({
       schema::optional("provider",
@@ -55,21 +82,12 @@ Schema profiles_section_schema() {
       schema::optional("retry_min", Schema::integer(1, 1440).with_default(30)),
       schema::optional("timeout_s", Schema::integer(1, 300).with_default(20)),
   });
-  Schema rules = Schema::object({
-      schema::optional("streak_days", Schema::integer(1, 7).with_default(3)),
-      schema::optional("exit_streak_days", Schema::integer(1, 7).with_default(2)),
-      schema::optional("min_hold_h", Schema::integer(0, 240).with_default(24)),
-      schema::optional("heat_c", Schema::number(20, 50).with_default(35)),
-      schema::optional("cold_c", Schema::number(-30, 10).with_default(-2)),
-      schema::optional("forecast_max_age_h", Schema::integer(1, 168).with_default(36)),
-      schema::optional("away_min_days", Schema::integer(1, 60).with_default(3)),
-  });
   return Schema::object({
       schema::optional("mode", Schema::string(1, 60).with_default("type-b")),
       schema::optional("directory", Schema::string(1, 4096)),
       schema::optional("baseline", Schema::string(1, 4096)),
       schema::optional("weather", weather),
-      schema::optional("rules", rules),
+      schema::optional("rules", rules_schema()),
   });
 }
 
@@ -108,17 +126,7 @@ void load_profiles_sections(json& doc, const std::string& base_dir, Config& c,
     p.baseline_path = resolve_path(base_dir, pj["baseline"].get<std::string>());
     pj["baseline"] = p.baseline_path;
   }
-  const json& r = pj["rules"];
-  p.rules.streak_days = r["streak_days"].get<int>();
-  p.rules.exit_streak_days = r["exit_streak_days"].get<int>();
-  p.rules.min_hold = std::chrono::hours(r["min_hold_h"].get<int>());
-  p.rules.heat_c = r["heat_c"].get<double>();
-  p.rules.cold_c = r["cold_c"].get<double>();
-  p.rules.forecast_max_age = std::chrono::hours(r["forecast_max_age_h"].get<int>());
-  p.rules.away_min_days = r["away_min_days"].get<int>();
-  if (p.rules.exit_streak_days > p.rules.streak_days) {
-    issues.push_back({"profiles.rules.exit_streak_days", "must not exceed streak_days"});
-  }
+  p.rules = read_rules(pj["rules"], "profiles.rules", issues);
 
   json& w = pj["weather"];
   WeatherSource& ws = p.weather;

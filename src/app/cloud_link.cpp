@@ -49,6 +49,8 @@ void CloudLink::start(const std::string& device_id) {
     // Retained "online" after every connect; the will says "offline" when we vanish.
     (void)client_->publish(topic("status"), "online", 1, true, nullptr);
     publish_discovery();
+    for (const auto& [leaf, payload] : state_)
+      (void)client_->publish(topic(leaf), payload, 1, true, nullptr);
     sent_upto_ = 0;
     inflight_ = 0;
     publish_points();
@@ -67,8 +69,26 @@ void CloudLink::start(const std::string& device_id) {
                          if (payload == "online") publish_discovery();
                        });
   }
+  for (const auto& [leaf, handler] : subscriptions_)
+    client_->subscribe(topic(leaf), 1, handler);
   log_.info(kComponent, "publishing to " + client_->describe() + " under " + topic(""));
   client_->start();
+}
+
+void CloudLink::subscribe(const std::string& leaf_filter, adapters::MqttClient::Handler handler) {
+  subscriptions_.emplace_back(leaf_filter, handler);
+  if (client_) client_->subscribe(topic(leaf_filter), 1, std::move(handler));
+}
+
+void CloudLink::record_result(const json& body) {
+  append("cmd/result", "result", body);
+}
+
+void CloudLink::publish_state(const std::string& leaf, const std::string& payload) {
+  state_[leaf] = payload;
+  if (client_ && client_->connected()) {
+    (void)client_->publish(topic(leaf), payload, 1, true, nullptr);
+  }
 }
 
 void CloudLink::append(const std::string& leaf, const std::string& kind, const json& body) {

@@ -98,7 +98,17 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, Logger& log)
   if (config_.mqtt.enabled) {
     cloud_ = std::make_unique<CloudLink>(config_.mqtt, history_.db(), loop_, clock_, log_, points_);
     history_.set_event_observer([this](const Event& e) { cloud_->record_event(e); });
+    remote_ = std::make_unique<RemoteControl>(
+        RemoteContext{config_.mqtt, clock_, log_, history_, *cloud_, *settings_,
+                      [this](const json& request, adapters::IpcServer::Reply reply) {
+                        handle(request, std::move(reply));
+                      }});
   }
+  local_poll_interval_ = config_.inverter.poll_interval;
+  local_settings_interval_ = config_.inverter.settings_interval;
+  settings_->on_desired_adopted(
+      [this](const adapters::DesiredConfig& d) { adopt_poll_intervals(d); });
+  if (settings_->desired()) adopt_poll_intervals(*settings_->desired());
   started_at_ = clock_.wall_now();
   points_.set(Point{"link.inverter.state", std::string("offline"), "", Quality::kOk, started_at_,
                     "not yet polled"});
@@ -149,6 +159,7 @@ int Daemon::run() {
   notifier_.stopping();
   if (cloud_) {
     history_.set_event_observer(nullptr);
+    remote_.reset();
     cloud_.reset();  // publishes "offline" and disconnects, waiting for what is in flight
   }
   weather_.reset();  // joins the network thread before the loop's state goes
@@ -225,7 +236,34 @@ void Daemon::on_report(device::PollReport report) {
     if (live_due) last_recorded_ = now;
   }
   run_cross_checks(now);
-  if (has_settings) settings_->on_settings_poll();
+  if (has_settings) {
+    settings_->on_settings_poll();
+    if (remote_) remote_->publish_reported();
+  }
+}
+
+void Daemon::adopt_poll_intervals(const adapters::DesiredConfig& d) {
+  // Read by schedule_poll() and max_age() on the loop: the next poll uses them.
+  config_.inverter.poll_interval = d.live_poll.value_or(local_poll_interval_);
+  config_.inverter.settings_interval = d.settings_poll.value_or(local_settings_interval_);
+  if (config_.inverter.poll_interval > config_.inverter.settings_interval) {
+    config_.inverter.poll_interval = config_.inverter.settings_interval;
+  }
+}
+
+void Daemon::refresh(adapters::IpcServer::Reply reply) {
+  // Settings read again now (the schedule re-evaluates after it); the forecast fetched again
+  // when a provider is configured.
+  start_poll(Group::kSettings);  // one extra cycle; the regular ones keep their schedule
+  if (!weather_->enabled()) {
+    reply({{"ok", true}, {"weather", "no provider configured"}});
+    return;
+  }
+  weather_->refresh([this, reply](const std::string& error) {
+    json out = {{"ok", true}, {"weather", error.empty() ? "forecast updated" : error}};
+    if (settings_->forecast()) out["forecast"] = adapters::forecast_to_json(*settings_->forecast());
+    reply(out);
+  });
 }
 
 void Daemon::schedule_telemetry() {
@@ -392,6 +430,8 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
                  {"bms", bms_counters_json()}});
         });
       });
+    } else if (cmd == "refresh") {
+      refresh(reply);
     } else if (cmd == "weather.refresh") {
       weather_->refresh([this, reply](const std::string& error) {
         json out = {{"ok", error.empty()}, {"provider", weather_->describe()}};

@@ -64,6 +64,23 @@ bool SettingsController::handle(const std::string& cmd, const json& request,
                   dry_run, std::move(reply)});
   } else if (cmd == "params.set") {
     params_set(request, std::move(reply));
+  } else if (cmd == "params.read") {
+    params_read(request, std::move(reply));
+  } else if (cmd == "clock.sync") {
+    // Asked for explicitly (sunbridge / a remote sync-clock): no skew threshold, no rate limit,
+    // but the local configuration may forbid it.
+    if (!ctx_.config.settings.clock_sync) {
+      reply(fail("clock sync is disabled in the local configuration (settings.clock.sync)"));
+    } else if (clock_in_flight_) {
+      reply(fail("a clock sync is already in progress"));
+    } else {
+      std::optional<double> skew;
+      if (auto p = ctx_.points.get("inverter.clock_skew", ctx_.clock.wall_now());
+          p && p->quality == Quality::kOk) {
+        if (const double* d = std::get_if<double>(&p->value)) skew = *d;
+      }
+      sync_clock(skew, std::move(reply));
+    }
   } else if (cmd == "audit") {
     reply(audit_json(request));
   } else if (cmd == "override.set") {
@@ -181,6 +198,50 @@ void SettingsController::params_set(const json& request, adapters::IpcServer::Re
                 {},
                 request.value("dry_run", false),
                 std::move(reply)});
+}
+
+void SettingsController::params_read(const json& request, adapters::IpcServer::Reply reply) {
+  std::vector<const protocol::RegisterRow*> rows;
+  std::vector<std::string> ids;
+  if (request.contains("ids") && request["ids"].is_array()) {
+    for (const auto& id : request["ids"]) {
+      if (id.is_string()) ids.push_back(protocol::normalize_lcd_id(id.get<std::string>()));
+    }
+  } else {
+    ids = domain::profile_parameters();
+  }
+  for (const std::string& id : ids) {
+    const protocol::RegisterRow* row = ctx_.map.find_lcd(id);
+    if (row == nullptr) {
+      reply(fail("no LCD parameter '" + id + "' in the register map"));
+      return;
+    }
+    rows.push_back(row);
+  }
+  // Queued behind whatever the bus is doing (a transaction just submitted included), so the
+  // values are those after it.
+  ctx_.bus.submit([this, rows, reply] {
+    json values = json::object();
+    json errors = json::object();
+    const protocol::DecodeContext dctx = ctx_.link.decode_context();
+    for (const protocol::RegisterRow* row : rows) {
+      auto words = ctx_.link.read_registers(row->address, row->length);
+      if (!words) {
+        values[row->name] = nullptr;
+        errors[row->name] = words.error().describe();
+        continue;
+      }
+      auto v = protocol::decode(*row, *words, dctx);
+      values[row->name] = v ? adapters::setting_to_json(*v) : json(nullptr);
+      if (!v) errors[row->name] = v.error().describe();
+    }
+    const std::string ts = format_iso8601_utc(ctx_.clock.wall_now());
+    ctx_.loop.post([reply, values, errors, ts] {
+      json out = {{"ok", errors.empty()}, {"values", values}, {"ts", ts}};
+      if (!errors.empty()) out["errors"] = errors;
+      reply(out);
+    });
+  });
 }
 
 json SettingsController::override_set(const json& request) {

@@ -121,7 +121,8 @@ domain::Baseline load_baseline(const std::string& path) {
 SettingsController::SettingsController(SettingsContext ctx)
     : ctx_(ctx),
       store_(ctx.history.db()),
-      library_(load_profile_library(ctx.config.profiles.directory)),
+      base_library_(load_profile_library(ctx.config.profiles.directory)),
+      library_(base_library_),
       baseline_(load_baseline(ctx.config.profiles.baseline_path)) {
   profile_ = library_.find(ctx_.config.profiles.mode);
   if (profile_ == nullptr) {
@@ -159,6 +160,147 @@ SettingsController::SettingsController(SettingsContext ctx)
   if (auto c = load("settings.clock_synced_at"); c && c->is_string()) {
     clock_synced_at_ = parse_iso8601_utc(c->get<std::string>());
   }
+  // The last desired configuration from the cloud: the gateway keeps following it while the
+  // cloud is unreachable. It was checked when it arrived; a newer build may judge it otherwise.
+  if (auto r = load("remote.desired"); r && r->is_object()) {
+    schema::Issues issues;
+    auto d = adapters::parse_desired((*r)["document"], issues);
+    domain::ProfileLibrary lib = base_library_;
+    domain::SettingValues values;
+    std::vector<std::string> problems;
+    if (d) problems = check_desired(*d, lib, values);
+    if (!d || !problems.empty()) {
+      ctx_.log.warn(kComponent, "stored desired configuration ignored: " +
+                                    (d ? join(problems, "; ") : schema::format_issues(issues)));
+    } else {
+      adopt_desired(std::move(*d), std::move(lib), std::move(values), false);
+    }
+  }
+}
+
+const domain::WeatherPolicy& SettingsController::rules() const {
+  return desired_ && desired_->rules ? *desired_->rules : ctx_.config.profiles.rules;
+}
+
+bool SettingsController::reassert_drift() const {
+  return desired_ && desired_->reassert_drift ? *desired_->reassert_drift
+                                              : ctx_.config.settings.reassert_drift;
+}
+
+std::vector<std::string> SettingsController::check_desired(const adapters::DesiredConfig& d,
+                                                           domain::ProfileLibrary& library,
+                                                           domain::SettingValues& values) const {
+  std::vector<std::string> problems;
+  library = base_library_;
+  for (const auto& p : d.profiles)
+    library.add(p);
+  const std::string mode = d.mode.value_or(ctx_.config.profiles.mode);
+  if (library.find(mode) == nullptr) {
+    problems.push_back("mode: no profile named '" + mode +
+                       "' (available: " + join(library.names(), ", ") + ")");
+  }
+  if (overrides_.pin && library.find(overrides_.pin->profile) == nullptr) {
+    problems.push_back("profiles: the pinned profile '" + overrides_.pin->profile +
+                       "' would no longer exist");
+  }
+  const auto& profile_params = domain::profile_parameters();
+  for (const auto& [lcd, text] : d.values) {
+    const protocol::RegisterRow* row = ctx_.map.find_lcd(lcd);
+    if (row == nullptr || !row->writable() || row->group != protocol::Group::kSettings) {
+      problems.push_back("values." + lcd + ": not a writable setting of the register map");
+      continue;
+    }
+    if (std::find(profile_params.begin(), profile_params.end(), lcd) != profile_params.end()) {
+      problems.push_back("values." + lcd +
+                         ": the profile sets this parameter; change it with profiles and mode");
+      continue;
+    }
+    auto v = protocol::parse_user_value(*row, text);
+    if (!v) {
+      problems.push_back("values." + lcd + ": " + v.error().describe());
+    } else {
+      values[lcd] = *v;
+    }
+  }
+  return problems;
+}
+
+void SettingsController::apply_desired(adapters::DesiredConfig d,
+                                       adapters::IpcServer::Reply reply) {
+  const WallTime now = ctx_.clock.wall_now();
+  domain::ProfileLibrary lib;
+  domain::SettingValues values;
+  if (auto problems = check_desired(d, lib, values); !problems.empty()) {
+    reply({{"ok", false}, {"refused", true}, {"error", join(problems, "; ")}});
+    return;
+  }
+  // What the schedule selects under the new configuration goes into the same transaction.
+  domain::SelectionInput in = selection_input(now);
+  in.library = &lib;
+  in.profile = lib.find(d.mode.value_or(ctx_.config.profiles.mode));
+  if (d.rules) in.policy = *d.rules;
+  if (d.away_present) in.overrides.away = d.away;
+  const domain::Selection sel = domain::select(in);
+  domain::SettingValues targets = values;
+  const bool with_schedule = ctx_.config.settings.apply && !sel.hold;
+  if (with_schedule) {
+    for (const auto& [lcd, v] : sel.values)
+      targets[lcd] = v;
+  }
+  Change change{"remote",
+                targets,
+                "config/desired version " + std::to_string(d.version),
+                with_schedule ? std::optional<std::string>(sel.key()) : std::nullopt,
+                with_schedule ? sel.values : domain::SettingValues{},
+                false,
+                std::move(reply)};
+  change.on_success = [this, d = std::move(d), lib = std::move(lib),
+                       values = std::move(values)]() mutable {
+    adopt_desired(std::move(d), std::move(lib), std::move(values), true);
+  };
+  submit(std::move(change));
+}
+
+void SettingsController::adopt_desired(adapters::DesiredConfig d, domain::ProfileLibrary library,
+                                       domain::SettingValues values, bool persist) {
+  const WallTime now = ctx_.clock.wall_now();
+  library_ = std::move(library);
+  profile_ = library_.find(d.mode.value_or(ctx_.config.profiles.mode));
+  remote_values_ = std::move(values);
+  if (persist && d.away_present) {
+    overrides_.away = d.away;
+    persist_overrides();
+  }
+  if (persist) {
+    if (Status s = store_.put("remote.desired",
+                              {{"version", d.version},
+                               {"document", d.document},
+                               {"applied_at", format_iso8601_utc(now)}},
+                              now);
+        !s) {
+      ctx_.log.error(kComponent, "cannot store the desired configuration: " + s.error().describe());
+    }
+  }
+  desired_ = std::move(d);
+  if (on_desired_adopted_) on_desired_adopted_(*desired_);
+}
+
+nlohmann::json SettingsController::reported_json() {
+  const WallTime now = ctx_.clock.wall_now();
+  const domain::Selection sel = evaluate(now);
+  json settings = json::object();
+  for (const protocol::RegisterRow* row : ctx_.map.settings_by_lcd()) {
+    auto p = ctx_.points.get(row->name, now);
+    settings[row->name] =
+        p && p->quality == Quality::kOk ? adapters::setting_to_json(p->value) : json(nullptr);
+  }
+  return {{"version", desired_ ? json(desired_->version) : json(nullptr)},
+          {"mode", profile_->name()},
+          {"profile.active", sel.key()},
+          {"reason", sel.reason},
+          {"overrides", adapters::overrides_to_json(overrides_)},
+          {"drift_policy", reassert_drift() ? "reassert" : "report"},
+          {"settings", settings}};
 }
 
 domain::SelectionInput SettingsController::selection_input(WallTime now) const {
@@ -169,7 +311,7 @@ domain::SelectionInput SettingsController::selection_input(WallTime now) const {
   in.forecast = forecast_ ? &*forecast_ : nullptr;
   in.overrides = overrides_;
   in.memory = memory_;
-  in.policy = ctx_.config.profiles.rules;
+  in.policy = rules();
   return in;
 }
 
@@ -271,7 +413,7 @@ void SettingsController::run_schedule(WallTime now) {
       return;
     }
     submit(Change{cause, differing, sel.reason, sel.key(), sel.values, false, {}});
-  } else if (ctx_.config.settings.reassert_drift && !differing.empty()) {
+  } else if (reassert_drift() && !differing.empty()) {
     submit(Change{
         "drift", differing, "drift_policy reassert: " + sel.key(), std::nullopt, {}, false, {}});
   }
@@ -302,6 +444,7 @@ void SettingsController::check_drift(WallTime now) {
            "the gateway last wrote");
   }
   for (const auto& [lcd, v] : baseline_.values) {
+    if (remote_values_.count(lcd) > 0) continue;  // the desired configuration set it
     report("b" + lcd, lcd, v, "settings.baseline_drift", "the baseline says");
   }
 }
@@ -319,12 +462,19 @@ void SettingsController::check_clock(WallTime now) {
       now >= *clock_synced_at_) {
     return;  // rate-limited: a clock that keeps drifting is a fault to report, not to chase
   }
+  sync_clock(*s, nullptr);
+}
+
+void SettingsController::sync_clock(std::optional<double> skew_s,
+                                    adapters::IpcServer::Reply reply) {
   const protocol::RegisterRow* row = ctx_.map.find("inverter.clock");
-  if (row == nullptr) return;
+  if (row == nullptr) {
+    if (reply) reply({{"ok", false}, {"error", "the register map has no inverter.clock"}});
+    return;
+  }
   clock_in_flight_ = true;
-  const double skew_s = *s;
   const std::uint16_t address = row->address;
-  ctx_.bus.submit([this, address, skew_s] {
+  ctx_.bus.submit([this, address, skew_s, reply] {
     // The time is taken on the bus thread, just before the write.
     auto words = protocol::encode_clock(to_local_civil(ctx_.clock.wall_now()));
     std::string error;
@@ -341,14 +491,14 @@ void SettingsController::check_clock(WallTime now) {
                     t->hour, t->minute, t->second);
       readback = buf;
     }
-    ctx_.loop.post([this, address, skew_s, error, readback] {
+    ctx_.loop.post([this, address, skew_s, error, readback, reply] {
       clock_in_flight_ = false;
       const WallTime done = ctx_.clock.wall_now();
       clock_synced_at_ = done;
       (void)store_.put("settings.clock_synced_at", format_iso8601_utc(done), done);
       auto txn = store_.next_txn();
-      char old_text[40];
-      std::snprintf(old_text, sizeof old_text, "skew %+.0f s", skew_s);
+      char old_text[40] = "skew unknown";
+      if (skew_s) std::snprintf(old_text, sizeof old_text, "skew %+.0f s", *skew_s);
       adapters::AuditRow entry{
           done,
           txn ? *txn : 0,
@@ -367,6 +517,12 @@ void SettingsController::check_clock(WallTime now) {
       } else {
         raise("settings.clock_failed", Severity::kWarning,
               "setting the inverter clock failed: " + error);
+      }
+      if (reply) {
+        json out = {{"ok", error.empty()}, {"before", old_text}};
+        if (!readback.empty()) out["readback"] = {{"inverter.clock", readback}};
+        if (!error.empty()) out["error"] = error;
+        reply(out);
       }
     });
   });
@@ -574,6 +730,7 @@ void SettingsController::finish(Change change, device::TransactionReport report,
         (void)store_.put("settings.applied", applied_, now);
       }
       retry_not_before_.reset();
+      if (change.on_success) change.on_success();
       if (!changed.empty()) {
         raise("settings.changed", Severity::kInfo,
               "settings written (" + change.cause + "): " + join(changed, ", ") + "; " +

@@ -85,6 +85,9 @@ std::optional<WallTime> parse_iso8601_utc(std::string_view text) {
   std::string copy(text.substr(0, 40));
   int n = std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%15s", &y, &mo, &d, &h, &mi, &s, tail);
   if (n < 7) return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits (years 1678-2262): a time from the network outside
+  // that would overflow. Nothing here needs more than this window.
+  if (y < 1970 || y > 2200) return std::nullopt;
   long ms = 0;
   std::string_view rest(tail);
   if (!rest.empty() && rest.front() == '.') {

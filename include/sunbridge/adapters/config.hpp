@@ -5,8 +5,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -87,6 +91,20 @@ struct SettingsConfig {
 };
 
 // The cloud link (docs/mqtt.md). Disabled unless `mqtt.url` is set.
+// Remote commands and desired configuration (issue 5 section 3; docs/mqtt.md "Authorisation").
+struct RoleGrant {
+  std::vector<std::uint8_t> key;   // HMAC-SHA256 key; never logged
+  std::set<std::string> commands;  // profile, hold, param, sync-clock, refresh, config
+  std::set<std::string> params;    // LCD ids (normalised, "07") that param / desired may set
+};
+
+struct RemotePolicy {
+  std::map<std::string, RoleGrant> roles;    // owner, installer, aggregator: configured ones
+  std::chrono::seconds max_validity{3600};   // expires_at - issued_at
+  std::chrono::seconds max_clock_ahead{60};  // issued_at may be this far in our future
+  std::chrono::hours max_lease{24};          // a remote hold / pin ends by then at the latest
+};
+
 struct MqttConfig {
   bool enabled = false;
   MqttSettings client;  // client_id empty: the device id
@@ -98,6 +116,7 @@ struct MqttConfig {
   std::int64_t outbox_max_rows = 100000;
   bool homeassistant = true;  // discovery configs (retained)
   std::string discovery_prefix = "homeassistant";
+  RemotePolicy remote;
 };
 
 struct Config {
@@ -123,6 +142,11 @@ schema::Schema config_schema();
 // The "profiles" and "settings" sections (config_profiles.cpp).
 schema::Schema profiles_section_schema();
 schema::Schema settings_section_schema();
+// The weather rules (profiles.rules; also config/desired "rules"): schema and typed reader of a
+// validated object; relation problems go to `issues` under `path`.
+schema::Schema rules_schema();
+domain::WeatherPolicy read_rules(const nlohmann::json& r, const std::string& path,
+                                 schema::Issues& issues);
 // The "mqtt" section (config_mqtt.cpp).
 schema::Schema mqtt_section_schema();
 void load_mqtt_section(nlohmann::json& doc, const std::string& base_dir, Config& c,

@@ -39,6 +39,17 @@ class CloudLink {
   // One message per pack whose values are current ({prefix}/{device}/battery/{N}).
   void record_packs(const std::vector<Point>& points, WallTime ts);
   [[nodiscard]] std::string topic(const std::string& leaf) const;
+  [[nodiscard]] const std::string& device_id() const { return device_id_; }
+
+  // Subscribes {prefix}/{device}/{leaf_filter} (QoS 1) once started, again after every
+  // reconnect; `handler` runs on the loop with the full topic.
+  void subscribe(const std::string& leaf_filter, adapters::MqttClient::Handler handler);
+  // A command result ({prefix}/{device}/cmd/result) through the outbox: kind "result", never
+  // dropped by the cap.
+  void record_result(const nlohmann::json& body);
+  // Retained state ({prefix}/{device}/{leaf}, e.g. settings/reported): published now when
+  // connected and again after every connect; only the newest matters, so it skips the outbox.
+  void publish_state(const std::string& leaf, const std::string& payload);
 
  private:
   void append(const std::string& leaf, const std::string& kind, const nlohmann::json& body);
@@ -47,6 +58,8 @@ class CloudLink {
   void publish_points();
   void publish_discovery();  // Home Assistant configs, retained
 
+  std::vector<std::pair<std::string, adapters::MqttClient::Handler>> subscriptions_;
+  std::map<std::string, std::string> state_;    // leaf -> retained payload
   std::map<int, std::string> packs_announced_;  // pack -> battery_id in discovery
   const adapters::MqttConfig& config_;
   adapters::Outbox outbox_;

@@ -13,6 +13,7 @@
 #include "sunbridge/adapters/systemd_notify.hpp"
 #include "sunbridge/app/bms_link.hpp"
 #include "sunbridge/app/cloud_link.hpp"
+#include "sunbridge/app/remote_control.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/app/weather_service.hpp"
 #include "sunbridge/core/clock.hpp"
@@ -57,6 +58,8 @@ class Daemon {
   void schedule_watchdog();
   void schedule_telemetry();
   void handle(const nlohmann::json& request, adapters::IpcServer::Reply reply);
+  void refresh(adapters::IpcServer::Reply reply);
+  void adopt_poll_intervals(const adapters::DesiredConfig& desired);
   nlohmann::json status_json() const;
   nlohmann::json params_json(const nlohmann::json& request) const;
   nlohmann::json history_json(const nlohmann::json& request);
@@ -80,6 +83,9 @@ class Daemon {
   std::unique_ptr<SettingsController> settings_;
   std::unique_ptr<WeatherService> weather_;
   std::unique_ptr<CloudLink> cloud_;
+  std::unique_ptr<RemoteControl> remote_;  // uses cloud_ and settings_: declared after them
+  // The configuration file's poll intervals (a desired configuration may replace them).
+  std::chrono::milliseconds local_poll_interval_{0}, local_settings_interval_{0};
   // Declared last: destroyed first, so their threads are gone before the links they use.
   WorkerThread bus_;
   std::unique_ptr<WorkerThread> bms_bus_;

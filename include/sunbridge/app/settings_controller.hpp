@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/desired_config.hpp"
 #include "sunbridge/adapters/history_store.hpp"
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/adapters/settings_store.hpp"
@@ -59,8 +60,23 @@ class SettingsController {
   void on_forecast(domain::Forecast forecast);
   [[nodiscard]] const std::optional<domain::Forecast>& forecast() const { return forecast_; }
 
-  // IPC commands: profile.show, profile.plan, profile.apply, params.set, audit, override.set,
-  // override.clear. Returns false when `cmd` is not one of them.
+  // The desired configuration from the cloud, all or nothing: checked against the register map
+  // and the profile library, then one transaction writes its values together with what the
+  // schedule selects under it; only when that succeeds are mode, profiles, rules, drift policy,
+  // poll intervals and away adopted and the document persisted. `reply` gets the transaction's
+  // answer; ok false means nothing changed (docs/mqtt.md "Desired configuration").
+  void apply_desired(adapters::DesiredConfig desired, adapters::IpcServer::Reply reply);
+  [[nodiscard]] const std::optional<adapters::DesiredConfig>& desired() const { return desired_; }
+  // Called after a desired configuration is adopted (the daemon takes the poll intervals).
+  void on_desired_adopted(std::function<void(const adapters::DesiredConfig&)> fn) {
+    on_desired_adopted_ = std::move(fn);
+  }
+  // The applied state, for {prefix}/{device}/settings/reported.
+  nlohmann::json reported_json();
+
+  // IPC commands: profile.show, profile.plan, profile.apply, params.set, params.read (a fresh
+  // read on the bus), audit, override.set, override.clear, clock.sync. Returns false when `cmd`
+  // is not one of them.
   bool handle(const std::string& cmd, const nlohmann::json& request,
               adapters::IpcServer::Reply reply);
 
@@ -72,7 +88,8 @@ class SettingsController {
     std::optional<std::string> applied_key;  // the selection this change makes current
     domain::SettingValues applied_values;    // and its values
     bool dry_run = false;
-    adapters::IpcServer::Reply reply;  // may be empty (scheduled)
+    adapters::IpcServer::Reply reply;            // may be empty (scheduled)
+    std::function<void()> on_success = nullptr;  // after the audit, before the reply
   };
 
   domain::Selection evaluate(WallTime now) const;
@@ -80,6 +97,17 @@ class SettingsController {
   void run_schedule(WallTime now);
   void check_drift(WallTime now);
   void check_clock(WallTime now);
+  // Sets the inverter clock now (audited); `reply` (may be empty) gets the read-back.
+  void sync_clock(std::optional<double> skew_s, adapters::IpcServer::Reply reply);
+  void params_read(const nlohmann::json& request, adapters::IpcServer::Reply reply);
+  // Checks a desired configuration against the map and the library; problems as text.
+  std::vector<std::string> check_desired(const adapters::DesiredConfig& d,
+                                         domain::ProfileLibrary& library,
+                                         domain::SettingValues& values) const;
+  void adopt_desired(adapters::DesiredConfig d, domain::ProfileLibrary library,
+                     domain::SettingValues values, bool persist);
+  [[nodiscard]] const domain::WeatherPolicy& rules() const;
+  [[nodiscard]] bool reassert_drift() const;
   // Validates and submits; answers `change.reply` (if any) when done.
   void submit(Change change);
   void finish(Change change, device::TransactionReport report, std::vector<std::string> old_texts,
@@ -102,7 +130,8 @@ class SettingsController {
 
   SettingsContext ctx_;
   adapters::SettingsStore store_;
-  domain::ProfileLibrary library_;
+  domain::ProfileLibrary base_library_;  // shipped + profiles.directory
+  domain::ProfileLibrary library_;       // base + the desired configuration's profiles
   domain::Baseline baseline_;
   const domain::Profile* profile_ = nullptr;
   domain::Overrides overrides_;
@@ -116,6 +145,9 @@ class SettingsController {
   std::optional<WallTime> retry_not_before_;
   std::optional<WallTime> clock_synced_at_;
   bool clock_in_flight_ = false;
+  std::optional<adapters::DesiredConfig> desired_;  // the adopted one
+  domain::SettingValues remote_values_;             // its values: expected instead of the baseline
+  std::function<void(const adapters::DesiredConfig&)> on_desired_adopted_;
 };
 
 }  // namespace sb::app

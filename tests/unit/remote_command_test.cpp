@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+// Signed remote commands and the desired configuration: canonical form, HMAC-SHA256, time
+// windows, roles. Issue 5 section 3.
+#include <catch2/catch.hpp>
+
+#include "issues.hpp"
+#include "sunbridge/adapters/desired_config.hpp"
+#include "sunbridge/adapters/remote_command.hpp"
+#include "sunbridge/core/local_time.hpp"
+
+using namespace sb;
+using namespace sb::adapters;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::uint8_t> kOwnerKey(32, 0x11);
+const std::vector<std::uint8_t> kAggregatorKey(32, 0x22);
+
+RemotePolicy policy() {
+  RemotePolicy p;
+  p.roles["owner"] = {kOwnerKey,
+                      {"profile", "hold", "param", "sync-clock", "refresh", "config"},
+                      {"07", "10", "41", "62"}};
+  p.roles["aggregator"] = {kAggregatorKey, {"hold", "refresh"}, {}};
+  return p;
+}
+
+WallTime at(const char* iso) {
+  auto t = parse_iso8601_utc(iso);
+  REQUIRE(t);
+  return *t;
+}
+
+json command(const std::string& name = "param", const std::string& role = "owner") {
+  return {{"id", "c-1"},
+          {"cmd", name},
+          {"device", "SN1"},
+          {"role", role},
+          {"issued_at", "2026-11-22T10:00:00Z"},
+          {"expires_at", "2026-11-22T10:05:00Z"},
+          {"args", {{"param", "07"}, {"value", 80}}}};
+}
+
+std::string signed_text(json m, const std::vector<std::uint8_t>& key) {
+  m["hmac"] = hmac_sha256_hex(key, canonical_form(m));
+  return m.dump(2);  // white space and key order of the transport do not matter
+}
+
+CommandCheck check(const std::string& name, const std::string& text,
+                   const char* now = "2026-11-22T10:01:00Z") {
+  return check_command(name, text, "SN1", policy(), at(now));
+}
+
+}  // namespace
+
+TEST_CASE("HMAC-SHA256 matches RFC 4231 test case 2", "[unit][remote]") {
+  const std::string key = "Jefe";
+  CHECK(hmac_sha256_hex(std::vector<std::uint8_t>(key.begin(), key.end()),
+                        "what do ya want for nothing?") ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST_CASE("the canonical form: hmac left out, keys sorted, no white space", "[unit][remote]") {
+  json m = json::parse(R"({"role": "owner", "args": {"value": 80, "param": "07"},
+                           "id": "c-1", "hmac": "ab", "note": "日本"})");
+  CHECK(canonical_form(m) ==
+        R"({"args":{"param":"07","value":80},"id":"c-1","note":"日本","role":"owner"})");
+}
+
+TEST_CASE("a correctly signed command in the role's allow-list is accepted", "[unit][remote]") {
+  auto r = check("param", signed_text(command(), kOwnerKey));
+  INFO(r.reason);
+  REQUIRE(r.command);
+  CHECK(r.command->id == "c-1");
+  CHECK(r.command->role == "owner");
+  CHECK(r.command->args["value"] == 80);
+}
+
+TEST_CASE("commands are refused with the reason", "[unit][remote]") {
+  SECTION("unsigned") {
+    auto r = check("param", command().dump());
+    CHECK_FALSE(r.command);
+    CHECK(r.reason == "unsigned (no hmac)");
+  }
+  SECTION("signed with another role's key") {
+    auto r = check("param", signed_text(command(), kAggregatorKey));
+    CHECK_FALSE(r.command);
+    CHECK(r.reason.find("bad signature") == 0);
+    CHECK(r.id == "c-1");
+  }
+  SECTION("changed after signing") {
+    json m = json::parse(signed_text(command(), kOwnerKey));
+    m["args"]["value"] = 100;
+    auto r = check("param", m.dump());
+    CHECK(r.reason.find("bad signature") == 0);
+  }
+  SECTION("a role that is not configured") {
+    auto r = check("param", signed_text(command("param", "installer"), kOwnerKey));
+    CHECK(r.reason == "role 'installer' is not configured on this gateway");
+  }
+  SECTION("out of role") {
+    auto r = check("param", signed_text(command("param", "aggregator"), kAggregatorKey));
+    CHECK(r.reason == "role aggregator may not use command param");
+  }
+  SECTION("expired") {
+    auto r = check("param", signed_text(command(), kOwnerKey), "2026-11-22T10:05:00Z");
+    CHECK(r.reason.find("expired at") == 0);
+  }
+  SECTION("issued in the future") {
+    auto r = check("param", signed_text(command(), kOwnerKey), "2026-11-22T09:58:00Z");
+    CHECK(r.reason.find("is in the future") != std::string::npos);
+  }
+  SECTION("valid for too long") {
+    json m = command();
+    m["expires_at"] = "2026-11-23T10:00:00Z";
+    auto r = check("param", signed_text(m, kOwnerKey));
+    CHECK(r.reason == "valid for longer than 3600 s");
+  }
+  SECTION("moved to another command's topic") {
+    auto r = check("hold", signed_text(command(), kOwnerKey));
+    CHECK(r.reason.find("does not match the topic") != std::string::npos);
+  }
+  SECTION("addressed to another gateway") {
+    json m = command();
+    m["device"] = "SN2";
+    auto r = check("param", signed_text(m, kOwnerKey));
+    CHECK(r.reason == "addressed to device 'SN2', this is 'SN1'");
+  }
+  SECTION("shape problems, all at once") {
+    auto r = check("param", R"({"id": 5, "colour": "red", "args": [], "hmac": "00"})");
+    CHECK(r.reason.find("unknown field 'colour'") != std::string::npos);
+    CHECK(r.reason.find("id must be a string") != std::string::npos);
+    CHECK(r.reason.find("missing issued_at") != std::string::npos);
+    CHECK(r.reason.find("args must be an object") != std::string::npos);
+  }
+  SECTION("not JSON") {
+    auto r = check("param", "{\"id\": ");
+    CHECK(r.reason.find("not JSON") == 0);
+  }
+}
+
+TEST_CASE("a desired configuration needs a signature and the config right", "[unit][remote]") {
+  json d = {{"version", 3},
+            {"device", "SN1"},
+            {"role", "owner"},
+            {"issued_at", "2026-11-22T10:00:00Z"},
+            {"mode", "type-a"}};
+  auto ok = check_desired(signed_text(d, kOwnerKey), "SN1", policy(), at("2026-11-22T10:00:30Z"));
+  INFO(ok.reason);
+  REQUIRE(ok.document);
+  CHECK(ok.version == 3);
+  CHECK_FALSE(ok.document->contains("hmac"));
+  auto agg = d;
+  agg["role"] = "aggregator";
+  auto refused =
+      check_desired(signed_text(agg, kAggregatorKey), "SN1", policy(), at("2026-11-22T10:00:30Z"));
+  CHECK(refused.reason == "role aggregator may not set the desired configuration");
+  auto unsigned_doc = check_desired(d.dump(), "SN1", policy(), at("2026-11-22T10:00:30Z"));
+  CHECK(unsigned_doc.reason == "unsigned (no hmac)");
+}
+
+TEST_CASE("the desired configuration's schema reports every problem", "[unit][remote]") {
+  schema::Issues issues;
+  json doc = {{"version", 2},
+              {"issued_at", "2026-11-22T10:00:00Z"},
+              {"mode", 5},
+              {"colour", "red"},
+              {"rules", {{"heat_c", 99}}},
+              {"poll", {{"live_s", 0}}},
+              {"values", {{"58", true}}}};
+  CHECK_FALSE(parse_desired(doc, issues));
+  CHECK(sb::test::has_issue(issues, "mode", "string"));
+  CHECK(sb::test::has_issue(issues, "colour", "unknown"));
+  CHECK(sb::test::has_issue(issues, "rules.heat_c", "[20, 50]"));
+  CHECK(sb::test::has_issue(issues, "poll.live_s", ""));
+
+  schema::Issues none;
+  auto d = parse_desired({{"version", 2},
+                          {"issued_at", "2026-11-22T10:00:00Z"},
+                          {"mode", "type-a"},
+                          {"drift_policy", "reassert"},
+                          {"poll", {{"live_s", 5}, {"settings_s", 60}}},
+                          {"away", nullptr},
+                          {"values", {{"58", 25}, {"1", "SBU"}}}},
+                         none);
+  INFO(schema::format_issues(none));
+  REQUIRE(d);
+  CHECK(d->mode == "type-a");
+  CHECK(d->reassert_drift == true);
+  CHECK(d->live_poll == std::chrono::seconds(5));
+  CHECK(d->away_present);
+  CHECK_FALSE(d->away);
+  CHECK(d->values.at("58") == "25");
+  CHECK(d->values.at("01") == "SBU");
+}
+
+TEST_CASE("mqtt.roles: keys are hex of 32 bytes or more, names are the three roles",
+          "[unit][remote]") {
+  const std::string key(64, 'a');
+  auto load = load_config_text(R"({"mqtt": {"url": "tcp://127.0.0.1:1883", "roles": {
+      "owner": {"key": ")" + key + R"(", "commands": ["param", "config"], "params": ["7"]},
+      "guest": {"key": ")" + key + R"("},
+      "aggregator": {"key": "xyz)" +
+                                   key + R"(", "commands": ["reboot"]}}}})",
+                               "");
+  REQUIRE_FALSE(load.config);
+  CHECK(sb::test::has_issue(load.issues, "mqtt.roles.guest", "unknown"));
+  CHECK(sb::test::has_issue(load.issues, "mqtt.roles.aggregator.key", "hexadecimal"));
+  CHECK(sb::test::has_issue(load.issues, "mqtt.roles.aggregator.commands[0]", ""));
+  auto good = load_config_text(R"({"mqtt": {"url": "tcp://127.0.0.1:1883", "roles": {
+      "owner": {"key": ")" + key + R"(", "commands": ["param", "config"], "params": ["7"]}}}})",
+                               "");
+  INFO(schema::format_issues(good.issues));
+  REQUIRE(good.config);
+  const RoleGrant& owner = good.config->mqtt.remote.roles.at("owner");
+  CHECK(owner.key.size() == 32);
+  CHECK(owner.params.count("07") == 1);
+  CHECK(redacted(good.config->effective)["mqtt"]["roles"]["owner"]["key"] == "***");
+}
