@@ -259,8 +259,14 @@ void Daemon::refresh(adapters::IpcServer::Reply reply) {
     reply({{"ok", true}, {"weather", "no provider configured"}});
     return;
   }
+  // The refresh itself is done even when the forecast service fails: that is reported apart.
+  refresh_weather([reply](const json& weather) { reply({{"ok", true}, {"weather", weather}}); });
+}
+
+void Daemon::refresh_weather(adapters::IpcServer::Reply reply) {
   weather_->refresh([this, reply](const std::string& error) {
-    json out = {{"ok", true}, {"weather", error.empty() ? "forecast updated" : error}};
+    json out = {{"ok", error.empty()}, {"provider", weather_->describe()}};
+    if (!error.empty()) out["error"] = error;
     if (settings_->forecast()) out["forecast"] = adapters::forecast_to_json(*settings_->forecast());
     reply(out);
   });
@@ -433,13 +439,7 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
     } else if (cmd == "refresh") {
       refresh(reply);
     } else if (cmd == "weather.refresh") {
-      weather_->refresh([this, reply](const std::string& error) {
-        json out = {{"ok", error.empty()}, {"provider", weather_->describe()}};
-        if (!error.empty()) out["error"] = error;
-        if (settings_->forecast())
-          out["forecast"] = adapters::forecast_to_json(*settings_->forecast());
-        reply(out);
-      });
+      refresh_weather(reply);
     } else if (!settings_->handle(cmd, request, reply)) {
       reply({{"ok", false}, {"error", "unknown command '" + cmd + "'"}});
     }

@@ -74,12 +74,7 @@ bool SettingsController::handle(const std::string& cmd, const json& request,
     } else if (clock_in_flight_) {
       reply(fail("a clock sync is already in progress"));
     } else {
-      std::optional<double> skew;
-      if (auto p = ctx_.points.get("inverter.clock_skew", ctx_.clock.wall_now());
-          p && p->quality == Quality::kOk) {
-        if (const double* d = std::get_if<double>(&p->value)) skew = *d;
-      }
-      sync_clock(skew, std::move(reply));
+      sync_clock(clock_skew_s(ctx_.clock.wall_now()), std::move(reply));
     }
   } else if (cmd == "audit") {
     reply(audit_json(request));

@@ -165,7 +165,7 @@ SettingsController::SettingsController(SettingsContext ctx)
   if (auto r = load("remote.desired"); r && r->is_object()) {
     schema::Issues issues;
     auto d = adapters::parse_desired((*r)["document"], issues);
-    domain::ProfileLibrary lib = base_library_;
+    domain::ProfileLibrary lib;
     domain::SettingValues values;
     std::vector<std::string> problems;
     if (d) problems = check_desired(*d, lib, values);
@@ -451,11 +451,8 @@ void SettingsController::check_drift(WallTime now) {
 
 void SettingsController::check_clock(WallTime now) {
   if (!ctx_.config.settings.clock_sync || clock_in_flight_) return;
-  auto skew = ctx_.points.get("inverter.clock_skew", now);
-  if (!skew || skew->quality != Quality::kOk) return;
-  const double* s = std::get_if<double>(&skew->value);
-  if (s == nullptr ||
-      std::fabs(*s) <= static_cast<double>(ctx_.config.settings.clock_max_skew.count())) {
+  const std::optional<double> s = clock_skew_s(now);
+  if (!s || std::fabs(*s) <= static_cast<double>(ctx_.config.settings.clock_max_skew.count())) {
     return;
   }
   if (clock_synced_at_ && now - *clock_synced_at_ < ctx_.config.settings.clock_min_interval &&
@@ -463,6 +460,13 @@ void SettingsController::check_clock(WallTime now) {
     return;  // rate-limited: a clock that keeps drifting is a fault to report, not to chase
   }
   sync_clock(*s, nullptr);
+}
+
+std::optional<double> SettingsController::clock_skew_s(WallTime now) const {
+  auto skew = ctx_.points.get("inverter.clock_skew", now);
+  if (!skew || skew->quality != Quality::kOk) return std::nullopt;
+  const double* s = std::get_if<double>(&skew->value);
+  return s ? std::optional<double>(*s) : std::nullopt;
 }
 
 void SettingsController::sync_clock(std::optional<double> skew_s,

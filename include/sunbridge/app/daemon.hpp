@@ -59,6 +59,7 @@ class Daemon {
   void schedule_telemetry();
   void handle(const nlohmann::json& request, adapters::IpcServer::Reply reply);
   void refresh(adapters::IpcServer::Reply reply);
+  void refresh_weather(adapters::IpcServer::Reply reply);
   void adopt_poll_intervals(const adapters::DesiredConfig& desired);
   nlohmann::json status_json() const;
   nlohmann::json params_json(const nlohmann::json& request) const;

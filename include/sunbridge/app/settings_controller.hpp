@@ -97,6 +97,8 @@ class SettingsController {
   void run_schedule(WallTime now);
   void check_drift(WallTime now);
   void check_clock(WallTime now);
+  // The inverter's clock minus ours, when the point is current.
+  [[nodiscard]] std::optional<double> clock_skew_s(WallTime now) const;
   // Sets the inverter clock now (audited); `reply` (may be empty) gets the read-back.
   void sync_clock(std::optional<double> skew_s, adapters::IpcServer::Reply reply);
   void params_read(const nlohmann::json& request, adapters::IpcServer::Reply reply);
