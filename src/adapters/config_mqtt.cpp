@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/remote_command.hpp"
 #include "sunbridge/protocol/register_map.hpp"
 
 namespace sb::adapters {
@@ -58,11 +59,8 @@ Schema mqtt_section_schema() {
   // A role's key: at least 32 random bytes, hex (openssl rand -hex 32).
   Schema role = Schema::object({
       schema::required("key", Schema::string(64, 1024).with_check(check_role_key)),
-      schema::optional(
-          "commands",
-          Schema::array_of(
-              Schema::choice({"profile", "hold", "param", "sync-clock", "refresh", "config"}), 0, 6)
-              .with_default(json::array())),
+      schema::optional("commands", Schema::array_of(Schema::choice(remote_command_names()), 0, 6)
+                                       .with_default(json::array())),
       schema::optional("params",
                        Schema::array_of(Schema::string(1, 3), 0, 200).with_default(json::array())),
   });
@@ -149,11 +147,8 @@ void load_mqtt_section(json& doc, const std::string& base_dir, Config& c, schema
   mc.remote.max_lease = std::chrono::hours(cmd["max_lease_h"].get<int>());
   for (const auto& [name, r] : m["roles"].items()) {
     RoleGrant g;
+    // The schema checked it: hex, 64 digits (32 bytes) or more.
     g.key = parse_hex(r["key"].get<std::string>()).value_or(std::vector<std::uint8_t>{});
-    if (g.key.size() < 32) {
-      issues.push_back(
-          {"mqtt.roles." + name + ".key", "must be at least 32 bytes (64 hex digits)"});
-    }
     for (const auto& name_json : r["commands"])
       g.commands.insert(name_json.get<std::string>());
     for (const auto& p : r["params"])
