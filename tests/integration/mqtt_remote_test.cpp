@@ -121,6 +121,24 @@ json refused_audit_rows(Daemon& d) {
   return out;
 }
 
+// The daemon subscribes after it connects: until it has, a command would be lost (commands are
+// not retained). Probes (refused: not a command) until one is answered.
+void wait_subscribed(Subscriber& sub) {
+  const bool answered = testkit::wait_until(
+      [&] {
+        for (const auto& m : sub.messages()) {
+          if (m.topic == kBase + "cmd/result" && json::parse(m.payload)["cmd"] == "probe") {
+            return true;
+          }
+        }
+        sub.publish(kBase + "cmd/probe", "{}");
+        std::this_thread::sleep_for(300ms);
+        return false;
+      },
+      20s);
+  REQUIRE(answered);
+}
+
 bool settings_fresh(const json& s) {
   return fresh(s, "setting.p07") && fresh(s, "setting.p58");
 }
@@ -139,7 +157,7 @@ TEST_CASE("signed commands act and are read back, bad ones are refused and audit
   REQUIRE(d.wait_for([](const json& s) { return point(s, "link.mqtt.state")["value"] == "online"; },
                      15s)["points"]
               .contains("link.mqtt.state"));
-  std::this_thread::sleep_for(500ms);  // the daemon's subscriptions are made on connect
+  wait_subscribed(sub);
   sim.control({{"cmd", "write-log"}, {"clear", true}});
 
   // A signed param command from the owner: written, read back from the simulator.
@@ -292,7 +310,7 @@ TEST_CASE("a desired configuration is applied all or nothing, persisted and repo
         d.wait_for([](const json& s) { return point(s, "link.mqtt.state")["value"] == "online"; },
                    15s)["points"]
             .contains("link.mqtt.state"));
-    std::this_thread::sleep_for(500ms);
+    wait_subscribed(sub);
     const int p58_before = reg(sim, k58);
     sim.control({{"cmd", "write-log"}, {"clear", true}});
 
@@ -412,7 +430,7 @@ TEST_CASE("a desired mode switch is one transaction with its values and rolls ba
   REQUIRE(d.wait_for([](const json& s) { return point(s, "link.mqtt.state")["value"] == "online"; },
                      15s)["points"]
               .contains("link.mqtt.state"));
-  std::this_thread::sleep_for(500ms);
+  wait_subscribed(sub);
   const int p58 = reg(sim, k58);
   const int p62 = reg(sim, k62);
   REQUIRE(p62 == 45);  // Type B spring/autumn and winter: 45 %
