@@ -10,6 +10,14 @@
 
 namespace sb {
 
+namespace {
+// system_clock counts nanoseconds in 64 bits (years 1678-2262): a year from the network or a file
+// outside that would overflow in from_time_t. Nothing here needs more than this window.
+bool year_in_clock_range(int year) {
+  return year >= 1970 && year <= 2200;
+}
+}  // namespace
+
 bool timezone_exists(const std::string& zone) {
   if (zone.empty() || zone.find("..") != std::string::npos || zone.front() == '/') return false;
   const char* dir = std::getenv("TZDIR");
@@ -36,8 +44,8 @@ CivilTime to_local_civil(WallTime t) {
 }
 
 std::optional<WallTime> from_local_civil(const CivilTime& c) {
-  if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31 || c.hour < 0 || c.hour > 23 ||
-      c.minute < 0 || c.minute > 59 || c.second < 0 || c.second > 59) {
+  if (!year_in_clock_range(c.year) || c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31 ||
+      c.hour < 0 || c.hour > 23 || c.minute < 0 || c.minute > 59 || c.second < 0 || c.second > 59) {
     return std::nullopt;
   }
   std::tm tm{};
@@ -85,9 +93,7 @@ std::optional<WallTime> parse_iso8601_utc(std::string_view text) {
   std::string copy(text.substr(0, 40));
   int n = std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%15s", &y, &mo, &d, &h, &mi, &s, tail);
   if (n < 7) return std::nullopt;
-  // system_clock counts nanoseconds in 64 bits (years 1678-2262): a time from the network outside
-  // that would overflow. Nothing here needs more than this window.
-  if (y < 1970 || y > 2200) return std::nullopt;
+  if (!year_in_clock_range(y)) return std::nullopt;
   long ms = 0;
   std::string_view rest(tail);
   if (!rest.empty() && rest.front() == '.') {

@@ -13,6 +13,9 @@ TEST_CASE("site-local civil time in Asia/Tokyo", "[unit][time]") {
   CHECK(from_local_civil({2026, 7, 1, 0, 0, 0}) == t);
   CHECK_FALSE(from_local_civil({2026, 2, 30, 0, 0, 0}).has_value());
   CHECK_FALSE(from_local_civil({2026, 1, 1, 24, 0, 0}).has_value());
+  // Found by fuzz_forecast (a JMA reportDatetime in year 1013): the same overflow as below.
+  CHECK_FALSE(from_local_civil({1013, 11, 18, 11, 0, 0}).has_value());
+  CHECK_FALSE(from_local_civil({9999, 11, 18, 11, 0, 0}).has_value());
   CHECK(format_local(*t) == "2026-07-01 00:00:00");
 }
 
