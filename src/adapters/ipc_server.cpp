@@ -98,7 +98,13 @@ IpcServer::~IpcServer() {
 void IpcServer::accept_clients() {
   for (;;) {
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (fd == -1) return;
+    if (fd == -1) {
+      // Out of descriptors or memory leaves the CLI without an answer: say so, once per burst.
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED) {
+        log_.warn("ipc", std::string("cannot accept a CLI connection: ") + std::strerror(errno));
+      }
+      return;
+    }
     auto c = std::make_shared<Client>();
     c->fd = fd;
     clients_[fd] = c;
@@ -137,6 +143,8 @@ void IpcServer::on_client(int fd, short revents) {
       if (n > 0) {
         c->in.append(buf, static_cast<std::size_t>(n));
         if (c->in.size() > kMaxRequestBytes) {
+          log_.warn("ipc", "a CLI request over " + std::to_string(kMaxRequestBytes) +
+                               " bytes was refused and its connection closed");
           c->out += R"({"ok":false,"error":"request too large"})"
                     "\n";
           c->closing = true;

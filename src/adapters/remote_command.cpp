@@ -48,6 +48,12 @@ std::string hmac_sha256_hex(std::span<const std::uint8_t> key, std::string_view 
 namespace {
 
 std::optional<json> parse_object(std::string_view payload, std::string& reason) {
+  // Refused before parsing: the broker may deliver far more than any genuine message needs.
+  if (payload.size() > kMaxRemotePayloadBytes) {
+    reason = "payload of " + std::to_string(payload.size()) + " bytes is over the " +
+             std::to_string(kMaxRemotePayloadBytes) + "-byte limit";
+    return std::nullopt;
+  }
   schema::Issues issues;
   auto doc = schema::parse_strict(payload, issues);
   if (!doc) {

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "sunbridge/adapters/ipc_client.hpp"
 #include "sunbridge/adapters/ipc_server.hpp"
@@ -22,7 +24,12 @@ namespace {
 struct Server {
   testkit::TempDir dir;
   EventLoop loop;
-  Logger log{LogLevel::kError};
+  std::mutex lines_mu;
+  std::vector<std::string> warnings;
+  Logger log{LogLevel::kWarning, [this](LogLevel, std::string_view, std::string_view message) {
+               std::lock_guard lock(lines_mu);
+               warnings.emplace_back(message);
+             }};
   std::unique_ptr<adapters::IpcServer> server;
   std::thread thread;
 
@@ -82,6 +89,40 @@ TEST_CASE("bad input gets an error reply and the server survives", "[unit][ipc]"
   REQUIRE(n > 0);
   CHECK(std::string(buf).find("not a JSON object") != std::string::npos);
   CHECK(adapters::ipc_call(s.path(), {{"cmd", "x"}}).ok());
+}
+
+TEST_CASE("an oversized request is refused, logged, and the server goes on", "[unit][ipc]") {
+  int handled = 0;
+  Server s([&handled](EventLoop&, const json&, adapters::IpcServer::Reply reply) {
+    ++handled;
+    reply({{"ok", true}});
+  });
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strcpy(addr.sun_path, s.path().c_str());
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  // One line longer than the limit, with no newline until the end.
+  std::string big =
+      "{\"cmd\":\"" + std::string(adapters::IpcServer::kMaxRequestBytes, 'x') + "\"}\n";
+  std::size_t sent = 0;
+  while (sent < big.size()) {
+    ssize_t n = ::send(fd, big.data() + sent, big.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may close before it has read everything
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string reply;
+  char buf[256];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
+    reply.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  CHECK(reply.find("request too large") != std::string::npos);
+  CHECK(handled == 0);  // nothing of it reached the handler
+  REQUIRE(adapters::ipc_call(s.path(), {{"cmd", "x"}}).ok());
+  CHECK(handled == 1);
+  std::lock_guard lock(s.lines_mu);
+  REQUIRE(s.warnings.size() == 1);
+  CHECK(s.warnings[0].find("over 65536 bytes was refused") != std::string::npos);
 }
 
 TEST_CASE("a second server on a live socket is refused, a stale one is replaced", "[unit][ipc]") {

@@ -138,6 +138,17 @@ TEST_CASE("commands are refused with the reason", "[unit][remote]") {
     auto r = check("param", "{\"id\": ");
     CHECK(r.reason.find("not JSON") == 0);
   }
+  SECTION("larger than any genuine message, refused before parsing") {
+    json m = command();
+    m["args"]["note"] = std::string(kMaxRemotePayloadBytes, 'x');
+    auto r = check("param", signed_text(m, kOwnerKey));
+    CHECK_FALSE(r.command);
+    CHECK(r.reason.find("over the 131072-byte limit") != std::string::npos);
+    CHECK(r.id.empty());  // nothing of it was read
+    auto d = check_desired(std::string(kMaxRemotePayloadBytes + 1, ' '), "SN1", policy(),
+                           at("2026-11-22T10:01:00Z"));
+    CHECK(d.reason == "payload of 131073 bytes is over the 131072-byte limit");
+  }
 }
 
 TEST_CASE("a desired configuration needs a signature and the config right", "[unit][remote]") {

@@ -18,6 +18,10 @@
 
 namespace sb::adapters {
 
+// The largest command or desired configuration accepted: AWS IoT Core's payload limit (issue 5
+// section 1), which also bounds what one message can make the gateway parse.
+inline constexpr std::size_t kMaxRemotePayloadBytes = 128 * 1024;
+
 // The commands a gateway understands (cmd/{name}); "config" stands for config/desired.
 const std::vector<std::string>& remote_command_names();
 
