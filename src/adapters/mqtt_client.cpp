@@ -4,7 +4,9 @@
 #include <MQTTAsync.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace sb::adapters {
@@ -118,6 +120,37 @@ struct MqttClient::Impl {
       c.schedule_reconnect();
     });
   }
+  // MQTT 5: Paho refuses v3 callbacks on a v5 connection (MQTTASYNC_BAD_MQTT_OPTION), and a v5
+  // acknowledgement can carry a refusal (reason code >= 0x80, e.g. 0x87 not authorised by ACL).
+  static void on_connect_failure5(void* ctx, MQTTAsync_failureData5* data) {
+    MQTTAsync_failureData v3{};
+    v3.token = data != nullptr ? data->token : -1;
+    v3.code = data != nullptr ? data->code : -1;
+    std::string why = reason5(data);
+    v3.message = why.c_str();
+    on_connect_failure(ctx, &v3);
+  }
+  static void on_publish_success5(void* ctx, MQTTAsync_successData5* data) {
+    const int token = data != nullptr ? data->token : -1;
+    if (data != nullptr && data->reasonCode >= MQTTREASONCODE_UNSPECIFIED_ERROR) {
+      static_cast<Impl*>(ctx)->complete(
+          token, false,
+          std::string("refused by the broker: ") + MQTTReasonCode_toString(data->reasonCode));
+      return;
+    }
+    static_cast<Impl*>(ctx)->complete(token, true, "");
+  }
+  static void on_publish_failure5(void* ctx, MQTTAsync_failureData5* data) {
+    static_cast<Impl*>(ctx)->complete(data != nullptr ? data->token : -1, false, reason5(data));
+  }
+  static std::string reason5(const MQTTAsync_failureData5* data) {
+    if (data == nullptr) return "not delivered";
+    if (data->message != nullptr) return data->message;
+    if (data->reasonCode != MQTTREASONCODE_SUCCESS) {
+      return MQTTReasonCode_toString(data->reasonCode);
+    }
+    return "code " + std::to_string(data->code);
+  }
   static void on_publish_success(void* ctx, MQTTAsync_successData* data) {
     static_cast<Impl*>(ctx)->complete(data != nullptr ? data->token : -1, true, "");
   }
@@ -147,16 +180,60 @@ MqttClient::MqttClient(MqttSettings settings, EventLoop& loop, Logger& log)
   MQTTAsync_setConnected(impl_->handle, impl_.get(), &Impl::on_connected);
 }
 
+namespace {
+
+// Signalled from Paho's thread when the DISCONNECT has gone out (or failed).
+struct DisconnectWait {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  static void finish(void* ctx) {
+    auto* self = static_cast<DisconnectWait*>(ctx);
+    std::lock_guard lock(self->mu);
+    self->done = true;
+    self->cv.notify_all();
+  }
+  static void on_success(void* ctx, MQTTAsync_successData*) { finish(ctx); }
+  static void on_failure(void* ctx, MQTTAsync_failureData*) { finish(ctx); }
+  static void on_success5(void* ctx, MQTTAsync_successData5*) { finish(ctx); }
+  static void on_failure5(void* ctx, MQTTAsync_failureData5*) { finish(ctx); }
+};
+
+}  // namespace
+
 MqttClient::~MqttClient() {
   *alive_ = false;
-  if (impl_->handle != nullptr) {
-    if (MQTTAsync_isConnected(impl_->handle)) {
-      MQTTAsync_disconnectOptions opts = MQTTAsync_disconnectOptions_initializer;
-      opts.timeout = 1000;
-      MQTTAsync_disconnect(impl_->handle, &opts);
+  if (impl_->handle == nullptr) return;
+  if (MQTTAsync_isConnected(impl_->handle)) {
+    // Paho sends what was queued before the DISCONNECT (the retained "offline" status) and waits
+    // up to `timeout` for acknowledgements; destroying the client before that completes would
+    // drop both, so wait for it here (bounded: a dead broker must not hold up a shutdown).
+    constexpr int kDisconnectTimeoutMs = 1000;
+    auto wait = std::make_unique<DisconnectWait>();
+    const bool v5 = settings_.version == 5;
+    MQTTAsync_disconnectOptions opts = MQTTAsync_disconnectOptions_initializer;
+    MQTTAsync_disconnectOptions opts5 = MQTTAsync_disconnectOptions_initializer5;
+    MQTTAsync_disconnectOptions& o = v5 ? opts5 : opts;
+    o.timeout = kDisconnectTimeoutMs;
+    o.context = wait.get();
+    if (v5) {
+      o.onSuccess5 = &DisconnectWait::on_success5;
+      o.onFailure5 = &DisconnectWait::on_failure5;
+    } else {
+      o.onSuccess = &DisconnectWait::on_success;
+      o.onFailure = &DisconnectWait::on_failure;
     }
-    MQTTAsync_destroy(&impl_->handle);
+    if (MQTTAsync_disconnect(impl_->handle, &o) == MQTTASYNC_SUCCESS) {
+      std::unique_lock lock(wait->mu);
+      const bool done = wait->cv.wait_for(
+          lock, std::chrono::milliseconds(kDisconnectTimeoutMs + 1000), [&] { return wait->done; });
+      lock.unlock();
+      // Not finished: a late callback may still use it, so it outlives the client (a few bytes,
+      // once, at shutdown).
+      if (!done) (void)wait.release();
+    }
   }
+  MQTTAsync_destroy(&impl_->handle);
 }
 
 std::string MqttClient::describe() const {
@@ -207,7 +284,11 @@ void MqttClient::connect() {
     ssl.verify = 1;  // host name too
     o.ssl = &ssl;
   }
-  o.onFailure = &Impl::on_connect_failure;
+  if (v5) {
+    o.onFailure5 = &Impl::on_connect_failure5;
+  } else {
+    o.onFailure = &Impl::on_connect_failure;
+  }
   o.context = impl_.get();
   const int rc = MQTTAsync_connect(impl_->handle, &o);
   if (rc != MQTTASYNC_SUCCESS) {
@@ -248,8 +329,13 @@ Status MqttClient::publish(const std::string& topic, const std::string& payload,
   msg.qos = qos;
   msg.retained = retained ? 1 : 0;
   MQTTAsync_responseOptions opts = MQTTAsync_responseOptions_initializer;
-  opts.onSuccess = &Impl::on_publish_success;
-  opts.onFailure = &Impl::on_publish_failure;
+  if (settings_.version == 5) {
+    opts.onSuccess5 = &Impl::on_publish_success5;
+    opts.onFailure5 = &Impl::on_publish_failure5;
+  } else {
+    opts.onSuccess = &Impl::on_publish_success;
+    opts.onFailure = &Impl::on_publish_failure;
+  }
   opts.context = impl_.get();
   const int rc = MQTTAsync_sendMessage(impl_->handle, topic.c_str(), &msg, &opts);
   if (rc != MQTTASYNC_SUCCESS) {

@@ -267,3 +267,43 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
   sub.publish("homeassistant/status", "online");
   REQUIRE(testkit::wait_until([&] { return sub.messages().size() >= before + 17; }, 10s));
 }
+
+TEST_CASE("MQTT 3.1.1 and 5: subscriptions answered and offline published at a clean stop",
+          "[integration][mqtt]") {
+  const std::string version = GENERATE(as<std::string>{}, "3.1.1", "5");
+  INFO("MQTT " << version);
+  testkit::TempDir dir;
+  Broker broker(dir);
+  Sim sim(dir);
+  Subscriber sub(broker.url(), "#", "test-sub-7");
+  json config = mqtt_config(dir, sim, broker);
+  config["mqtt"]["version"] = version;
+  {
+    Daemon d(dir, config, "d");
+    REQUIRE(testkit::wait_until([&] { return telemetry_seqs(sub).size() >= 5; }, 15s));
+    auto seqs = telemetry_seqs(sub);
+    for (std::size_t i = 1; i < seqs.size(); ++i)
+      CHECK(seqs[i] == seqs[i - 1] + 1);
+    auto discovery_count = [&] {
+      std::size_t n = 0;
+      for (const auto& m : sub.messages())
+        n += m.topic.rfind("homeassistant/sensor/", 0) == 0 ? 1 : 0;
+      return n;
+    };
+    REQUIRE(testkit::wait_until([&] { return discovery_count() >= 17; }, 15s));
+    // The daemon's subscription works over v5: HA's restart makes it announce again.
+    const auto before = discovery_count();
+    sub.publish("homeassistant/status", "online");
+    REQUIRE(testkit::wait_until([&] { return discovery_count() >= before + 17; }, 10s));
+    CHECK(point(d.status(), "link.mqtt.state")["value"] == "online");
+  }
+  // A clean stop publishes offline (retained) over v5 as well.
+  REQUIRE(testkit::wait_until(
+      [&] {
+        auto msgs = sub.messages();
+        return !msgs.empty() && std::any_of(msgs.rbegin(), msgs.rend(), [](const auto& m) {
+          return m.topic == "sunbridge/SPI10K-TEST/status" && m.payload == "offline";
+        });
+      },
+      10s));
+}
