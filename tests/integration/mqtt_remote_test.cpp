@@ -467,3 +467,44 @@ TEST_CASE("a desired mode switch is one transaction with its values and rolls ba
     remote_58 |= r["param"] == "58" && r["cause"] == "remote" && r["result"] == "written";
   CHECK(remote_58);
 }
+
+TEST_CASE("the example broker ACL: each gateway only its own topics and the cloud commands",
+          "[integration][mqtt][remote]") {
+  testkit::TempDir dir;
+  // The shipped example, as a user would install it (docs/mqtt.md "Broker ACLs").
+  Broker broker(dir,
+                std::string("acl_file ") + SUNBRIDGE_SOURCE_DIR + "/docs/mosquitto-acl.example\n");
+  Sim sim(dir);
+  Subscriber cloud(broker.url(), "sunbridge/#", "cloud-1", "cloud-backend");
+  // Another gateway: its client id is its own device id, so the %c patterns give it only its
+  // own topics.
+  Subscriber rogue(broker.url(), kBase + "#", "SPI10K-OTHER");
+  Daemon d(dir, remote_config(dir, sim, broker), "d");
+  wait_subscribed(cloud);  // the cloud may command this gateway and read its answers
+
+  // The gateway's own topics reach the cloud.
+  REQUIRE(testkit::wait_until(
+      [&] {
+        for (const auto& m : cloud.messages())
+          if (m.topic == kBase + "telemetry") return true;
+        return false;
+      },
+      15s));
+  // The other gateway's command never reaches this one: the broker drops it.
+  rogue.publish(kBase + "cmd/refresh",
+                signed_payload(dir, command("r-1", "refresh", "owner"), kOwnerKey));
+  std::this_thread::sleep_for(500ms);
+  cloud.publish(kBase + "cmd/refresh",
+                signed_payload(dir, command("c-1", "refresh", "owner"), kOwnerKey));
+  CHECK(result_for(cloud, "c-1")["accepted"] == true);
+  for (const auto& m : cloud.messages()) {
+    if (m.topic == kBase + "cmd/result") CHECK(json::parse(m.payload).value("id", json()) != "r-1");
+  }
+  // Nor may it read this gateway's telemetry, results or status.
+  CHECK(rogue.messages().empty());
+  // And the cloud identity cannot forge the gateway's telemetry (it would read its own message).
+  cloud.publish(kBase + "telemetry", R"({"forged":true})");
+  std::this_thread::sleep_for(500ms);
+  for (const auto& m : cloud.messages())
+    CHECK(m.payload.find("forged") == std::string::npos);
+}

@@ -17,7 +17,7 @@ namespace sb::it {
 
 using namespace std::chrono_literals;
 
-Broker::Broker(const testkit::TempDir& dir)
+Broker::Broker(const testkit::TempDir& dir, const std::string& extra_config)
     : conf_(dir.file("mosquitto.conf")),
       log_(dir.file("mosquitto.log")),
       port_(testkit::free_loopback_port()) {
@@ -30,7 +30,8 @@ Broker::Broker(const testkit::TempDir& dir)
                                  // Started as root, mosquitto would drop to its own user and
                                  // could not save its persistence file here.
                                  "user " +
-                                 std::string(::getpwuid(::getuid())->pw_name) + "\n");
+                                 std::string(::getpwuid(::getuid())->pw_name) + "\n" +
+                                 extra_config);
   start();
 }
 
@@ -141,7 +142,7 @@ struct Subscriber::Impl {
 };
 
 Subscriber::Subscriber(const std::string& url, const std::string& filter,
-                       const std::string& client_id)
+                       const std::string& client_id, const std::string& username)
     : impl_(std::make_unique<Impl>()) {
   impl_->filter = filter;
   REQUIRE(MQTTAsync_create(&impl_->handle, url.c_str(), client_id.c_str(),
@@ -154,6 +155,7 @@ Subscriber::Subscriber(const std::string& url, const std::string& filter,
   o.automaticReconnect = 1;
   o.minRetryInterval = 1;
   o.maxRetryInterval = 1;
+  if (!username.empty()) o.username = username.c_str();
   REQUIRE(MQTTAsync_connect(impl_->handle, &o) == MQTTASYNC_SUCCESS);
   REQUIRE(testkit::wait_until([&] { return connected(); }, 10s));
   std::this_thread::sleep_for(200ms);  // the subscription is acknowledged

@@ -25,7 +25,8 @@ struct TestPki {
 
 class Broker {
  public:
-  explicit Broker(const testkit::TempDir& dir);
+  // `extra_config`: more mosquitto.conf lines (e.g. an acl_file).
+  explicit Broker(const testkit::TempDir& dir, const std::string& extra_config = "");
   // A TLS listener (client certificates required) plus a plain one for test subscribers.
   Broker(const testkit::TempDir& dir, const TestPki& pki);
   ~Broker();
@@ -55,7 +56,9 @@ class Subscriber {
  public:
   // Persistent session (clean session off, QoS 1): messages queue in the broker while the
   // subscriber or the broker is away.
-  Subscriber(const std::string& url, const std::string& filter, const std::string& client_id);
+  // `username`: the broker identity its ACL sees (no password: the test brokers allow anonymous).
+  Subscriber(const std::string& url, const std::string& filter, const std::string& client_id,
+             const std::string& username = "");
   ~Subscriber();
   [[nodiscard]] std::vector<Received> messages() const;
   [[nodiscard]] bool connected() const;
