@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/adapters/config.hpp"
 
+#include <sys/stat.h>
+
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -55,6 +58,38 @@ std::string resolve(const std::string& base_dir, const std::string& path) {
 }
 
 }  // namespace
+
+std::optional<std::string> read_secret_file(const std::string& path, const std::string& where,
+                                            schema::Issues& issues) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    issues.push_back({where, "cannot read the secret file " + path});
+    return std::nullopt;
+  }
+  // Like ssh with its keys: a secret others can read is no longer a secret.
+  if ((st.st_mode & (S_IROTH | S_IWOTH)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    issues.push_back({where, path + " is accessible by others (mode " + mode +
+                                 "): chmod 0600, or 0640 with the daemon's group"});
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string text(4097, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > 4096) {
+    issues.push_back({where, path + " is longer than 4096 bytes: not a key or password file"});
+    return std::nullopt;
+  }
+  const auto first = text.find_first_not_of(" \t\r\n");
+  const auto last = text.find_last_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    issues.push_back({where, path + " is empty"});
+    return std::nullopt;
+  }
+  return text.substr(first, last - first + 1);
+}
 
 std::string resolve_path(const std::string& base_dir, const std::string& path) {
   if (path.empty() || path.front() == '/' || base_dir.empty()) return path;
@@ -283,7 +318,29 @@ ConfigLoad load_config_file(const std::string& path) {
   // depends on the daemon's working directory.
   std::error_code ec;
   auto dir = std::filesystem::absolute(std::filesystem::path(path), ec).parent_path();
-  return load_config_text(text.str(), ec ? std::string(".") : dir.lexically_normal().string());
+  ConfigLoad out =
+      load_config_text(text.str(), ec ? std::string(".") : dir.lexically_normal().string());
+  struct stat st {};
+  if (out.config && ::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH) != 0) {
+    std::string inline_secrets;
+    const json& mqtt = out.config->effective["mqtt"];
+    if (mqtt.contains("password")) inline_secrets += "mqtt.password";
+    const json roles = mqtt.value("roles", json::object());
+    for (const auto& [role, grant] : roles.items()) {
+      for (const char* key : {"key", "previous_key"}) {
+        if (grant.contains(key)) {
+          inline_secrets +=
+              std::string(inline_secrets.empty() ? "" : ", ") + "mqtt.roles." + role + "." + key;
+        }
+      }
+    }
+    if (!inline_secrets.empty()) {
+      out.warnings.push_back(path + " is readable by every user and holds secrets (" +
+                             inline_secrets +
+                             "): chmod 0640, or move them to key_file / password_file");
+    }
+  }
+  return out;
 }
 
 Config default_config(const std::string& base_dir) {
@@ -294,9 +351,12 @@ json redacted(const json& doc) {
   if (doc.is_object()) {
     json out = json::object();
     for (const auto& [key, value] : doc.items()) {
-      const bool secret = key.find("password") != std::string::npos ||
-                          key.find("secret") != std::string::npos ||
-                          (key.size() >= 3 && key.compare(key.size() - 3, 3, "key") == 0);
+      // A *_file entry is where a secret lives, not the secret: shown.
+      const bool is_path = key.size() >= 5 && key.compare(key.size() - 5, 5, "_file") == 0;
+      const bool secret =
+          !is_path &&
+          (key.find("password") != std::string::npos || key.find("secret") != std::string::npos ||
+           (key.size() >= 3 && key.compare(key.size() - 3, 3, "key") == 0));
       out[key] = secret && value.is_string() ? json("***") : redacted(value);
     }
     return out;

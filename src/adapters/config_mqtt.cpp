@@ -43,6 +43,34 @@ std::optional<std::string> check_role_key(const json& v) {
   return std::nullopt;
 }
 
+// A role key given inline (`field`) or in a file (`field`_file), hex either way. Empty: neither.
+std::vector<std::uint8_t> role_key(json& role, const std::string& field,
+                                   const std::string& base_dir, const std::string& where,
+                                   schema::Issues& issues) {
+  const std::string file_field = field + "_file";
+  if (role.contains(field) && role.contains(file_field)) {
+    issues.push_back(
+        {where + "." + file_field, "give " + field + " or " + file_field + ", not both"});
+    return {};
+  }
+  // The schema checked an inline key: hex, 64 digits (32 bytes) or more.
+  if (role.contains(field))
+    return parse_hex(role[field].get<std::string>()).value_or(std::vector<std::uint8_t>{});
+  if (!role.contains(file_field)) return {};
+  role[file_field] = resolve_path(base_dir, role[file_field].get<std::string>());
+  auto text =
+      read_secret_file(role[file_field].get<std::string>(), where + "." + file_field, issues);
+  if (!text) return {};
+  auto bytes = parse_hex(*text);
+  if (!bytes || bytes->size() < 32) {
+    issues.push_back(
+        {where + "." + file_field,
+         role[file_field].get<std::string>() + ": expected hexadecimal digits (32 bytes or more)"});
+    return {};
+  }
+  return *bytes;
+}
+
 bool is_tls(const std::string& url) {
   return url.rfind("ssl://", 0) == 0 || url.rfind("mqtts://", 0) == 0;
 }
@@ -56,14 +84,28 @@ Schema mqtt_section_schema() {
       schema::optional("cert_file", path),
       schema::optional("key_file", path),
   });
-  // A role's key: at least 32 random bytes, hex (openssl rand -hex 32).
-  Schema role = Schema::object({
-      schema::required("key", Schema::string(64, 1024).with_check(check_role_key)),
-      schema::optional("commands", Schema::array_of(Schema::choice(remote_command_names()), 0, 6)
-                                       .with_default(json::array())),
-      schema::optional("params",
-                       Schema::array_of(Schema::string(1, 3), 0, 200).with_default(json::array())),
-  });
+  // A role's key: at least 32 random bytes, hex (openssl rand -hex 32), inline or in a file;
+  // previous_key(_file) is also accepted while a new key is rolled out.
+  Schema key = Schema::string(64, 1024).with_check(check_role_key);
+  Schema role =
+      Schema::object(
+          {
+              schema::optional("key", key),
+              schema::optional("key_file", path),
+              schema::optional("previous_key", key),
+              schema::optional("previous_key_file", path),
+              schema::optional("commands",
+                               Schema::array_of(Schema::choice(remote_command_names()), 0, 6)
+                                   .with_default(json::array())),
+              schema::optional(
+                  "params",
+                  Schema::array_of(Schema::string(1, 3), 0, 200).with_default(json::array())),
+          })
+          .with_check([](const json& r) -> std::optional<std::string> {
+            // Also keeps a role that is not in the file from being filled in with defaults.
+            if (!r.contains("key") && !r.contains("key_file")) return "needs key or key_file";
+            return std::nullopt;
+          });
   Schema roles = Schema::object({
       schema::optional("owner", role),
       schema::optional("installer", role),
@@ -83,6 +125,7 @@ Schema mqtt_section_schema() {
       schema::optional("client_id", Schema::string(1, 128)),
       schema::optional("username", Schema::string(1, 256)),
       schema::optional("password", Schema::string(1, 256)),
+      schema::optional("password_file", path),
       schema::optional("tls", tls),
       schema::optional("version", Schema::choice({"3.1.1", "5"}).with_default("3.1.1")),
       schema::optional("keepalive_s", Schema::integer(5, 3600).with_default(60)),
@@ -121,6 +164,15 @@ void load_mqtt_section(json& doc, const std::string& base_dir, Config& c, schema
   if (m.contains("client_id")) s.client_id = m["client_id"].get<std::string>();
   if (m.contains("username")) s.username = m["username"].get<std::string>();
   if (m.contains("password")) s.password = m["password"].get<std::string>();
+  if (m.contains("password_file")) {
+    m["password_file"] = resolve_path(base_dir, m["password_file"].get<std::string>());
+    if (m.contains("password")) {
+      issues.push_back({"mqtt.password_file", "give password or password_file, not both"});
+    } else if (auto p = read_secret_file(m["password_file"].get<std::string>(),
+                                         "mqtt.password_file", issues)) {
+      s.password = *p;
+    }
+  }
   if (m.contains("tls")) {
     json& t = m["tls"];
     for (const char* key : {"ca_file", "cert_file", "key_file"}) {
@@ -145,10 +197,11 @@ void load_mqtt_section(json& doc, const std::string& base_dir, Config& c, schema
   mc.remote.max_validity = std::chrono::seconds(cmd["max_validity_s"].get<int>());
   mc.remote.max_clock_ahead = std::chrono::seconds(cmd["max_clock_ahead_s"].get<int>());
   mc.remote.max_lease = std::chrono::hours(cmd["max_lease_h"].get<int>());
-  for (const auto& [name, r] : m["roles"].items()) {
+  for (auto& [name, r] : m["roles"].items()) {
     RoleGrant g;
-    // The schema checked it: hex, 64 digits (32 bytes) or more.
-    g.key = parse_hex(r["key"].get<std::string>()).value_or(std::vector<std::uint8_t>{});
+    const std::string where = "mqtt.roles." + name;
+    g.key = role_key(r, "key", base_dir, where, issues);
+    g.previous_key = role_key(r, "previous_key", base_dir, where, issues);
     for (const auto& name_json : r["commands"])
       g.commands.insert(name_json.get<std::string>());
     for (const auto& p : r["params"])

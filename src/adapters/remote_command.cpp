@@ -82,12 +82,16 @@ std::string verify_signature(const json& doc, const RemotePolicy& policy, const 
   std::string lower = given;
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const std::string expected = hmac_sha256_hex(grant->second.key, canonical_form(doc));
-  if (lower.size() != expected.size() ||
-      CRYPTO_memcmp(lower.data(), expected.data(), expected.size()) != 0) {
-    return "bad signature (hmac does not match the role's key)";
-  }
-  return "";
+  const std::string canonical = canonical_form(doc);
+  auto matches = [&](const std::vector<std::uint8_t>& key) {
+    if (key.empty()) return false;
+    const std::string expected = hmac_sha256_hex(key, canonical);
+    return lower.size() == expected.size() &&
+           CRYPTO_memcmp(lower.data(), expected.data(), expected.size()) == 0;
+  };
+  // The previous key only while a rotation is under way (configured).
+  if (matches(grant->second.key) || matches(grant->second.previous_key)) return "";
+  return "bad signature (hmac does not match the role's key)";
 }
 
 }  // namespace

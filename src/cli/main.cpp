@@ -266,8 +266,9 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   // Which daemon: --socket, else --config's ipc.socket, else $SUNBRIDGE_SOCKET, else the default.
-  auto load = ctx.config_path.empty() ? sb::adapters::ConfigLoad{sb::adapters::default_config(), {}}
-                                      : sb::adapters::load_config_file(ctx.config_path);
+  auto load = ctx.config_path.empty()
+                  ? sb::adapters::ConfigLoad{sb::adapters::default_config(), {}, {}}
+                  : sb::adapters::load_config_file(ctx.config_path);
   if (!load.config) {
     std::cerr << sb::schema::format_issues(load.issues, ctx.config_path);
     return 2;

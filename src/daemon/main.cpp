@@ -42,6 +42,8 @@ int check_config(const std::string& path) {
     std::cerr << e.what() << "\n";
     return 2;
   }
+  for (const auto& w : load.warnings)
+    std::cerr << "warning: " << w << "\n";
   std::cout << path << ": OK. Effective configuration (defaults filled in, secrets hidden):\n"
             << sb::adapters::redacted(load.config->effective).dump(2) << "\n";
   return 0;
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
   if (!check_path.empty()) return check_config(check_path);
 
   sb::adapters::Config config;
+  std::vector<std::string> config_warnings;
   if (config_path.empty()) {
     config = sb::adapters::default_config();
   } else {
@@ -83,10 +86,13 @@ int main(int argc, char** argv) {
       return 2;
     }
     config = std::move(*load.config);
+    config_warnings = std::move(load.warnings);
   }
   if (!log_level.empty()) config.log_level = *sb::parse_log_level(log_level);
 
   sb::Logger log(config.log_level);
+  for (const auto& w : config_warnings)
+    log.warn("config", w);
   if (sb::Status tz = sb::set_process_timezone(config.site.timezone); !tz) {
     log.error("sunbridged", tz.error().describe());
     return 2;

@@ -7,6 +7,9 @@
 #include "sunbridge/adapters/desired_config.hpp"
 #include "sunbridge/adapters/remote_command.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "testkit/process.hpp"
+
+#include <sys/stat.h>
 
 using namespace sb;
 using namespace sb::adapters;
@@ -21,8 +24,9 @@ RemotePolicy policy() {
   RemotePolicy p;
   p.roles["owner"] = {kOwnerKey,
                       {"profile", "hold", "param", "sync-clock", "refresh", "config"},
-                      {"07", "10", "41", "62"}};
-  p.roles["aggregator"] = {kAggregatorKey, {"hold", "refresh"}, {}};
+                      {"07", "10", "41", "62"},
+                      {}};
+  p.roles["aggregator"] = {kAggregatorKey, {"hold", "refresh"}, {}, {}};
   return p;
 }
 
@@ -228,4 +232,92 @@ TEST_CASE("mqtt.roles: keys are hex of 32 bytes or more, names are the three rol
   CHECK(owner.key.size() == 32);
   CHECK(owner.params.count("07") == 1);
   CHECK(redacted(good.config->effective)["mqtt"]["roles"]["owner"]["key"] == "***");
+}
+
+TEST_CASE("a key rotation accepts the previous key too, and only while it is configured",
+          "[unit][remote]") {
+  const std::vector<std::uint8_t> new_key(32, 0x33);
+  RemotePolicy p = policy();
+  p.roles["owner"].previous_key = kOwnerKey;
+  p.roles["owner"].key = new_key;
+  const WallTime now = at("2026-11-22T10:01:00Z");
+  CHECK(check_command("param", signed_text(command(), new_key), "SN1", p, now).command);
+  CHECK(check_command("param", signed_text(command(), kOwnerKey), "SN1", p, now).command);
+  p.roles["owner"].previous_key.clear();  // rotation finished
+  CHECK(check_command("param", signed_text(command(), kOwnerKey), "SN1", p, now)
+            .reason.find("bad signature") == 0);
+}
+
+TEST_CASE("role keys and the broker password from files that only the daemon may read",
+          "[unit][remote]") {
+  testkit::TempDir dir;
+  const std::string owner_key = dir.file("owner.key");
+  const std::string old_key = dir.file("owner-old.key");
+  const std::string password = dir.file("mqtt.password");
+  testkit::write_file(owner_key, std::string(64, 'c') + "\n");
+  testkit::write_file(old_key, std::string(64, 'd'));
+  testkit::write_file(password, "s3cret\n");
+  for (const auto& f : {owner_key, old_key, password})
+    REQUIRE(::chmod(f.c_str(), 0640) == 0);
+  const std::string text = R"({"mqtt": {"url": "tcp://127.0.0.1:1883", "username": "gw",
+      "password_file": "mqtt.password", "roles": {"owner": {"key_file": "owner.key",
+      "previous_key_file": "owner-old.key", "commands": ["refresh"]}}}})";
+  auto load = load_config_text(text, dir.path());
+  INFO(schema::format_issues(load.issues));
+  REQUIRE(load.config);
+  const RoleGrant& owner = load.config->mqtt.remote.roles.at("owner");
+  CHECK(owner.key == std::vector<std::uint8_t>(32, 0xcc));
+  CHECK(owner.previous_key == std::vector<std::uint8_t>(32, 0xdd));
+  CHECK(load.config->mqtt.client.password == "s3cret");
+  // Where the secrets live is shown; the secrets are not in the document at all.
+  const json shown = redacted(load.config->effective);
+  CHECK(shown["mqtt"]["roles"]["owner"]["key_file"] == owner_key);
+  CHECK(shown["mqtt"]["password_file"] == password);
+  CHECK(shown.dump().find("s3cret") == std::string::npos);
+
+  SECTION("a key file others can read is refused, like ssh refuses such a key") {
+    REQUIRE(::chmod(owner_key.c_str(), 0644) == 0);
+    auto bad = load_config_text(text, dir.path());
+    REQUIRE_FALSE(bad.config);
+    CHECK(sb::test::has_issue(bad.issues, "mqtt.roles.owner.key_file", "mode 0644"));
+  }
+  SECTION("every problem at once: both forms, a missing file, not hex") {
+    testkit::write_file(old_key, "not hex");
+    auto bad = load_config_text(R"({"mqtt": {"url": "tcp://127.0.0.1:1883",
+        "password": "x", "password_file": "mqtt.password", "roles": {
+        "owner": {"key": ")" + std::string(64, 'a') +
+                                    R"(", "key_file": "owner.key"},
+        "installer": {"key_file": "missing.key", "previous_key_file": "owner-old.key"}}}})",
+                                dir.path());
+    REQUIRE_FALSE(bad.config);
+    CHECK(sb::test::has_issue(bad.issues, "mqtt.password_file", "not both"));
+    CHECK(sb::test::has_issue(bad.issues, "mqtt.roles.owner.key_file", "not both"));
+    CHECK(sb::test::has_issue(bad.issues, "mqtt.roles.installer.key_file", "cannot read"));
+    CHECK(sb::test::has_issue(bad.issues, "mqtt.roles.installer.previous_key_file", "hexadecimal"));
+  }
+  SECTION("a role without any key") {
+    auto bad = load_config_text(
+        R"({"mqtt": {"url": "tcp://127.0.0.1:1883", "roles": {"aggregator": {}}}})", dir.path());
+    REQUIRE_FALSE(bad.config);
+    CHECK(sb::test::has_issue(bad.issues, "mqtt.roles.aggregator", "needs key or key_file"));
+  }
+}
+
+TEST_CASE(
+    "a configuration file every user can read is accepted with a warning when it holds "
+    "secrets",
+    "[unit][remote]") {
+  testkit::TempDir dir;
+  const std::string path = dir.file("sunbridged.json");
+  testkit::write_file(path, R"({"mqtt": {"url": "tcp://127.0.0.1:1883", "password": "pw",
+      "roles": {"owner": {"key": ")" +
+                                std::string(64, 'a') + R"("}}}})");
+  REQUIRE(::chmod(path.c_str(), 0644) == 0);
+  auto load = load_config_file(path);
+  REQUIRE(load.config);
+  REQUIRE(load.warnings.size() == 1);
+  CHECK(load.warnings[0].find("mqtt.password, mqtt.roles.owner.key") != std::string::npos);
+  CHECK(load.warnings[0].find("pw\"") == std::string::npos);
+  REQUIRE(::chmod(path.c_str(), 0640) == 0);
+  CHECK(load_config_file(path).warnings.empty());
 }

@@ -96,6 +96,8 @@ struct RoleGrant {
   std::vector<std::uint8_t> key;   // HMAC-SHA256 key; never logged
   std::set<std::string> commands;  // profile, hold, param, sync-clock, refresh, config
   std::set<std::string> params;    // LCD ids (normalised, "07") that param / desired may set
+  // During a key rotation the key being replaced is accepted too (empty: none).
+  std::vector<std::uint8_t> previous_key;
 };
 
 struct RemotePolicy {
@@ -136,6 +138,9 @@ struct Config {
 struct ConfigLoad {
   std::optional<Config> config;  // set only when there are no issues
   schema::Issues issues;
+  // Accepted but worth fixing (e.g. secrets in a file others can read): printed by
+  // --check-config and logged at start-up.
+  std::vector<std::string> warnings;
 };
 
 schema::Schema config_schema();
@@ -156,6 +161,11 @@ void load_profiles_sections(nlohmann::json& doc, const std::string& base_dir, Co
                             schema::Issues& issues);
 // "05:10" -> minutes after midnight.
 std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text);
+// The secret held in a file (a key or password file: one line, surrounding white space ignored),
+// or nullopt with the problem in `issues` under `where`: missing, not a regular file, empty, or
+// readable or writable by others.
+std::optional<std::string> read_secret_file(const std::string& path, const std::string& where,
+                                            schema::Issues& issues);
 // Resolves `path` against `base_dir` unless absolute.
 std::string resolve_path(const std::string& base_dir, const std::string& path);
 
