@@ -4,9 +4,7 @@
 #include <MQTTAsync.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <stdexcept>
 
 namespace sb::adapters {
@@ -180,58 +178,15 @@ MqttClient::MqttClient(MqttSettings settings, EventLoop& loop, Logger& log)
   MQTTAsync_setConnected(impl_->handle, impl_.get(), &Impl::on_connected);
 }
 
-namespace {
-
-// Signalled from Paho's thread when the DISCONNECT has gone out (or failed).
-struct DisconnectWait {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  static void finish(void* ctx) {
-    auto* self = static_cast<DisconnectWait*>(ctx);
-    std::lock_guard lock(self->mu);
-    self->done = true;
-    self->cv.notify_all();
-  }
-  static void on_success(void* ctx, MQTTAsync_successData*) { finish(ctx); }
-  static void on_failure(void* ctx, MQTTAsync_failureData*) { finish(ctx); }
-  static void on_success5(void* ctx, MQTTAsync_successData5*) { finish(ctx); }
-  static void on_failure5(void* ctx, MQTTAsync_failureData5*) { finish(ctx); }
-};
-
-}  // namespace
-
 MqttClient::~MqttClient() {
   *alive_ = false;
   if (impl_->handle == nullptr) return;
   if (MQTTAsync_isConnected(impl_->handle)) {
-    // Paho sends what was queued before the DISCONNECT (the retained "offline" status) and waits
-    // up to `timeout` for acknowledgements; destroying the client before that completes would
-    // drop both, so wait for it here (bounded: a dead broker must not hold up a shutdown).
-    constexpr int kDisconnectTimeoutMs = 1000;
-    auto wait = std::make_unique<DisconnectWait>();
-    const bool v5 = settings_.version == 5;
     MQTTAsync_disconnectOptions opts = MQTTAsync_disconnectOptions_initializer;
     MQTTAsync_disconnectOptions opts5 = MQTTAsync_disconnectOptions_initializer5;
-    MQTTAsync_disconnectOptions& o = v5 ? opts5 : opts;
-    o.timeout = kDisconnectTimeoutMs;
-    o.context = wait.get();
-    if (v5) {
-      o.onSuccess5 = &DisconnectWait::on_success5;
-      o.onFailure5 = &DisconnectWait::on_failure5;
-    } else {
-      o.onSuccess = &DisconnectWait::on_success;
-      o.onFailure = &DisconnectWait::on_failure;
-    }
-    if (MQTTAsync_disconnect(impl_->handle, &o) == MQTTASYNC_SUCCESS) {
-      std::unique_lock lock(wait->mu);
-      const bool done = wait->cv.wait_for(
-          lock, std::chrono::milliseconds(kDisconnectTimeoutMs + 1000), [&] { return wait->done; });
-      lock.unlock();
-      // Not finished: a late callback may still use it, so it outlives the client (a few bytes,
-      // once, at shutdown).
-      if (!done) (void)wait.release();
-    }
+    MQTTAsync_disconnectOptions& o = settings_.version == 5 ? opts5 : opts;
+    o.timeout = 1000;
+    MQTTAsync_disconnect(impl_->handle, &o);
   }
   MQTTAsync_destroy(&impl_->handle);
 }
@@ -318,6 +273,26 @@ void MqttClient::dispatch(const std::string& topic, const std::string& payload) 
   for (const auto& s : subscriptions_) {
     if (topic_matches(s.filter, topic)) s.handler(topic, payload);
   }
+}
+
+Status MqttClient::publish_and_wait(const std::string& topic, const std::string& payload,
+                                    bool retained, std::chrono::milliseconds timeout) {
+  if (!connected_) return Error::disconnected("MQTT broker not connected");
+  MQTTAsync_message msg = MQTTAsync_message_initializer;
+  msg.payload = const_cast<char*>(payload.data());
+  msg.payloadlen = static_cast<int>(payload.size());
+  msg.qos = 1;
+  msg.retained = retained ? 1 : 0;
+  MQTTAsync_responseOptions opts = MQTTAsync_responseOptions_initializer;  // no callbacks
+  int rc = MQTTAsync_sendMessage(impl_->handle, topic.c_str(), &msg, &opts);
+  if (rc == MQTTASYNC_SUCCESS) {
+    rc = MQTTAsync_waitForCompletion(impl_->handle, opts.token,
+                                     static_cast<unsigned long>(timeout.count()));
+  }
+  if (rc != MQTTASYNC_SUCCESS) {
+    return Error::timeout(std::string("publish to ") + topic + ": " + MQTTAsync_strerror(rc));
+  }
+  return {};
 }
 
 Status MqttClient::publish(const std::string& topic, const std::string& payload, int qos,

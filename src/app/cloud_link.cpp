@@ -27,10 +27,10 @@ CloudLink::CloudLink(const adapters::MqttConfig& config, adapters::SqliteDb& db,
 
 CloudLink::~CloudLink() {
   *alive_ = false;
-  // A clean shutdown does not fire the will: say it ourselves (the client's disconnect waits
-  // for outstanding messages).
+  // A clean shutdown does not fire the will: say it ourselves, and wait for its PUBACK (the
+  // loop no longer runs; bounded so a dead broker cannot hold up the stop).
   if (client_ && client_->connected()) {
-    (void)client_->publish(topic("status"), "offline", 1, true, nullptr);
+    (void)client_->publish_and_wait(topic("status"), "offline", true, std::chrono::seconds(2));
   }
 }
 

@@ -49,6 +49,11 @@ class MqttClient {
   // Publishes; `done` runs on the loop when the broker acknowledged (QoS 1: PUBACK) or failed.
   Status publish(const std::string& topic, const std::string& payload, int qos, bool retained,
                  Done done);
+  // For a clean shutdown, when the loop no longer runs: publishes QoS 1 and blocks until the
+  // broker acknowledged it or `timeout` passed (a clean DISCONNECT does not fire the will, so the
+  // retained "offline" must really arrive before the client goes away).
+  Status publish_and_wait(const std::string& topic, const std::string& payload, bool retained,
+                          std::chrono::milliseconds timeout);
   // Subscribes now (if connected) and after every reconnect; `handler` runs on the loop with the
   // topic and payload of each message that matches `filter`.
   using Handler = std::function<void(const std::string& topic, const std::string& payload)>;
