@@ -94,6 +94,37 @@ std::string verify_signature(const json& doc, const RemotePolicy& policy, const 
   return "bad signature (hmac does not match the role's key)";
 }
 
+// Shape checks shared by commands and desired configurations: each of `keys` present and a
+// string (a missing hmac reads "unsigned"), each of `time_keys` readable as ISO 8601 UTC.
+void check_envelope(const json& doc, std::initializer_list<const char*> keys,
+                    std::initializer_list<const char*> time_keys,
+                    std::vector<std::string>& problems) {
+  for (const char* key : keys) {
+    if (!doc.contains(key)) {
+      problems.push_back(std::string(key) == "hmac" ? "unsigned (no hmac)"
+                                                    : std::string("missing ") + key);
+    } else if (!doc[key].is_string()) {
+      problems.push_back(std::string(key) + " must be a string");
+    }
+  }
+  for (const char* key : time_keys) {
+    if (doc.contains(key) && !parse_iso8601_utc(text_field(doc, key))) {
+      problems.push_back(std::string(key) + " is not an ISO 8601 UTC time");
+    }
+  }
+}
+
+// Every shape problem as one reason, then the signature: the first refusal, or "" to go on.
+std::string shape_then_signature(const json& doc, const std::vector<std::string>& problems,
+                                 const RemotePolicy& policy, const std::string& role) {
+  std::string reason;
+  for (const auto& p : problems)
+    reason += (reason.empty() ? "" : "; ") + p;
+  if (!reason.empty()) return reason;
+  // Who sent it, before anything else is believed.
+  return verify_signature(doc, policy, role);
+}
+
 }  // namespace
 
 CommandCheck check_command(std::string_view name, std::string_view payload,
@@ -112,37 +143,16 @@ CommandCheck check_command(std::string_view name, std::string_view payload,
       problems.push_back("unknown field '" + key + "'");
     }
   }
-  for (const char* key : {"id", "cmd", "device", "role", "issued_at", "expires_at", "hmac"}) {
-    if (!doc->contains(key)) {
-      problems.push_back(std::string(key) == "hmac" ? "unsigned (no hmac)"
-                                                    : std::string("missing ") + key);
-    } else if (!(*doc)[key].is_string()) {
-      problems.push_back(std::string(key) + " must be a string");
-    }
-  }
+  check_envelope(*doc, {"id", "cmd", "device", "role", "issued_at", "expires_at", "hmac"},
+                 {"issued_at", "expires_at"}, problems);
   if (doc->contains("args") && !(*doc)["args"].is_object()) {
     problems.push_back("args must be an object");
   }
   if (out.id.size() > 64) problems.push_back("id longer than 64 characters");
-  auto issued = parse_iso8601_utc(text_field(*doc, "issued_at"));
-  auto expires = parse_iso8601_utc(text_field(*doc, "expires_at"));
-  if (doc->contains("issued_at") && !issued) {
-    problems.push_back("issued_at is not an ISO 8601 UTC time");
-  }
-  if (doc->contains("expires_at") && !expires) {
-    problems.push_back("expires_at is not an ISO 8601 UTC time");
-  }
-  if (!problems.empty()) {
-    out.reason.clear();
-    for (const auto& p : problems)
-      out.reason += (out.reason.empty() ? "" : "; ") + p;
-    return out;
-  }
-  // Who sent it, before anything else is believed.
-  if (auto bad = verify_signature(*doc, policy, out.role); !bad.empty()) {
-    out.reason = bad;
-    return out;
-  }
+  out.reason = shape_then_signature(*doc, problems, policy, out.role);
+  if (!out.reason.empty()) return out;
+  const auto issued = parse_iso8601_utc(text_field(*doc, "issued_at"));
+  const auto expires = parse_iso8601_utc(text_field(*doc, "expires_at"));
   if (text_field(*doc, "cmd") != name) {
     out.reason = "cmd '" + text_field(*doc, "cmd") + "' does not match the topic (cmd/" +
                  std::string(name) + ")";
@@ -199,27 +209,10 @@ DesiredCheck check_desired(std::string_view payload, const std::string& device_i
   } else {
     out.version = version->get<std::int64_t>();
   }
-  for (const char* key : {"device", "role", "issued_at", "hmac"}) {
-    if (!doc->contains(key)) {
-      problems.push_back(std::string(key) == "hmac" ? "unsigned (no hmac)"
-                                                    : std::string("missing ") + key);
-    } else if (!(*doc)[key].is_string()) {
-      problems.push_back(std::string(key) + " must be a string");
-    }
-  }
-  auto issued = parse_iso8601_utc(text_field(*doc, "issued_at"));
-  if (doc->contains("issued_at") && !issued) {
-    problems.push_back("issued_at is not an ISO 8601 UTC time");
-  }
-  if (!problems.empty()) {
-    for (const auto& p : problems)
-      out.reason += (out.reason.empty() ? "" : "; ") + p;
-    return out;
-  }
-  if (auto bad = verify_signature(*doc, policy, out.role); !bad.empty()) {
-    out.reason = bad;
-    return out;
-  }
+  check_envelope(*doc, {"device", "role", "issued_at", "hmac"}, {"issued_at"}, problems);
+  out.reason = shape_then_signature(*doc, problems, policy, out.role);
+  if (!out.reason.empty()) return out;
+  const auto issued = parse_iso8601_utc(text_field(*doc, "issued_at"));
   if (text_field(*doc, "device") != device_id) {
     out.reason =
         "addressed to device '" + text_field(*doc, "device") + "', this is '" + device_id + "'";

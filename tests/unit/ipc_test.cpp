@@ -50,6 +50,16 @@ struct Server {
   std::string path() const { return server->path(); }
 };
 
+// A client that speaks bytes, not the IPC client's protocol.
+int connect_raw(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strcpy(addr.sun_path, path.c_str());
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
 }  // namespace
 
 TEST_CASE("requests and replies over the control socket, including late replies", "[unit][ipc]") {
@@ -76,11 +86,7 @@ TEST_CASE("bad input gets an error reply and the server survives", "[unit][ipc]"
   Server s([](EventLoop&, const json&, adapters::IpcServer::Reply reply) {
     reply({{"ok", true}});
   });
-  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strcpy(addr.sun_path, s.path().c_str());
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  const int fd = connect_raw(s.path());
   const char garbage[] = "this is not json\n";
   REQUIRE(::write(fd, garbage, sizeof garbage - 1) > 0);
   char buf[256] = {};
@@ -97,11 +103,7 @@ TEST_CASE("an oversized request is refused, logged, and the server goes on", "[u
     ++handled;
     reply({{"ok", true}});
   });
-  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strcpy(addr.sun_path, s.path().c_str());
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  const int fd = connect_raw(s.path());
   // One line longer than the limit, with no newline until the end.
   std::string big =
       "{\"cmd\":\"" + std::string(adapters::IpcServer::kMaxRequestBytes, 'x') + "\"}\n";
