@@ -85,9 +85,9 @@ int run_outbox(const OutboxOptions& o) {
         const std::string payload = r.payload();
         payload_bytes += static_cast<std::int64_t>(payload.size());
         const std::int64_t seq = r.seq;
-        if (!client.publish(r.topic, payload, 1, false, [&, seq](bool ok, const std::string&) {
+        if (!client.publish(r.topic, payload, 1, false, [&, seq](const Status& outcome) {
               --inflight;
-              if (ok) {
+              if (outcome.ok()) {
                 (void)box.remove(seq);  // one commit per acknowledgement, as the daemon does
                 if (++acked == o.records) loop.stop();
               }

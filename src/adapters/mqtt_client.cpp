@@ -62,13 +62,13 @@ struct MqttClient::Impl {
       if (*alive) fn();
     });
   }
-  void complete(int token, bool ok, std::string error) {
-    post([this, token, ok, error] {
+  void complete(int token, Status outcome) {
+    post([this, token, outcome = std::move(outcome)] {
       auto it = pending.find(token);
       if (it == pending.end()) return;
       Done done = std::move(it->second);
       pending.erase(it);
-      if (done) done(ok, error);
+      if (done) done(outcome);
     });
   }
 
@@ -131,15 +131,29 @@ struct MqttClient::Impl {
   static void on_publish_success5(void* ctx, MQTTAsync_successData5* data) {
     const int token = data != nullptr ? data->token : -1;
     if (data != nullptr && data->reasonCode >= MQTTREASONCODE_UNSPECIFIED_ERROR) {
-      static_cast<Impl*>(ctx)->complete(
-          token, false,
-          std::string("refused by the broker: ") + MQTTReasonCode_toString(data->reasonCode));
+      static_cast<Impl*>(ctx)->complete(token, refusal(data->reasonCode));
       return;
     }
-    static_cast<Impl*>(ctx)->complete(token, true, "");
+    static_cast<Impl*>(ctx)->complete(token, Status{});
+  }
+  // A PUBACK refusal (MQTT 5.0 section 3.4.2.1). Not authorised, a topic or payload the broker
+  // does not accept: the same message will be refused again. Quota, busy, unspecified: later.
+  static Error refusal(enum MQTTReasonCodes code) {
+    std::string why = std::string("refused by the broker: ") + MQTTReasonCode_toString(code);
+    const bool permanent =
+        code == MQTTREASONCODE_NOT_AUTHORIZED || code == MQTTREASONCODE_TOPIC_NAME_INVALID ||
+        code == MQTTREASONCODE_PAYLOAD_FORMAT_INVALID || code == MQTTREASONCODE_PACKET_TOO_LARGE;
+    Error e = permanent ? Error::invalid(std::move(why)) : Error::io(0, std::move(why));
+    e.code = static_cast<int>(code);
+    return e;
   }
   static void on_publish_failure5(void* ctx, MQTTAsync_failureData5* data) {
-    static_cast<Impl*>(ctx)->complete(data != nullptr ? data->token : -1, false, reason5(data));
+    if (data != nullptr && data->reasonCode >= MQTTREASONCODE_UNSPECIFIED_ERROR) {
+      static_cast<Impl*>(ctx)->complete(data->token, refusal(data->reasonCode));
+      return;
+    }
+    static_cast<Impl*>(ctx)->complete(data != nullptr ? data->token : -1,
+                                      Error::disconnected(reason5(data)));
   }
   static std::string reason5(const MQTTAsync_failureData5* data) {
     if (data == nullptr) return "not delivered";
@@ -150,11 +164,12 @@ struct MqttClient::Impl {
     return "code " + std::to_string(data->code);
   }
   static void on_publish_success(void* ctx, MQTTAsync_successData* data) {
-    static_cast<Impl*>(ctx)->complete(data != nullptr ? data->token : -1, true, "");
+    static_cast<Impl*>(ctx)->complete(data != nullptr ? data->token : -1, Status{});
   }
   static void on_publish_failure(void* ctx, MQTTAsync_failureData* data) {
     std::string why = data != nullptr && data->message != nullptr ? data->message : "not delivered";
-    static_cast<Impl*>(ctx)->complete(data != nullptr ? data->token : -1, false, why);
+    static_cast<Impl*>(ctx)->complete(data != nullptr ? data->token : -1,
+                                      Error::disconnected(std::move(why)));
   }
 };
 

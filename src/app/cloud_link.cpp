@@ -193,17 +193,22 @@ void CloudLink::drain() {
       const std::uint64_t conn = connection_;
       Status s = client_->publish(
           r.topic, r.payload(), 1, false,
-          [this, seq, conn, alive = alive_](bool ok, const std::string& err) {
+          [this, seq, conn, topic = r.topic, alive = alive_](const Status& outcome) {
             if (!*alive || conn != connection_) return;
             --inflight_;
-            if (ok) {
+            if (outcome.ok()) {
               if (outbox_.remove(seq)) --backlog_;
               publish_points();
+              drain();
+            } else if (!outcome.error().retryable()) {
+              refused(seq, topic, outcome.error());
+              drain();
             } else {
-              log_.debug(kComponent, "publish of seq " + std::to_string(seq) + " failed: " + err);
-              sent_upto_ = std::min(sent_upto_, seq - 1);  // resend in order
+              log_.debug(kComponent, "publish of seq " + std::to_string(seq) +
+                                         " failed: " + outcome.error().describe());
+              sent_upto_ = std::min(sent_upto_, seq - 1);  // resend in order, a little later
+              schedule_drain(std::chrono::seconds(1));
             }
-            drain();
           });
       if (!s) return;  // disconnected meanwhile: the reconnect drains
       sent_upto_ = seq;
@@ -211,6 +216,19 @@ void CloudLink::drain() {
       tokens_ -= 1;
     }
   }
+}
+
+void CloudLink::refused(std::int64_t seq, const std::string& topic, const Error& why) {
+  // The broker refuses this record for good (MQTT 5: not authorised, invalid topic or payload):
+  // kept, it would be sent again forever and hold up everything behind it. Counted and logged
+  // once per topic; not raised as an event, since the event could be refused in turn.
+  if (outbox_.remove(seq)) --backlog_;
+  ++refused_;
+  if (refused_topics_.insert(topic).second) {
+    log_.warn(kComponent, "the broker refuses records on " + topic + " (" + why.describe() +
+                              "): they are dropped from the outbox; check its ACL");
+  }
+  publish_points();
 }
 
 void CloudLink::publish_discovery() {
@@ -235,8 +253,14 @@ void CloudLink::publish_discovery() {
 
 void CloudLink::publish_points() {
   const WallTime now = clock_.wall_now();
-  points_.set(Point{"link.mqtt.backlog", static_cast<double>(backlog_), "", Quality::kOk, now,
-                    dropped_ > 0 ? std::to_string(dropped_) + " telemetry records dropped" : ""});
+  std::string note;
+  if (dropped_ > 0) note = std::to_string(dropped_) + " telemetry records dropped (outbox full)";
+  if (refused_ > 0) {
+    note +=
+        (note.empty() ? "" : "; ") + std::to_string(refused_) + " records refused by the broker";
+  }
+  points_.set(
+      Point{"link.mqtt.backlog", static_cast<double>(backlog_), "", Quality::kOk, now, note});
   const bool up = client_ && client_->connected();
   points_.set(Point{"link.mqtt.state", std::string(up ? "online" : "offline"), "", Quality::kOk,
                     now, client_ ? client_->describe() : "not started"});

@@ -33,7 +33,9 @@ struct MqttSettings {
 
 class MqttClient {
  public:
-  using Done = std::function<void(bool ok, std::string error)>;
+  // The outcome of a publish: ok, or an error whose retry class says whether sending the same
+  // message again can succeed (an MQTT 5 refusal such as "not authorised" cannot).
+  using Done = std::function<void(const Status& outcome)>;
 
   // Throws std::runtime_error when Paho refuses the URL or options (a start-up failure).
   MqttClient(MqttSettings settings, EventLoop& loop, Logger& log);
@@ -46,7 +48,8 @@ class MqttClient {
   void on_lost(std::function<void()> fn) { on_lost_ = std::move(fn); }
 
   void start();  // connects in the background, retrying with back-off
-  // Publishes; `done` runs on the loop when the broker acknowledged (QoS 1: PUBACK) or failed.
+  // Publishes; `done` runs on the loop when the broker acknowledged (QoS 1: PUBACK), refused
+  // (MQTT 5 reason code) or the request failed.
   Status publish(const std::string& topic, const std::string& payload, int qos, bool retained,
                  Done done);
   // For a clean shutdown, when the loop no longer runs: publishes QoS 1 and blocks until the

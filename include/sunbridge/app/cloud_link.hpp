@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,7 @@ class CloudLink {
   void append(const std::string& leaf, const std::string& kind, const nlohmann::json& body);
   void drain();
   void schedule_drain(std::chrono::milliseconds delay);
+  void refused(std::int64_t seq, const std::string& topic, const Error& why);
   void publish_points();
   void publish_discovery();  // Home Assistant configs, retained
 
@@ -77,6 +79,8 @@ class CloudLink {
   MonoTime refilled_{};
   bool drain_scheduled_ = false;
   std::int64_t dropped_ = 0;
+  std::int64_t refused_ = 0;              // records the broker refused for good
+  std::set<std::string> refused_topics_;  // logged once each
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
