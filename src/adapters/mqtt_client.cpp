@@ -118,8 +118,9 @@ struct MqttClient::Impl {
       c.schedule_reconnect();
     });
   }
-  // MQTT 5: Paho refuses v3 callbacks on a v5 connection (MQTTASYNC_BAD_MQTT_OPTION), and a v5
-  // acknowledgement can carry a refusal (reason code >= 0x80, e.g. 0x87 not authorised by ACL).
+  // MQTT 5: Paho rejects a request with v3 callbacks on a v5 client (MQTTASYNC_WRONG_MQTT_VERSION:
+  // nothing was published), and a v5 acknowledgement can carry a refusal (reason code >= 0x80,
+  // e.g. 0x87 not authorised by the ACL; Paho reports it to onFailure5).
   static void on_connect_failure5(void* ctx, MQTTAsync_failureData5* data) {
     MQTTAsync_failureData v3{};
     v3.token = data != nullptr ? data->token : -1;
@@ -290,14 +291,22 @@ void MqttClient::dispatch(const std::string& topic, const std::string& payload) 
   }
 }
 
-Status MqttClient::publish_and_wait(const std::string& topic, const std::string& payload,
-                                    bool retained, std::chrono::milliseconds timeout) {
-  if (!connected_) return Error::disconnected("MQTT broker not connected");
+namespace {
+// Paho copies the payload when the message is queued.
+MQTTAsync_message message_of(const std::string& payload, int qos, bool retained) {
   MQTTAsync_message msg = MQTTAsync_message_initializer;
   msg.payload = const_cast<char*>(payload.data());
   msg.payloadlen = static_cast<int>(payload.size());
-  msg.qos = 1;
+  msg.qos = qos;
   msg.retained = retained ? 1 : 0;
+  return msg;
+}
+}  // namespace
+
+Status MqttClient::publish_and_wait(const std::string& topic, const std::string& payload,
+                                    bool retained, std::chrono::milliseconds timeout) {
+  if (!connected_) return Error::disconnected("MQTT broker not connected");
+  MQTTAsync_message msg = message_of(payload, 1, retained);
   MQTTAsync_responseOptions opts = MQTTAsync_responseOptions_initializer;  // no callbacks
   int rc = MQTTAsync_sendMessage(impl_->handle, topic.c_str(), &msg, &opts);
   if (rc == MQTTASYNC_SUCCESS) {
@@ -313,11 +322,7 @@ Status MqttClient::publish_and_wait(const std::string& topic, const std::string&
 Status MqttClient::publish(const std::string& topic, const std::string& payload, int qos,
                            bool retained, Done done) {
   if (!connected_) return Error::disconnected("MQTT broker not connected");
-  MQTTAsync_message msg = MQTTAsync_message_initializer;
-  msg.payload = const_cast<char*>(payload.data());
-  msg.payloadlen = static_cast<int>(payload.size());
-  msg.qos = qos;
-  msg.retained = retained ? 1 : 0;
+  MQTTAsync_message msg = message_of(payload, qos, retained);
   MQTTAsync_responseOptions opts = MQTTAsync_responseOptions_initializer;
   if (settings_.version == 5) {
     opts.onSuccess5 = &Impl::on_publish_success5;
