@@ -3,8 +3,10 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -75,6 +77,11 @@ std::optional<std::string> read_secret_file(const std::string& path, const std::
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    issues.push_back({where, "cannot read the secret file " + path + ": " + std::strerror(errno) +
+                                 " (run as the daemon's user?)"});
+    return std::nullopt;
+  }
   std::string text(4097, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
@@ -182,7 +189,8 @@ Schema config_schema() {
   });
 }
 
-ConfigLoad load_config_text(std::string_view text, const std::string& base_dir) {
+ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
+                            Secrets secret_files) {
   ConfigLoad out;
   auto doc = schema::parse_strict(text, out.issues);
   if (!doc) return out;
@@ -218,7 +226,7 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir) 
   }
   Config c;
   load_profiles_sections(*doc, base_dir, c, out.issues);
-  load_mqtt_section(*doc, base_dir, c, out.issues);
+  load_mqtt_section(*doc, base_dir, c, out.issues, secret_files);
   if (!out.issues.empty()) return out;
 
   InverterConfig& ic = c.inverter;
@@ -305,7 +313,7 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir) 
   return out;
 }
 
-ConfigLoad load_config_file(const std::string& path) {
+ConfigLoad load_config_file(const std::string& path, Secrets secret_files) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     ConfigLoad out;
@@ -318,8 +326,8 @@ ConfigLoad load_config_file(const std::string& path) {
   // depends on the daemon's working directory.
   std::error_code ec;
   auto dir = std::filesystem::absolute(std::filesystem::path(path), ec).parent_path();
-  ConfigLoad out =
-      load_config_text(text.str(), ec ? std::string(".") : dir.lexically_normal().string());
+  ConfigLoad out = load_config_text(
+      text.str(), ec ? std::string(".") : dir.lexically_normal().string(), secret_files);
   struct stat st {};
   if (out.config && ::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH) != 0) {
     std::string inline_secrets;

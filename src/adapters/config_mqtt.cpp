@@ -46,7 +46,7 @@ std::optional<std::string> check_role_key(const json& v) {
 // A role key given inline (`field`) or in a file (`field`_file), hex either way. Empty: neither.
 std::vector<std::uint8_t> role_key(json& role, const std::string& field,
                                    const std::string& base_dir, const std::string& where,
-                                   schema::Issues& issues) {
+                                   Secrets secret_files, schema::Issues& issues) {
   const std::string file_field = field + "_file";
   if (role.contains(field) && role.contains(file_field)) {
     issues.push_back(
@@ -58,6 +58,7 @@ std::vector<std::uint8_t> role_key(json& role, const std::string& field,
     return parse_hex(role[field].get<std::string>()).value_or(std::vector<std::uint8_t>{});
   if (!role.contains(file_field)) return {};
   role[file_field] = resolve_path(base_dir, role[file_field].get<std::string>());
+  if (secret_files == Secrets::kSkip) return {};
   auto text =
       read_secret_file(role[file_field].get<std::string>(), where + "." + file_field, issues);
   if (!text) return {};
@@ -141,7 +142,8 @@ Schema mqtt_section_schema() {
   });
 }
 
-void load_mqtt_section(json& doc, const std::string& base_dir, Config& c, schema::Issues& issues) {
+void load_mqtt_section(json& doc, const std::string& base_dir, Config& c, schema::Issues& issues,
+                       Secrets secret_files) {
   json& m = doc["mqtt"];
   MqttConfig& mc = c.mqtt;
   mc.enabled = m.contains("url");
@@ -168,9 +170,10 @@ void load_mqtt_section(json& doc, const std::string& base_dir, Config& c, schema
     m["password_file"] = resolve_path(base_dir, m["password_file"].get<std::string>());
     if (m.contains("password")) {
       issues.push_back({"mqtt.password_file", "give password or password_file, not both"});
-    } else if (auto p = read_secret_file(m["password_file"].get<std::string>(),
-                                         "mqtt.password_file", issues)) {
-      s.password = *p;
+    } else if (secret_files == Secrets::kRead) {
+      auto p =
+          read_secret_file(m["password_file"].get<std::string>(), "mqtt.password_file", issues);
+      if (p) s.password = *p;
     }
   }
   if (m.contains("tls")) {
@@ -200,8 +203,8 @@ void load_mqtt_section(json& doc, const std::string& base_dir, Config& c, schema
   for (auto& [name, r] : m["roles"].items()) {
     RoleGrant g;
     const std::string where = "mqtt.roles." + name;
-    g.key = role_key(r, "key", base_dir, where, issues);
-    g.previous_key = role_key(r, "previous_key", base_dir, where, issues);
+    g.key = role_key(r, "key", base_dir, where, secret_files, issues);
+    g.previous_key = role_key(r, "previous_key", base_dir, where, secret_files, issues);
     for (const auto& name_json : r["commands"])
       g.commands.insert(name_json.get<std::string>());
     for (const auto& p : r["params"])

@@ -268,7 +268,9 @@ int main(int argc, char** argv) {
   // Which daemon: --socket, else --config's ipc.socket, else $SUNBRIDGE_SOCKET, else the default.
   auto load = ctx.config_path.empty()
                   ? sb::adapters::ConfigLoad{sb::adapters::default_config(), {}, {}}
-                  : sb::adapters::load_config_file(ctx.config_path);
+                  // Only the socket is needed here: key and password files may be the
+                  // daemon's alone.
+                  : sb::adapters::load_config_file(ctx.config_path, sb::adapters::Secrets::kSkip);
   if (!load.config) {
     std::cerr << sb::schema::format_issues(load.issues, ctx.config_path);
     return 2;

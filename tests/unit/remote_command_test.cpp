@@ -295,6 +295,17 @@ TEST_CASE("role keys and the broker password from files that only the daemon may
     CHECK(sb::test::has_issue(bad.issues, "mqtt.roles.installer.key_file", "cannot read"));
     CHECK(sb::test::has_issue(bad.issues, "mqtt.roles.installer.previous_key_file", "hexadecimal"));
   }
+  SECTION("the homeowner CLI, which needs no secret, does not read the files") {
+    const std::string missing = R"({"mqtt": {"url": "tcp://127.0.0.1:1883",
+        "password_file": "nowhere.password", "roles": {"owner": {"key_file": "nowhere.key"}}}})";
+    auto daemon_view = load_config_text(missing, dir.path());
+    CHECK(sb::test::has_issue(daemon_view.issues, "mqtt.password_file", "cannot read"));
+    CHECK(sb::test::has_issue(daemon_view.issues, "mqtt.roles.owner.key_file", "cannot read"));
+    auto cli_view = load_config_text(missing, dir.path(), Secrets::kSkip);
+    INFO(schema::format_issues(cli_view.issues));
+    REQUIRE(cli_view.config);
+    CHECK(cli_view.config->mqtt.client.password.empty());
+  }
   SECTION("a role without any key") {
     auto bad = load_config_text(
         R"({"mqtt": {"url": "tcp://127.0.0.1:1883", "roles": {"aggregator": {}}}})", dir.path());

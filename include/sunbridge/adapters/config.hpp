@@ -154,8 +154,11 @@ domain::WeatherPolicy read_rules(const nlohmann::json& r, const std::string& pat
                                  schema::Issues& issues);
 // The "mqtt" section (config_mqtt.cpp).
 schema::Schema mqtt_section_schema();
+// `secret_files`: read key_file / password_file (the daemon); the homeowner CLI, which may not
+// be allowed to read them and needs none of them, passes Secrets::kSkip.
+enum class Secrets { kRead, kSkip };
 void load_mqtt_section(nlohmann::json& doc, const std::string& base_dir, Config& c,
-                       schema::Issues& issues);
+                       schema::Issues& issues, Secrets secret_files);
 // Reads the validated sections into `c`; relation problems go to `issues`.
 void load_profiles_sections(nlohmann::json& doc, const std::string& base_dir, Config& c,
                             schema::Issues& issues);
@@ -170,8 +173,9 @@ std::optional<std::string> read_secret_file(const std::string& path, const std::
 std::string resolve_path(const std::string& base_dir, const std::string& path);
 
 // `base_dir` resolves relative paths ("" = current directory).
-ConfigLoad load_config_text(std::string_view text, const std::string& base_dir);
-ConfigLoad load_config_file(const std::string& path);
+ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
+                            Secrets secret_files = Secrets::kRead);
+ConfigLoad load_config_file(const std::string& path, Secrets secret_files = Secrets::kRead);
 // The built-in defaults, as if loading "{}" (paths resolved against `base_dir`).
 Config default_config(const std::string& base_dir = "");
 
