@@ -38,8 +38,16 @@ std::optional<std::vector<std::uint8_t>> parse_hex(const std::string& s) {
   return out;
 }
 
+// A role's HMAC key: hex, at least 32 bytes (openssl rand -hex 32), inline or from a file.
+constexpr const char* kRoleKeyRule = "expected hexadecimal digits (32 bytes or more)";
+std::optional<std::vector<std::uint8_t>> parse_role_key(const std::string& text) {
+  auto bytes = parse_hex(text);
+  if (!bytes || bytes->size() < 32) return std::nullopt;
+  return bytes;
+}
+
 std::optional<std::string> check_role_key(const json& v) {
-  if (!parse_hex(v.get<std::string>())) return "expected hexadecimal digits (32 bytes or more)";
+  if (!parse_role_key(v.get<std::string>())) return kRoleKeyRule;
   return std::nullopt;
 }
 
@@ -53,20 +61,20 @@ std::vector<std::uint8_t> role_key(json& role, const std::string& field,
         {where + "." + file_field, "give " + field + " or " + file_field + ", not both"});
     return {};
   }
-  // The schema checked an inline key: hex, 64 digits (32 bytes) or more.
-  if (role.contains(field))
-    return parse_hex(role[field].get<std::string>()).value_or(std::vector<std::uint8_t>{});
+  // The schema checked an inline key.
+  if (role.contains(field)) {
+    return parse_role_key(role[field].get<std::string>()).value_or(std::vector<std::uint8_t>{});
+  }
   if (!role.contains(file_field)) return {};
   role[file_field] = resolve_path(base_dir, role[file_field].get<std::string>());
   if (secret_files == Secrets::kSkip) return {};
   auto text =
       read_secret_file(role[file_field].get<std::string>(), where + "." + file_field, issues);
   if (!text) return {};
-  auto bytes = parse_hex(*text);
-  if (!bytes || bytes->size() < 32) {
+  auto bytes = parse_role_key(*text);
+  if (!bytes) {
     issues.push_back(
-        {where + "." + file_field,
-         role[file_field].get<std::string>() + ": expected hexadecimal digits (32 bytes or more)"});
+        {where + "." + file_field, role[file_field].get<std::string>() + ": " + kRoleKeyRule});
     return {};
   }
   return *bytes;
