@@ -59,6 +59,38 @@ std::string resolve(const std::string& base_dir, const std::string& path) {
   return resolve_path(base_dir, path);
 }
 
+// Whether a configuration key holds a secret (passwords, keys). A *_file entry is where a secret
+// lives, not the secret.
+bool is_secret_key(const std::string& key) {
+  const bool is_path = key.size() >= 5 && key.compare(key.size() - 5, 5, "_file") == 0;
+  return !is_path &&
+         (key.find("password") != std::string::npos || key.find("secret") != std::string::npos ||
+          (key.size() >= 3 && key.compare(key.size() - 3, 3, "key") == 0));
+}
+
+// The dotted paths of the secrets in `doc` (the ones redacted() hides), in document order.
+std::vector<std::string> secret_paths(const json& doc, const std::string& prefix) {
+  std::vector<std::string> out;
+  if (doc.is_array()) {
+    for (std::size_t i = 0; i < doc.size(); ++i) {
+      auto inner = secret_paths(doc[i], prefix + "[" + std::to_string(i) + "]");
+      out.insert(out.end(), inner.begin(), inner.end());
+    }
+    return out;
+  }
+  if (!doc.is_object()) return out;
+  for (const auto& [key, value] : doc.items()) {
+    const std::string path = prefix.empty() ? key : prefix + "." + key;
+    if (is_secret_key(key) && value.is_string()) {
+      out.push_back(path);
+    } else {
+      auto inner = secret_paths(value, path);
+      out.insert(out.end(), inner.begin(), inner.end());
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> read_secret_file(const std::string& path, const std::string& where,
@@ -331,17 +363,8 @@ ConfigLoad load_config_file(const std::string& path, Secrets secret_files) {
   struct stat st {};
   if (out.config && ::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH) != 0) {
     std::string inline_secrets;
-    const json& mqtt = out.config->effective["mqtt"];
-    if (mqtt.contains("password")) inline_secrets += "mqtt.password";
-    const json roles = mqtt.value("roles", json::object());
-    for (const auto& [role, grant] : roles.items()) {
-      for (const char* key : {"key", "previous_key"}) {
-        if (grant.contains(key)) {
-          inline_secrets +=
-              std::string(inline_secrets.empty() ? "" : ", ") + "mqtt.roles." + role + "." + key;
-        }
-      }
-    }
+    for (const auto& name : secret_paths(out.config->effective, ""))
+      inline_secrets += (inline_secrets.empty() ? "" : ", ") + name;
     if (!inline_secrets.empty()) {
       out.warnings.push_back(path + " is readable by every user and holds secrets (" +
                              inline_secrets +
@@ -359,13 +382,7 @@ json redacted(const json& doc) {
   if (doc.is_object()) {
     json out = json::object();
     for (const auto& [key, value] : doc.items()) {
-      // A *_file entry is where a secret lives, not the secret: shown.
-      const bool is_path = key.size() >= 5 && key.compare(key.size() - 5, 5, "_file") == 0;
-      const bool secret =
-          !is_path &&
-          (key.find("password") != std::string::npos || key.find("secret") != std::string::npos ||
-           (key.size() >= 3 && key.compare(key.size() - 3, 3, "key") == 0));
-      out[key] = secret && value.is_string() ? json("***") : redacted(value);
+      out[key] = is_secret_key(key) && value.is_string() ? json("***") : redacted(value);
     }
     return out;
   }
