@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Layering, one way (docs/architecture.md): each layer includes only itself and the layers below.
-#   core <- protocol, transport <- device <- domain? no: the domain sees core only.
+#   core <- protocol, transport <- device <- adapters <- app <- daemon; the domain sees core only;
+#   the CLI and the simulator never see the app layer.
 # Fails with every offending include listed.
 set -u
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -9,7 +10,7 @@ status=0
 check() {
   local layer=$1 allowed=$2
   local files
-  files=$(find "$root/include/sunbridge/$layer" "$root/src/$layer" -name '*.[ch]pp' 2>/dev/null)
+  files=$(find "$root/include/sunbridge/$layer" "$root/src/$layer" -name '*.[ch]pp' 2>/dev/null | sort)
   [ -n "$files" ] || return 0
   local bad
   bad=$(grep -HnE '#include "sunbridge/[a-z_]+/' $files | grep -vE "#include \"sunbridge/($allowed)/" || true)
@@ -25,5 +26,22 @@ check transport 'core|transport'
 check device    'core|protocol|transport|device'
 check domain    'core|domain'
 check adapters  'core|protocol|transport|device|domain|adapters'
+check app       'core|protocol|transport|device|domain|adapters|app'
+# The executables. The homeowner CLI talks to the daemon's socket and, for doctor without a
+# daemon, to the inverter: never the daemon's application layer (which brings MQTT, HTTPS and
+# OpenSSL with it).
+check cli       'core|protocol|transport|device|domain|adapters'
+check daemon    'core|protocol|transport|device|domain|adapters|app'
+# The simulator has its own register image and pack answers: only framing and codecs are shared.
+check sim       'core|protocol|adapters'
+check testkit   'core|adapters'
+# Within adapters, the network side (Paho, libcurl, OpenSSL) stays out of what the CLI links.
+net=$(grep -lE '#include "sunbridge/adapters/(mqtt_client|http_get|remote_command|weather)\.hpp"' \
+  $(find "$root/src/cli" -name '*.[ch]pp') 2>/dev/null || true)
+if [ -n "$net" ]; then
+  echo "the homeowner CLI must not use the network adapters (MQTT, HTTPS, HMAC):"
+  echo "$net"
+  status=1
+fi
 [ $status -eq 0 ] && echo "layering: ok"
 exit $status

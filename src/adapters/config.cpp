@@ -163,6 +163,7 @@ Schema config_schema() {
       schema::optional("state_encoding",
                        Schema::choice({"split-phase", "srne"}).with_default("split-phase")),
       schema::optional("max_gap_registers", Schema::integer(0, 31).with_default(10)),
+      schema::optional("bms_protocol_list_base", Schema::integer(0, 1).with_default(0)),
       schema::optional("register_map", path),
       schema::optional("lock_dir", path.with_default("/run/lock")),
   });
@@ -203,6 +204,7 @@ Schema config_schema() {
   Schema site = Schema::object({
       schema::optional("timezone",
                        Schema::string(1, 64).with_check(check_timezone).with_default("Asia/Tokyo")),
+      schema::optional("time_source", Schema::choice({"kernel", "trust"}).with_default("kernel")),
   });
   Schema log = Schema::object({
       schema::optional("level",
@@ -282,6 +284,7 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
                           : vs == "normalized" ? protocol::VoltageScale::kNormalized
                                                : protocol::VoltageScale::kAuto;
   ic.link.state_encoding = inv["state_encoding"].get<std::string>();
+  ic.link.list_base = inv["bms_protocol_list_base"].get<int>();
   ic.link.plan.max_gap = inv["max_gap_registers"].get<int>();
   ic.link.health.offline_after = inv["offline_after"].get<int>();
   ic.link.health.backoff_min = std::chrono::milliseconds(inv["backoff_min_ms"].get<int>());
@@ -332,6 +335,7 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
   c.storage.sample_interval = std::chrono::seconds(st["sample_interval_s"].get<int>());
   c.ipc.socket = resolve(base_dir, (*doc)["ipc"]["socket"].get<std::string>());
   c.site.timezone = (*doc)["site"]["timezone"].get<std::string>();
+  c.site.time_source = (*doc)["site"]["time_source"].get<std::string>();
   c.log_level = *parse_log_level((*doc)["log"]["level"].get<std::string>());
 
   // Record the resolved paths in the effective document too.

@@ -221,7 +221,7 @@ void load_mqtt_section(json& doc, const std::string& base_dir, Config& c, schema
   }
   if (!mc.enabled) return;
   s.url = m["url"].get<std::string>();
-  // Credentials and telemetry never cross a network in clear text (DEVELOPERS.md, security).
+  // Credentials and telemetry never cross a network in clear text (docs/mqtt.md, security).
   if (!is_tls(s.url) && !is_loopback_url(s.url) && !m["allow_plaintext"].get<bool>()) {
     issues.push_back({"mqtt.url",
                       "plaintext MQTT to a non-loopback broker is refused: use ssl://host:8883 "

@@ -48,4 +48,35 @@ json survey_to_json(const device::Survey& survey) {
   return j;
 }
 
+nlohmann::json learned_holes_to_json(const std::map<std::string, device::LearnedHoles>& holes) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, h] : holes) {
+    out[key] = {{"breaks", h.breaks}, {"unsupported", h.unsupported}};
+  }
+  return out;
+}
+
+std::map<std::string, device::LearnedHoles> learned_holes_from_json(const nlohmann::json& doc) {
+  std::map<std::string, device::LearnedHoles> out;
+  if (!doc.is_object()) return out;
+  auto addresses = [](const nlohmann::json& list, std::set<std::uint16_t>& into) {
+    if (!list.is_array()) return false;
+    for (const auto& a : list) {
+      if (!a.is_number_unsigned() || a.get<unsigned>() > 0xFFFF) return false;
+      into.insert(static_cast<std::uint16_t>(a.get<unsigned>()));
+    }
+    return true;
+  };
+  for (const auto& [key, h] : doc.items()) {
+    if (!h.is_object()) continue;
+    device::LearnedHoles learned;
+    if (!addresses(h.value("breaks", nlohmann::json::array()), learned.breaks) ||
+        !addresses(h.value("unsupported", nlohmann::json::array()), learned.unsupported)) {
+      continue;
+    }
+    out[key] = std::move(learned);
+  }
+  return out;
+}
+
 }  // namespace sb::adapters

@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -104,8 +106,9 @@ Status HistoryStore::flush() {
   return {};
 }
 
-Result<std::vector<HistorySample>> HistoryStore::query(WallTime since, WallTime until,
-                                                       const std::vector<std::string>& names) {
+Result<HistoryPage> query_history(SqliteDb& db, WallTime since, WallTime until,
+                                  const std::vector<std::string>& names, std::size_t max_rows) {
+  // Newest first, one row more than asked: that extra row tells whether older ones were left out.
   std::string sql =
       "SELECT s.ts_ms, p.name, s.value, s.text FROM samples s JOIN point_names p ON p.id = "
       "s.point_id WHERE s.ts_ms >= ? AND s.ts_ms < ?";
@@ -115,14 +118,15 @@ Result<std::vector<HistorySample>> HistoryStore::query(WallTime since, WallTime 
       sql += i == 0 ? "?" : ", ?";
     sql += ")";
   }
-  sql += " ORDER BY s.ts_ms, p.name LIMIT 200000";
-  auto st = db_.prepare(sql);
+  sql += " ORDER BY s.ts_ms DESC, p.name DESC LIMIT ?";
+  auto st = db.prepare(sql);
   if (!st) return st.error();
   st->bind(1, unix_ms(since)).bind(2, unix_ms(until));
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    st->bind(static_cast<int>(i + 3), std::string_view(names[i]));
-  }
-  std::vector<HistorySample> out;
+  int index = 3;
+  for (const auto& name : names)
+    st->bind(index++, std::string_view(name));
+  st->bind(index, static_cast<std::int64_t>(max_rows) + 1);
+  HistoryPage page;
   for (;;) {
     auto row = st->step();
     if (!row) return row.error();
@@ -132,9 +136,25 @@ Result<std::vector<HistorySample>> HistoryStore::query(WallTime since, WallTime 
     h.name = st->column_text(1);
     if (!st->column_is_null(2)) h.value = st->column_double(2);
     if (!st->column_is_null(3)) h.text = st->column_text(3);
-    out.push_back(std::move(h));
+    page.samples.push_back(std::move(h));
   }
-  return out;
+  if (page.samples.size() > max_rows) {
+    // The oldest timestamp may be cut in two: leave it out whole.
+    page.truncated = true;
+    const WallTime cut = page.samples.back().ts;
+    while (!page.samples.empty() && page.samples.back().ts == cut)
+      page.samples.pop_back();
+  }
+  std::reverse(page.samples.begin(), page.samples.end());
+  if (!page.samples.empty()) page.first = page.samples.front().ts;
+  return page;
+}
+
+Result<std::vector<HistorySample>> HistoryStore::query(WallTime since, WallTime until,
+                                                       const std::vector<std::string>& names) {
+  auto page = query_history(db_, since, until, names, std::numeric_limits<std::int32_t>::max());
+  if (!page) return page.error();
+  return std::move(page->samples);
 }
 
 Status HistoryStore::record_event(const Event& e) {

@@ -21,8 +21,9 @@ struct IpcServer::Client {
   int fd = -1;
   std::string in;
   std::string out;
-  bool busy = false;     // a request is being handled; further input waits
-  bool closing = false;  // close once `out` is flushed
+  bool busy = false;         // a request is being handled; further input waits
+  bool closing = false;      // close once `out` is flushed, serve nothing more
+  bool peer_closed = false;  // the client will send nothing more: close once all is answered
   bool alive = true;
 };
 
@@ -128,13 +129,49 @@ void IpcServer::send(int fd, const json& reply) {
   c.out += reply.dump(-1, ' ', false, json::error_handler_t::replace);
   c.out += '\n';
   c.busy = false;
-  on_client(fd, POLLOUT);
+  // Flushed, and the next request already waiting in `in` served, on the loop's next turn: a
+  // reply given from inside the handler must not re-enter on_client.
+  loop_.watch(fd, POLLOUT, [this, fd](short ev) { on_client(fd, ev); });
+}
+
+bool IpcServer::serve_waiting_requests(int fd, const std::shared_ptr<Client>& c) {
+  // Requests are answered one at a time, in order; pipelined lines wait in `in` and are served
+  // as soon as the one before is answered, without waiting for more bytes from the client.
+  while (!c->busy && !c->closing) {
+    const auto nl = c->in.find('\n');
+    if (nl == std::string::npos) break;
+    const std::string line = c->in.substr(0, nl);
+    c->in.erase(0, nl + 1);
+    json request = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (request.is_discarded() || !request.is_object()) {
+      c->out += R"({"ok":false,"error":"request is not a JSON object"})"
+                "\n";
+      continue;
+    }
+    c->busy = true;
+    std::weak_ptr<Client> weak = c;
+    handler_(request, [this, weak, fd](json reply) {
+      auto client = weak.lock();
+      if (!client || !client->alive) return;  // the client went away meanwhile
+      send(fd, reply);
+    });
+    if (clients_.find(fd) == clients_.end()) return false;
+  }
+  return true;
 }
 
 void IpcServer::on_client(int fd, short revents) {
   auto it = clients_.find(fd);
   if (it == clients_.end()) return;
   std::shared_ptr<Client> c = it->second;
+
+  if ((revents & (POLLHUP | POLLERR)) != 0 && c->busy) {
+    // The client left while its request waits on slow work (doctor, a settings change, a
+    // forecast). poll() reports a hang-up whatever events are asked for, so keeping the
+    // descriptor would wake the loop on every turn: drop it now; the reply has nowhere to go.
+    drop(fd);
+    return;
+  }
 
   if ((revents & POLLIN) != 0 && !c->busy) {
     char buf[4096];
@@ -153,38 +190,14 @@ void IpcServer::on_client(int fd, short revents) {
         }
         continue;
       }
-      if (n == 0) {
-        if (c->out.empty() && !c->busy) {
-          drop(fd);
-          return;
-        }
-        c->closing = true;
-      }
-      break;  // EAGAIN or error
-    }
-    auto nl = c->in.find('\n');
-    if (nl != std::string::npos && !c->closing) {
-      std::string line = c->in.substr(0, nl);
-      c->in.erase(0, nl + 1);
-      json request = json::parse(line, nullptr, /*allow_exceptions=*/false);
-      if (request.is_discarded() || !request.is_object()) {
-        c->out += R"({"ok":false,"error":"request is not a JSON object"})"
-                  "\n";
-      } else {
-        c->busy = true;
-        std::weak_ptr<Client> weak = c;
-        handler_(request, [this, weak, fd](json reply) {
-          auto client = weak.lock();
-          if (!client || !client->alive) return;  // the client went away meanwhile
-          send(fd, reply);
-        });
-        if (clients_.find(fd) == clients_.end()) return;
-      }
+      if (n == 0) c->peer_closed = true;  // requests already received are still answered
+      break;                              // EAGAIN or error
     }
   }
+  if (!serve_waiting_requests(fd, c)) return;
 
   while (!c->out.empty()) {
-    ssize_t n = ::write(fd, c->out.data(), c->out.size());
+    ssize_t n = ::send(fd, c->out.data(), c->out.size(), MSG_NOSIGNAL);
     if (n > 0) {
       c->out.erase(0, static_cast<std::size_t>(n));
       continue;
@@ -193,11 +206,8 @@ void IpcServer::on_client(int fd, short revents) {
     drop(fd);
     return;
   }
-  if ((revents & (POLLHUP | POLLERR)) != 0 && c->out.empty() && !c->busy) {
-    drop(fd);
-    return;
-  }
-  if (c->out.empty() && c->closing && !c->busy) {
+  if (c->out.empty() && !c->busy &&
+      ((revents & (POLLHUP | POLLERR)) != 0 || c->closing || c->peer_closed)) {
     drop(fd);
     return;
   }

@@ -11,12 +11,6 @@ namespace sb::adapters {
 
 namespace {
 constexpr const char* kComponent = "mqtt";
-
-std::string host_of(const std::string& url) {
-  std::string rest = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
-  if (!rest.empty() && rest[0] == '[') return rest.substr(1, rest.find(']') - 1);  // [::1]:1883
-  return rest.substr(0, rest.find(':'));
-}
 }  // namespace
 
 namespace {
@@ -41,11 +35,6 @@ bool topic_matches(const std::string& filter, const std::string& topic) {
     if (f[i] != "+" && f[i] != t[i]) return false;
   }
   return f.size() == t.size() || (f.size() == t.size() + 1 && f.back() == "#");
-}
-
-bool is_loopback_url(const std::string& url) {
-  const std::string host = host_of(url);
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
 // Paho's callbacks run on Paho's threads: each one only posts to the loop.

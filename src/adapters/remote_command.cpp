@@ -14,12 +14,6 @@ namespace sb::adapters {
 
 using nlohmann::json;
 
-const std::vector<std::string>& remote_command_names() {
-  static const std::vector<std::string> kNames = {"profile",    "hold",    "param",
-                                                  "sync-clock", "refresh", "config"};
-  return kNames;
-}
-
 std::string canonical_form(const json& message) {
   json copy = message;
   if (copy.is_object()) copy.erase("hmac");

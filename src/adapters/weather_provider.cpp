@@ -57,23 +57,6 @@ class FileProvider final : public WeatherProvider {
 
 }  // namespace
 
-std::string default_jma_url(const std::string& office) {
-  return "https://www.jma.go.jp/bosai/forecast/data/forecast/" + office + ".json";
-}
-
-std::string default_open_meteo_url(double latitude, double longitude, const std::string& timezone) {
-  std::string tz;
-  for (char c : timezone)
-    tz += c == '/' ? std::string("%2F") : std::string(1, c);
-  char coords[80];
-  std::snprintf(coords, sizeof coords, "latitude=%.4f&longitude=%.4f", latitude, longitude);
-  return std::string("https://api.open-meteo.com/v1/forecast?") + coords +
-         "&daily=weather_code,sunshine_duration,daylight_duration,shortwave_radiation_sum,"
-         "precipitation_sum,precipitation_probability_max,temperature_2m_max,temperature_2m_min"
-         "&timezone=" +
-         tz + "&forecast_days=7";
-}
-
 std::unique_ptr<WeatherProvider> make_weather_provider(const WeatherSource& source) {
   if (source.provider == "jma") return std::make_unique<HttpProvider>(source, "jma");
   if (source.provider == "open-meteo") return std::make_unique<HttpProvider>(source, "open-meteo");

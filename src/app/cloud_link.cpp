@@ -133,6 +133,9 @@ void CloudLink::record_packs(const std::vector<Point>& points, WallTime ts) {
     auto s = domain::summarize_pack(by_name, pack);
     if (!s) continue;
     if (packs_announced_[pack] != s->battery_id) {
+      if (!packs_announced_[pack].empty()) {
+        packs_to_retract_.emplace_back(pack, packs_announced_[pack]);
+      }
       packs_announced_[pack] = s->battery_id;
       publish_discovery();
     }
@@ -241,6 +244,11 @@ void CloudLink::publish_discovery() {
   ctx.expire_after =
       std::chrono::duration_cast<std::chrono::seconds>(3 * config_.telemetry_interval) +
       std::chrono::seconds(10);
+  for (const auto& [pack, id] : packs_to_retract_) {
+    for (const auto& m : adapters::pack_discovery(ctx, pack, id))
+      (void)client_->publish(m.topic, "", 1, true, nullptr);
+  }
+  packs_to_retract_.clear();
   auto messages = adapters::inverter_discovery(ctx);
   for (const auto& [pack, id] : packs_announced_) {
     if (id.empty()) continue;

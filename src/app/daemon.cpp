@@ -12,6 +12,8 @@
 #include "sunbridge/adapters/device_json.hpp"
 #include "sunbridge/adapters/point_json.hpp"
 #include "sunbridge/adapters/profile_json.hpp"
+#include "sunbridge/adapters/register_map_file.hpp"
+#include "sunbridge/adapters/settings_store.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/device/inverter_survey.hpp"
 #include "sunbridge/domain/bank.hpp"
@@ -44,38 +46,69 @@ const std::vector<std::string> kDefaultHistoryPoints = {
     "battery.soc", "battery.voltage", "battery.current", "battery.power",
     "pv.power",    "load.power",      "grid.power"};
 
-}  // namespace
+// Beyond this a reply grows past what the CLI should hold in memory on a Pi (about 30 MB of
+// JSON); the newest rows are kept and the reply says older ones were left out.
+constexpr std::size_t kMaxHistoryRows = 200000;
 
-protocol::RegisterMap load_register_map(const std::string& path) {
-  if (path.empty()) return protocol::RegisterMap::embedded();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read register map " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  schema::Issues issues;
-  auto map = protocol::RegisterMap::from_json(text.str(), issues);
-  if (!map) {
-    throw std::runtime_error("register map " + path + " is invalid:\n" +
-                             schema::format_issues(issues, path));
+// The settings-store key of the learned register holes, per firmware.
+constexpr const char* kLearnedHolesKey = "inverter.learned_holes";
+
+// One row per timestamp, one column per point name; a note when older samples were left out.
+json history_to_json(const adapters::HistoryPage& page, const std::vector<std::string>& names,
+                     const json& units, WallTime since) {
+  std::map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    column[names[i]] = i;
+  std::map<WallTime, json> rows;
+  for (const auto& s : page.samples) {
+    auto [it, inserted] = rows.try_emplace(s.ts);
+    json& row = it->second;
+    if (inserted) {
+      row = json::array({format_iso8601_utc(s.ts)});
+      for (std::size_t i = 0; i < names.size(); ++i)
+        row.push_back(nullptr);
+    }
+    row[column[s.name] + 1] = s.value ? json(*s.value) : s.text ? json(*s.text) : json(nullptr);
   }
-  return std::move(*map);
+  json out_rows = json::array();
+  for (auto& [_, row] : rows)
+    out_rows.push_back(std::move(row));
+  json out = {{"ok", true}, {"names", names}, {"units", units}, {"rows", std::move(out_rows)}};
+  out["truncated"] = page.truncated;
+  if (page.truncated && page.first) {
+    out["complete_from"] = format_iso8601_utc(*page.first);
+    out["note"] = "only the newest samples, from " + format_iso8601_utc(*page.first) +
+                  " on, are shown: the period asked for (from " + format_iso8601_utc(since) +
+                  ") holds more than " + std::to_string(page.samples.size()) +
+                  " values; ask for a shorter period or fewer points";
+  }
+  return out;
 }
 
-Daemon::Daemon(adapters::Config config, const Clock& clock, Logger& log)
+}  // namespace
+
+Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource& time_source,
+               Logger& log)
     : config_(std::move(config)),
       clock_(clock),
       log_(log),
-      map_(load_register_map(config_.inverter.register_map_path)),
+      map_(adapters::load_register_map(config_.inverter.register_map_path)),
       faults_(protocol::FaultTable::embedded()),
       port_lock_(acquire_lock(config_.inverter)),
       history_(config_.storage.path),
+      history_reader_(config_.storage.path, loop_),
       points_(map_.derived()),
+      time_(time_source, clock_, points_),
       client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),
       link_(client_, map_, faults_, config_.inverter.link, clock_, log_),
       bms_(make_bms_link(config_, clock_, log_)),
       cross_check_(config_.bms.cross_check),
       bus_("sb-bus") {
   if (bms_.source) bms_bus_ = std::make_unique<WorkerThread>("sb-bms");
+  // What earlier runs learned the firmware lacks: not probed again with exception 02 each start.
+  if (auto known = adapters::SettingsStore(history_.db()).get(kLearnedHolesKey); known && *known) {
+    link_.set_known_holes(adapters::learned_holes_from_json(**known));
+  }
   loop_.handle_signals({SIGTERM, SIGINT, SIGHUP}, [this](int sig) {
     if (sig == SIGHUP) {
       log_.info(kComponent, "SIGHUP ignored: restart the service to reload the configuration");
@@ -91,7 +124,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, Logger& log)
       },
       log_);
   settings_ = std::make_unique<SettingsController>(
-      SettingsContext{config_, map_, clock_, log_, loop_, bus_, link_, points_, history_});
+      SettingsContext{config_, map_, clock_, log_, loop_, bus_, link_, points_, history_, time_});
   weather_ = std::make_unique<WeatherService>(
       config_.profiles, clock_, log_, loop_,
       [this](domain::Forecast f) { settings_->on_forecast(std::move(f)); });
@@ -99,7 +132,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, Logger& log)
     cloud_ = std::make_unique<CloudLink>(config_.mqtt, history_.db(), loop_, clock_, log_, points_);
     history_.set_event_observer([this](const Event& e) { cloud_->record_event(e); });
     remote_ = std::make_unique<RemoteControl>(
-        RemoteContext{config_.mqtt, clock_, log_, history_, *cloud_, *settings_,
+        RemoteContext{config_.mqtt, clock_, log_, history_, *cloud_, *settings_, time_,
                       [this](const json& request, adapters::IpcServer::Reply reply) {
                         handle(request, std::move(reply));
                       }});
@@ -136,6 +169,7 @@ std::chrono::milliseconds Daemon::max_age(Group group) const {
 }
 
 int Daemon::run() {
+  check_time_sync();
   const auto now = EventLoop::Clock::now();
   // Live values first: the settings poll follows on the same bus.
   schedule_poll(Group::kLive, now);
@@ -202,7 +236,9 @@ void Daemon::start_poll(Group group) {
 }
 
 void Daemon::on_report(device::PollReport report) {
+  check_time_sync();  // before anything below acts on the clock
   const WallTime now = clock_.wall_now();
+  if (report.learned) save_learned_holes(report.learned->first, report.learned->second, now);
   bool has_settings = false;
   for (auto& g : report.groups) {
     g.update.max_age = max_age(g.group);
@@ -216,6 +252,23 @@ void Daemon::on_report(device::PollReport report) {
       if (const auto* text = std::get_if<std::string>(&serial->value); text && !text->empty()) {
         cloud_->start(*text);
       }
+    }
+  }
+  if (report.transition) {
+    const auto& t = *report.transition;
+    record_event(Event{now,
+                       std::string("link.inverter.") + device::to_string(t.to),
+                       t.to == device::LinkState::kOnline ? Severity::kInfo : Severity::kWarning,
+                       std::string("inverter link ") + device::to_string(t.from) + " -> " +
+                           device::to_string(t.to) + ": " + t.reason,
+                       {{"from", device::to_string(t.from)}, {"reason", t.reason}}},
+                 /*log=*/false);  // the link logs its transitions itself
+  }
+  if (auto faults = points_.get("inverter.faults", now);
+      faults && faults->quality == Quality::kOk) {
+    if (const auto* codes = std::get_if<std::vector<FaultCode>>(&faults->value)) {
+      for (const Event& e : fault_watch_.update(*codes, now))
+        record_event(e);
     }
   }
   link_state_ = report.state;
@@ -331,6 +384,19 @@ void Daemon::on_bms_report(device::BmsReport report) {
                                                                                 : "offline";
   points_.set(
       Point{"link.bms.state", bms_state, "", Quality::kOk, now, report.counters.last_error});
+  if (bms_state != bms_link_state_) {
+    // The first reading is news only when it is not "online".
+    if (!bms_link_state_.empty() || bms_state != "online") {
+      record_event(Event{now,
+                         "link.bms." + bms_state,
+                         bms_state == "online" ? Severity::kInfo : Severity::kWarning,
+                         "battery link " + (bms_link_state_.empty() ? "start" : bms_link_state_) +
+                             " -> " + bms_state + ": " + std::to_string(online) + " of " +
+                             std::to_string(report.packs.size()) + " packs answer",
+                         {{"from", bms_link_state_}, {"packs_online", std::to_string(online)}}});
+    }
+    bms_link_state_ = bms_state;
+  }
   for (auto& p : domain::compute_bank(points_, opt.addresses, now))
     points_.set(std::move(p), age);
 
@@ -353,15 +419,47 @@ void Daemon::on_bms_report(device::BmsReport report) {
   run_cross_checks(now);
 }
 
+void Daemon::record_event(const Event& e, bool log) {
+  if (log) {
+    log_.log(e.severity == Severity::kInfo ? LogLevel::kInfo : LogLevel::kWarning, "event",
+             e.message);
+  }
+  if (Status s = history_.record_event(e); !s) {
+    log_.error(kComponent, "cannot store event " + e.kind + ": " + s.error().describe());
+  }
+}
+
+void Daemon::save_learned_holes(const std::string& firmware, const device::LearnedHoles& holes,
+                                WallTime now) {
+  adapters::SettingsStore store(history_.db());
+  std::map<std::string, device::LearnedHoles> all;
+  if (auto known = store.get(kLearnedHolesKey); known && *known) {
+    all = adapters::learned_holes_from_json(**known);
+  }
+  all[firmware] = holes;
+  if (Status s = store.put(kLearnedHolesKey, adapters::learned_holes_to_json(all), now); !s) {
+    log_.warn(kComponent, "cannot keep the learned register holes: " + s.error().describe());
+  }
+}
+
+json Daemon::time_json() const {
+  const auto& s = time_.state();
+  return {{"source", s ? s->source : config_.site.time_source},
+          {"synced", s && s->synced},
+          {"detail", s ? s->detail : std::string("not read yet")}};
+}
+
+void Daemon::check_time_sync() {
+  auto change = time_.check();
+  if (!change) return;
+  record_event(*change);
+  if (time_.trusted() && remote_) remote_->on_clock_synced();
+}
+
 void Daemon::run_cross_checks(WallTime now) {
   if (!bms_.source) return;
-  for (const Event& e : cross_check_.evaluate(points_, now)) {
-    log_.log(e.severity == Severity::kInfo ? LogLevel::kInfo : LogLevel::kWarning, "check",
-             e.message);
-    if (Status s = history_.record_event(e); !s) {
-      log_.error(kComponent, "cannot store event " + e.kind + ": " + s.error().describe());
-    }
-  }
+  for (const Event& e : cross_check_.evaluate(points_, now))
+    record_event(e);
 }
 
 void Daemon::schedule_commit() {
@@ -418,7 +516,7 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
     } else if (cmd == "params") {
       reply(params_json(request));
     } else if (cmd == "history") {
-      reply(history_json(request));
+      history_reply(request, reply);  // a copy: the catch below may still answer
     } else if (cmd == "battery") {
       reply(battery_json());
     } else if (cmd == "events") {
@@ -433,6 +531,7 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
                  {"lock", port_lock_ ? port_lock_->path() : std::string()},
                  {"link", device::to_string(link_state_)},
                  {"survey", s},
+                 {"time", time_json()},
                  {"bms", bms_counters_json()}});
         });
       });
@@ -565,45 +664,35 @@ json Daemon::params_json(const json& request) const {
   return {{"ok", true}, {"params", params}};
 }
 
-json Daemon::history_json(const json& request) {
+void Daemon::history_reply(const json& request, adapters::IpcServer::Reply reply) {
   const double since_s = request.value("since_s", 3600.0);
   if (!(since_s > 0 && since_s <= 366.0 * 86400)) {
-    return {{"ok", false}, {"error", "since_s must be in (0, 366 days]"}};
+    return reply({{"ok", false}, {"error", "since_s must be in (0, 366 days]"}});
   }
   std::vector<std::string> names = kDefaultHistoryPoints;
   if (request.contains("points") && !request["points"].empty()) {
     names = request["points"].get<std::vector<std::string>>();
   }
+  // What is still in memory goes to the database first, so the reader sees it.
   if (Status s = history_.flush(); !s) {
-    return {{"ok", false}, {"error", "history not available: " + s.error().describe()}};
+    return reply({{"ok", false}, {"error", "history not available: " + s.error().describe()}});
   }
   const WallTime now = clock_.wall_now();
   const auto since = now - std::chrono::milliseconds(static_cast<long long>(since_s * 1000));
-  auto samples = history_.query(since, now + std::chrono::seconds(1), names);
-  if (!samples) return {{"ok", false}, {"error", samples.error().describe()}};
-  std::map<std::string, std::size_t> column;
   json units = json::array();
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    column[names[i]] = i;
-    auto p = points_.get(names[i], now);
+  for (const auto& name : names) {
+    auto p = points_.get(name, now);
     units.push_back(p ? p->unit : "");
   }
-  std::map<WallTime, json> rows;
-  for (const auto& s : *samples) {
-    auto [it, inserted] = rows.try_emplace(s.ts);
-    json& row = it->second;
-    if (inserted) {
-      row = json::array({format_iso8601_utc(s.ts)});
-      for (std::size_t i = 0; i < names.size(); ++i)
-        row.push_back(nullptr);
-    }
-    json value = s.value ? json(*s.value) : s.text ? json(*s.text) : json(nullptr);
-    row[column[s.name] + 1] = value;
-  }
-  json out_rows = json::array();
-  for (auto& [_, row] : rows)
-    out_rows.push_back(std::move(row));
-  return {{"ok", true}, {"names", names}, {"units", units}, {"rows", out_rows}};
+  const std::size_t max_rows = request.value("max_rows", kMaxHistoryRows);
+  history_reader_.query(since, now + std::chrono::seconds(1), names,
+                        std::min(max_rows, kMaxHistoryRows),
+                        [reply = std::move(reply), names, units = std::move(units),
+                         since](Result<adapters::HistoryPage> page) {
+                          if (!page)
+                            return reply({{"ok", false}, {"error", page.error().describe()}});
+                          reply(history_to_json(*page, names, units, since));
+                        });
 }
 
 }  // namespace sb::app

@@ -201,6 +201,12 @@ void RemoteControl::on_command(const std::string& name, const std::string& paylo
   if (check.command && name == "param" && check.command->args.contains("param")) {
     param = protocol::normalize_lcd_id(text_of(check.command->args["param"]));
   }
+  if (!ctx_.time.trusted()) {
+    // Expiry, replay windows and leases are all judged on the clock: a wrong one could run a
+    // stale command or refuse a good one for the wrong reason. Say the real reason.
+    reject(check.id, check.role, name, param, ctx_.time.refusal());
+    return;
+  }
   if (!check.command) {
     reject(check.id, check.role, name, param, check.reason);
     return;
@@ -262,6 +268,15 @@ void RemoteControl::on_desired(const std::string& payload) {
   if (payload.empty()) return;  // the retained document was cleared
   const WallTime now = ctx_.clock.wall_now();
   if (last_rejected_desired_ && *last_rejected_desired_ == payload) return;  // answered already
+  if (!ctx_.time.trusted()) {
+    // Kept, not refused: the broker delivers a retained document only once per subscription,
+    // so it is applied when the clock is synchronised (on_clock_synced).
+    if (!held_desired_ || *held_desired_ != payload) {
+      ctx_.log.warn(kComponent, "the desired configuration waits: " + ctx_.time.refusal());
+    }
+    held_desired_ = payload;
+    return;
+  }
   auto check = adapters::check_desired(payload, ctx_.cloud.device_id(), ctx_.config.remote, now);
   const std::string id = "config/desired@" + std::to_string(check.version);
   auto refuse = [&](const std::string& reason) {
@@ -325,6 +340,13 @@ void RemoteControl::on_desired(const std::string& payload) {
         last_rejected_desired_.reset();
         answer(std::move(result), ids);
       });
+}
+
+void RemoteControl::on_clock_synced() {
+  if (!held_desired_) return;
+  std::string payload = std::move(*held_desired_);
+  held_desired_.reset();
+  on_desired(payload);
 }
 
 void RemoteControl::answer(json result, std::vector<std::string> readback_ids) {

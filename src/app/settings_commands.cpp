@@ -71,6 +71,8 @@ bool SettingsController::handle(const std::string& cmd, const json& request,
     // but the local configuration may forbid it.
     if (!ctx_.config.settings.clock_sync) {
       reply(fail("clock sync is disabled in the local configuration (settings.clock.sync)"));
+    } else if (!ctx_.time.trusted()) {
+      reply(fail("the inverter clock is not set from " + ctx_.time.refusal()));
     } else if (clock_in_flight_) {
       reply(fail("a clock sync is already in progress"));
     } else {

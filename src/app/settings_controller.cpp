@@ -391,6 +391,8 @@ void SettingsController::run_schedule(WallTime now) {
   }
   publish_active(sel, now);
   if (!ctx_.config.settings.apply || sel.hold || busy_) return;
+  // The season and the weather day are read off the clock: a wrong one picks wrong rows.
+  if (!ctx_.time.trusted()) return;
   if (retry_not_before_ && now < *retry_not_before_) return;
 
   auto cur = current(domain::profile_parameters(), now);
@@ -450,7 +452,8 @@ void SettingsController::check_drift(WallTime now) {
 }
 
 void SettingsController::check_clock(WallTime now) {
-  if (!ctx_.config.settings.clock_sync || clock_in_flight_) return;
+  // An unsynchronised gateway would write its own wrong time into the inverter.
+  if (!ctx_.config.settings.clock_sync || clock_in_flight_ || !ctx_.time.trusted()) return;
   const std::optional<double> s = clock_skew_s(now);
   if (!s || std::fabs(*s) <= static_cast<double>(ctx_.config.settings.clock_max_skew.count())) {
     return;

@@ -16,6 +16,8 @@ struct Context {
   std::string socket;
   std::string config_path;
   adapters::Config config;
+  // How long a settings change waits for its answer (--wait).
+  std::chrono::milliseconds change_wait{60000};
 };
 
 // Sends a request; prints the error and returns nullopt when there is no usable reply.

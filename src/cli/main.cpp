@@ -12,13 +12,15 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_context.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/render.hpp"
 #include "cli/settings_commands.hpp"
 #include "sunbridge/adapters/config.hpp"
 #include "sunbridge/adapters/device_json.hpp"
 #include "sunbridge/adapters/ipc_client.hpp"
-#include "sunbridge/app/daemon.hpp"
+#include "sunbridge/adapters/register_map_file.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/core/time_sync.hpp"
 #include "sunbridge/device/inverter_survey.hpp"
 #include "sunbridge/transport/libmodbus_client.hpp"
 #include "sunbridge/transport/port_lock.hpp"
@@ -28,8 +30,6 @@ namespace {
 using nlohmann::json;
 using sb::cli::call;
 using sb::cli::Context;
-
-volatile sig_atomic_t g_interrupted = 0;
 
 void use_site_timezone(const json& status) {
   // Show times in the site's zone, whatever the shell's TZ says.
@@ -51,9 +51,10 @@ int cmd_status(const Context& ctx, bool as_json, double watch_s) {
     }
     std::cout.flush();
     if (watch_s <= 0) return 0;
+    sb::cli::set_watching(true);
     auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(watch_s);
     while (std::chrono::steady_clock::now() < until) {
-      if (g_interrupted) return 0;
+      if (sb::cli::interrupted()) return 0;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
@@ -90,6 +91,9 @@ int cmd_history(const Context& ctx, const std::string& since, bool csv, bool as_
   auto status = sb::adapters::ipc_call(ctx.socket, {{"cmd", "status"}});
   if (status) use_site_timezone(*status);
   std::cout << sb::cli::render_history(*reply, csv);
+  // On stderr, so that a CSV export stays clean but nobody takes a cut export for the whole.
+  if (reply->contains("note"))
+    std::cerr << "sunbridge: " << (*reply)["note"].get<std::string>() << "\n";
   return 0;
 }
 
@@ -124,6 +128,16 @@ int cmd_events(const Context& ctx, const std::string& since, bool as_json) {
   return 0;
 }
 
+// The clock line of doctor: which source says whether the clock is synchronised, and what it says.
+json time_check(const json& time, int& failures) {
+  const bool synced = time.value("synced", false);
+  if (!synced) ++failures;
+  return {{"ok", synced},
+          {"text", std::string(synced ? "clock synchronised" : "clock NOT synchronised") +
+                       " (site.time_source " + time.value("source", "?") +
+                       "): " + time.value("detail", "")}};
+}
+
 // Without a daemon: check the port and read the inverter directly.
 json local_doctor(const Context& ctx, int& failures) {
   json checks = json::array();
@@ -134,6 +148,15 @@ json local_doctor(const Context& ctx, int& failures) {
   const auto& inv = ctx.config.inverter;
   checks.push_back(
       {{"ok", true}, {"text", "sunbridged is not running: reading the inverter directly"}});
+  {
+    const sb::KernelTimeSync kernel;
+    const sb::TrustedTimeSync trusted;
+    const sb::TimeSyncState t = ctx.config.site.time_source == "trust"
+                                    ? trusted.read(std::chrono::system_clock::now())
+                                    : kernel.read(std::chrono::system_clock::now());
+    checks.push_back(
+        time_check({{"source", t.source}, {"synced", t.synced}, {"detail", t.detail}}, failures));
+  }
   std::optional<sb::transport::PortLock> lock;
   if (inv.endpoint.serial) {
     struct stat st {};
@@ -154,7 +177,7 @@ json local_doctor(const Context& ctx, int& failures) {
   }
   sb::Logger quiet(sb::LogLevel::kError);
   sb::SystemClock clock;
-  auto map = sb::app::load_register_map(inv.register_map_path);
+  auto map = sb::adapters::load_register_map(inv.register_map_path);
   auto faults = sb::protocol::FaultTable::embedded();
   sb::transport::LibmodbusClient client(inv.endpoint, inv.slave, inv.timing);
   if (auto opened = client.open(); !opened) {
@@ -193,6 +216,7 @@ int cmd_doctor(const Context& ctx, bool as_json) {
     checks.push_back({{"ok", answered},
                       {"text", answered ? "inverter answers" : "no answer from the inverter"}});
     if (!answered) ++failures;
+    if (reply->contains("time")) checks.push_back(time_check((*reply)["time"], failures));
     doctor = {{"checks", checks}, {"survey", (*reply)["survey"]}, {"bms", (*reply)["bms"]}};
   } else if (!reply && reply.error().kind == sb::ErrorKind::kDisconnected) {
     doctor = local_doctor(ctx, failures);
@@ -220,6 +244,10 @@ int main(int argc, char** argv) {
   app.add_option("--config,-c", ctx.config_path,
                  "the daemon's configuration file (finds the socket)")
       ->check(CLI::ExistingFile);
+  double wait_s = 60;
+  app.add_option("--wait", wait_s,
+                 "how long a settings change waits for the daemon's answer (s; default 60)")
+      ->check(CLI::Range(0.1, 3600.0));
 
   bool as_json = false;
   double watch_s = 0;
@@ -276,12 +304,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   ctx.config = std::move(*load.config);
+  ctx.change_wait = std::chrono::milliseconds(static_cast<long long>(wait_s * 1000));
   const char* env_socket = std::getenv("SUNBRIDGE_SOCKET");
   ctx.socket = !socket_opt.empty()        ? socket_opt
                : !ctx.config_path.empty() ? ctx.config.ipc.socket
                : env_socket != nullptr    ? std::string(env_socket)
                                           : ctx.config.ipc.socket;
-  signal(SIGINT, [](int) { g_interrupted = 1; });
+  sb::cli::install_interrupt_handler();
   signal(SIGPIPE, SIG_IGN);
 
   if (status->parsed()) return cmd_status(ctx, as_json, watch_s);

@@ -309,7 +309,8 @@ std::string render_doctor(const json& doctor) {
   out << "  " << pad("REG", 8) << pad("RAW", 15) << pad("VALUE", 24) << "MEANING\n";
   for (const auto& r : s.value("identity", json::array()))
     reading(r, false);
-  out << "\non-site verification (spec section 7): compare each value with the inverter's LCD\n";
+  out << "\non-site verification: compare each value with the inverter's LCD\n"
+      << "  (D) = documented by the maker only, (I) = inferred: check those first\n";
   out << "  " << pad("LCD", 4) << pad("REG", 8) << pad("RAW", 15) << pad("VALUE", 24)
       << "PARAMETER\n";
   for (const auto& r : s.value("verification", json::array()))

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli/interrupt.hpp"
 #include "cli/render.hpp"
 #include "sunbridge/adapters/ipc_client.hpp"
 
@@ -14,8 +15,15 @@ namespace {
 
 // A settings change prints its steps even when it failed (what was rolled back matters).
 int print_change(const Context& ctx, const json& request, bool as_json) {
-  auto reply = adapters::ipc_call(ctx.socket, request, std::chrono::seconds(60));
+  const bool writes = !request.value("dry_run", false);
+  set_change_pending(writes);
+  auto reply = adapters::ipc_call(ctx.socket, request, ctx.change_wait);
+  set_change_pending(false);
   if (!reply) {
+    if (writes && reply.error().kind == ErrorKind::kTimeout) {
+      std::cerr << pending_change_note();
+      return 3;
+    }
     std::cerr << "sunbridge: " << reply.error().detail << "\n";
     return 1;
   }

@@ -9,8 +9,10 @@
 #include <CLI/CLI.hpp>
 
 #include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/register_map_file.hpp"
 #include "sunbridge/app/daemon.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/core/time_sync.hpp"
 
 #ifndef SUNBRIDGE_VERSION
 #define SUNBRIDGE_VERSION "unknown"
@@ -26,7 +28,7 @@ int check_config(const std::string& path) {
     return 2;
   }
   try {
-    (void)sb::app::load_register_map(load.config->inverter.register_map_path);
+    (void)sb::adapters::load_register_map(load.config->inverter.register_map_path);
     // The profile files and the configured mode are part of the configuration too.
     const auto& profiles = load.config->profiles;
     auto library = sb::app::load_profile_library(profiles.directory);
@@ -108,8 +110,13 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   sb::SystemClock clock;
+  sb::KernelTimeSync kernel_time;
+  sb::TrustedTimeSync trusted_time;
+  const sb::TimeSyncSource& time_source = config.site.time_source == "trust"
+                                              ? static_cast<const sb::TimeSyncSource&>(trusted_time)
+                                              : kernel_time;
   try {
-    sb::app::Daemon daemon(std::move(config), clock, log);
+    sb::app::Daemon daemon(std::move(config), clock, time_source, log);
     return daemon.run();
   } catch (const std::exception& e) {
     log.error("sunbridged", std::string("cannot start: ") + e.what());

@@ -53,6 +53,7 @@ protocol::DecodeContext InverterLink::decode_context() const {
   ctx.battery_voltage_factor =
       protocol::battery_voltage_factor(options_.voltage_scale, identity_.rated_voltage_raw);
   ctx.enum_variant = options_.state_encoding;
+  ctx.list_base = options_.list_base;
   ctx.faults = &faults_;
   return ctx;
 }
@@ -168,6 +169,14 @@ PollReport InverterLink::poll(Group group) {
   PollReport report;
   report.started = clock_.wall_now();
   const auto finish = [&] {
+    if (!holes_key_.empty()) {
+      LearnedHoles now = memory_.learned();
+      auto& known = known_holes_[holes_key_];
+      if (!(now == known)) {
+        known = now;
+        report.learned = std::make_pair(holes_key_, std::move(now));
+      }
+    }
     report.transition = health_.record(report.outcome, clock_.mono_now());
     report.state = health_.state();
     if (report.transition) {
@@ -257,14 +266,33 @@ void InverterLink::read_group(Group group, PollReport& report) {
     read_block(block, /*may_bisect=*/true, update, report.outcome);
   }
   if (group == Group::kIdentity) {
-    identity_.read = !update.fresh.empty();
+    // Complete only when every row answered or is known to be absent: a row that timed out
+    // (E003, say, which sets the 12 V normalisation) is read again next cycle, not left unknown
+    // until the port reopens.
+    identity_.read = !update.fresh.empty() && update.stale.empty();
     if (identity_.read && !identity_.serial.empty() && identity_.serial != last_serial_) {
       if (!last_serial_.empty()) {
         log_.warn(kComponent, "a different inverter answers (serial " + last_serial_ + " -> " +
-                                  identity_.serial + "): forgetting learned holes");
-        memory_.reset();
+                                  identity_.serial + ")");
       }
       last_serial_ = identity_.serial;
+    }
+    // Holes belong to a firmware: use what was learned for this one (in an earlier run too).
+    const std::string key = identity_.firmware_key();
+    if (identity_.read && !key.empty() && key != holes_key_) {
+      // What this identity read just learned belongs to the new firmware; what was learned
+      // before it, to the old one.
+      if (!holes_key_.empty()) {
+        log_.warn(kComponent, "firmware " + holes_key_ + " -> " + key + ": its own holes apply");
+        memory_.reset();
+      }
+      if (auto known = known_holes_.find(key); known != known_holes_.end()) {
+        memory_.merge(known->second);
+        log_.info(kComponent, "firmware " + key + ": " +
+                                  std::to_string(known->second.unsupported.size()) +
+                                  " unsupported rows known from earlier runs");
+      }
+      holes_key_ = key;
     }
   }
   report.groups.push_back({group, std::move(update)});
@@ -345,8 +373,17 @@ void InverterLink::decode_block(const Block& block, std::span<const std::uint16_
   }
 }
 
+std::string Identity::firmware_key() const {
+  if (!firmware_raw || !protocol_raw) return "";
+  char key[48];
+  std::snprintf(key, sizeof key, "cpu1 V%u.%02u protocol V%u.%02u", *firmware_raw / 100u,
+                *firmware_raw % 100u, *protocol_raw / 100u, *protocol_raw % 100u);
+  return key;
+}
+
 void InverterLink::note_identity(const RegisterRow& row, std::span<const std::uint16_t> words) {
   if (row.name == "inverter.protocol_version") identity_.protocol_raw = words[0];
+  if (row.name == "inverter.firmware_version") identity_.firmware_raw = words[0];
   if (row.name == "battery.rated_voltage") identity_.rated_voltage_raw = words[0];
   if (row.name == "inverter.serial") {
     auto v = protocol::decode(row, words, {});

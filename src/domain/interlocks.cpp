@@ -36,7 +36,7 @@ std::vector<std::string> check_interlocks(const SettingValues& after, const Inte
                     show(*limits.bank_charge_limit_a) + " A");
     }
   }
-  // 58-62 act on the BMS SOC: 59 < 61 < 62 <= 60 and 58 >= 59 (spec section 4).
+  // 58-62 act on the BMS SOC: 59 < 61 < 62 <= 60 and 58 >= 59 (docs/inverter-registers.md).
   bool touches_soc = false;
   for (const char* id : {"58", "59", "60", "61", "62"}) {
     touches_soc |= changing.empty() ? after.count(id) != 0 : involved(id);

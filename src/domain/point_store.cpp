@@ -71,8 +71,44 @@ std::optional<Point> PointStore::compute(const DerivedPoint& d, WallTime now) co
       out.note = input + " stale";
     }
   }
+  if (d.fallback && out.quality == Quality::kOk && acc == 0.0) {
+    if (auto estimate = estimate_of(*d.fallback, now)) {
+      out.value = std::round(*estimate * 1000.0) / 1000.0 + 0.0;
+      out.note = d.fallback->note;
+      return out;
+    }
+  }
   out.value = std::round(acc * 1000.0) / 1000.0 + 0.0;
   return out;
+}
+
+std::optional<double> PointStore::estimate_of(const DerivedFallback& f, WallTime now) const {
+  // Only when every input read exactly 0 (checked by the caller) and something really flows:
+  // with no grid current, 0 W is the truth, not a firmware gap.
+  auto fresh_number = [&](const std::string& name) -> std::optional<double> {
+    auto p = get(name, now);
+    if (!p || p->quality != Quality::kOk) return std::nullopt;
+    const double* v = std::get_if<double>(&p->value);
+    return v != nullptr ? std::optional<double>(*v) : std::nullopt;
+  };
+  bool flowing = false;
+  for (const auto& name : f.flowing) {
+    auto v = fresh_number(name);
+    flowing = flowing || (v && std::fabs(*v) > f.min_flowing);
+  }
+  if (!flowing) return std::nullopt;
+  double sum = 0.0;
+  for (const auto& name : f.plus) {
+    auto v = fresh_number(name);
+    if (!v) return std::nullopt;
+    sum += *v;
+  }
+  for (const auto& name : f.minus) {
+    auto v = fresh_number(name);
+    if (!v) return std::nullopt;
+    sum -= *v;
+  }
+  return sum;
 }
 
 std::vector<Point> PointStore::snapshot(WallTime now) const {

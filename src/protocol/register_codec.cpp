@@ -164,7 +164,8 @@ Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t>
         return Error::malformed(row.name + ": no enum table for variant '" + ctx.enum_variant +
                                 "'");
       }
-      auto it = table->find(words[0]);
+      const int code = static_cast<int>(words[0]) - (row.numbering_varies ? ctx.list_base : 0);
+      auto it = table->find(code);
       if (it == table->end()) return PointValue{"unknown (" + std::to_string(words[0]) + ")"};
       return PointValue{it->second};
     }
@@ -256,13 +257,15 @@ Result<std::vector<std::uint16_t>> encode(const RegisterRow& row, const PointVal
                 return std::tolower(static_cast<unsigned char>(a)) ==
                        std::tolower(static_cast<unsigned char>(b));
               })) {
-            return std::vector<std::uint16_t>{static_cast<std::uint16_t>(code)};
+            return std::vector<std::uint16_t>{
+                static_cast<std::uint16_t>(code + (row.numbering_varies ? ctx.list_base : 0))};
           }
         }
       } else if (const auto* d = std::get_if<double>(&value)) {
         int code = static_cast<int>(*d);
         if (code == *d && table->count(code) != 0) {
-          return std::vector<std::uint16_t>{static_cast<std::uint16_t>(code)};
+          return std::vector<std::uint16_t>{
+              static_cast<std::uint16_t>(code + (row.numbering_varies ? ctx.list_base : 0))};
         }
       }
       std::string options;

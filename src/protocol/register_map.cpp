@@ -134,6 +134,7 @@ Schema register_map_schema() {
                        Schema::array_of(Schema::number(-1e9, 1e9), 2, 2).with_check(check_range)),
       schema::optional("enum", enum_table),
       schema::optional("enum_variants", Schema::map_of(enum_table)),
+      schema::optional("numbering_varies", Schema::boolean()),
       schema::optional("min_protocol", Schema::integer(0, 65535)),
       schema::optional("lcd", Schema::string(2, 2)),
       schema::optional("label", Schema::string(0, 120)),
@@ -152,6 +153,16 @@ Schema register_map_schema() {
       schema::required("inputs", Schema::array_of(Schema::string(3, 64), 2, 8)),
       schema::required("unit", Schema::string(0, 8)),
       schema::optional("label", Schema::string(0, 120)),
+      schema::optional(
+          "fallback",
+          Schema::object({
+              schema::required("plus", Schema::array_of(Schema::string(3, 64), 1, 8)),
+              schema::optional("minus", Schema::array_of(Schema::string(3, 64), 0, 8)
+                                            .with_default(json::array())),
+              schema::required("while_any_above", Schema::array_of(Schema::string(3, 64), 1, 8)),
+              schema::required("above", Schema::number(0, 1e6)),
+              schema::required("note", Schema::string(1, 200)),
+          })),
   });
   Schema verification = Schema::object({
       schema::required("lcd", Schema::string(2, 2)),
@@ -214,6 +225,7 @@ std::optional<RegisterMap> RegisterMap::from_json(std::string_view text, schema:
       }
     }
     r.min_protocol = j.value("min_protocol", 0);
+    r.numbering_varies = j.value("numbering_varies", false);
     r.lcd = j.value("lcd", "");
     r.label = j.value("label", "");
     r.confidence = j["conf"].get<std::string>()[0];
@@ -324,6 +336,29 @@ std::optional<RegisterMap> RegisterMap::from_json(std::string_view text, schema:
       } else if (r->type != RegType::kU16 && r->type != RegType::kS16 && r->type != RegType::kU32) {
         issues.push_back({path + ".inputs", "input '" + input + "' is not numeric"});
       }
+    }
+    if (j.contains("fallback")) {
+      const json& f = j["fallback"];
+      DerivedFallback fb;
+      fb.plus = f["plus"].get<std::vector<std::string>>();
+      fb.minus = f["minus"].get<std::vector<std::string>>();
+      fb.flowing = f["while_any_above"].get<std::vector<std::string>>();
+      fb.min_flowing = f["above"].get<double>();
+      fb.note = f["note"].get<std::string>();
+      // Rows, or derived points declared before this one (no cycles).
+      for (const auto* list : {&fb.plus, &fb.minus, &fb.flowing}) {
+        for (const auto& name : *list) {
+          bool known = map.find(name) != nullptr;
+          for (const auto& earlier : map.derived_)
+            known = known || earlier.name == name;
+          if (!known) {
+            issues.push_back({path + ".fallback", "unknown point '" + name +
+                                                      "' (a row, or a derived point declared "
+                                                      "before this one)"});
+          }
+        }
+      }
+      d.fallback = std::move(fb);
     }
     map.derived_.push_back(std::move(d));
   }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "sim/pack_frames.hpp"
 #include "sunbridge/protocol/rtu_frame.hpp"
 #include "sunbridge/protocol/rtu_wire.hpp"
 
@@ -53,10 +54,10 @@ std::optional<AsciiFrame> ascii_answer(const PackModel& packs, const AsciiFrame&
   (void)master;
   switch (req.cid2) {
     case protocol::kCmdAnalog:
-      a.info = protocol::encode_analog_info(packs.record(target), protocol::AsciiDialect::kPace);
+      a.info = pace_ascii_analog(packs.record(target));
       break;
     case protocol::kCmdAlarm:
-      a.info = protocol::encode_alarm_info(target, packs.alarm_bytes(target));
+      a.info = pace_ascii_alarm(target, packs.alarm_bytes(target));
       break;
     case protocol::kCmdHardwareVersion:
     case protocol::kCmdSerial: {
@@ -115,12 +116,11 @@ void PaceModbusServer::answer(const protocol::RecognizedFrame& frame) {
   std::vector<std::uint8_t> answer;
   const int end = req->start + req->count;
   if (req->start == protocol::kPaceAnalogStart && end <= protocol::kPaceAnalogCount) {
-    auto regs =
-        protocol::encode_pace_registers(packs_.record(req->slave), packs_.flag_words(req->slave));
+    auto regs = pace_modbus_registers(packs_.record(req->slave), packs_.flag_words(req->slave));
     answer = protocol::encode_read_response(req->slave, std::span(regs).first(req->count));
   } else if (req->start >= protocol::kPaceInfoStart &&
              end <= protocol::kPaceInfoStart + protocol::kPaceInfoCount) {
-    auto regs = protocol::encode_pace_info(packs_.record(req->slave));
+    auto regs = pace_modbus_strings(packs_.record(req->slave));
     answer = protocol::encode_read_response(
         req->slave, std::span(regs).subspan(req->start - protocol::kPaceInfoStart, req->count));
   } else {
@@ -223,12 +223,12 @@ void SniffPlayer::play() {
   } else {
     const auto slave = static_cast<std::uint8_t>(address);
     if (with_info) {
-      auto info = protocol::encode_pace_info(packs_.record(address));
+      auto info = pace_modbus_strings(packs_.record(address));
       exchanges.emplace_back(protocol::encode_read_request(
                                  {slave, protocol::kPaceInfoStart, protocol::kPaceInfoCount}),
                              protocol::encode_read_response(slave, info));
     }
-    auto regs = protocol::encode_pace_registers(packs_.record(address), packs_.flag_words(address));
+    auto regs = pace_modbus_registers(packs_.record(address), packs_.flag_words(address));
     exchanges.emplace_back(protocol::encode_read_request(
                                {slave, protocol::kPaceAnalogStart, protocol::kPaceAnalogCount}),
                            protocol::encode_read_response(slave, regs));

@@ -82,14 +82,15 @@ constexpr LiveRegister kLive[] = {
 };
 
 // Address ranges that answer (inclusive), following the SRNE document's blocks and the read scan
-// in spec section 3. Everything else is a hole: exception 02.
+// in docs/inverter-registers.md. Everything else is a hole: exception 02.
 constexpr std::pair<std::uint16_t, std::uint16_t> kImplemented[] = {
     {0x000A, 0x0048}, {0x0100, 0x0117}, {0x0200, 0x023E}, {0xE000, 0xE039},
     {0xE100, 0xE11D}, {0xE200, 0xE21B}, {0xF000, 0xF04F},
 };
 
-// Stored settings: default raw value (the owner's LCD values, spec section 4 and profiles.md
-// section 5), range of raw values, whether it is a slot time. V marks 12 V-normalised voltages.
+// Stored settings: default raw value (the owner's LCD values, docs/inverter-registers.md and
+// docs/owner-guide.md section 5), range of raw values, whether it is a slot time. V marks 12
+// V-normalised voltages.
 struct SettingDef {
   std::uint16_t address;
   std::uint16_t def;
@@ -186,7 +187,7 @@ std::uint16_t RegisterImage::live_word(std::uint16_t address) const {
     }
     if (address == r.address) return encode(model_.get(r.point), r.enc, r.scale);
   }
-  // Identity (spec section 2): one ASCII character per register in the low byte.
+  // Identity (docs/inverter-registers.md): one ASCII character per register in the low byte.
   if (address >= 0x0021 && address < 0x0021 + 20) {
     std::size_t i = address - 0x0021;
     return i < model_.build_time.size() ? static_cast<unsigned char>(model_.build_time[i]) : 0;
@@ -248,7 +249,7 @@ std::uint16_t RegisterImage::raw(std::uint16_t address) const {
 int RegisterImage::read(std::uint16_t address, std::uint16_t count,
                         std::vector<std::uint16_t>& out) const {
   if (count == 0) return 0x03;
-  if (count > 32) return 0x0A;  // spec section 1: more than 32 registers
+  if (count > 32) return 0x0A;  // more than 32 registers per request (docs/inverter-registers.md)
   if (static_cast<int>(address) + count > 0x10000) return 0x02;
   for (int a = address; a < address + count; ++a) {
     if (!implemented(static_cast<std::uint16_t>(a))) return 0x02;  // the whole read fails
@@ -295,7 +296,8 @@ int RegisterImage::write_unlogged(std::uint16_t address, std::span<const std::ui
   if (end > 0x10000) return 0x02;
   const bool touches_clock = address < kClock + 3 && end > kClock;
   if (touches_clock) {
-    // The clock is written as one FC 0x10 frame of its three registers (spec section 3).
+    // The clock is written as one FC 0x10 frame of its three registers
+    // (docs/inverter-registers.md).
     if (!multiple || address != kClock || values.size() != 3) return 0x04;
     std::tm tm{};
     tm.tm_year = (values[0] >> 8) + 2000 - 1900;

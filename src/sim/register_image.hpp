@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// The simulated SPI-10K-U's register file, transcribed from ../shared/spec/inverter-modbus.md
+// The simulated SPI-10K-U's register file, transcribed from docs/inverter-registers.md
 // independently of the daemon's JSON register map: a mistake in the map (an address, a scale, a
 // sign) then shows up as a test failure instead of being mirrored by the simulator.
-// Reproduces spec section 6: exception 02 on holes, 0A above 32 registers, 03 for out-of-range
-// writes, 07 for read-only registers, 08 for standby-only registers while running,
-// 12 V-normalised voltages, SRNE current sign, hour*256+minute slots, the clock, u32 counters
-// low word first.
+// Reproduces the device's strictness (docs/simulator.md): exception 02 on holes, 0A above 32
+// registers, 03 for out-of-range writes, 07 for read-only registers, 08 for standby-only registers
+// while running, 12 V-normalised voltages, SRNE current sign, hour*256+minute slots, the clock, u32
+// counters low word first.
 #pragma once
 
 #include <chrono>

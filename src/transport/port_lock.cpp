@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <string>
 
 namespace sb::transport {
@@ -20,8 +22,18 @@ std::string lock_file_name(const std::string& device) {
   return name + ".lock";
 }
 
+std::string canonical_device(const std::string& device) {
+  // /dev/serial/by-id/usb-FTDI_...-port0 and /dev/ttyUSB0 are one adapter: one lock for both.
+  char* real = ::realpath(device.c_str(), nullptr);
+  if (real == nullptr) return device;  // not there yet (unplugged): its own name
+  std::string out(real);
+  std::free(real);
+  return out;
+}
+
 Result<PortLock> PortLock::acquire(const std::string& lock_dir, const std::string& device) {
-  std::string path = lock_dir + "/" + lock_file_name(device);
+  const std::string canonical = canonical_device(device);
+  std::string path = lock_dir + "/" + lock_file_name(canonical);
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd == -1) {
     return Error{ErrorKind::kIo, errno, "cannot create lock file " + path, Retry::kPermanent};
@@ -34,7 +46,8 @@ Result<PortLock> PortLock::acquire(const std::string& lock_dir, const std::strin
       holder.pop_back();
     ::close(fd);
     return Error{ErrorKind::kIo, EBUSY,
-                 device + " is already owned by another sunbridge process" +
+                 device + (canonical != device ? " (" + canonical + ")" : "") +
+                     " is already owned by another sunbridge process" +
                      (holder.empty() ? "" : " (pid " + holder + ")") + "; lock " + path,
                  Retry::kPermanent};
   }

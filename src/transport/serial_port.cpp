@@ -5,6 +5,7 @@
 #include <libserialport.h>
 #include <poll.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -81,6 +82,14 @@ class TtyHandle {
       return Error::io(err, "cannot configure " + describe());
     }
     ::tcflush(fd, TCIFLUSH);
+    if (!writable_) {
+      // A tap must stay electrically silent. O_RDONLY stops our writes, but the driver raises
+      // DTR and RTS on open, and adapters that key their RS485 driver from RTS (instead of
+      // switching it by themselves) would then hold the bus. Lower both. Ports without modem
+      // lines (a pty, some USB chips) refuse the request: nothing to lower there.
+      int lines = TIOCM_DTR | TIOCM_RTS;
+      (void)::ioctl(fd, TIOCMBIC, &lines);
+    }
     fd_ = fd;
     return {};
   }

@@ -2,6 +2,9 @@
 // The `sunbridge` command line against a running daemon, and without one.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <sstream>
 #include <thread>
 
@@ -114,7 +117,7 @@ TEST_CASE("sunbridge doctor without the daemon reads the inverter itself", "[int
   REQUIRE(r.status == 0);
   CHECK(r.out.find("not running: reading the inverter directly") != std::string::npos);
   CHECK(r.out.find("opened and locked") != std::string::npos);
-  CHECK(r.out.find("1-based protocol list") != std::string::npos);
+  CHECK(r.out.find("numbers the protocol list from 1") != std::string::npos);
   // A missing port is a failure with a hint.
   json missing = fast_config(dir, dir.file("nothing.tty"));
   sb::testkit::write_file(dir.file("m.json"), missing.dump());
@@ -143,4 +146,82 @@ TEST_CASE("the benchmark prints its figures, the simulator enforces the wire tim
   // faster than a 9600-baud line can carry the frames, i.e. its pacing is broken.
   CHECK(j["ratio"].get<double>() >= 0.99);
   CHECK(j["wire_time_s"].get<double>() == Approx(0.5271).margin(0.001));
+}
+
+namespace {
+
+// User plus system CPU time the process has used (from /proc/PID/stat, in clock ticks).
+std::chrono::milliseconds cpu_time(pid_t pid) {
+  std::string stat = sb::testkit::read_file("/proc/" + std::to_string(pid) + "/stat");
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stol(field);
+    if (i == 15) stime = std::stol(field);
+  }
+  return std::chrono::milliseconds((utime + stime) * 1000 / ::sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace
+
+TEST_CASE("Ctrl-C stops doctor at once, and the daemon is not left spinning", "[integration]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, sim.link());
+  d.wait_for([](const json& st) { return fresh(st, "battery.soc"); });
+  // A slow inverter: the survey's reads take seconds.
+  sim.control({{"cmd", "delay"}, {"ms", 100}});
+  sb::testkit::Process doctor({SUNBRIDGE_CLI_PATH, "--socket", d.socket(), "doctor"},
+                              dir.file("doctor.log"));
+  std::this_thread::sleep_for(500ms);  // asked, and waiting on the bus
+  const auto started = std::chrono::steady_clock::now();
+  auto code = doctor.stop(SIGINT, 3s);
+  const auto took = std::chrono::steady_clock::now() - started;
+  INFO(sb::testkit::read_file(dir.file("doctor.log")));
+  REQUIRE(code);
+  CHECK(*code == 130);
+  CHECK(took < 2s);
+  CHECK(sb::testkit::read_file(dir.file("doctor.log")).find("interrupted") != std::string::npos);
+  // The daemon still holds the request it can no longer answer. It must not spin on the
+  // hang-up meanwhile (a correctness check: a spinning loop uses the whole 2 s).
+  const auto before = cpu_time(d.process().pid());
+  std::this_thread::sleep_for(2s);
+  const auto used = cpu_time(d.process().pid()) - before;
+  CHECK(used < 1000ms);
+  sim.control({{"cmd", "delay"}, {"ms", 0}});
+  CHECK(d.call({{"cmd", "ping"}})["ok"] == true);
+}
+
+TEST_CASE("a settings change the CLI stops waiting for is said to be queued, then written",
+          "[integration]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, sim.link());
+  d.wait_for([](const json& st) { return fresh(st, "setting.p07"); });
+  // The bus is busy with a slow doctor run: the change waits behind it.
+  sim.control({{"cmd", "delay"}, {"ms", 100}});
+  sb::testkit::Process doctor({SUNBRIDGE_CLI_PATH, "--socket", d.socket(), "doctor"},
+                              dir.file("doctor.log"));
+  std::this_thread::sleep_for(300ms);
+  auto r = cli({"--socket", d.socket(), "--wait", "0.5", "params", "set", "07", "55"});
+  INFO(r.out << r.err);
+  CHECK(r.status == 3);
+  CHECK(r.err.find("may still be written") != std::string::npos);
+  CHECK(r.err.find("sunbridge audit") != std::string::npos);
+  // As the CLI said: it is written once the bus is free, and audited.
+  (void)doctor.wait(60s);
+  sim.control({{"cmd", "delay"}, {"ms", 0}});
+  bool written = sb::testkit::wait_until(
+      [&] {
+        const json rows = d.call({{"cmd", "audit"}, {"since", "1h"}})["audit"];
+        for (const auto& row : rows) {
+          if (row["param"] == "07" && row["result"] == "written" && row["new"] == "55") return true;
+        }
+        return false;
+      },
+      30s);
+  CHECK(written);
+  CHECK(sim.control({{"cmd", "get-reg"}, {"address", 0xE20A}})["words"][0] == 550);
 }

@@ -50,7 +50,7 @@ TEST_CASE("SIGTERM: clean shutdown with history flushed", "[integration]") {
     CHECK(::stat(dir.file("d.sock").c_str(), &st) != 0);  // socket removed
   }
   sb::adapters::HistoryStore h(dir.file("d.db"));
-  auto now = std::chrono::system_clock::now();
+  auto now = product_now();
   auto soc = h.query(now - 1h, now + 1h, {"battery.soc"});
   REQUIRE(soc.ok());
   CHECK(soc->size() >= 1);

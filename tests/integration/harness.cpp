@@ -11,10 +11,86 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "sunbridge/adapters/ipc_client.hpp"
 
 namespace sb::it {
+
+namespace {
+
+// `argv` run through /usr/bin/env with the KEY=VALUE settings `env` (none: argv as it is).
+std::vector<std::string> with_env(const std::vector<std::string>& env,
+                                  const std::vector<std::string>& argv) {
+  if (env.empty()) return argv;
+  std::vector<std::string> out = {"/usr/bin/env"};
+  out.insert(out.end(), env.begin(), env.end());
+  out.insert(out.end(), argv.begin(), argv.end());
+  return out;
+}
+
+// LD_PRELOAD of libfaketime for a sanitizer build; the caller adds how the time is faked.
+std::vector<std::string> faketime_preload() {
+  std::string lib;
+  for (const char* candidate : {"/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                                "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
+                                "/usr/lib/faketime/libfaketime.so.1"}) {
+    if (::access(candidate, R_OK) == 0) {
+      lib = candidate;
+      break;
+    }
+  }
+  INFO("libfaketime is missing: run scripts/setup (Debian package libfaketime)");
+  REQUIRE(!lib.empty());
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  return {"LD_PRELOAD=" + lib, "FAKETIME_DONT_FAKE_MONOTONIC=1",
+          // libfaketime is preloaded ahead of the sanitizer runtime of an ASan build.
+          std::string("ASAN_OPTIONS=") + (asan != nullptr ? std::string(asan) + ":" : "") +
+              "verify_asan_link_order=0"};
+}
+
+// How far SUNBRIDGE_TEST_DATE is from the real clock, fixed once per test process so that every
+// product process it starts shares one fake clock.
+std::optional<std::chrono::seconds> default_offset() {
+  static const std::optional<std::chrono::seconds> offset =
+      []() -> std::optional<std::chrono::seconds> {
+    const char* date = std::getenv("SUNBRIDGE_TEST_DATE");
+    if (date == nullptr || *date == '\0') return std::nullopt;
+    int y = 0;
+    unsigned m = 0, d = 0;
+    if (std::sscanf(date, "%d-%u-%u", &y, &m, &d) != 3) {
+      FAIL("SUNBRIDGE_TEST_DATE must be YYYY-MM-DD, not '" << date << "'");
+    }
+    const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m),
+                                          std::chrono::day(d)};
+    if (!ymd.ok()) FAIL("SUNBRIDGE_TEST_DATE is not a date: '" << date << "'");
+    // Noon in Japan (UTC+9, no daylight saving) is 03:00 UTC.
+    const auto noon_jst = std::chrono::sys_days(ymd) + std::chrono::hours(3);
+    return std::chrono::duration_cast<std::chrono::seconds>(noon_jst -
+                                                            std::chrono::system_clock::now());
+  }();
+  return offset;
+}
+
+}  // namespace
+
+std::vector<std::string> default_time_env() {
+  const auto offset = default_offset();
+  if (!offset) return {};
+  std::vector<std::string> env = faketime_preload();
+  env.push_back("FAKETIME=" + std::string(offset->count() >= 0 ? "+" : "") +
+                std::to_string(offset->count()));
+  return env;
+}
+
+std::chrono::system_clock::time_point spring_noon() {
+  using namespace std::chrono;
+  return sys_days(year_month_day{year(2026), month(5), day(10)}) + hours(3);  // 12:00 UTC+9
+}
+
+std::chrono::system_clock::time_point product_now() {
+  return std::chrono::system_clock::now() + default_offset().value_or(std::chrono::seconds(0));
+}
 
 Sim::Sim(const testkit::TempDir& dir, std::vector<std::string> extra_args, bool pacing,
          const std::string& name)
@@ -25,7 +101,7 @@ Sim::Sim(const testkit::TempDir& dir, std::vector<std::string> extra_args, bool 
                                    control_,           "--freeze", "--log-level", "warning"};
   if (!pacing) argv.push_back("--no-pacing");
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  process_ = std::make_unique<testkit::Process>(argv, log_);
+  process_ = std::make_unique<testkit::Process>(with_env(default_time_env(), argv), log_);
   bool up = testkit::wait_until(
       [&] {
         return adapters::ipc_call(control_, {{"cmd", "ping"}}, 1s).ok();
@@ -80,6 +156,9 @@ json fast_config(const testkit::TempDir& dir, const std::string& device, const s
           {"storage",
            {{"path", dir.file(name + ".db")}, {"commit_interval_s", 1}, {"sample_interval_s", 1}}},
           {"ipc", {{"socket", dir.file(name + ".sock")}}},
+          // Test machines (CI included) often run no NTP client: the kernel says "unsynchronised"
+          // forever although the time is right. The clock tests choose "kernel" themselves.
+          {"site", {{"time_source", "trust"}}},
           // Tests that poke settings must not race the profile schedule; the settings tests
           // switch it on.
           {"settings", {{"apply", false}}},
@@ -108,13 +187,9 @@ void Daemon::start(const json& config, const testkit::TempDir& dir, const std::s
   socket_ = config["ipc"]["socket"].get<std::string>();
   log_ = dir.file(name + ".log");
   testkit::write_file(config_path_, config.dump(2));
-  std::vector<std::string> argv;
-  if (!env.empty()) {
-    argv.push_back("/usr/bin/env");
-    argv.insert(argv.end(), env.begin(), env.end());
-  }
-  argv.insert(argv.end(), {SUNBRIDGED_PATH, "--config", config_path_});
-  process_ = std::make_unique<testkit::Process>(argv, log_);
+  process_ = std::make_unique<testkit::Process>(
+      with_env(env.empty() ? default_time_env() : env, {SUNBRIDGED_PATH, "--config", config_path_}),
+      log_);
   bool up = testkit::wait_until(
       [&] {
         return adapters::ipc_call(socket_, {{"cmd", "ping"}}, 1s).ok();
@@ -172,29 +247,15 @@ std::string link_state(const json& status) {
 }
 
 FakeTime::FakeTime(const testkit::TempDir& dir) : path_(dir.file("faketime")) {
-  std::string lib;
-  for (const char* candidate : {"/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-                                "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
-                                "/usr/lib/faketime/libfaketime.so.1"}) {
-    if (::access(candidate, R_OK) == 0) {
-      lib = candidate;
-      break;
-    }
-  }
-  INFO("libfaketime is missing: run scripts/setup (Debian package libfaketime)");
-  REQUIRE(!lib.empty());
-  const char* asan = std::getenv("ASAN_OPTIONS");
-  set(std::chrono::system_clock::now());
-  env_ = {"LD_PRELOAD=" + lib, "FAKETIME_TIMESTAMP_FILE=" + path_, "FAKETIME_NO_CACHE=1",
-          "FAKETIME_DONT_FAKE_MONOTONIC=1",
-          // libfaketime is preloaded ahead of the sanitizer runtime of an ASan build.
-          std::string("ASAN_OPTIONS=") + (asan != nullptr ? std::string(asan) + ":" : "") +
-              "verify_asan_link_order=0"};
+  set(product_now());
+  env_ = faketime_preload();
+  env_.insert(env_.end(), {"FAKETIME_TIMESTAMP_FILE=" + path_, "FAKETIME_NO_CACHE=1"});
 }
 
 void FakeTime::set(std::chrono::system_clock::time_point t) {
   const auto offset =
       std::chrono::duration_cast<std::chrono::seconds>(t - std::chrono::system_clock::now());
+  offset_ = offset;
   // Written whole and renamed: the daemon re-reads the file on every clock call.
   const std::string tmp = path_ + ".tmp";
   testkit::write_file(tmp,
@@ -205,7 +266,7 @@ void FakeTime::set(std::chrono::system_clock::time_point t) {
 testkit::RunResult cli(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
   std::vector<std::string> argv = {SUNBRIDGE_CLI_PATH};
   argv.insert(argv.end(), args.begin(), args.end());
-  return testkit::run(argv, timeout);
+  return testkit::run(with_env(default_time_env(), argv), timeout);
 }
 
 }  // namespace sb::it

@@ -90,14 +90,29 @@ class FakeTime {
   explicit FakeTime(const testkit::TempDir& dir);
   // From now on the daemon's clock reads `t` (and runs on from there).
   void set(std::chrono::system_clock::time_point t);
+  // What the faked processes' clock reads now.
+  [[nodiscard]] std::chrono::system_clock::time_point now() const {
+    return std::chrono::system_clock::now() + offset_;
+  }
   [[nodiscard]] const std::vector<std::string>& env() const { return env_; }
 
  private:
   std::string path_;
+  std::chrono::seconds offset_{0};
   std::vector<std::string> env_;
 };
 
 testkit::RunResult cli(const std::vector<std::string>& args,
                        std::chrono::milliseconds timeout = 30s);
+
+// The date every product process (simulator, daemon, CLI) runs at when a test does not pin its
+// own: SUNBRIDGE_TEST_DATE=YYYY-MM-DD (noon in Japan) runs the whole suite in another season
+// through libfaketime; unset, they run at today's date. The test process itself keeps the real
+// clock, so anything it stamps for the daemon (signed commands) takes product_now().
+std::vector<std::string> default_time_env();
+// 2026-05-10 12:00 in Japan: a spring day, for tests whose expectations are the spring/autumn rows
+// (and the simulator's defaults, which are the spring/autumn Type B row).
+std::chrono::system_clock::time_point spring_noon();
+std::chrono::system_clock::time_point product_now();
 
 }  // namespace sb::it

@@ -15,7 +15,7 @@
 namespace sb::it {
 
 // A throwaway CA with a server certificate for 127.0.0.1 and a client certificate, made with
-// the openssl command (DEVELOPERS.md: TLS tests use generated certificates).
+// the openssl command (TLS tests use generated certificates, never real ones).
 struct TestPki {
   explicit TestPki(const testkit::TempDir& dir, const std::string& client_cn = "client");
   std::string ca, server_cert, server_key, client_cert, client_key;

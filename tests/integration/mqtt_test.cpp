@@ -19,10 +19,15 @@ using namespace sb::it;
 
 namespace {
 
-std::vector<std::int64_t> telemetry_seqs(const Subscriber& sub) {
+// The outbox's sequence numbers as received: one sequence for every record the outbox carries
+// (telemetry and events here: a link coming up is an event too).
+std::vector<std::int64_t> outbox_seqs(const Subscriber& sub) {
   std::vector<std::int64_t> out;
   for (const auto& m : sub.messages()) {
-    if (m.topic.find("/telemetry") == std::string::npos) continue;
+    const bool telemetry =
+        m.topic.size() > 10 && m.topic.substr(m.topic.size() - 10) == "/telemetry";
+    const bool event = m.topic.size() > 6 && m.topic.substr(m.topic.size() - 6) == "/event";
+    if (!telemetry && !event) continue;
     out.push_back(json::parse(m.payload).at("seq").get<std::int64_t>());
   }
   return out;
@@ -43,7 +48,7 @@ TEST_CASE("telemetry reaches the broker with seq, status online retained", "[int
   Sim sim(dir);
   Subscriber sub(broker.url(), "sunbridge/#", "test-sub-1");
   Daemon d(dir, mqtt_config(dir, sim, broker), "d");
-  REQUIRE(testkit::wait_until([&] { return telemetry_seqs(sub).size() >= 5; }, 15s));
+  REQUIRE(testkit::wait_until([&] { return outbox_seqs(sub).size() >= 5; }, 15s));
   auto msgs = sub.messages();
   bool online = false;
   for (const auto& m : msgs)
@@ -58,7 +63,7 @@ TEST_CASE("telemetry reaches the broker with seq, status online retained", "[int
   }
   CHECK(first.contains("ts"));
   CHECK(first["points"].contains("battery.soc"));
-  auto seqs = telemetry_seqs(sub);
+  auto seqs = outbox_seqs(sub);
   for (std::size_t i = 1; i < seqs.size(); ++i)
     CHECK(seqs[i] == seqs[i - 1] + 1);
   auto status = d.status();
@@ -70,9 +75,9 @@ TEST_CASE("a broker outage loses nothing: the backlog drains in order, no gaps b
   testkit::TempDir dir;
   Broker broker(dir);
   Sim sim(dir);
-  auto sub = std::make_unique<Subscriber>(broker.url(), "sunbridge/+/telemetry", "test-sub-2");
+  auto sub = std::make_unique<Subscriber>(broker.url(), "sunbridge/+/+", "test-sub-2");
   Daemon d(dir, mqtt_config(dir, sim, broker), "d");
-  REQUIRE(testkit::wait_until([&] { return telemetry_seqs(*sub).size() >= 3; }, 15s));
+  REQUIRE(testkit::wait_until([&] { return outbox_seqs(*sub).size() >= 3; }, 15s));
   broker.stop();
   // Records keep coming while the broker is away: they wait in the outbox.
   auto during = d.wait_for([](const json& s) { return number(s, "link.mqtt.backlog") >= 10; }, 20s);
@@ -91,14 +96,14 @@ TEST_CASE("a broker outage loses nothing: the backlog drains in order, no gaps b
       static_cast<std::size_t>(number(drained, "link.mqtt.backlog")) + static_cast<std::size_t>(13);
   testkit::wait_until(
       [&] {
-        auto seqs = telemetry_seqs(*sub);
+        auto seqs = outbox_seqs(*sub);
         std::vector<std::int64_t> u(seqs.begin(), seqs.end());
         std::sort(u.begin(), u.end());
         u.erase(std::unique(u.begin(), u.end()), u.end());
         return u.size() >= committed && u.back() == static_cast<std::int64_t>(u.size());
       },
       30s);
-  auto seqs = telemetry_seqs(*sub);
+  auto seqs = outbox_seqs(*sub);
   INFO(testkit::read_file(dir.file("mosquitto.log")));
   REQUIRE(seqs.size() >= 13);
   // In order, duplicates allowed (QoS 1), no gaps.
@@ -119,7 +124,7 @@ TEST_CASE("SIGKILL at random moments while publishing: the outbox stays intact, 
   testkit::TempDir dir;
   Broker broker(dir);
   Sim sim(dir);
-  Subscriber sub(broker.url(), "sunbridge/+/telemetry", "test-sub-3");
+  Subscriber sub(broker.url(), "sunbridge/+/+", "test-sub-3");
   json config = mqtt_config(dir, sim, broker);
   config["mqtt"]["telemetry_interval_s"] = 0.1;
   config["mqtt"]["drain_per_s"] = 5;  // slower than the records: a backlog builds up
@@ -157,7 +162,7 @@ TEST_CASE("SIGKILL at random moments while publishing: the outbox stays intact, 
   std::vector<std::int64_t> u;
   testkit::wait_until(
       [&] {
-        auto seqs = telemetry_seqs(sub);
+        auto seqs = outbox_seqs(sub);
         u.assign(seqs.begin(), seqs.end());
         std::sort(u.begin(), u.end());
         u.erase(std::unique(u.begin(), u.end()), u.end());
@@ -186,7 +191,7 @@ TEST_CASE("TLS with client certificates from a throwaway CA, and a wrong CA is r
       {"tls", {{"ca_file", pki.ca}, {"cert_file", pki.client_cert}, {"key_file", pki.client_key}}}};
   {
     Daemon d(dir, config, "d");
-    REQUIRE(testkit::wait_until([&] { return telemetry_seqs(sub).size() >= 2; }, 15s));
+    REQUIRE(testkit::wait_until([&] { return outbox_seqs(sub).size() >= 2; }, 15s));
     CHECK(point(d.status(), "link.mqtt.state")["value"] == "online");
   }
   // A server certificate the daemon cannot verify: no connection, nothing published.
@@ -242,16 +247,31 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
   config["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
   config["mqtt"]["telemetry_interval_s"] = 1;
   Daemon d(dir, config, "d");
+  // The latest config per topic; an empty one removes it (Home Assistant forgets the entity).
   auto configs = [&] {
     std::map<std::string, json> out;
     for (const auto& m : sub.messages()) {
       if (m.topic.size() > 7 && m.topic.substr(m.topic.size() - 7) == "/config") {
-        out[m.topic] = json::parse(m.payload);
+        if (m.payload.empty()) {
+          out.erase(m.topic);
+        } else {
+          out[m.topic] = json::parse(m.payload);
+        }
       }
     }
     return out;
   };
-  REQUIRE(testkit::wait_until([&] { return configs().size() == 17 + 4 * 4; }, 30s));
+  // Packs are announced under their serials once read; anything announced under the
+  // placeholder before (a loaded machine reads the serials a cycle later) must be removed.
+  REQUIRE(testkit::wait_until(
+      [&] {
+        const auto all = configs();
+        std::size_t by_serial = 0;
+        for (const auto& [topic, c] : all)
+          by_serial += topic.find("_pack_pack_") == std::string::npos ? 1 : 0;
+        return all.size() == 17 + 4 * 4 && by_serial == all.size();
+      },
+      30s));
   auto all = configs();
   const json& soc = all.at("homeassistant/sensor/sunbridge_spi10k_test_battery_soc/config");
   CHECK(soc["state_topic"] == "sunbridge/SPI10K-TEST/telemetry");
@@ -280,8 +300,8 @@ TEST_CASE("MQTT 3.1.1 and 5: subscriptions answered and offline published at a c
   config["mqtt"]["version"] = version;
   {
     Daemon d(dir, config, "d");
-    REQUIRE(testkit::wait_until([&] { return telemetry_seqs(sub).size() >= 5; }, 15s));
-    auto seqs = telemetry_seqs(sub);
+    REQUIRE(testkit::wait_until([&] { return outbox_seqs(sub).size() >= 5; }, 15s));
+    auto seqs = outbox_seqs(sub);
     for (std::size_t i = 1; i < seqs.size(); ++i)
       CHECK(seqs[i] == seqs[i - 1] + 1);
     auto discovery_count = [&] {
@@ -347,7 +367,7 @@ TEST_CASE("MQTT 5: records the broker refuses for good are counted and do not ho
       },
       15s);
   CHECK(answered);
-  CHECK(telemetry_seqs(sub).empty());
+  CHECK(outbox_seqs(sub).empty());
   // The refused records left the outbox: the backlog does not grow with every telemetry record.
   CHECK(number(d.status(), "link.mqtt.backlog") < 5);
   CHECK(d.log().find("the broker refuses records on sunbridge/SPI10K-TEST/telemetry") !=

@@ -242,7 +242,9 @@ TEST_CASE("a failed write mid-transaction leaves the inverter as it was before",
           "[integration][settings]") {
   testkit::TempDir dir;
   Sim sim(dir);
-  Daemon d(dir, settings_config(dir, sim), "d");
+  FakeTime fake(dir);  // the spring/autumn row, which the simulator's defaults already hold
+  fake.set(spring_noon());
+  Daemon d(dir, settings_config(dir, sim), "d", fake.env());
   d.wait_for([](const json& s) { return has_point(s, "profile.active"); });
   std::this_thread::sleep_for(1500ms);
   REQUIRE(writes(sim).empty());
@@ -276,10 +278,12 @@ TEST_CASE("the write budget blocks the (N+1)th write of a day, also after a rest
           "[integration][settings]") {
   testkit::TempDir dir;
   Sim sim(dir);
+  FakeTime fake(dir);  // the spring/autumn row, which the simulator's defaults already hold
+  fake.set(spring_noon());
   const json config =
       settings_config(dir, sim, {{"settings", {{"budget", {{"per_parameter_per_day", 2}}}}}});
   {
-    Daemon d(dir, config, "d");
+    Daemon d(dir, config, "d", fake.env());
     d.wait_for([](const json& s) { return has_point(s, "setting.p07"); });
     CHECK(d.call({{"cmd", "params.set"}, {"id", "07"}, {"value", "55"}})["ok"] == true);
     CHECK(d.call({{"cmd", "params.set"}, {"id", "7"}, {"value", "56"}})["ok"] == true);
@@ -294,7 +298,7 @@ TEST_CASE("the write budget blocks the (N+1)th write of a day, also after a rest
     // Another parameter still has its budget.
     CHECK(d.call({{"cmd", "params.set"}, {"id", "10"}, {"value", "50"}})["ok"] == true);
   }
-  Daemon again(dir, config, "d");
+  Daemon again(dir, config, "d", fake.env());
   again.wait_for([](const json& s) { return has_point(s, "setting.p07"); });
   auto r = again.call({{"cmd", "params.set"}, {"id", "07"}, {"value", "58"}});
   CHECK(r["ok"] == false);
@@ -305,7 +309,9 @@ TEST_CASE("invalid values and broken interlocks never reach the inverter",
           "[integration][settings]") {
   testkit::TempDir dir;
   Sim sim(dir);
-  Daemon d(dir, settings_config(dir, sim), "d");
+  FakeTime fake(dir);  // the spring/autumn row, which the simulator's defaults already hold
+  fake.set(spring_noon());
+  Daemon d(dir, settings_config(dir, sim), "d", fake.env());
   d.wait_for([](const json& s) { return has_point(s, "setting.p62"); });
   auto r = d.call({{"cmd", "params.set"}, {"id", "62"}, {"value", "95"}});
   CHECK(r["error"] == "62 (switch-back 95 %) must not exceed 60 (charge stop 90 %)");
@@ -334,8 +340,10 @@ TEST_CASE("LCD drift is reported with both values, reassert writes the target ba
           "[integration][settings]") {
   testkit::TempDir dir;
   Sim sim(dir);
+  FakeTime fake(dir);  // the spring/autumn row, which the simulator's defaults already hold
+  fake.set(spring_noon());
   {
-    Daemon d(dir, settings_config(dir, sim), "d");
+    Daemon d(dir, settings_config(dir, sim), "d", fake.env());
     d.wait_for([](const json& s) { return has_point(s, "setting.p07"); });
     REQUIRE(d.call({{"cmd", "params.set"}, {"id", "07"}, {"value", "55"}})["ok"] == true);
     sim.control({{"cmd", "poke"}, {"address", k07}, {"value", 520}});    // someone at the LCD
@@ -353,7 +361,8 @@ TEST_CASE("LCD drift is reported with both values, reassert writes the target ba
   }
   sim.control({{"cmd", "poke"}, {"address", 0xE01F}, {"value", 19}});
   sim.control({{"cmd", "write-log"}, {"clear", true}});
-  Daemon d(dir, settings_config(dir, sim, {{"settings", {{"drift_policy", "reassert"}}}}), "d");
+  Daemon d(dir, settings_config(dir, sim, {{"settings", {{"drift_policy", "reassert"}}}}), "d",
+           fake.env());
   auto rows = wait_audit(d, 2);  // the CLI write of the first run, then the reassert
   CHECK(writes(sim) == std::vector<Write>{{k07, 500, 0}});
   check_row(rows.back(), "07", "52", "50", "drift", "written");
@@ -434,4 +443,83 @@ TEST_CASE("check-config rejects an unknown profile mode and a broken user profil
   r = testkit::run({SUNBRIDGED_PATH, "--check-config", dir.file("c.json")}, 20s);
   CHECK(r.status == 2);
   CHECK(r.err.find("mine/x.json: rows: is required") != std::string::npos);
+}
+
+TEST_CASE("an unsynchronised clock: no clock write, no seasonal change, until it is trusted",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  sim.control({{"cmd", "clock-offset"}, {"seconds", 3600}});
+  FakeTime fake(dir);
+  // Before this program was built: never synchronised, whatever the kernel says. January:
+  // Type B's winter row differs from what the inverter holds, so a trusted clock would write.
+  fake.set(jst(2020, 1, 15, 12));
+  json config = settings_config(
+      dir, sim,
+      {{"site", {{"time_source", "kernel"}}}, {"settings", {{"clock", {{"sync", true}}}}}});
+  {
+    Daemon d(dir, config, "d", fake.env());
+    const json s = d.wait_for([](const json& st) {
+      return has_point(st, "site.clock_synced") && has_point(st, "profile.active") &&
+             fresh(st, "inverter.clock_skew");
+    });
+    CHECK(point(s, "site.clock_synced")["value"] == "no");
+    CHECK(point(s, "site.clock_synced")["note"].get<std::string>().find(
+              "before this program was built") != std::string::npos);
+    std::this_thread::sleep_for(2500ms);  // two settings polls: nothing may be written
+    CHECK(writes(sim).empty());
+    CHECK(audit(d).empty());
+    const json unsynced = events_of(d, "site.clock_unsynced");
+    REQUIRE(unsynced.size() == 1);  // said once, not every poll
+    const json r = d.call({{"cmd", "clock.sync"}});
+    CHECK(r["ok"] == false);
+    CHECK(r["error"].get<std::string>().find("not synchronised") != std::string::npos);
+    auto doctor = cli({"--config", d.config_path(), "doctor"}, 60s);
+    CHECK(doctor.status == 1);
+    CHECK(doctor.out.find("clock NOT synchronised (site.time_source kernel)") != std::string::npos);
+  }
+  // The same gateway with a clock it may trust: the clock and the winter row go in.
+  config["site"]["time_source"] = "trust";
+  Daemon d(dir, config, "d", fake.env());
+  testkit::wait_until(
+      [&] {
+        const json rows = audit(d);
+        return rows.size() >= 2;
+      },
+      20s);
+  bool clock_written = false;
+  for (const auto& row : audit(d))
+    clock_written |= row["param"] == "clock" && row["result"] == "written";
+  CHECK(clock_written);
+  CHECK(reg(sim, k07) == 600);  // winter: 60 A
+}
+
+TEST_CASE("the schedule writes the row of the date it runs at, whatever that date is",
+          "[integration][settings]") {
+  // Not pinned: today's date, or the suite's other-season date (SUNBRIDGE_TEST_DATE). The
+  // expectation comes from the date and the Type B table, never from the simulator's defaults.
+  testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, settings_config(dir, sim), "d");
+  REQUIRE(set_process_timezone("Asia/Tokyo"));
+  const int month = to_local_civil(product_now()).month;
+  struct Row {
+    const char* season;
+    int p07, p10, p62;
+  };
+  const Row row = month == 12 || month <= 3 ? Row{"winter", 60, 60, 60}
+                  : month >= 7 && month <= 9 ? Row{"summer", 35, 30, 35}
+                                             : Row{"spring-autumn", 50, 45, 45};
+  INFO("month " << month);
+  const json s = d.wait_for([](const json& st) { return has_point(st, "profile.active"); });
+  CHECK(point(s, "profile.active")["value"] == std::string("type-b/") + row.season);
+  REQUIRE(testkit::wait_until(
+      [&] {
+        return reg(sim, k07) == row.p07 * 10 && reg(sim, k10) == row.p10 &&
+               reg(sim, k62) == row.p62 && reg(sim, k41) == 0x0300;
+      },
+      20s));
+  // Only what differed from the simulator's spring/autumn defaults was written.
+  const std::size_t differing = (row.p07 != 50) + (row.p10 != 45) + (row.p62 != 45);
+  CHECK(writes(sim).size() == differing);
 }

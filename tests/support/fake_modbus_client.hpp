@@ -27,6 +27,7 @@ class FakeModbusClient final : public transport::ModbusClient {
   int opens = 0;
   std::map<std::uint16_t, Error> write_errors;  // next write to the address fails (once)
   std::set<std::uint16_t> ignore_writes;        // acknowledged but not stored
+  std::map<std::uint16_t, int> timeouts_at;     // reads covering the address time out N times
   std::uint16_t max_registers = 32;             // the SPI-10K-U's limit; PACE BMSs allow 125
   bool open_ = false;
 
@@ -52,6 +53,12 @@ class FakeModbusClient final : public transport::ModbusClient {
       return e;
     }
     if (count > max_registers) return Error::exception(0x0A);
+    for (auto& [a, n] : timeouts_at) {
+      if (n > 0 && a >= address && a < address + count) {
+        --n;
+        return Error::timeout("scripted");
+      }
+    }
     std::vector<std::uint16_t> out;
     for (int a = address; a < address + count; ++a) {
       if (holes.count(static_cast<std::uint16_t>(a)) != 0) return Error::exception(0x02);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The inverter points of ../shared/spec/points.md (BMS, profile and link points of later issues
-// are not listed here). Unit tests check the map covers them; integration tests check the daemon
-// publishes them.
+// The inverter points of the point vocabulary (docs/points.md) (BMS, profile and link points of
+// later issues are not listed here). Unit tests check the map covers them; integration tests check
+// the daemon publishes them.
 #pragma once
 
 namespace sb::test {

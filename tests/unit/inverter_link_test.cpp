@@ -285,9 +285,60 @@ TEST_CASE("the survey reads identity and the verification list with raw values",
     }
     if (r.row->lcd == "33") {
       saw_33 = true;
-      CHECK(r.note.find("1-based") != std::string::npos);
+      CHECK(r.note.find("numbers the protocol list from 1") != std::string::npos);
     }
   }
   CHECK(saw_09);
   CHECK(saw_33);
+}
+
+TEST_CASE("a partly read identity is read again until it is complete", "[unit][link]") {
+  Rig rig;
+  rig.client.timeouts_at[0xE003] = 3;  // every attempt of the first cycle (retries = 2)
+  auto first = rig.link->poll(Group::kSettings);
+  CHECK(rig.link->identity().serial == "SN123");  // 0x0035.. answered
+  CHECK_FALSE(rig.link->identity().rated_voltage_raw);
+  REQUIRE(issue(first, "setting.p09", true));  // normalised voltages unknown, not guessed
+  auto second = rig.link->poll(Group::kSettings);
+  REQUIRE(second.groups.size() == 2);  // the identity again, then the settings
+  CHECK(second.groups[0].group == Group::kIdentity);
+  CHECK(rig.link->identity().rated_voltage_raw == 48);
+  REQUIRE(find(second, "setting.p09"));
+  CHECK(std::get<double>(find(second, "setting.p09")->value) == Approx(57.6));
+  auto third = rig.link->poll(Group::kSettings);
+  CHECK(third.groups.size() == 1);  // complete now: not read again
+}
+
+TEST_CASE("learned holes are kept per firmware and not probed again by the next run",
+          "[unit][link]") {
+  Rig rig;
+  rig.client.registers[0x0014] = 208;  // CPU1 firmware V2.08
+  rig.client.holes = {0x0223};
+  std::optional<std::pair<std::string, LearnedHoles>> learned;
+  for (int i = 0; i < 8; ++i) {
+    auto r = rig.link->poll(Group::kLive);
+    if (r.learned) learned = r.learned;
+  }
+  REQUIRE(learned);
+  CHECK(learned->first == "cpu1 V2.08 protocol V2.08");
+  CHECK(learned->second.unsupported.count(0x0223) == 1);
+  CHECK(rig.link->poll(Group::kLive).learned == std::nullopt);  // reported once, when it changes
+
+  // The next run (a new link) starts from what was kept: no exception 02 at all.
+  rig.rebuild();
+  rig.link->set_known_holes({{learned->first, learned->second}});
+  const auto exceptions = rig.link->stats().exceptions;
+  auto r = rig.link->poll(Group::kLive);
+  CHECK(rig.link->stats().exceptions == exceptions);
+  REQUIRE(issue(r, "inverter.temp.ambient", true));
+  CHECK_FALSE(r.learned);
+
+  // Another firmware does not inherit them.
+  rig.client.registers[0x0014] = 209;
+  rig.client.holes.clear();
+  rig.rebuild();
+  rig.link->set_known_holes({{learned->first, learned->second}});
+  auto other = rig.link->poll(Group::kLive);
+  CHECK(find(other, "inverter.temp.ambient") != nullptr);
+  CHECK(rig.link->memory().unsupported().empty());
 }

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
 
+#include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <ctime>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -153,4 +158,105 @@ TEST_CASE("no daemon: a clear, typed error", "[unit][ipc]") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::kDisconnected);
   CHECK(r.error().detail.find("sunbridged is not running") != std::string::npos);
+}
+
+namespace {
+
+// Reads from `fd` until `lines` newline-terminated lines arrived, the peer closed, or 5 s passed.
+std::string read_lines(int fd, std::size_t lines) {
+  std::string got;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (static_cast<std::size_t>(std::count(got.begin(), got.end(), '\n')) < lines &&
+         std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) != 1) continue;
+    char buf[512];
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  return got;
+}
+
+std::chrono::nanoseconds thread_cpu(std::thread& t) {
+  clockid_t id{};
+  REQUIRE(::pthread_getcpuclockid(t.native_handle(), &id) == 0);
+  timespec ts{};
+  REQUIRE(::clock_gettime(id, &ts) == 0);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+std::size_t clients_on_loop(Server& s) {
+  std::promise<std::size_t> count;
+  s.loop.post([&] { count.set_value(s.server->clients()); });
+  return count.get_future().get();
+}
+
+}  // namespace
+
+TEST_CASE("a client that leaves mid-request is dropped and the loop goes back to sleep",
+          "[unit][ipc]") {
+  std::promise<void> asked;
+  std::vector<adapters::IpcServer::Reply> held;  // slow work that never finishes in time
+  Server s([&](EventLoop&, const json& req, adapters::IpcServer::Reply reply) {
+    if (req.value("cmd", "") != "doctor") return reply({{"ok", true}});
+    held.push_back(std::move(reply));
+    asked.set_value();
+  });
+  const int fd = connect_raw(s.path());
+  const std::string request = R"({"cmd":"doctor"})"
+                              "\n";
+  REQUIRE(::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size()));
+  REQUIRE(asked.get_future().wait_for(5s) == std::future_status::ready);
+  ::close(fd);  // Ctrl-C on the CLI
+  std::this_thread::sleep_for(100ms);
+  const auto cpu_before = thread_cpu(s.thread);
+  std::this_thread::sleep_for(1s);
+  const auto cpu_used = thread_cpu(s.thread) - cpu_before;
+  // An idle loop uses next to nothing; one that spins on the hang-up uses the whole second.
+  CHECK(cpu_used < 100ms);
+  CHECK(clients_on_loop(s) == 0);
+  // The late reply finds nobody and harms nobody; the server still answers.
+  s.loop.post([&] { held.front()({{"ok", true}}); });
+  CHECK(adapters::ipc_call(s.path(), {{"cmd", "x"}}, 2s).ok());
+}
+
+TEST_CASE("pipelined requests on one connection are all answered without more bytes",
+          "[unit][ipc]") {
+  Server s([](EventLoop& loop, const json& req, adapters::IpcServer::Reply reply) {
+    const int n = req.value("n", 0);
+    if (n == 1) {  // the first answers after bus work, the others at once
+      loop.schedule_after(20ms, [reply, n] { reply({{"ok", true}, {"n", n}}); });
+      return;
+    }
+    reply({{"ok", true}, {"n", n}});
+  });
+  const int fd = connect_raw(s.path());
+  const std::string requests = "{\"n\":1}\n{\"n\":2}\nnot json\n{\"n\":3}\n";
+  REQUIRE(::write(fd, requests.data(), requests.size()) == static_cast<ssize_t>(requests.size()));
+  const std::string got = read_lines(fd, 4);
+  ::close(fd);
+  INFO(got);
+  std::vector<std::string> lines;
+  for (std::size_t start = 0, nl; (nl = got.find('\n', start)) != std::string::npos; start = nl + 1)
+    lines.push_back(got.substr(start, nl - start));
+  REQUIRE(lines.size() == 4);
+  CHECK(json::parse(lines[0])["n"] == 1);  // in order, one at a time
+  CHECK(json::parse(lines[1])["n"] == 2);
+  CHECK(lines[2].find("not a JSON object") != std::string::npos);
+  CHECK(json::parse(lines[3])["n"] == 3);
+}
+
+TEST_CASE("a request sent with the write side shut is still answered", "[unit][ipc]") {
+  Server s([](EventLoop&, const json& req, adapters::IpcServer::Reply reply) {
+    reply({{"ok", true}, {"n", req.value("n", 0)}});
+  });
+  const int fd = connect_raw(s.path());
+  const std::string request = "{\"n\":5}\n";
+  REQUIRE(::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size()));
+  REQUIRE(::shutdown(fd, SHUT_WR) == 0);
+  const std::string got = read_lines(fd, 1);
+  ::close(fd);
+  REQUIRE(got.find('\n') != std::string::npos);
+  CHECK(json::parse(got.substr(0, got.find('\n')))["n"] == 5);
 }

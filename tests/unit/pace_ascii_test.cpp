@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Every test vector of ../shared/spec/bms.md section 5, decoded and asserted; and the encoders
-// reproduce the vectors byte for byte.
+// Every test vector of the BMS protocol documents (docs/bms.md), decoded and asserted; and the
+// encoders reproduce the vectors byte for byte.
 #include <catch2/catch.hpp>
 
 #include "sunbridge/protocol/pace_ascii.hpp"
@@ -18,6 +18,18 @@ const char* kPack1Analog =
 const char* kPack1Alarm =
     "~25014600004C000110000000000000000000000000000000000600000000000000000000000E000000000000EF3A"
     "\r";
+// Written by hand from docs/bms.md's 0x44 field order (no capture with alarms exists), framed
+// with the documented LENGTH and CHKSUM rules:
+//   00 INFOFLAG, 02 ADDR, 10 M (16 cells)
+//   cell warnings: cell 7 = 02 (above), cell 16 = F0 (error), the rest 00
+//   06 N, temperature warnings: T5 = 02 (high), T6 = 01 (low)
+//   02 charge current (high), 01 pack voltage (low), 00 discharge current
+//   41 protect1 (b0 cell OV, b6 short circuit), 91 protect2 (b0 charge OT, b4 MOS OT, b7 full)
+//   07 system state (b0 limiter, b1 CFET, b2 DFET), 00 control, 24 fault (b2 NTC, b5 sampling)
+//   40 balance1 (cell 7), 81 balance2 (cells 9 and 16), 00 warn1, 00 warn2
+const char* kPack2AlarmByHand =
+    "~25024600004C000210000000000000020000000000000000F00600000000020102010041910700244081"
+    "0000EF06\r";
 const char* kPylonAnalog =
     "~20024600C06E00020F0D1F0D200D200D200D200D200D210D200D200D210D220D200D220D220D21050BCD0BAF0BAF"
     "0BAF0BAF0015C4E88AAC02C350004FE594\r";
@@ -128,6 +140,23 @@ TEST_CASE("PACE v25 alarm with protections, faults and cell warnings", "[unit][b
   CHECK(r->states == std::vector<std::string>{"fully charged", "CFET on", "DFET on"});
   CHECK(r->faults == std::vector<std::string>{"temperature sensor"});
   CHECK(*r->balancing == 0x40);
+}
+
+TEST_CASE("PACE v25 alarm with every kind of flag, from a frame written by hand",
+          "[unit][bms][ascii]") {
+  auto r = decode_alarm(frame(kPack2AlarmByHand), AsciiDialect::kPace);
+  REQUIRE(r.ok());
+  CHECK(r->pack == 2);
+  CHECK(r->warnings == std::vector<std::string>{"cell 7 above its limit", "cell 16 error",
+                                                "temperature 5 high", "temperature 6 low",
+                                                "charge over-current", "pack under-voltage"});
+  CHECK(r->protections == std::vector<std::string>{"cell over-voltage", "short circuit",
+                                                   "charge over-temperature",
+                                                   "MOSFET over-temperature"});
+  CHECK(r->states ==
+        std::vector<std::string>{"fully charged", "current limiter on", "CFET on", "DFET on"});
+  CHECK(r->faults == std::vector<std::string>{"temperature sensor", "sampling"});
+  CHECK(*r->balancing == 0x8140);  // cells 7, 9 and 16
 }
 
 TEST_CASE("Pylon v20 analog (US2000 capture)", "[unit][bms][ascii]") {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "sunbridge/domain/point_store.hpp"
+#include "sunbridge/protocol/register_map.hpp"
 
 using namespace sb;
 using namespace std::chrono_literals;
@@ -63,8 +64,13 @@ TEST_CASE("invalid drops the value", "[unit][store]") {
 
 TEST_CASE("derived points: value, worst quality, oldest timestamp", "[unit][store]") {
   domain::PointStore store(
-      {{"battery.power", DerivedOp::kProduct, {"battery.voltage", "battery.current"}, "W", ""},
-       {"load.power", DerivedOp::kSum, {"load.l1.power", "load.l2.power"}, "W", ""}});
+      {{"battery.power",
+        DerivedOp::kProduct,
+        {"battery.voltage", "battery.current"},
+        "W",
+        "",
+        std::nullopt},
+       {"load.power", DerivedOp::kSum, {"load.l1.power", "load.l2.power"}, "W", "", std::nullopt}});
   WallTime t0{std::chrono::seconds(1'700'000'000)};
   store.apply({{ok("battery.voltage", 52.0, t0), ok("battery.current", -10.5, t0 + 1s, "A"),
                 ok("load.l1.power", 700, t0, "W"), ok("load.l2.power", 650, t0, "W")},
@@ -87,4 +93,35 @@ TEST_CASE("derived points: value, worst quality, oldest timestamp", "[unit][stor
                        [](const Point& a, const Point& b) { return a.name < b.name; }));
   CHECK(
       std::any_of(snap.begin(), snap.end(), [](const Point& p) { return p.name == "load.power"; }));
+}
+
+TEST_CASE("grid power reading 0 W while grid current flows is estimated and says so",
+          "[unit][store]") {
+  domain::PointStore store(protocol::RegisterMap::embedded().derived());
+  const WallTime t0{std::chrono::seconds(1'700'000'000)};
+  auto live = [&](double l1_power, double l1_current) {
+    store.apply({{ok("grid.l1.power", l1_power, t0, "W"), ok("grid.l2.power", 0, t0, "W"),
+                  ok("grid.l1.current", l1_current, t0, "A"), ok("grid.l2.current", 0, t0, "A"),
+                  ok("load.l1.power", 900, t0, "W"), ok("load.l2.power", 300, t0, "W"),
+                  ok("battery.voltage", 52.0, t0), ok("battery.current", 10.0, t0, "A"),
+                  ok("pv.power", 400, t0, "W")},
+                 {},
+                 {},
+                 30s});
+  };
+  live(0, 8.0);  // off-grid firmware: 0x023A/0x023B read 0 while 8 A flows
+  auto p = store.get("grid.power", t0);
+  REQUIRE(p);
+  CHECK(p->quality == Quality::kOk);
+  // load 1200 W + battery charging 520 W - PV 400 W
+  CHECK(std::get<double>(p->value) == Approx(1320.0));
+  CHECK(p->note.find("estimated") != std::string::npos);
+  live(0, 0.2);  // no grid current: 0 W is the truth
+  p = store.get("grid.power", t0);
+  CHECK(std::get<double>(p->value) == 0.0);
+  CHECK(p->note.empty());
+  live(1250, 8.0);  // the firmware reports it: its value, no estimate
+  p = store.get("grid.power", t0);
+  CHECK(std::get<double>(p->value) == 1250.0);
+  CHECK(p->note.empty());
 }

@@ -30,3 +30,19 @@ TEST_CASE("the lock is released with its owner", "[unit][lock]") {
   }
   CHECK(transport::PortLock::acquire(dir.path(), "/dev/ttyAMA0").ok());
 }
+
+TEST_CASE("a by-id link and the device it points to share one lock", "[unit][lock]") {
+  testkit::TempDir dir;
+  const std::string device = dir.file("ttyUSB0");
+  testkit::write_file(device, "");
+  const std::string by_id = dir.file("usb-FTDI_FT232R_USB_UART_A10K1234-if00-port0");
+  REQUIRE(::symlink(device.c_str(), by_id.c_str()) == 0);
+  auto first = transport::PortLock::acquire(dir.path(), device);
+  REQUIRE(first.ok());
+  auto second = transport::PortLock::acquire(dir.path(), by_id);
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.error().code == EBUSY);
+  // The message names what the user configured, what it is, and who holds it.
+  CHECK(second.error().detail.find(by_id + " (" + device + ")") != std::string::npos);
+  CHECK(second.error().detail.find("pid " + std::to_string(::getpid())) != std::string::npos);
+}

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The shipped profile files against the tables of ../shared/spec/profiles.md, transcribed here a
+// The shipped profile files against the tables of docs/owner-guide.md, transcribed here a
 // second time and independently of profiles/*.json: a typo in a profile cannot ship.
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Codec tests on register words, one section per row type (spec sections 1-4).
+// Codec tests on register words, one section per row type (docs/inverter-registers.md).
 #include <catch2/catch.hpp>
 
 #include "sunbridge/core/local_time.hpp"
@@ -60,7 +60,7 @@ TEST_CASE("u16 with scale decodes to engineering units", "[unit][codec]") {
 
 TEST_CASE("battery current: SRNE wire sign is > 0 discharging, published + = charging",
           "[unit][codec]") {
-  // Real polls of the owner's unit (../shared/data/field/spi10k_battery_2025-05.csv):
+  // Real polls of the owner's unit (tests/fixtures/field/spi10k_battery_2025-05.csv):
   // 2025-05-18 20:02:54 raw 109 = discharging 10.9 A; night AC charging capped at raw 65037
   // (= -499 on the wire = charging 49.9 A, LCD 28 = 50 A).
   CHECK(number(row("battery.current"), {109}) == Approx(-10.9).margin(1e-9));
@@ -229,4 +229,25 @@ TEST_CASE("user values parse with or without their unit", "[unit][codec]") {
   CHECK(std::get<double>(parse_user_value(row("setting.p09"), "57.6 V").value()) == 57.6);
   CHECK_FALSE(parse_user_value(row("setting.p07"), "sixty").ok());
   CHECK(std::get<std::string>(parse_user_value(row("setting.p41"), "03:00").value()) == "03:00");
+}
+
+TEST_CASE("LCD 33 on firmware that numbers the protocol list from 1", "[unit][codec]") {
+  const RegisterRow* p33 = map().find("setting.p33");
+  REQUIRE(p33);
+  DecodeContext from0;
+  DecodeContext from1;
+  from1.list_base = 1;
+  const std::uint16_t seven[] = {7}, eight[] = {8}, zero[] = {0};
+  CHECK(std::get<std::string>(*decode(*p33, seven, from0)) == "WOW");
+  CHECK(std::get<std::string>(*decode(*p33, eight, from0)) == "PYL");  // the false drift
+  CHECK(std::get<std::string>(*decode(*p33, eight, from1)) == "WOW");
+  CHECK(std::get<std::string>(*decode(*p33, zero, from1)) == "unknown (0)");
+  CHECK(*encode(*p33, PointValue{std::string("WOW")}, from1) == std::vector<std::uint16_t>{8});
+  CHECK(*encode(*p33, PointValue{std::string("WOW")}, from0) == std::vector<std::uint16_t>{7});
+  CHECK(*encode(*p33, PointValue{7.0}, from1) == std::vector<std::uint16_t>{8});
+  // Other lists keep their numbering whatever the base.
+  const RegisterRow* p32 = map().find("setting.p32");
+  REQUIRE(p32);
+  const std::uint16_t one[] = {1};
+  CHECK(std::get<std::string>(*decode(*p32, one, from1)) == "485");
 }

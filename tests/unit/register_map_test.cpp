@@ -21,7 +21,7 @@ sb::schema::Issues problems(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("the embedded map loads and covers spec sections 2-4", "[unit][map]") {
+TEST_CASE("the embedded map loads and covers identity, live values and settings", "[unit][map]") {
   RegisterMap map = RegisterMap::embedded();
   CHECK(map.max_registers_per_read() == 32);
   // Rows of every group, and the four profile parameters at their registers.
@@ -38,7 +38,7 @@ TEST_CASE("the embedded map loads and covers spec sections 2-4", "[unit][map]") 
   CHECK(map.at_address(0x020D)->name == "inverter.clock");  // inside the 3-register clock
   CHECK(map.at_address(0x010C) == nullptr);
   CHECK(map.find("battery.temperature")->min_protocol == 194);
-  // Every LCD parameter the spec table lists (section 4) is present.
+  // Every LCD parameter of the settings table (docs/inverter-registers.md) is present.
   std::set<std::string> lcds;
   for (const auto* r : map.settings_by_lcd())
     lcds.insert(r->lcd);

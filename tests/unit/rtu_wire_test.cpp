@@ -8,7 +8,7 @@
 using namespace sb::protocol;
 
 TEST_CASE("CRC-16/MODBUS matches the spec's verified request vectors", "[unit][wire]") {
-  // ../shared/spec/bms.md section 3: "Requests (CRC verified)", CRC low byte first.
+  // PACE Modbus read requests from the protocol document (docs/bms.md), CRC low byte first.
   struct Vector {
     std::vector<std::uint8_t> frame;
     std::uint8_t lo, hi;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The simulator must be as strict as the device (spec section 6): a kinder simulator proves
-// nothing. These pin its behaviour to the spec independently of the daemon.
+// The simulator must be as strict as the device (docs/inverter-registers.md): a kinder simulator
+// proves nothing. These pin its behaviour to the spec independently of the daemon.
 #include <catch2/catch.hpp>
 
 #include "sim/household_model.hpp"

@@ -64,6 +64,10 @@ struct IpcConfig {
 
 struct SiteConfig {
   std::string timezone = "Asia/Tokyo";
+  // Whether the system clock is synchronised: "kernel" asks the kernel (an NTP client such as
+  // systemd-timesyncd or chrony tells it); "trust" takes the time as right, for machines with a
+  // good clock but no NTP client (some VMs and containers).
+  std::string time_source = "kernel";
 };
 
 // Which profile is active and how the weather is fetched (docs/configuration.md, "profiles").

@@ -23,6 +23,20 @@ struct HistorySample {
   std::optional<std::string> text;
 };
 
+// One page of a history query: at most `max_rows` samples, the newest ones when there were more.
+struct HistoryPage {
+  std::vector<HistorySample> samples;  // oldest first
+  bool truncated = false;              // older samples in the period were left out
+  std::optional<WallTime> first;       // the oldest timestamp returned
+};
+
+// Samples with since <= ts < until for `names` (all when empty), oldest first. When there are more
+// than `max_rows`, returns the newest ones, never a partial timestamp, and says so: history must
+// never silently lose the most recent data. Runs on any connection to the database (the daemon
+// queries on a reader thread with its own connection).
+Result<HistoryPage> query_history(SqliteDb& db, WallTime since, WallTime until,
+                                  const std::vector<std::string>& names, std::size_t max_rows);
+
 class HistoryStore {
  public:
   // Opens/creates the database and applies migrations. Throws std::runtime_error at start-up.
@@ -35,7 +49,7 @@ class HistoryStore {
   Status flush();
   [[nodiscard]] std::size_t pending() const { return pending_.size(); }
 
-  // Samples with since <= ts < until, for `names` (all when empty), oldest first.
+  // Samples with since <= ts < until, for `names` (all when empty), oldest first, all of them.
   Result<std::vector<HistorySample>> query(WallTime since, WallTime until,
                                            const std::vector<std::string>& names);
   // Stores an event and commits it at once; then tells the observer (the cloud link).

@@ -37,6 +37,8 @@ class IpcServer {
   struct Client;
   void accept_clients();
   void on_client(int fd, short revents);
+  // Answers the complete requests waiting in the client's buffer; false if it was dropped.
+  bool serve_waiting_requests(int fd, const std::shared_ptr<Client>& c);
   void send(int fd, const nlohmann::json& reply);
   void drop(int fd);
 

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Weather forecasts for the profile engine: parsers for the JMA and Open-Meteo JSON documents
 // (pure functions on text that classify each day), and providers that fetch them over HTTPS or
-// read the same JSON from a file. Classification rules: ../shared/spec/site-jp.md section 5 and
-// docs/weather.md.
+// read the same JSON from a file. Classification rules: docs/weather.md.
 #pragma once
 
 #include <chrono>

@@ -3,7 +3,7 @@
 // SQLite outbox first, then published with QoS 1 in sequence order and deleted on its PUBACK.
 // After an outage or a crash the backlog drains in order, at most `drain_per_s`, at most
 // `max_inflight` unacknowledged. Runs on the event loop; Paho's threads only post to it.
-// Topics and payloads: ../shared/spec/points.md, docs/mqtt.md.
+// Topics and payloads: docs/points.md, docs/mqtt.md.
 #pragma once
 
 #include <map>
@@ -63,6 +63,9 @@ class CloudLink {
   std::vector<std::pair<std::string, adapters::MqttClient::Handler>> subscriptions_;
   std::map<std::string, std::string> state_;    // leaf -> retained payload
   std::map<int, std::string> packs_announced_;  // pack -> battery_id in discovery
+  // Pack configs announced under an id that has since changed ("pack-1" until the serial was
+  // read): removed from the broker (an empty retained config) so Home Assistant drops them.
+  std::vector<std::pair<int, std::string>> packs_to_retract_;
   const adapters::MqttConfig& config_;
   adapters::Outbox outbox_;
   EventLoop& loop_;

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/history_reader.hpp"
 #include "sunbridge/adapters/history_store.hpp"
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/adapters/systemd_notify.hpp"
@@ -15,6 +16,7 @@
 #include "sunbridge/app/cloud_link.hpp"
 #include "sunbridge/app/remote_control.hpp"
 #include "sunbridge/app/settings_controller.hpp"
+#include "sunbridge/app/time_watch.hpp"
 #include "sunbridge/app/weather_service.hpp"
 #include "sunbridge/core/clock.hpp"
 #include "sunbridge/core/event_loop.hpp"
@@ -22,6 +24,7 @@
 #include "sunbridge/core/worker_thread.hpp"
 #include "sunbridge/device/inverter_link.hpp"
 #include "sunbridge/domain/cross_check.hpp"
+#include "sunbridge/domain/fault_watch.hpp"
 #include "sunbridge/domain/point_store.hpp"
 #include "sunbridge/protocol/fault_table.hpp"
 #include "sunbridge/protocol/register_map.hpp"
@@ -34,7 +37,8 @@ class Daemon {
  public:
   // Acquires the port lock, opens the database and the control socket. Throws
   // std::runtime_error with a clear message on any start-up failure.
-  Daemon(adapters::Config config, const Clock& clock, Logger& log);
+  Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource& time_source,
+         Logger& log);
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -50,6 +54,12 @@ class Daemon {
   void schedule_bms(EventLoop::Clock::time_point when);
   void on_bms_report(device::BmsReport report);
   void run_cross_checks(WallTime now);
+  void check_time_sync();
+  void save_learned_holes(const std::string& firmware, const device::LearnedHoles& holes,
+                          WallTime now);
+  [[nodiscard]] nlohmann::json time_json() const;
+  // Stores (and, unless already logged, logs) an event; the cloud link publishes it.
+  void record_event(const Event& e, bool log = true);
   nlohmann::json battery_json() const;
   nlohmann::json events_json(const nlohmann::json& request);
   nlohmann::json bms_counters_json() const;
@@ -63,7 +73,8 @@ class Daemon {
   void adopt_poll_intervals(const adapters::DesiredConfig& desired);
   nlohmann::json status_json() const;
   nlohmann::json params_json(const nlohmann::json& request) const;
-  nlohmann::json history_json(const nlohmann::json& request);
+  // Answers on the history reader's thread, never on the loop.
+  void history_reply(const nlohmann::json& request, adapters::IpcServer::Reply reply);
   [[nodiscard]] std::chrono::milliseconds max_age(protocol::Group group) const;
 
   adapters::Config config_;
@@ -74,7 +85,9 @@ class Daemon {
   std::optional<transport::PortLock> port_lock_;
   adapters::HistoryStore history_;
   EventLoop loop_;
+  adapters::HistoryReader history_reader_;
   domain::PointStore points_;
+  TimeWatch time_;
   adapters::SystemdNotifier notifier_;
   std::unique_ptr<adapters::IpcServer> ipc_;
   transport::LibmodbusClient client_;
@@ -94,6 +107,8 @@ class Daemon {
   bool poll_in_flight_[3] = {false, false, false};
   MonoTime poll_started_[3]{};
   device::LinkState link_state_ = device::LinkState::kOffline;
+  std::string bms_link_state_;  // "" until the first BMS report
+  domain::FaultWatch fault_watch_;
   device::LinkStats link_stats_;
   WallTime started_at_;
   WallTime last_recorded_{};
@@ -102,8 +117,5 @@ class Daemon {
   std::optional<device::BmsReport> last_bms_;
   int exit_code_ = 0;
 };
-
-// Loads the register map: the embedded one, or `path` (checked; throws with every problem).
-protocol::RegisterMap load_register_map(const std::string& path);
 
 }  // namespace sb::app

@@ -21,6 +21,7 @@
 #include "sunbridge/adapters/settings_store.hpp"
 #include "sunbridge/app/cloud_link.hpp"
 #include "sunbridge/app/settings_controller.hpp"
+#include "sunbridge/app/time_watch.hpp"
 #include "sunbridge/core/clock.hpp"
 #include "sunbridge/core/log.hpp"
 
@@ -33,6 +34,7 @@ struct RemoteContext {
   adapters::HistoryStore& history;  // events; its database holds audit rows and seen ids
   CloudLink& cloud;
   SettingsController& settings;
+  const TimeWatch& time;  // commands are refused while the clock cannot be trusted
   // The daemon's command handler (the control socket's): what an accepted command runs.
   std::function<void(const nlohmann::json& request, adapters::IpcServer::Reply reply)> dispatch;
 };
@@ -43,6 +45,8 @@ class RemoteControl {
   explicit RemoteControl(RemoteContext ctx);
   // Publishes settings/reported (retained) when it differs from the last one published.
   void publish_reported();
+  // The clock became trustworthy: a desired configuration held back meanwhile is applied now.
+  void on_clock_synced();
 
  private:
   void on_command(const std::string& name, const std::string& payload);
@@ -61,6 +65,7 @@ class RemoteControl {
   nlohmann::json seen_ids_ = nlohmann::json::object();  // id -> expires_at (ISO)
   std::string last_reported_;
   std::optional<std::string> last_rejected_desired_;  // a retained bad document: answer once
+  std::optional<std::string> held_desired_;  // received while the clock was not synchronised
   int rejections_this_minute_ = 0;
   WallTime minute_started_{};
 };

@@ -4,7 +4,7 @@
 // them (interlocks, write budget), hands one transaction to the bus owner thread, and records
 // the outcome (audit log, write counts, events, what was last written). Also detects LCD drift,
 // keeps the inverter clock set and serves the profile/params/audit/override commands.
-// Spec: ../shared/spec/profiles.md; issue 4 section 3.
+// The tables: docs/owner-guide.md; behaviour: docs/profiles.md.
 #pragma once
 
 #include <functional>
@@ -19,6 +19,7 @@
 #include "sunbridge/adapters/history_store.hpp"
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/adapters/settings_store.hpp"
+#include "sunbridge/app/time_watch.hpp"
 #include "sunbridge/core/clock.hpp"
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/log.hpp"
@@ -47,6 +48,7 @@ struct SettingsContext {
   device::InverterLink& link;  // touched only from jobs on `bus`
   domain::PointStore& points;
   adapters::HistoryStore& history;
+  const TimeWatch& time;  // nothing acts on the wall clock while it cannot be trusted
 };
 
 class SettingsController {

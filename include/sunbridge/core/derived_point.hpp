@@ -3,6 +3,7 @@
 // Declared in the register map data; computed by the domain's point store.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,12 +11,23 @@ namespace sb {
 
 enum class DerivedOp { kSum, kProduct };
 
+// An estimate used when every input reads exactly 0 although something flows: some firmware
+// leaves registers at 0 (grid power on off-grid firmware) that the energy balance can stand in
+// for. The point then carries the estimate with a note that says so.
+struct DerivedFallback {
+  std::vector<std::string> plus, minus;  // estimate = sum(plus) - sum(minus); derived names allowed
+  std::vector<std::string> flowing;      // used only while one of these reads above min_flowing
+  double min_flowing = 1.0;
+  std::string note;
+};
+
 struct DerivedPoint {
   std::string name;
   DerivedOp op = DerivedOp::kSum;
   std::vector<std::string> inputs;
   std::string unit;
   std::string label;
+  std::optional<DerivedFallback> fallback;
 };
 
 }  // namespace sb

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Errors on the I/O path are values, never exceptions (DEVELOPERS.md "Errors are values").
+// Errors on the I/O path are values, never exceptions (docs/architecture.md, "Quality").
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // A named value with its unit, timestamp and quality: the one shape every value takes
-// (../shared/spec/points.md "One vocabulary for every value").
+// (docs/points.md).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// What the firmware has shown it lacks (spec section 1: "on 0x02 the client should bisect the
-// block once and remember the result"). Each 0x02 on a block adds a break at its midpoint, so
-// plans get finer over successive cycles until single rows fail; those rows are unsupported.
+// What the firmware has shown it lacks (docs/inverter-registers.md: "on 0x02 the client should
+// bisect the block once and remember the result"). Each 0x02 on a block adds a break at its
+// midpoint, so plans get finer over successive cycles until single rows fail; those rows are
+// unsupported.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,14 @@
 #include "sunbridge/protocol/register_map.hpp"
 
 namespace sb::device {
+
+// What one firmware has shown it lacks, as kept between runs (per firmware version: another unit
+// with the same firmware lacks the same registers; an update may add them).
+struct LearnedHoles {
+  std::set<std::uint16_t> breaks;
+  std::set<std::uint16_t> unsupported;
+  bool operator==(const LearnedHoles&) const = default;
+};
 
 class HoleMemory {
  public:
@@ -24,6 +33,12 @@ class HoleMemory {
   void reset() {
     breaks_.clear();
     unsupported_.clear();
+  }
+  [[nodiscard]] LearnedHoles learned() const { return {breaks_, unsupported_}; }
+  // Adds what an earlier run learned about the same firmware.
+  void merge(const LearnedHoles& h) {
+    breaks_.insert(h.breaks.begin(), h.breaks.end());
+    unsupported_.insert(h.unsupported.begin(), h.unsupported.end());
   }
 
   // The map's declared holes plus the unsupported rows, and the learned breaks.

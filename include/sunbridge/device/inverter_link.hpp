@@ -2,12 +2,13 @@
 // The SPI-10K-U as the gateway sees it over Modbus: plans reads from the register map, paces and
 // retries transactions, learns the firmware's holes, decodes values, tracks link health and
 // reopens the port after it vanishes. Runs on the bus owner's thread only.
-// Spec: ../shared/spec/inverter-modbus.md.
+// The interface: docs/inverter-registers.md.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -33,6 +34,7 @@ struct LinkOptions {
   int retries = 2;  // extra attempts for retryable errors (timeout, CRC, malformed, frame error)
   protocol::VoltageScale voltage_scale = protocol::VoltageScale::kAuto;
   std::string state_encoding = "split-phase";
+  int list_base = 0;  // inverter.bms_protocol_list_base (DecodeContext::list_base)
   protocol::PlanOptions plan;
   HealthPolicy health;
 };
@@ -43,7 +45,10 @@ struct Identity {
   bool read = false;
   std::optional<std::uint16_t> protocol_raw;       // 0x001C, 194 = V1.94
   std::optional<std::uint16_t> rated_voltage_raw;  // 0xE003
+  std::optional<std::uint16_t> firmware_raw;       // 0x0014, CPU1 firmware, 208 = V2.08
   std::string serial;
+  // What learned holes are kept under: the firmware and protocol versions ("" until both read).
+  [[nodiscard]] std::string firmware_key() const;
 };
 
 struct LinkStats {
@@ -76,6 +81,8 @@ struct PollReport {
   LinkStats stats;  // counters after this cycle
   WallTime started{};
   WallTime finished{};
+  // Set when this cycle changed what the firmware is known to lack (for the daemon to keep).
+  std::optional<std::pair<std::string, LearnedHoles>> learned;
 };
 
 class InverterLink {
@@ -103,6 +110,10 @@ class InverterLink {
 
   [[nodiscard]] const Identity& identity() const { return identity_; }
   [[nodiscard]] LinkState state() const { return health_.state(); }
+  // What earlier runs learned, per firmware key (Identity::firmware_key); call before polling.
+  void set_known_holes(std::map<std::string, LearnedHoles> known) {
+    known_holes_ = std::move(known);
+  }
   [[nodiscard]] const HoleMemory& memory() const { return memory_; }
   [[nodiscard]] const LinkStats& stats() const { return stats_; }
   [[nodiscard]] protocol::DecodeContext decode_context() const;
@@ -134,6 +145,8 @@ class InverterLink {
   HoleMemory memory_;
   Identity identity_;
   std::string last_serial_;
+  std::string holes_key_;  // the firmware whose holes memory_ holds
+  std::map<std::string, LearnedHoles> known_holes_;
   LinkStats stats_;
   std::chrono::steady_clock::time_point last_transaction_end_{};
   std::atomic<bool> stop_requested_{false};

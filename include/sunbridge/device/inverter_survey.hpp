@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // A fresh read of the inverter's identity and the installer's on-site verification list
-// (spec section 7), with raw register values next to the decoded ones. Used by `doctor`, with or
-// without the daemon running.
+// (docs/inverter-registers.md), with raw register values next to the decoded ones. Used by
+// `doctor`, with or without the daemon running.
 #pragma once
 
 #include <cstdint>

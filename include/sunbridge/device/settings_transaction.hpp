@@ -2,8 +2,8 @@
 // One settings change on the inverter as a transaction: read every target register fresh, write
 // only those that differ (in the given order), read each back after a settle delay, and on any
 // failure restore what was written so far, newest first. Runs on the bus owner's thread.
-// Spec: ../shared/spec/inverter-modbus.md section 4 (exception 08, read-back, write only what
-// differs); issue 4 section 3.
+// Why: docs/inverter-registers.md, "Settings" (exception 08, read-back, write only what
+// differs).
 #pragma once
 
 #include <chrono>

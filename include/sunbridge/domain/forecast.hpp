@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // A classified daily weather forecast, whatever provider it came from. Providers classify each
-// day by the rules of ../shared/spec/site-jp.md section 5 (docs/weather.md).
+// day by the rules of docs/weather.md.
 #pragma once
 
 #include <chrono>

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The rules every settings change must keep, checked on the values the inverter would hold after
-// the change (current values merged with the targets). Spec: ../shared/spec/inverter-modbus.md
-// section 4 ("Rules that follow from the document") and issue 4 (07 limits).
+// the change (current values merged with the targets). The rules:
+// docs/inverter-registers.md ("Rules the settings writer follows") and docs/profiles.md (07
+// limits).
 #pragma once
 
 #include <optional>

@@ -34,6 +34,7 @@ class PointStore {
   };
   [[nodiscard]] Point aged(const Entry& e, WallTime now) const;
   [[nodiscard]] std::optional<Point> compute(const DerivedPoint& d, WallTime now) const;
+  [[nodiscard]] std::optional<double> estimate_of(const DerivedFallback& f, WallTime now) const;
 
   std::map<std::string, Entry> entries_;
   std::vector<DerivedPoint> derived_;

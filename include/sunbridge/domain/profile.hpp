@@ -2,7 +2,7 @@
 // Settings profiles as data: which values of the four profile parameters (LCD 07, 10, 41, 62)
 // apply in which month and weather, and the fixed baseline that profiles never change.
 // Files: profiles/*.json (schema "sunbridge.profile/1" and "sunbridge.baseline/1").
-// Spec: ../shared/spec/profiles.md sections 1-5.
+// Tables: docs/owner-guide.md.
 #pragma once
 
 #include <map>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Which values of the profile parameters should be active now, and why: a pure function of the
 // local date and time, the configured profile, the classified forecast, the overrides and the
-// remembered weather mode (for hysteresis). Spec: ../shared/spec/profiles.md sections 1-3 and 6.
+// remembered weather mode (for hysteresis). Tables and rules: docs/owner-guide.md.
 #pragma once
 
 #include <chrono>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Pure planning of register reads: rows -> blocks of at most N registers that never cross a
-// known hole (spec section 1: a read covering an unimplemented address fails whole with 02).
+// known hole (docs/inverter-registers.md: a read covering an unimplemented address fails whole with
+// 02).
 #pragma once
 
 #include <cstdint>

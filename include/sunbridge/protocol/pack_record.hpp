@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // One battery pack as its BMS reports it, whichever protocol carried it (PACE Modbus, PACE v25
 // or Pylon v20 ASCII). Fields a frame did not carry stay empty. Signs: current + = charging.
-// Spec: ../shared/spec/bms.md.
+// Protocols: docs/bms.md.
 #pragma once
 
 #include <cstdint>

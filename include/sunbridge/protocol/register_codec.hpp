@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Pure conversion between register words and point values, one function per direction, for every
-// row type of the register map. No I/O. Spec: ../shared/spec/inverter-modbus.md sections 1-4.
+// row type of the register map. No I/O. Encodings: docs/inverter-registers.md.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,7 @@
 
 namespace sb::protocol {
 
-// How `voltage_scale` reads battery set-point voltages (spec section 4).
+// How `voltage_scale` reads battery set-point voltages (docs/inverter-registers.md).
 enum class VoltageScale {
   kAuto,        // normalised to 12 V, factor from E003 (the common case: five units confirmed)
   kNormalized,  // same as auto; named for configuration symmetry
@@ -30,6 +30,9 @@ struct DecodeContext {
   std::optional<double> battery_voltage_factor;
   // Which enum_variants table to use (e.g. "split-phase" for the machine state).
   std::string enum_variant = "split-phase";
+  // Where this firmware starts numbering lists whose numbering varies (rows with
+  // numbering_varies): 0 as the map's tables, or 1 (raw 8 is then the map's 7).
+  int list_base = 0;
   const FaultTable* faults = nullptr;
 };
 

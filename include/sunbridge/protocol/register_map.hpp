@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The inverter's register map as data: declarative rows loaded from JSON
 // (profiles/inverter/*.json, embedded into the binaries) and checked when loaded.
-// Spec: ../shared/spec/inverter-modbus.md sections 2-4.
+// The registers: docs/inverter-registers.md.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +19,7 @@ namespace sb::protocol {
 enum class RegType {
   kU16,
   kS16,
-  kU32,     // two registers, low word at the lower address (spec section 1)
+  kU32,     // two registers, low word at the lower address (docs/inverter-registers.md)
   kString,  // one ASCII character per register, in the low byte
   kHhmm,    // hour * 256 + minute
   kEnum,    // u16 code -> text
@@ -30,7 +30,7 @@ enum class RegType {
 enum class Access { kReadOnly, kReadWrite };
 enum class Group { kIdentity, kLive, kSettings };
 
-// Battery set-point voltages are stored normalised to a 12 V battery (spec section 4).
+// Battery set-point voltages are stored normalised to a 12 V battery (docs/inverter-registers.md).
 enum class Scaling { kNone, kBattery12V };
 
 const char* to_string(RegType type);
@@ -48,6 +48,9 @@ struct RegisterRow {
   // Engineering range (in the unit, per 12 V for kBattery12V rows); writes are checked against it.
   std::optional<double> min, max;
   std::map<int, std::string> enum_values;
+  // The firmware may number this list from 0 or from 1 (LCD 33, the BMS protocol list): the table
+  // is 0-based and DecodeContext::list_base shifts it.
+  bool numbering_varies = false;
   std::map<std::string, std::map<int, std::string>> enum_variants;  // e.g. machine state encodings
   int min_protocol = 0;  // raw 0x001C value required (194 = V1.94); 0 = always
   std::string lcd;       // LCD parameter ID ("07"), empty for non-settings
@@ -65,8 +68,8 @@ struct HoleRange {
   std::uint16_t last = 0;  // inclusive
 };
 
-// One entry of the installer's on-site verification list (spec section 7): read the register and
-// compare with the LCD; some raw values carry a known interpretation.
+// One entry of the installer's on-site verification list (docs/inverter-registers.md): read the
+// register and compare with the LCD; some raw values carry a known interpretation.
 struct VerificationItem {
   std::string lcd;
   std::map<int, std::string> raw_notes;

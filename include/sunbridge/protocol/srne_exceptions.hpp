@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// SRNE's meanings of Modbus exception codes (../shared/spec/inverter-modbus.md section 1).
+// SRNE's meanings of Modbus exception codes (docs/inverter-registers.md, "The link").
 #pragma once
 
 namespace sb::protocol {
