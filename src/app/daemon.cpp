@@ -42,48 +42,8 @@ std::optional<transport::PortLock> acquire_lock(const adapters::InverterConfig& 
   return std::move(*lock);
 }
 
-const std::vector<std::string> kDefaultHistoryPoints = {
-    "battery.soc", "battery.voltage", "battery.current", "battery.power",
-    "pv.power",    "load.power",      "grid.power"};
-
-// Beyond this a reply grows past what the CLI should hold in memory on a Pi (about 30 MB of
-// JSON); the newest rows are kept and the reply says older ones were left out.
-constexpr std::size_t kMaxHistoryRows = 200000;
-
 // The settings-store key of the learned register holes, per firmware.
 constexpr const char* kLearnedHolesKey = "inverter.learned_holes";
-
-// One row per timestamp, one column per point name; a note when older samples were left out.
-json history_to_json(const adapters::HistoryPage& page, const std::vector<std::string>& names,
-                     const json& units, WallTime since) {
-  std::map<std::string, std::size_t> column;
-  for (std::size_t i = 0; i < names.size(); ++i)
-    column[names[i]] = i;
-  std::map<WallTime, json> rows;
-  for (const auto& s : page.samples) {
-    auto [it, inserted] = rows.try_emplace(s.ts);
-    json& row = it->second;
-    if (inserted) {
-      row = json::array({format_iso8601_utc(s.ts)});
-      for (std::size_t i = 0; i < names.size(); ++i)
-        row.push_back(nullptr);
-    }
-    row[column[s.name] + 1] = s.value ? json(*s.value) : s.text ? json(*s.text) : json(nullptr);
-  }
-  json out_rows = json::array();
-  for (auto& [_, row] : rows)
-    out_rows.push_back(std::move(row));
-  json out = {{"ok", true}, {"names", names}, {"units", units}, {"rows", std::move(out_rows)}};
-  out["truncated"] = page.truncated;
-  if (page.truncated && page.first) {
-    out["complete_from"] = format_iso8601_utc(*page.first);
-    out["note"] = "only the newest samples, from " + format_iso8601_utc(*page.first) +
-                  " on, are shown: the period asked for (from " + format_iso8601_utc(since) +
-                  ") holds more than " + std::to_string(page.samples.size()) +
-                  " values; ask for a shorter period or fewer points";
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -98,6 +58,8 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
       history_(config_.storage.path),
       history_reader_(config_.storage.path, loop_),
       points_(map_.derived()),
+      control_(ControlContext{config_, map_, clock_, points_, history_, history_reader_,
+                              [this] { return facts(); }}),
       time_(time_source, clock_, points_),
       client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),
       link_(client_, map_, faults_, config_.inverter.link, clock_, log_),
@@ -442,6 +404,10 @@ void Daemon::save_learned_holes(const std::string& firmware, const device::Learn
   }
 }
 
+DaemonFacts Daemon::facts() const {
+  return {client_.describe(), link_state_, link_stats_, started_at_, bms_counters_json()};
+}
+
 json Daemon::time_json() const {
   const auto& s = time_.state();
   return {{"source", s ? s->source : config_.site.time_source},
@@ -511,16 +477,8 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
     const std::string cmd = request.value("cmd", "");
     if (cmd == "ping") {
       reply({{"ok", true}, {"version", SUNBRIDGE_VERSION}});
-    } else if (cmd == "status") {
-      reply(status_json());
-    } else if (cmd == "params") {
-      reply(params_json(request));
-    } else if (cmd == "history") {
-      history_reply(request, reply);  // a copy: the catch below may still answer
-    } else if (cmd == "battery") {
-      reply(battery_json());
-    } else if (cmd == "events") {
-      reply(events_json(request));
+    } else if (control_.handle(cmd, request, reply)) {
+      // status, params, history, battery, events
     } else if (cmd == "doctor") {
       // A fresh read on the bus thread, queued behind any running poll (one owner per bus).
       bus_.submit([this, reply] {
@@ -548,24 +506,6 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
   }
 }
 
-json Daemon::status_json() const {
-  const WallTime now = clock_.wall_now();
-  json j;
-  j["ok"] = true;
-  j["daemon"] = {{"version", SUNBRIDGE_VERSION},
-                 {"pid", ::getpid()},
-                 {"started", format_iso8601_utc(started_at_)},
-                 {"now", format_iso8601_utc(now)},
-                 {"timezone", config_.site.timezone},
-                 {"port", client_.describe()},
-                 {"link",
-                  {{"state", device::to_string(link_state_)},
-                   {"stats", adapters::link_stats_to_json(link_stats_)}}}};
-  j["daemon"]["bms"] = bms_counters_json();
-  j["points"] = adapters::points_to_json(points_.snapshot(now));
-  return j;
-}
-
 json Daemon::bms_counters_json() const {
   json j = {{"mode", device::to_string(config_.bms.options.mode)}};
   if (!bms_.source) return j;
@@ -585,114 +525,6 @@ json Daemon::bms_counters_json() const {
                      {"last_error", c.last_error}};
   }
   return j;
-}
-
-json Daemon::battery_json() const {
-  const WallTime now = clock_.wall_now();
-  std::vector<Point> points;
-  for (auto& p : points_.snapshot(now)) {
-    if (p.name.rfind("bank.", 0) == 0 || p.name.rfind("pack.", 0) == 0 ||
-        p.name == "link.bms.state" || p.name == "battery.soc" || p.name == "battery.voltage") {
-      points.push_back(std::move(p));
-    }
-  }
-  json packs = json::array();
-  for (int a : config_.bms.options.addresses)
-    packs.push_back(a);
-  return {{"ok", true},
-          {"bms", bms_counters_json()},
-          {"packs", packs},
-          {"cells", config_.bms.options.cells},
-          {"points", adapters::points_to_json(points)}};
-}
-
-json Daemon::events_json(const json& request) {
-  const double since_s = request.value("since_s", 86400.0);
-  if (!(since_s > 0 && since_s <= 366.0 * 86400)) {
-    return {{"ok", false}, {"error", "since_s must be in (0, 366 days]"}};
-  }
-  const WallTime now = clock_.wall_now();
-  auto events =
-      history_.query_events(now - std::chrono::milliseconds(static_cast<long long>(since_s * 1000)),
-                            now + std::chrono::seconds(1));
-  if (!events) return {{"ok", false}, {"error", events.error().describe()}};
-  json list = json::array();
-  for (const auto& e : *events) {
-    list.push_back({{"ts", format_iso8601_utc(e.ts)},
-                    {"kind", e.kind},
-                    {"severity", to_string(e.severity)},
-                    {"message", e.message},
-                    {"details", e.details}});
-  }
-  return {{"ok", true}, {"events", list}};
-}
-
-json Daemon::params_json(const json& request) const {
-  std::vector<const protocol::RegisterRow*> rows;
-  std::vector<std::string> unknown;
-  if (request.contains("ids") && !request["ids"].empty()) {
-    for (const auto& id : request["ids"]) {
-      std::string text = id.is_string() ? id.get<std::string>() : id.dump();
-      const auto* row = map_.find_lcd(text);
-      if (row == nullptr) {
-        unknown.push_back(text);
-      } else {
-        rows.push_back(row);
-      }
-    }
-  } else {
-    rows = map_.settings_by_lcd();
-  }
-  if (!unknown.empty()) {
-    std::string list;
-    for (const auto& u : unknown)
-      list += (list.empty() ? "" : ", ") + u;
-    return {{"ok", false}, {"error", "unknown LCD parameter(s): " + list}};
-  }
-  const WallTime now = clock_.wall_now();
-  json params = json::array();
-  for (const auto* row : rows) {
-    auto p = points_.get(row->name, now);
-    Point point = p ? *p : Point{row->name, {}, row->unit, Quality::kInvalid, {}, "not yet read"};
-    params.push_back({{"id", row->lcd},
-                      {"name", row->name},
-                      {"label", row->label},
-                      {"register", protocol::format_address(row->address)},
-                      {"confidence", std::string(1, row->confidence)},
-                      {"point", adapters::point_to_json(point)}});
-  }
-  return {{"ok", true}, {"params", params}};
-}
-
-void Daemon::history_reply(const json& request, adapters::IpcServer::Reply reply) {
-  const double since_s = request.value("since_s", 3600.0);
-  if (!(since_s > 0 && since_s <= 366.0 * 86400)) {
-    return reply({{"ok", false}, {"error", "since_s must be in (0, 366 days]"}});
-  }
-  std::vector<std::string> names = kDefaultHistoryPoints;
-  if (request.contains("points") && !request["points"].empty()) {
-    names = request["points"].get<std::vector<std::string>>();
-  }
-  // What is still in memory goes to the database first, so the reader sees it.
-  if (Status s = history_.flush(); !s) {
-    return reply({{"ok", false}, {"error", "history not available: " + s.error().describe()}});
-  }
-  const WallTime now = clock_.wall_now();
-  const auto since = now - std::chrono::milliseconds(static_cast<long long>(since_s * 1000));
-  json units = json::array();
-  for (const auto& name : names) {
-    auto p = points_.get(name, now);
-    units.push_back(p ? p->unit : "");
-  }
-  const std::size_t max_rows = request.value("max_rows", kMaxHistoryRows);
-  history_reader_.query(since, now + std::chrono::seconds(1), names,
-                        std::min(max_rows, kMaxHistoryRows),
-                        [reply = std::move(reply), names, units = std::move(units),
-                         since](Result<adapters::HistoryPage> page) {
-                          if (!page)
-                            return reply({{"ok", false}, {"error", page.error().describe()}});
-                          reply(history_to_json(*page, names, units, since));
-                        });
 }
 
 }  // namespace sb::app

@@ -41,7 +41,7 @@ std::optional<std::string> check_lcd_id(std::string_view id) {
 }
 
 Schema values_schema() {
-  // Ranges: the LCD's range for 07 (PV+AC charge current, issue 4: 0-100 A), the register
+  // Ranges: the LCD's range for 07 (PV+AC charge current: 0-100 A), the register
   // ranges for 10 and 62 (inverter-modbus.md section 4).
   return Schema::object({
       schema::required("07", Schema::number(0, 100).with_check(check_tenths)),

@@ -39,8 +39,7 @@ struct BmsRig {
   json wait_packs_online(int n = 4) {
     return daemon->wait_for(
         [n](const json& st) {
-          return fresh(st, "bank.packs_online") && number(st, "bank.packs_online") == n &&
-                 fresh(st, "bank.soc");
+          return maybe_number(st, "bank.packs_online") == n && fresh(st, "bank.soc");
         },
         20s);
   }
@@ -49,7 +48,7 @@ struct BmsRig {
   // asks, now and then, and one frame lost (the tap opening mid-exchange) costs a round.
   json wait_packs_complete() {
     auto complete = [](const json& st) {
-      if (!fresh(st, "bank.soc") || number(st, "bank.packs_online") != 4) return false;
+      if (!fresh(st, "bank.soc") || maybe_number(st, "bank.packs_online") != 4.0) return false;
       for (int p = 1; p <= 4; ++p) {
         const std::string n = "pack." + std::to_string(p) + ".";
         if (!fresh(st, n + "serial") || !fresh(st, n + "model")) return false;

@@ -85,7 +85,7 @@ TEST_CASE("CRC errors are retried, counted, and a corrupted bus goes offline", "
   sim.control({{"cmd", "corrupt"}, {"count", 3}});
   sim.set("battery.voltage", 51.7);
   json s = d.wait_for([](const json& st) {
-    return fresh(st, "battery.voltage") && number(st, "battery.voltage") == 51.7 &&
+    return maybe_number(st, "battery.voltage") == 51.7 &&
            st["daemon"]["link"]["stats"]["crc_errors"].get<int>() >= 3;
   });
   CHECK(s["daemon"]["link"]["stats"]["crc_errors"].get<int>() >= 3);
@@ -109,8 +109,7 @@ TEST_CASE("noise on the line does not crash or confuse the daemon", "[integratio
   d.wait_for([](const json& st) { return fresh(st, "battery.soc"); });
   sim.control({{"cmd", "noise"}, {"count", 5}});
   sim.set("battery.soc", 44);
-  json s = d.wait_for(
-      [](const json& st) { return fresh(st, "battery.soc") && number(st, "battery.soc") == 44.0; });
+  json s = d.wait_for([](const json& st) { return maybe_number(st, "battery.soc") == 44.0; });
   CHECK(number(s, "battery.soc") == 44.0);
   CHECK(d.process().running());
 }

@@ -210,12 +210,16 @@ json Daemon::call(const json& request) {
 json Daemon::wait_for(const std::function<bool(const json&)>& ready,
                       std::chrono::milliseconds timeout) {
   json last;
-  testkit::wait_until(
+  const bool in_time = testkit::wait_until(
       [&] {
         last = status();
         return ready(last);
       },
       timeout);
+  // A wait that ran out is a failure here, with what was seen, not a surprise later.
+  INFO("waited " << timeout.count() << " ms for the daemon's status; the last one:\n"
+                 << last.dump().substr(0, 4000));
+  CHECK(in_time);
   return last;
 }
 
@@ -232,6 +236,12 @@ const json& point(const json& status, const std::string& name) {
 
 bool fresh(const json& status, const std::string& name) {
   return point(status, name).value("quality", "") == "ok";
+}
+
+std::optional<double> maybe_number(const json& status, const std::string& name) {
+  const json& p = point(status, name);
+  if (p.value("quality", "") != "ok" || !p["value"].is_number()) return std::nullopt;
+  return p["value"].get<double>();
 }
 
 double number(const json& status, const std::string& name) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,8 @@ class Daemon {
   // One request over the control socket; REQUIRE-s that it was answered.
   json call(const json& request);
   json status() { return call({{"cmd", "status"}}); }
-  // Polls `status` until `ready(status)` or the timeout; returns the last status seen.
+  // Polls `status` until `ready(status)`; a timeout is a test failure (CHECK) showing the last
+  // status seen, which it returns.
   json wait_for(const std::function<bool(const json&)>& ready,
                 std::chrono::milliseconds timeout = 15s);
   [[nodiscard]] const std::string& config_path() const { return config_path_; }
@@ -79,7 +81,10 @@ class Daemon {
 // Helpers on a status reply.
 const json& point(const json& status, const std::string& name);
 bool fresh(const json& status, const std::string& name);
+// REQUIRE-s a fresh number: for assertions, never inside a wait condition.
 double number(const json& status, const std::string& name);
+// The fresh number, if there is one: for wait conditions.
+std::optional<double> maybe_number(const json& status, const std::string& name);
 std::string link_state(const json& status);
 
 // The daemon's wall clock under libfaketime (FAKETIME_TIMESTAMP_FILE, re-read on every call):

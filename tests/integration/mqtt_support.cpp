@@ -113,6 +113,8 @@ struct Subscriber::Impl {
   std::vector<Received> got;
   std::string filter;
   bool up = false;
+  bool subscribed = false;    // the broker acknowledged the subscription (SUBACK)
+  bool disconnected = false;  // our DISCONNECT went out (or failed)
 
   static int arrived(void* ctx, char* topic, int, MQTTAsync_message* m) {
     auto* self = static_cast<Impl*>(ctx);
@@ -127,12 +129,31 @@ struct Subscriber::Impl {
     MQTTAsync_free(topic);
     return 1;
   }
+  static void suback(void* ctx, MQTTAsync_successData*) {
+    auto* self = static_cast<Impl*>(ctx);
+    std::lock_guard lock(self->mu);
+    self->subscribed = true;
+  }
+  static void disconnect_done(void* ctx, MQTTAsync_successData*) {
+    auto* self = static_cast<Impl*>(ctx);
+    std::lock_guard lock(self->mu);
+    self->disconnected = true;
+  }
+  static void disconnect_failed(void* ctx, MQTTAsync_failureData*) {
+    disconnect_done(ctx, nullptr);
+  }
   static void connected(void* ctx, char*) {
     auto* self = static_cast<Impl*>(ctx);
     MQTTAsync_responseOptions o = MQTTAsync_responseOptions_initializer;
+    o.onSuccess = &Impl::suback;
+    o.context = self;
     MQTTAsync_subscribe(self->handle, self->filter.c_str(), 1, &o);
     std::lock_guard lock(self->mu);
     self->up = true;
+  }
+  bool flag(bool Impl::*which) const {
+    std::lock_guard lock(mu);
+    return this->*which;
   }
   static void lost(void* ctx, char*) {
     auto* self = static_cast<Impl*>(ctx);
@@ -158,13 +179,18 @@ Subscriber::Subscriber(const std::string& url, const std::string& filter,
   if (!username.empty()) o.username = username.c_str();
   REQUIRE(MQTTAsync_connect(impl_->handle, &o) == MQTTASYNC_SUCCESS);
   REQUIRE(testkit::wait_until([&] { return connected(); }, 10s));
-  std::this_thread::sleep_for(200ms);  // the subscription is acknowledged
+  // Paho's subscribe success, not a guess at how long the broker takes.
+  REQUIRE(testkit::wait_until([&] { return impl_->flag(&Impl::subscribed); }, 10s));
 }
 
 Subscriber::~Subscriber() {
   MQTTAsync_disconnectOptions d = MQTTAsync_disconnectOptions_initializer;
-  MQTTAsync_disconnect(impl_->handle, &d);
-  std::this_thread::sleep_for(100ms);
+  d.onSuccess = &Impl::disconnect_done;
+  d.onFailure = &Impl::disconnect_failed;
+  d.context = impl_.get();
+  if (MQTTAsync_disconnect(impl_->handle, &d) == MQTTASYNC_SUCCESS) {
+    (void)testkit::wait_until([&] { return impl_->flag(&Impl::disconnected); }, 2s);
+  }
   MQTTAsync_destroy(&impl_->handle);
 }
 
@@ -181,6 +207,9 @@ void Subscriber::publish(const std::string& topic, const std::string& payload, b
   m.retained = retained ? 1 : 0;
   MQTTAsync_responseOptions o = MQTTAsync_responseOptions_initializer;
   REQUIRE(MQTTAsync_sendMessage(impl_->handle, topic.c_str(), &m, &o) == MQTTASYNC_SUCCESS);
+  // The broker's PUBACK: it has taken the message (a retained one is stored or cleared) before
+  // the test goes on. Not required: a broker the test stopped never answers.
+  (void)MQTTAsync_waitForCompletion(impl_->handle, o.token, 5000);
 }
 
 bool Subscriber::connected() const {

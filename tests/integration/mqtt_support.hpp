@@ -62,6 +62,7 @@ class Subscriber {
   ~Subscriber();
   [[nodiscard]] std::vector<Received> messages() const;
   [[nodiscard]] bool connected() const;
+  // QoS 1; returns once the broker acknowledged it (or after 5 s).
   void publish(const std::string& topic, const std::string& payload, bool retained = false);
 
   struct Impl;

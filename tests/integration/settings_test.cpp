@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The profile engine and the settings writer against the simulator: the daemon runs at other
 // dates under libfaketime, the simulator records every write request it receives.
-// Issue 4 "Done means".
 #include <filesystem>
 #include <thread>
 
@@ -325,7 +324,8 @@ TEST_CASE("invalid values and broken interlocks never reach the inverter",
   CHECK(r["ok"] == false);
   // The BMS's charge limit as the inverter reports it bounds 07.
   sim.set("inverter.bms.charge_current_limit", 40);
-  d.wait_for([](const json& s) { return number(s, "inverter.bms.charge_current_limit") == 40; });
+  d.wait_for(
+      [](const json& s) { return maybe_number(s, "inverter.bms.charge_current_limit") == 40.0; });
   r = d.call({{"cmd", "params.set"}, {"id", "07"}, {"value", "45"}});
   CHECK(r["error"] == "07 = 45 A is above the battery bank's charge limit of 40 A");
   CHECK(writes(sim).empty());
@@ -384,7 +384,8 @@ TEST_CASE("the inverter clock is set when it drifts, audited and rate-limited",
   REQUIRE(old_skew.rfind("skew +", 0) == 0);
   CHECK(std::abs(std::stoi(old_skew.substr(6)) - 3600) <= 2);
   auto status = d.wait_for([](const json& s) {
-    return fresh(s, "inverter.clock_skew") && std::abs(number(s, "inverter.clock_skew")) <= 2;
+    return maybe_number(s, "inverter.clock_skew") &&
+           std::abs(*maybe_number(s, "inverter.clock_skew")) <= 2;
   });
   CHECK(std::abs(number(status, "inverter.clock_skew")) <= 2);
   // Drifting again at once is not chased (one set per 6 h by default).
@@ -507,7 +508,7 @@ TEST_CASE("the schedule writes the row of the date it runs at, whatever that dat
     const char* season;
     int p07, p10, p62;
   };
-  const Row row = month == 12 || month <= 3 ? Row{"winter", 60, 60, 60}
+  const Row row = month == 12 || month <= 3  ? Row{"winter", 60, 60, 60}
                   : month >= 7 && month <= 9 ? Row{"summer", 35, 30, 35}
                                              : Row{"spring-autumn", 50, 45, 45};
   INFO("month " << month);
@@ -522,4 +523,62 @@ TEST_CASE("the schedule writes the row of the date it runs at, whatever that dat
   // Only what differed from the simulator's spring/autumn defaults was written.
   const std::size_t differing = (row.p07 != 50) + (row.p10 != 45) + (row.p62 != 45);
   CHECK(writes(sim).size() == differing);
+}
+
+TEST_CASE("the homeowner's change commands work through the sunbridge binary",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  FakeTime fake(dir);
+  fake.set(jst(2026, 5, 10, 12));  // spring: Type A normal is 50 A / 45 min / 03:00 / 35 %
+  const std::string file = dir.file("forecast.json");
+  testkit::write_file(file, forecast_file(2026, 5, 10, "CCCCCCC"));
+  Daemon d(
+      dir,
+      settings_config(
+          dir, sim,
+          {{"profiles", {{"mode", "type-a"}, {"weather", {{"provider", "file"}, {"path", file}}}}},
+           // 62 is written three times here: more than the default daily budget.
+           {"settings", {{"budget", {{"per_parameter_per_day", 10}}}}}}),
+      "d", fake.env());
+  REQUIRE(testkit::wait_until([&] { return reg(sim, k62) == 35; }, 20s));
+
+  // weather --refresh: the forecast is read again and shown.
+  auto r = cli({"--config", d.config_path(), "weather", "--refresh"});
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("2026-05-1") != std::string::npos);
+
+  // override pin: the rainy row goes in.
+  r = cli({"--config", d.config_path(), "override", "pin", "type-a", "--weather", "rainy",
+           "--until", "2h"});
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(testkit::wait_until(
+      [&] { return reg(sim, k07) == 600 && reg(sim, k41) == 0x031E && reg(sim, k62) == 55; }, 20s));
+  // override clear: back to the schedule's row.
+  r = cli({"--config", d.config_path(), "override", "clear", "pin"});
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(testkit::wait_until(
+      [&] { return reg(sim, k07) == 500 && reg(sim, k41) == 0x0300 && reg(sim, k62) == 35; }, 20s));
+
+  // Someone changes 07 at the LCD (the drift is reported, not undone): profile apply restores it.
+  sim.control({{"cmd", "poke"}, {"address", k07}, {"value", 520}});
+  testkit::wait_until([&] { return !events_of(d, "settings.drift").empty(); }, 10s);
+  r = cli({"--config", d.config_path(), "profile", "apply"});
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(reg(sim, k07) == 500);
+  bool audited = false;
+  for (const auto& row : audit(d))
+    audited |= row["param"] == "07" && row["old"] == "52" && row["result"] == "written";
+  CHECK(audited);
+
+  // What a change read back is what the gateway shows at once, not after the next settings poll.
+  r = cli({"--config", d.config_path(), "params", "set", "07", "55"});
+  CHECK(r.status == 0);
+  r = cli({"--config", d.config_path(), "params", "get", "07", "--json"});
+  REQUIRE(r.status == 0);
+  CHECK(json::parse(r.out)["setting.p07"]["value"] == 55.0);
 }

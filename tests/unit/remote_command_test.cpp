@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Signed remote commands and the desired configuration: canonical form, HMAC-SHA256, time
-// windows, roles. Issue 5 section 3.
+// windows, roles.
 #include <catch2/catch.hpp>
 
 #include "issues.hpp"

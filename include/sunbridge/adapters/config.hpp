@@ -95,7 +95,7 @@ struct SettingsConfig {
 };
 
 // The cloud link (docs/mqtt.md). Disabled unless `mqtt.url` is set.
-// Remote commands and desired configuration (issue 5 section 3; docs/mqtt.md "Authorisation").
+// Remote commands and desired configuration (docs/mqtt.md "Authorisation").
 struct RoleGrant {
   std::vector<std::uint8_t> key;   // HMAC-SHA256 key; never logged
   std::set<std::string> commands;  // profile, hold, param, sync-clock, refresh, config

@@ -3,7 +3,7 @@
 // typed form. Each document replaces the previous one as a whole: a key it leaves out falls back
 // to the local configuration file ("away" excepted: it acts only when present). Semantic checks
 // that need the register map and the profile library are the settings controller's.
-// Issue 5 section 3, docs/mqtt.md "Desired configuration".
+// docs/mqtt.md "Desired configuration".
 #pragma once
 
 #include <chrono>

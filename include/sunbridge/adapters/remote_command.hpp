@@ -2,7 +2,7 @@
 // Signed remote messages from the cloud: commands on {prefix}/{device}/cmd/{name} and the desired
 // configuration on {prefix}/{device}/config/desired. Parsing, the HMAC-SHA256 check over the
 // canonical form (OpenSSL), time windows and the role allow-lists. Pure apart from the clock
-// value passed in; replay memory is the caller's. Issue 5 section 3, docs/mqtt.md.
+// value passed in; replay memory is the caller's. See docs/mqtt.md.
 #pragma once
 
 #include <cstdint>
@@ -18,8 +18,8 @@
 
 namespace sb::adapters {
 
-// The largest command or desired configuration accepted: AWS IoT Core's payload limit (issue 5
-// section 1), which also bounds what one message can make the gateway parse.
+// The largest command or desired configuration accepted: AWS IoT Core's payload limit, which also
+// bounds what one message can make the gateway parse.
 inline constexpr std::size_t kMaxRemotePayloadBytes = 128 * 1024;
 
 // The commands a gateway understands (cmd/{name}); "config" stands for config/desired.

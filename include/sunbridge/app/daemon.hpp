@@ -14,6 +14,7 @@
 #include "sunbridge/adapters/systemd_notify.hpp"
 #include "sunbridge/app/bms_link.hpp"
 #include "sunbridge/app/cloud_link.hpp"
+#include "sunbridge/app/control_api.hpp"
 #include "sunbridge/app/remote_control.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/app/time_watch.hpp"
@@ -60,8 +61,6 @@ class Daemon {
   [[nodiscard]] nlohmann::json time_json() const;
   // Stores (and, unless already logged, logs) an event; the cloud link publishes it.
   void record_event(const Event& e, bool log = true);
-  nlohmann::json battery_json() const;
-  nlohmann::json events_json(const nlohmann::json& request);
   nlohmann::json bms_counters_json() const;
   void schedule_commit();
   void schedule_prune();
@@ -71,10 +70,7 @@ class Daemon {
   void refresh(adapters::IpcServer::Reply reply);
   void refresh_weather(adapters::IpcServer::Reply reply);
   void adopt_poll_intervals(const adapters::DesiredConfig& desired);
-  nlohmann::json status_json() const;
-  nlohmann::json params_json(const nlohmann::json& request) const;
-  // Answers on the history reader's thread, never on the loop.
-  void history_reply(const nlohmann::json& request, adapters::IpcServer::Reply reply);
+  [[nodiscard]] DaemonFacts facts() const;
   [[nodiscard]] std::chrono::milliseconds max_age(protocol::Group group) const;
 
   adapters::Config config_;
@@ -87,6 +83,7 @@ class Daemon {
   EventLoop loop_;
   adapters::HistoryReader history_reader_;
   domain::PointStore points_;
+  ControlApi control_;  // the read answers: status, params, history, battery, events
   TimeWatch time_;
   adapters::SystemdNotifier notifier_;
   std::unique_ptr<adapters::IpcServer> ipc_;

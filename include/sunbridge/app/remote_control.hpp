@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Remote configuration and commands from the cloud broker (issue 5 section 3): signed commands
+// Remote configuration and commands from the cloud broker (docs/mqtt.md): signed commands
 // on {prefix}/{device}/cmd/{name} and the versioned desired configuration on
 // {prefix}/{device}/config/desired. Every message is authenticated (role + HMAC-SHA256), checked
 // for expiry and replay and against the role's allow-list before anything acts on it; accepted

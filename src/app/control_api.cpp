@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/app/control_api.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+
+#include "sunbridge/adapters/device_json.hpp"
+#include "sunbridge/adapters/point_json.hpp"
+#include "sunbridge/core/local_time.hpp"
+
+#ifndef SUNBRIDGE_VERSION
+#define SUNBRIDGE_VERSION "unknown"
+#endif
+
+namespace sb::app {
+
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kDefaultHistoryPoints = {
+    "battery.soc", "battery.voltage", "battery.current", "battery.power",
+    "pv.power",    "load.power",      "grid.power"};
+
+// One row per timestamp, one column per point name; a note when older samples were left out.
+json history_to_json(const adapters::HistoryPage& page, const std::vector<std::string>& names,
+                     const json& units, WallTime since) {
+  std::map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    column[names[i]] = i;
+  std::map<WallTime, json> rows;
+  for (const auto& s : page.samples) {
+    auto [it, inserted] = rows.try_emplace(s.ts);
+    json& row = it->second;
+    if (inserted) {
+      row = json::array({format_iso8601_utc(s.ts)});
+      for (std::size_t i = 0; i < names.size(); ++i)
+        row.push_back(nullptr);
+    }
+    row[column[s.name] + 1] = s.value ? json(*s.value) : s.text ? json(*s.text) : json(nullptr);
+  }
+  json out_rows = json::array();
+  for (auto& [_, row] : rows)
+    out_rows.push_back(std::move(row));
+  json out = {{"ok", true}, {"names", names}, {"units", units}, {"rows", std::move(out_rows)}};
+  out["truncated"] = page.truncated;
+  if (page.truncated && page.first) {
+    out["complete_from"] = format_iso8601_utc(*page.first);
+    out["note"] = "only the newest samples, from " + format_iso8601_utc(*page.first) +
+                  " on, are shown: the period asked for (from " + format_iso8601_utc(since) +
+                  ") holds more than " + std::to_string(page.samples.size()) +
+                  " values; ask for a shorter period or fewer points";
+  }
+  return out;
+}
+
+}  // namespace
+
+bool ControlApi::handle(const std::string& cmd, const json& request,
+                        const adapters::IpcServer::Reply& reply) {
+  if (cmd == "status") {
+    reply(status());
+  } else if (cmd == "params") {
+    reply(params(request));
+  } else if (cmd == "history") {
+    history(request, reply);
+  } else if (cmd == "battery") {
+    reply(battery());
+  } else if (cmd == "events") {
+    reply(events(request));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+json ControlApi::status() const {
+  const WallTime now = ctx_.clock.wall_now();
+  const DaemonFacts f = ctx_.facts();
+  json j;
+  j["ok"] = true;
+  j["daemon"] = {{"version", SUNBRIDGE_VERSION},
+                 {"pid", ::getpid()},
+                 {"started", format_iso8601_utc(f.started)},
+                 {"now", format_iso8601_utc(now)},
+                 {"timezone", ctx_.config.site.timezone},
+                 {"port", f.port},
+                 {"link",
+                  {{"state", device::to_string(f.link_state)},
+                   {"stats", adapters::link_stats_to_json(f.link_stats)}}}};
+  j["daemon"]["bms"] = f.bms;
+  j["points"] = adapters::points_to_json(ctx_.points.snapshot(now));
+  return j;
+}
+
+json ControlApi::battery() const {
+  const WallTime now = ctx_.clock.wall_now();
+  std::vector<Point> points;
+  for (auto& p : ctx_.points.snapshot(now)) {
+    if (p.name.rfind("bank.", 0) == 0 || p.name.rfind("pack.", 0) == 0 ||
+        p.name == "link.bms.state" || p.name == "battery.soc" || p.name == "battery.voltage") {
+      points.push_back(std::move(p));
+    }
+  }
+  json packs = json::array();
+  for (int a : ctx_.config.bms.options.addresses)
+    packs.push_back(a);
+  return {{"ok", true},
+          {"bms", ctx_.facts().bms},
+          {"packs", packs},
+          {"cells", ctx_.config.bms.options.cells},
+          {"points", adapters::points_to_json(points)}};
+}
+
+json ControlApi::events(const json& request) const {
+  const double since_s = request.value("since_s", 86400.0);
+  if (!(since_s > 0 && since_s <= 366.0 * 86400)) {
+    return {{"ok", false}, {"error", "since_s must be in (0, 366 days]"}};
+  }
+  const WallTime now = ctx_.clock.wall_now();
+  auto events = ctx_.history.query_events(
+      now - std::chrono::milliseconds(static_cast<long long>(since_s * 1000)),
+      now + std::chrono::seconds(1));
+  if (!events) return {{"ok", false}, {"error", events.error().describe()}};
+  json list = json::array();
+  for (const auto& e : *events) {
+    list.push_back({{"ts", format_iso8601_utc(e.ts)},
+                    {"kind", e.kind},
+                    {"severity", to_string(e.severity)},
+                    {"message", e.message},
+                    {"details", e.details}});
+  }
+  return {{"ok", true}, {"events", list}};
+}
+
+json ControlApi::params(const json& request) const {
+  std::vector<const protocol::RegisterRow*> rows;
+  std::vector<std::string> unknown;
+  if (request.contains("ids") && !request["ids"].empty()) {
+    for (const auto& id : request["ids"]) {
+      std::string text = id.is_string() ? id.get<std::string>() : id.dump();
+      const auto* row = ctx_.map.find_lcd(text);
+      if (row == nullptr) {
+        unknown.push_back(text);
+      } else {
+        rows.push_back(row);
+      }
+    }
+  } else {
+    rows = ctx_.map.settings_by_lcd();
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& u : unknown)
+      list += (list.empty() ? "" : ", ") + u;
+    return {{"ok", false}, {"error", "unknown LCD parameter(s): " + list}};
+  }
+  const WallTime now = ctx_.clock.wall_now();
+  json params = json::array();
+  for (const auto* row : rows) {
+    auto p = ctx_.points.get(row->name, now);
+    Point point = p ? *p : Point{row->name, {}, row->unit, Quality::kInvalid, {}, "not yet read"};
+    params.push_back({{"id", row->lcd},
+                      {"name", row->name},
+                      {"label", row->label},
+                      {"register", protocol::format_address(row->address)},
+                      {"confidence", std::string(1, row->confidence)},
+                      {"point", adapters::point_to_json(point)}});
+  }
+  return {{"ok", true}, {"params", params}};
+}
+
+void ControlApi::history(const json& request, const adapters::IpcServer::Reply& reply) {
+  const double since_s = request.value("since_s", 3600.0);
+  if (!(since_s > 0 && since_s <= 366.0 * 86400)) {
+    return reply({{"ok", false}, {"error", "since_s must be in (0, 366 days]"}});
+  }
+  std::vector<std::string> names = kDefaultHistoryPoints;
+  if (request.contains("points") && !request["points"].empty()) {
+    names = request["points"].get<std::vector<std::string>>();
+  }
+  // What is still in memory goes to the database first, so the reader sees it.
+  if (Status s = ctx_.history.flush(); !s) {
+    return reply({{"ok", false}, {"error", "history not available: " + s.error().describe()}});
+  }
+  const WallTime now = ctx_.clock.wall_now();
+  const auto since = now - std::chrono::milliseconds(static_cast<long long>(since_s * 1000));
+  json units = json::array();
+  for (const auto& name : names) {
+    auto p = ctx_.points.get(name, now);
+    units.push_back(p ? p->unit : "");
+  }
+  const std::size_t max_rows = request.value("max_rows", kMaxHistoryRows);
+  ctx_.history_reader.query(
+      since, now + std::chrono::seconds(1), names, std::min(max_rows, kMaxHistoryRows),
+      [reply, names, units = std::move(units), since](Result<adapters::HistoryPage> page) {
+        if (!page) return reply({{"ok", false}, {"error", page.error().describe()}});
+        reply(history_to_json(*page, names, units, since));
+      });
+}
+
+}  // namespace sb::app

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// The settings controller's decisions against in-memory fakes: an in-memory inverter behind the
+// real link, a scratch database, a manual clock and a clock-sync source that flips. No pty, no
+// simulator process: what is decided, and what reaches the inverter because of it.
+#include <catch2/catch.hpp>
+
+#include <optional>
+
+#include "fake_modbus_client.hpp"
+#include "sunbridge/app/settings_controller.hpp"
+#include "sunbridge/core/local_time.hpp"
+#include "testkit/process.hpp"
+
+using namespace sb;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+class FlippingSource final : public TimeSyncSource {
+ public:
+  bool synced = false;
+  [[nodiscard]] TimeSyncState read(WallTime) const override {
+    return {synced, "fake", synced ? "synchronised" : "not synchronised"};
+  }
+};
+
+WallTime jst_noon(int y, unsigned m, unsigned d) {
+  using namespace std::chrono;
+  return sys_days(year_month_day{year(y), month(m), day(d)}) + hours(3);
+}
+
+struct Rig {
+  testkit::TempDir dir;
+  adapters::Config config = adapters::default_config();
+  protocol::RegisterMap map = protocol::RegisterMap::embedded();
+  protocol::FaultTable faults = protocol::FaultTable::embedded();
+  test::FakeModbusClient client;
+  ManualClock clock{jst_noon(2027, 1, 15)};  // winter: 60 A, 60 min, 03:00, 60 %
+  Logger log{LogLevel::kError, [](LogLevel, std::string_view, std::string_view) {}};
+  EventLoop loop;
+  WorkerThread bus{"test-bus"};
+  std::unique_ptr<device::InverterLink> link;
+  domain::PointStore points{map.derived()};
+  adapters::HistoryStore history{dir.file("h.db")};
+  FlippingSource source;
+  app::TimeWatch time{source, clock, points};
+  std::unique_ptr<app::SettingsController> controller;
+
+  Rig() {
+    REQUIRE(set_process_timezone("Asia/Tokyo"));
+    config.settings.settle = 0ms;
+    config.settings.clock_sync = true;
+    client.registers[0x001C] = 208;
+    client.registers[0xE003] = 48;
+    client.registers[0xE20A] = 500;     // 07 50 A: the spring/autumn row
+    client.registers[0xE012] = 45;      // 10 45 min
+    client.registers[0xE027] = 0x0300;  // 41 03:00
+    client.registers[0xE020] = 45;      // 62 45 %
+    client.registers[0xE01E] = 20;      // 58 discharge alarm 20 %
+    client.registers[0xE00F] = 15;      // 59 discharge stop 15 %
+    client.registers[0xE01D] = 90;      // 60 charge stop 90 %
+    client.registers[0xE01F] = 19;      // 61 switch to grid 19 %
+    device::LinkOptions lo;
+    lo.inter_transaction_gap = 0ms;
+    link = std::make_unique<device::InverterLink>(client, map, faults, lo, clock, log);
+    controller = std::make_unique<app::SettingsController>(
+        app::SettingsContext{config, map, clock, log, loop, bus, *link, points, history, time});
+  }
+  ~Rig() { bus.stop(); }
+
+  // A settings poll as the daemon runs it: read on the bus, points applied, then the controller.
+  void settings_poll() {
+    std::optional<device::PollReport> report;
+    bus.submit([&] {
+      auto r = link->poll(protocol::Group::kSettings);
+      loop.post([&report, r = std::move(r)]() mutable { report = std::move(r); });
+    });
+    for (int i = 0; i < 200 && !report; ++i)
+      loop.run_once(10ms);
+    REQUIRE(report);
+    for (auto& g : report->groups)
+      points.apply(g.update);
+    (void)time.check();
+    controller->on_settings_poll();
+    for (int i = 0; i < 50; ++i)  // let a transaction run and report back
+      loop.run_once(10ms);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("settings controller: nothing is written on an untrusted clock, all of it once trusted",
+          "[unit][app][settings]") {
+  Rig rig;
+  rig.settings_poll();
+  CHECK(rig.client.writes.empty());  // the winter row differs, but the clock cannot be trusted
+  rig.source.synced = true;
+  rig.settings_poll();
+  using W = std::pair<std::uint16_t, std::vector<std::uint16_t>>;
+  CHECK(rig.client.writes == std::vector<W>{{0xE20A, {600}}, {0xE012, {60}}, {0xE020, {60}}});
+  // What was read back is in the point store at once.
+  CHECK(std::get<double>(rig.points.get("setting.p07", rig.clock.wall_now())->value) == 60.0);
+  rig.client.writes.clear();
+  rig.settings_poll();
+  CHECK(rig.client.writes.empty());  // done: nothing differs any more
+}
+
+TEST_CASE("settings controller: the clock command is refused while the clock is untrusted",
+          "[unit][app][settings]") {
+  Rig rig;
+  rig.settings_poll();
+  std::optional<json> reply;
+  REQUIRE(rig.controller->handle("clock.sync", json::object(), [&](json r) { reply = r; }));
+  REQUIRE(reply);
+  CHECK((*reply)["ok"] == false);
+  CHECK((*reply)["error"].get<std::string>().find("not synchronised") != std::string::npos);
+  CHECK(rig.client.writes.empty());
+}
+
+TEST_CASE("settings controller: a manual change is validated, budgeted and read back",
+          "[unit][app][settings]") {
+  Rig rig;
+  rig.config.settings.apply = false;  // the schedule stays out of it
+  rig.settings_poll();
+  std::optional<json> reply;
+  auto ask = [&](const json& request) {
+    reply.reset();
+    REQUIRE(rig.controller->handle(request["cmd"], request, [&](json r) { reply = r; }));
+    for (int i = 0; i < 100 && !reply; ++i)
+      rig.loop.run_once(10ms);
+    REQUIRE(reply);
+    return *reply;
+  };
+  json r = ask({{"cmd", "params.set"}, {"id", "62"}, {"value", "95"}});
+  CHECK(r["error"] == "62 (switch-back 95 %) must not exceed 60 (charge stop 90 %)");
+  CHECK(rig.client.writes.empty());
+  r = ask({{"cmd", "params.set"}, {"id", "07"}, {"value", "55"}});
+  CHECK(r["ok"] == true);
+  CHECK(rig.client.registers[0xE20A] == 550);
+  CHECK(std::get<double>(rig.points.get("setting.p07", rig.clock.wall_now())->value) == 55.0);
+}
