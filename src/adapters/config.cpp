@@ -219,6 +219,7 @@ Schema config_schema() {
       schema::optional("log", log),
       schema::optional("profiles", profiles_section_schema()),
       schema::optional("settings", settings_section_schema()),
+      schema::optional("checks", checks_section_schema()),
       schema::optional("mqtt", mqtt_section_schema()),
   });
 }
@@ -337,6 +338,8 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
   c.site.timezone = (*doc)["site"]["timezone"].get<std::string>();
   c.site.time_source = (*doc)["site"]["time_source"].get<std::string>();
   c.log_level = *parse_log_level((*doc)["log"]["level"].get<std::string>());
+  read_checks((*doc)["checks"], c.bms.options.addresses, c.checks, out.issues);
+  if (!out.issues.empty()) return out;
 
   // Record the resolved paths in the effective document too.
   (*doc)["inverter"]["device"] = ic.device;

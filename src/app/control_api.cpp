@@ -70,6 +70,8 @@ bool ControlApi::handle(const std::string& cmd, const json& request,
     reply(battery());
   } else if (cmd == "events") {
     reply(events(request));
+  } else if (cmd == "checks" && ctx_.checks) {
+    reply(checks());
   } else {
     return false;
   }
@@ -93,6 +95,21 @@ json ControlApi::status() const {
   j["daemon"]["bms"] = f.bms;
   j["points"] = adapters::points_to_json(ctx_.points.snapshot(now));
   return j;
+}
+
+json ControlApi::checks() const {
+  json list = json::array();
+  for (const auto& s : ctx_.checks->statuses()) {
+    json j = {{"name", s.name},
+              {"level", s.known ? domain::checks::to_string(s.level) : "unknown"},
+              {"state", s.state},
+              {"unit", s.unit},
+              {"threshold", s.threshold}};
+    j["value"] = s.value ? json(*s.value) : json(nullptr);
+    j["since"] = s.since ? json(format_iso8601_utc(*s.since)) : json(nullptr);
+    list.push_back(std::move(j));
+  }
+  return {{"ok", true}, {"checks", list}};
 }
 
 json ControlApi::battery() const {

@@ -58,14 +58,20 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
       history_(config_.storage.path),
       history_reader_(config_.storage.path, loop_),
       points_(map_.derived()),
+      // checks_ is built later in this list; only its address is taken here.
       control_(ControlContext{config_, map_, clock_, points_, history_, history_reader_,
-                              [this] { return facts(); }}),
+                              [this] { return facts(); }, &checks_}),
       time_(time_source, clock_, points_),
       client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),
       link_(client_, map_, faults_, config_.inverter.link, clock_, log_),
       bms_(make_bms_link(config_, clock_, log_)),
       cross_check_(config_.bms.cross_check),
-      bus_("sb-bus") {
+      bus_("sb-bus"),
+      checks_(config_.checks) {
+  // Described once, here: the bus threads change the clients' state (the BMS poller switches
+  // slave ids), so the loop never reads them while they run.
+  port_ = client_.describe();
+  if (bms_.source) bms_port_ = bms_.source->describe();
   if (bms_.source) bms_bus_ = std::make_unique<WorkerThread>("sb-bms");
   // What earlier runs learned the firmware lacks: not probed again with exception 02 each start.
   if (auto known = adapters::SettingsStore(history_.db()).get(kLearnedHolesKey); known && *known) {
@@ -146,9 +152,9 @@ int Daemon::run() {
   }
   weather_->start(settings_->forecast() ? std::optional<WallTime>(settings_->forecast()->fetched_at)
                                         : std::nullopt);
-  log_.info(kComponent, std::string("sunbridged ") + SUNBRIDGE_VERSION + " polling " +
-                            client_.describe() + "; control socket " + config_.ipc.socket);
-  notifier_.ready("polling " + client_.describe());
+  log_.info(kComponent, std::string("sunbridged ") + SUNBRIDGE_VERSION + " polling " + port_ +
+                            "; control socket " + config_.ipc.socket);
+  notifier_.ready("polling " + port_);
 
   loop_.run();
 
@@ -233,6 +239,7 @@ void Daemon::on_report(device::PollReport report) {
         record_event(e);
     }
   }
+  if (report.attempted) run_checks(now);
   link_state_ = report.state;
   link_stats_ = report.stats;
   points_.set(Point{"link.inverter.state", std::string(device::to_string(report.state)), "",
@@ -379,6 +386,7 @@ void Daemon::on_bms_report(device::BmsReport report) {
   record_prefix("pack.", last_packs_recorded_, config_.bms.pack_sample_interval);
   last_bms_ = std::move(report);
   run_cross_checks(now);
+  run_checks(now);
 }
 
 void Daemon::record_event(const Event& e, bool log) {
@@ -405,7 +413,7 @@ void Daemon::save_learned_holes(const std::string& firmware, const device::Learn
 }
 
 DaemonFacts Daemon::facts() const {
-  return {client_.describe(), link_state_, link_stats_, started_at_, bms_counters_json()};
+  return {port_, link_state_, link_stats_, started_at_, bms_counters_json()};
 }
 
 json Daemon::time_json() const {
@@ -420,6 +428,16 @@ void Daemon::check_time_sync() {
   if (!change) return;
   record_event(*change);
   if (time_.trusted() && remote_) remote_->on_clock_synced();
+}
+
+void Daemon::run_checks(WallTime now) {
+  for (const Event& e : checks_.update(points_, now))
+    record_event(e);
+  for (const auto& s : checks_.statuses()) {
+    if (!s.known) continue;
+    points_.set(Point{"check." + s.name + ".state", std::string(domain::checks::to_string(s.level)),
+                      "", Quality::kOk, now, s.state});
+  }
 }
 
 void Daemon::run_cross_checks(WallTime now) {
@@ -509,7 +527,7 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
 json Daemon::bms_counters_json() const {
   json j = {{"mode", device::to_string(config_.bms.options.mode)}};
   if (!bms_.source) return j;
-  j["port"] = bms_.source->describe();
+  j["port"] = bms_port_;
   if (last_bms_) {
     const auto& c = last_bms_->counters;
     j["counters"] = {{"bytes", c.stream.bytes},

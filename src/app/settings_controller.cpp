@@ -9,6 +9,7 @@
 
 #include "sunbridge/adapters/profile_json.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/core/text.hpp"
 #include "sunbridge/domain/interlocks.hpp"
 #include "sunbridge/embedded.hpp"
 #include "sunbridge/protocol/register_codec.hpp"
@@ -37,13 +38,6 @@ std::string read_file(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-std::string join(const std::vector<std::string>& parts, const char* sep) {
-  std::string out;
-  for (const auto& p : parts)
-    out += (out.empty() ? "" : sep) + p;
-  return out;
 }
 
 // Why the schedule's target moved: the first selection, a new season (or profile), or the end

@@ -7,6 +7,7 @@
 
 #include "sunbridge/adapters/profile_json.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/core/text.hpp"
 #include "sunbridge/domain/interlocks.hpp"
 #include "sunbridge/protocol/register_codec.hpp"
 
@@ -17,13 +18,6 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kComponent = "settings";
-
-std::string join(const std::vector<std::string>& parts, const char* sep) {
-  std::string out;
-  for (const auto& p : parts)
-    out += (out.empty() ? "" : sep) + p;
-  return out;
-}
 
 // What the bus job reports back besides the transaction itself.
 struct JobOutcome {

@@ -284,6 +284,10 @@ int main(int argc, char** argv) {
   events->add_option("--since", events_since, "how far back: 90s, 15m, 1h, 2d");
   events->add_flag("--json", as_json);
 
+  auto* checks =
+      app.add_subcommand("checks", "power quality and temperature checks: state, value, limits");
+  checks->add_flag("--json", as_json, "the checks as JSON");
+
   auto* doctor =
       app.add_subcommand("doctor", "port, identity and the installer's verification list");
   doctor->add_flag("--json", as_json);
@@ -319,6 +323,17 @@ int main(int argc, char** argv) {
   if (battery->parsed()) return cmd_battery(ctx, show_cells, as_json);
   if (events->parsed()) return cmd_events(ctx, events_since, as_json);
   if (doctor->parsed()) return cmd_doctor(ctx, as_json);
+  if (checks->parsed()) {
+    auto reply = call(ctx, {{"cmd", "checks"}});
+    if (!reply) return 1;
+    if (as_json) {
+      std::cout << (*reply)["checks"].dump(2) << "\n";
+    } else {
+      if (auto st = sb::adapters::ipc_call(ctx.socket, {{"cmd", "status"}})) use_site_timezone(*st);
+      std::cout << sb::cli::render_checks(*reply);
+    }
+    return 0;
+  }
   if (auto rc = sb::cli::run_settings_command(ctx, settings_args)) return *rc;
   return 2;
 }

@@ -269,6 +269,26 @@ std::string render_battery(const json& battery, bool cells) {
   return out.str();
 }
 
+std::string render_checks(const json& reply) {
+  std::ostringstream out;
+  out << pad("CHECK", 18) << pad("LEVEL", 10) << pad("STATE", 14) << pad("VALUE", 12) << "SINCE\n";
+  for (const auto& c : reply.value("checks", json::array())) {
+    std::string value = "--";
+    if (c["value"].is_number()) {
+      value = format_value(c["value"].get<double>(), "") + " " + c.value("unit", "");
+    }
+    std::string since = "--";
+    if (c["since"].is_string()) {
+      auto t = parse_iso8601_utc(c["since"].get<std::string>());
+      since = t ? format_local(*t) : c["since"].get<std::string>();
+    }
+    out << pad(c.value("name", ""), 18) << pad(c.value("level", ""), 10)
+        << pad(c.value("state", ""), 14) << pad(value, 12) << since << "\n"
+        << "  " << c.value("threshold", "") << "\n";
+  }
+  return out.str();
+}
+
 std::string render_events(const json& reply) {
   std::ostringstream out;
   const auto& events = reply.value("events", json::array());

@@ -21,6 +21,8 @@ std::string render_history(const nlohmann::json& history, bool csv);
 std::string render_battery(const nlohmann::json& battery, bool cells);
 // `sunbridge events`: one line per event, local time.
 std::string render_events(const nlohmann::json& events);
+// `sunbridge checks`: every check, its state, value and thresholds.
+std::string render_checks(const nlohmann::json& reply);
 // `sunbridge doctor`: the survey with the daemon/port situation on top.
 std::string render_doctor(const nlohmann::json& doctor);
 

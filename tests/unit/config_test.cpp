@@ -125,3 +125,25 @@ TEST_CASE("bms section: modes, required device, never the inverter's port", "[un
   CHECK(b.cross_check.sustain == std::chrono::seconds(600));
   CHECK(default_config().bms.options.mode == sb::device::BmsMode::kNone);
 }
+
+TEST_CASE("the checks section: site defaults, strict keys, relations", "[unit][config]") {
+  auto load = load_config_text("{}", "");
+  REQUIRE(load.config);
+  const auto& c = load.config->checks;
+  CHECK(c.enabled);
+  CHECK(c.voltage.declared_leg_v == 101.0);
+  CHECK(c.voltage.dip_pct == 90.0);
+  CHECK(c.frequency_band_hz == 0.2);
+  CHECK(c.battery_warning_c == 25.0);
+  CHECK(c.packs == std::vector<int>{1, 2, 3, 4});
+  load = load_config_text(R"({"checks": {"dip_pct": 120, "swel_pct": 111}})", "");
+  REQUIRE_FALSE(load.config);
+  CHECK(sb::test::has_issue(load.issues, "checks.dip_pct", ""));
+  CHECK(sb::test::has_issue(load.issues, "checks.swel_pct", ""));  // unknown key
+  load = load_config_text(
+      R"({"checks": {"battery_warning_c": 45, "battery_critical_c": 40, "inverter_warning_c": 80}})",
+      "");
+  REQUIRE_FALSE(load.config);
+  CHECK(sb::test::has_issue(load.issues, "checks.battery_warning_c", "must be below"));
+  CHECK(sb::test::has_issue(load.issues, "checks.inverter_warning_c", "must be below"));
+}

@@ -20,6 +20,7 @@
 #include "sunbridge/core/schema.hpp"
 #include "sunbridge/device/bms.hpp"
 #include "sunbridge/device/inverter_link.hpp"
+#include "sunbridge/domain/checks/engine.hpp"
 #include "sunbridge/domain/cross_check.hpp"
 #include "sunbridge/domain/selection.hpp"
 #include "sunbridge/domain/write_budget.hpp"
@@ -133,6 +134,7 @@ struct Config {
   SiteConfig site;
   ProfilesConfig profiles;
   SettingsConfig settings;
+  domain::checks::ChecksConfig checks;  // docs/checks.md
   MqttConfig mqtt;
   LogLevel log_level = LogLevel::kInfo;
   // The complete document with defaults filled in (for --check-config; secrets redacted there).
@@ -156,6 +158,11 @@ schema::Schema settings_section_schema();
 schema::Schema rules_schema();
 domain::WeatherPolicy read_rules(const nlohmann::json& r, const std::string& path,
                                  schema::Issues& issues);
+// The "checks" section (config_checks.cpp): schema, and the reader of a validated one; the
+// packs whose sensors are judged are the BMS addresses. Relation problems go to `issues`.
+schema::Schema checks_section_schema();
+void read_checks(const nlohmann::json& doc, const std::vector<int>& pack_addresses,
+                 domain::checks::ChecksConfig& checks, schema::Issues& issues);
 // The "mqtt" section (config_mqtt.cpp).
 schema::Schema mqtt_section_schema();
 // `secret_files`: read key_file / password_file (the daemon); the homeowner CLI, which may not

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The read side of the control API: the answers to status, params, history, battery and events,
+// The read side of the control API: the answers to status, params, history, battery, events and
+// checks,
 // built from the point store and the history. One unit that every front end calls (the CLI's
 // socket today, the local web page and MQTT later), so they all answer alike. Runs on the event
 // loop; history queries answer later, from the history reader's thread.
@@ -16,6 +17,7 @@
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/core/clock.hpp"
 #include "sunbridge/device/inverter_link.hpp"
+#include "sunbridge/domain/checks/engine.hpp"
 #include "sunbridge/domain/point_store.hpp"
 #include "sunbridge/protocol/register_map.hpp"
 
@@ -38,6 +40,7 @@ struct ControlContext {
   adapters::HistoryStore& history;
   adapters::HistoryReader& history_reader;
   std::function<DaemonFacts()> facts;
+  const domain::checks::CheckEngine* checks = nullptr;  // none: no "checks" answer
 };
 
 class ControlApi {
@@ -52,6 +55,7 @@ class ControlApi {
   [[nodiscard]] nlohmann::json status() const;
   [[nodiscard]] nlohmann::json params(const nlohmann::json& request) const;
   [[nodiscard]] nlohmann::json battery() const;
+  [[nodiscard]] nlohmann::json checks() const;
   [[nodiscard]] nlohmann::json events(const nlohmann::json& request) const;
   void history(const nlohmann::json& request, const adapters::IpcServer::Reply& reply);
 

@@ -55,6 +55,8 @@ class Daemon {
   void schedule_bms(EventLoop::Clock::time_point when);
   void on_bms_report(device::BmsReport report);
   void run_cross_checks(WallTime now);
+  // Power quality and temperatures after each poll: events, and check.NAME.state points.
+  void run_checks(WallTime now);
   void check_time_sync();
   void save_learned_holes(const std::string& firmware, const device::LearnedHoles& holes,
                           WallTime now);
@@ -104,8 +106,10 @@ class Daemon {
   bool poll_in_flight_[3] = {false, false, false};
   MonoTime poll_started_[3]{};
   device::LinkState link_state_ = device::LinkState::kOffline;
-  std::string bms_link_state_;  // "" until the first BMS report
+  std::string bms_link_state_;   // "" until the first BMS report
+  std::string port_, bms_port_;  // the ports as the user configured them (loop thread only)
   domain::FaultWatch fault_watch_;
+  domain::checks::CheckEngine checks_;
   device::LinkStats link_stats_;
   WallTime started_at_;
   WallTime last_recorded_{};

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/domain/checks/check.hpp"
+
+#include <cstdio>
+
+namespace sb::domain::checks {
+
+const char* to_string(Level level) {
+  switch (level) {
+    case Level::kOk:
+      return "ok";
+    case Level::kWarning:
+      return "warning";
+    case Level::kCritical:
+      return "critical";
+  }
+  return "ok";
+}
+
+std::optional<double> fresh_number(const PointStore& points, const std::string& name,
+                                   WallTime now) {
+  auto p = points.get(name, now);
+  if (!p || p->quality != Quality::kOk) return std::nullopt;
+  const double* v = std::get_if<double>(&p->value);
+  return v != nullptr ? std::optional<double>(*v) : std::nullopt;
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+}  // namespace sb::domain::checks
