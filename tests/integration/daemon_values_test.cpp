@@ -100,7 +100,8 @@ TEST_CASE("changed values reach the daemon within a poll or two", "[integration]
   sim.set("battery.current", -31.7);  // discharging
   json s = d.wait_for(
       [](const json& st) {
-        return maybe_number(st, "battery.soc") == 83.0 && maybe_number(st, "battery.current") == -31.7;
+        return maybe_number(st, "battery.soc") == 83.0 &&
+               maybe_number(st, "battery.current") == -31.7;
       },
       5s);
   CHECK(number(s, "battery.soc") == 83.0);

@@ -262,6 +262,13 @@ FakeTime::FakeTime(const testkit::TempDir& dir) : path_(dir.file("faketime")) {
   env_.insert(env_.end(), {"FAKETIME_TIMESTAMP_FILE=" + path_, "FAKETIME_NO_CACHE=1"});
 }
 
+std::vector<std::string> FakeTime::fixed_env() const {
+  std::vector<std::string> env = faketime_preload();
+  env.push_back("FAKETIME=" + std::string(offset_.count() >= 0 ? "+" : "") +
+                std::to_string(offset_.count()));
+  return env;
+}
+
 void FakeTime::set(std::chrono::system_clock::time_point t) {
   const auto offset =
       std::chrono::duration_cast<std::chrono::seconds>(t - std::chrono::system_clock::now());

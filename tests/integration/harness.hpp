@@ -100,6 +100,10 @@ class FakeTime {
     return std::chrono::system_clock::now() + offset_;
   }
   [[nodiscard]] const std::vector<std::string>& env() const { return env_; }
+  // For a process whose date never moves after start: the offset set last, in the environment
+  // instead of a file read on every clock call (much cheaper for Paho's busy timer thread, which
+  // matters under ThreadSanitizer).
+  [[nodiscard]] std::vector<std::string> fixed_env() const;
 
  private:
   std::string path_;

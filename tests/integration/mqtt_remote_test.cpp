@@ -125,7 +125,7 @@ json refused_audit_rows(Daemon& d) {
 
 // The daemon subscribes after it connects: until it has, a command would be lost (commands are
 // not retained). Probes (refused: not a command) until one is answered.
-void wait_subscribed(Subscriber& sub) {
+void wait_subscribed(Subscriber& sub, Daemon* d = nullptr) {
   const bool answered = testkit::wait_until(
       [&] {
         for (const auto& m : sub.messages()) {
@@ -138,6 +138,7 @@ void wait_subscribed(Subscriber& sub) {
         return false;
       },
       20s);
+  INFO("daemon log:\n" << (d != nullptr ? d->log() : std::string("(not asked for)")));
   REQUIRE(answered);
 }
 
@@ -419,7 +420,7 @@ TEST_CASE("a desired mode switch is one transaction with its values and rolls ba
   // 45 %), which this test needs to make 62 part of the mode switch.
   FakeTime fake(dir);
   fake.set(spring_noon());
-  Daemon d(dir, config, "d", fake.env());
+  Daemon d(dir, config, "d", fake.fixed_env());
   auto desired = [&](json doc) {
     doc["device"] = kDevice;
     doc["role"] = "owner";
@@ -531,10 +532,10 @@ TEST_CASE("remote commands are refused while the gateway's clock is not synchron
   fake.set(std::chrono::sys_days(std::chrono::year_month_day{
                std::chrono::year(2020), std::chrono::month(1), std::chrono::day(15)}) +
            3h);
-  Daemon d(dir, config, "d", fake.env());
+  Daemon d(dir, config, "d", fake.fixed_env());
   d.wait_for(settings_fresh, 15s);
   REQUIRE(testkit::wait_until([&] { return sub.connected(); }, 10s));
-  wait_subscribed(sub);
+  wait_subscribed(sub, &d);
   sim.control({{"cmd", "write-log"}, {"clear", true}});
   // Signed and valid by the gateway's own (wrong) clock: still refused, for the real reason.
   json c = command("c-clock", "param", "owner", {{"param", "07"}, {"value", 80}});
