@@ -178,9 +178,40 @@ TEST_CASE("the engine runs every check from configuration and reports their stat
   std::vector<std::string> names;
   for (const auto& s : engine.statuses())
     names.push_back(s.name);
-  CHECK(names == std::vector<std::string>{"pq.voltage", "pq.frequency", "thermal.battery",
-                                          "thermal.inverter"});
+  CHECK(names == std::vector<std::string>{"pq.voltage", "grid.outage", "pq.frequency",
+                                          "thermal.battery", "thermal.inverter"});
   ChecksConfig off;
   off.enabled = false;
   CHECK(CheckEngine(off).update(f.points, f.now).empty());
+}
+
+TEST_CASE("a grid outage: start, end, short or long, and the battery's energy", "[unit][checks]") {
+  Feed f;
+  OutageCheck outage({});
+  f.legs(101.0, 101.0);
+  f.set("battery.power", 500, "W");  // charging
+  CHECK(outage.update(f.points, f.now).empty());
+  f.now += 10s;
+  f.legs(0.0, 0.4);
+  f.set("battery.power", -1800, "W");
+  auto e = outage.update(f.points, f.now);
+  REQUIRE(kinds(e) == std::vector<std::string>{"grid.outage"});
+  CHECK(e[0].severity == Severity::kCritical);
+  for (int i = 0; i < 36; ++i) {  // 6 minutes at 1.8 kW
+    f.now += 10s;
+    f.legs(0.0, 0.0);
+    f.set("battery.power", -1800, "W");
+    CHECK(outage.update(f.points, f.now).empty());
+  }
+  f.now += 10s;
+  f.stale("grid.l1.voltage");  // a failed poll does not end it
+  CHECK(outage.update(f.points, f.now).empty());
+  f.legs(100.5, 100.9);
+  f.set("battery.power", -1800, "W");
+  e = outage.update(f.points, f.now);
+  REQUIRE(kinds(e) == std::vector<std::string>{"grid.outage.ended"});
+  CHECK(e[0].details.at("class") == "long");
+  CHECK(e[0].details.at("duration_s") == "370");
+  // 370 s at 1.8 kW (the failed poll adds nothing; its interval is counted at the next one)
+  CHECK(std::stod(e[0].details.at("battery_kwh")) == Approx(0.185).margin(0.0005));
 }

@@ -50,11 +50,16 @@ std::vector<BandCheck> band_checks(const ChecksConfig& c) {
 }  // namespace
 
 CheckEngine::CheckEngine(const ChecksConfig& config)
-    : enabled_(config.enabled), voltage_(config.voltage), bands_(band_checks(config)) {}
+    : enabled_(config.enabled),
+      voltage_(config.voltage),
+      outage_(config.voltage),
+      bands_(band_checks(config)) {}
 
 std::vector<Event> CheckEngine::update(const PointStore& points, WallTime now) {
   if (!enabled_) return {};
   std::vector<Event> out = voltage_.update(points, now);
+  auto o = outage_.update(points, now);
+  out.insert(out.end(), o.begin(), o.end());
   for (auto& b : bands_) {
     auto e = b.update(points, now);
     out.insert(out.end(), e.begin(), e.end());
@@ -64,7 +69,7 @@ std::vector<Event> CheckEngine::update(const PointStore& points, WallTime now) {
 
 std::vector<CheckStatus> CheckEngine::statuses() const {
   if (!enabled_) return {};
-  std::vector<CheckStatus> out = {voltage_.status()};
+  std::vector<CheckStatus> out = {voltage_.status(), outage_.status()};
   for (const auto& b : bands_)
     out.push_back(b.status());
   return out;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The checks the daemon runs after every poll, built from configuration: supply voltage events,
-// frequency, battery and inverter temperatures. Pure: point values and the time in, events and
-// states out. See docs/checks.md.
+// grid outages, frequency, battery and inverter temperatures. Pure: point values and the time in,
+// events and states out. See docs/checks.md.
 #pragma once
 
 #include <memory>
 
 #include "sunbridge/domain/checks/band_check.hpp"
+#include "sunbridge/domain/checks/outage.hpp"
 #include "sunbridge/domain/checks/voltage_events.hpp"
 
 namespace sb::domain::checks {
@@ -38,6 +39,7 @@ class CheckEngine {
  private:
   bool enabled_;
   VoltageEvents voltage_;
+  OutageCheck outage_;
   std::vector<BandCheck> bands_;
 };
 
