@@ -52,3 +52,24 @@ TEST_CASE("a dip on L1: one event, shown by sunbridge checks, ended when L1 is b
   CHECK(ended["details"]["extreme_percent"] == "84.2");
   CHECK(point(d.status(), "check.pq.voltage.state")["value"] == "ok");
 }
+
+TEST_CASE("a grid outage from the simulator: one event, then a short outage ended",
+          "[integration][checks]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, sim.link());
+  d.wait_for(
+      [](const json& s) { return fresh(s, "grid.l1.voltage") && fresh(s, "battery.power"); });
+  sim.set("battery.current", -20.0);  // the battery carries the house
+  sim.set("grid.l1.voltage", 0.0);
+  sim.set("grid.l2.voltage", 0.0);
+  REQUIRE(testkit::wait_until([&] { return events_of(d, "grid.outage").size() == 1; }, 10s));
+  CHECK(point(d.status(), "check.grid.outage.state")["value"] == "critical");
+  sim.set("grid.l1.voltage", 101.0);
+  sim.set("grid.l2.voltage", 100.8);
+  REQUIRE(testkit::wait_until([&] { return events_of(d, "grid.outage.ended").size() == 1; }, 10s));
+  const json ended = events_of(d, "grid.outage.ended")[0];
+  CHECK(ended["details"]["class"] == "short");
+  CHECK(std::stod(ended["details"]["battery_wh"].get<std::string>()) > 0.0);
+  CHECK(events_of(d, "grid.outage").size() == 1);
+}

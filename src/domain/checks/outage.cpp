@@ -60,7 +60,8 @@ std::vector<Event> OutageCheck::update(const PointStore& points, WallTime now) {
                   {"end", format_iso8601_utc(now)},
                   {"duration_s", std::to_string(seconds.count())},
                   {"class", is_short ? "short" : "long"},
-                  {"battery_kwh", fixed(battery_wh_ / 1000.0, 3)}}});
+                  {"battery_kwh", fixed(battery_wh_ / 1000.0, 3)},
+                  {"battery_wh", fixed(battery_wh_, 1)}}});
   start_.reset();
   last_.reset();
   status_.state = "grid present";
