@@ -5,6 +5,21 @@ namespace sb::domain::checks {
 
 namespace {
 
+// Warning and critical limits above, with the temperature hysteresis and minimum duration.
+BandRule temperature_rule(std::string name, std::string label, std::vector<std::string> points,
+                          double warning_c, double critical_c, const ChecksConfig& c) {
+  BandRule r;
+  r.name = std::move(name);
+  r.label = std::move(label);
+  r.points = std::move(points);
+  r.unit = "C";
+  r.warning_above = warning_c;
+  r.critical_above = critical_c;
+  r.hysteresis = c.temperature_hysteresis_c;
+  r.min_duration = c.temperature_min_duration;
+  return r;
+}
+
 std::vector<BandCheck> band_checks(const ChecksConfig& c) {
   std::vector<BandCheck> out;
   BandRule f;
@@ -19,31 +34,17 @@ std::vector<BandCheck> band_checks(const ChecksConfig& c) {
   f.decimals = 2;
   out.emplace_back(f);
 
-  BandRule b;
-  b.name = "thermal.battery";
-  b.label = "battery temperature";
-  b.points = {"battery.temperature"};
+  std::vector<std::string> cells = {"battery.temperature"};
   for (int pack : c.packs) {
     for (int k = 1; k <= 4; ++k)
-      b.points.push_back("pack." + std::to_string(pack) + ".temp." + std::to_string(k));
+      cells.push_back("pack." + std::to_string(pack) + ".temp." + std::to_string(k));
   }
-  b.unit = "C";
-  b.warning_above = c.battery_warning_c;
-  b.critical_above = c.battery_critical_c;
-  b.hysteresis = c.temperature_hysteresis_c;
-  b.min_duration = c.temperature_min_duration;
-  out.emplace_back(b);
-
-  BandRule i;
-  i.name = "thermal.inverter";
-  i.label = "inverter temperature";
-  i.points = {"inverter.temp.dcdc", "inverter.temp.dcac", "inverter.temp.transformer"};
-  i.unit = "C";
-  i.warning_above = c.inverter_warning_c;
-  i.critical_above = c.inverter_critical_c;
-  i.hysteresis = c.temperature_hysteresis_c;
-  i.min_duration = c.temperature_min_duration;
-  out.emplace_back(i);
+  out.emplace_back(temperature_rule("thermal.battery", "battery temperature", std::move(cells),
+                                    c.battery_warning_c, c.battery_critical_c, c));
+  out.emplace_back(
+      temperature_rule("thermal.inverter", "inverter temperature",
+                       {"inverter.temp.dcdc", "inverter.temp.dcac", "inverter.temp.transformer"},
+                       c.inverter_warning_c, c.inverter_critical_c, c));
   return out;
 }
 
