@@ -81,14 +81,16 @@ Result<std::string> decode_hhmm(std::uint16_t raw) {
 }
 
 Result<std::uint16_t> encode_hhmm(std::string_view text) {
+  // "03:30" or "3:30": one or two hour digits, always two minute digits.
   int hour = -1, minute = -1;
-  if (text.size() == 5 && text[2] == ':') {
-    auto h = std::from_chars(text.data(), text.data() + 2, hour);
-    auto m = std::from_chars(text.data() + 3, text.data() + 5, minute);
-    if (h.ptr != text.data() + 2 || m.ptr != text.data() + 5) hour = -1;
+  const auto colon = text.find(':');
+  if ((colon == 1 || colon == 2) && text.size() == colon + 3) {
+    auto h = std::from_chars(text.data(), text.data() + colon, hour);
+    auto m = std::from_chars(text.data() + colon + 1, text.data() + text.size(), minute);
+    if (h.ptr != text.data() + colon || m.ptr != text.data() + text.size()) hour = -1;
   }
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
-    return Error::invalid("'" + std::string(text) + "' is not a time HH:MM");
+    return Error::invalid("'" + std::string(text) + "' is not a time H:MM or HH:MM");
   }
   return static_cast<std::uint16_t>(hour * 256 + minute);
 }

@@ -224,3 +224,17 @@ TEST_CASE("a settings change the CLI stops waiting for is said to be queued, the
   CHECK(written);
   CHECK(sim.control({{"cmd", "get-reg"}, {"address", 0xE20A}})["words"][0] == 550);
 }
+
+TEST_CASE("params set takes a time without its leading zero", "[integration]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, sim.link());
+  d.wait_for([](const json& st) { return fresh(st, "setting.p41"); });
+  auto r = cli({"--socket", d.socket(), "params", "set", "41", "3:30"});
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(sim.control({{"cmd", "get-reg"}, {"address", 0xE027}})["words"][0] == 0x031E);
+  r = cli({"--socket", d.socket(), "params", "set", "41", "3:3"});
+  CHECK(r.status == 1);
+  CHECK((r.out + r.err).find("is not a time H:MM or HH:MM") != std::string::npos);
+}

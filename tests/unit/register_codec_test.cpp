@@ -119,7 +119,10 @@ TEST_CASE("slot times are hour * 256 + minute", "[unit][codec]") {
   CHECK(bad.error().kind == ErrorKind::kMalformed);
   CHECK(encode_hhmm("03:30").value() == 0x031E);
   CHECK_FALSE(encode_hhmm("24:00").ok());
-  CHECK_FALSE(encode_hhmm("3:30").ok());
+  CHECK(encode_hhmm("3:30").value() == 0x031E);  // the hour without its leading zero
+  CHECK(encode_hhmm("0:05").value() == 0x0005);
+  for (const char* wrong : {"3:3", "03:3", "033:30", ":30", "03:300", "-3:30", "3h30", "03-30", ""})
+    CHECK_FALSE(encode_hhmm(wrong).ok());
 }
 
 TEST_CASE("enums decode to text, unknown codes say so, variants follow configuration",
