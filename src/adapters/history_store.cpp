@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sunbridge/adapters/migrations.hpp"
+#include "sunbridge/core/text.hpp"
 
 namespace sb::adapters {
 
@@ -107,7 +108,25 @@ Status HistoryStore::flush() {
 }
 
 Result<HistoryPage> query_history(SqliteDb& db, WallTime since, WallTime until,
-                                  const std::vector<std::string>& names, std::size_t max_rows) {
+                                  const std::vector<std::string>& names, std::size_t max_rows,
+                                  const std::set<std::string>* known_now) {
+  if (known_now != nullptr && !names.empty()) {
+    std::set<std::string> known = *known_now;
+    auto st = db.prepare("SELECT name FROM point_names");
+    if (!st) return st.error();
+    for (;;) {
+      auto row = st->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      known.insert(st->column_text(0));
+    }
+    for (const auto& name : names) {
+      if (known.count(name) != 0) continue;
+      const std::string best = closest(name, known);
+      return Error::invalid("unknown point '" + name + "'" +
+                            (best.empty() ? std::string() : " (did you mean '" + best + "'?)"));
+    }
+  }
   // Newest first, one row more than asked: that extra row tells whether older ones were left out.
   std::string sql =
       "SELECT s.ts_ms, p.name, s.value, s.text FROM samples s JOIN point_names p ON p.id = "

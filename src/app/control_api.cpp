@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "sunbridge/adapters/device_json.hpp"
 #include "sunbridge/adapters/point_json.hpp"
@@ -209,13 +210,27 @@ void ControlApi::history(const json& request, const adapters::IpcServer::Reply& 
     auto p = ctx_.points.get(name, now);
     units.push_back(p ? p->unit : "");
   }
+  // Every name the daemon knows now (the register map's and what is in the point store); the
+  // reader adds every name ever recorded. Anything else is a misspelling, said as such.
+  std::set<std::string> known;
+  for (const auto& row : ctx_.map.rows())
+    known.insert(row.name);
+  for (const auto& d : ctx_.map.derived())
+    known.insert(d.name);
+  for (const auto& p : ctx_.points.snapshot(now))
+    known.insert(p.name);
   const std::size_t max_rows = request.value("max_rows", kMaxHistoryRows);
   ctx_.history_reader.query(
       since, now + std::chrono::seconds(1), names, std::min(max_rows, kMaxHistoryRows),
       [reply, names, units = std::move(units), since](Result<adapters::HistoryPage> page) {
-        if (!page) return reply({{"ok", false}, {"error", page.error().describe()}});
+        if (!page) {
+          const Error& e = page.error();
+          return reply(
+              {{"ok", false}, {"error", e.kind == ErrorKind::kInvalid ? e.detail : e.describe()}});
+        }
         reply(history_to_json(*page, names, units, since));
-      });
+      },
+      std::move(known));
 }
 
 }  // namespace sb::app

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/core/schema.hpp"
+#include "sunbridge/core/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -48,20 +49,6 @@ std::string short_repr(const json& v) {
   std::string s = v.dump();
   if (s.size() > 40) s = s.substr(0, 37) + "...";
   return s;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 std::string fmt_number(double v) {
@@ -163,15 +150,7 @@ void check_object(const Schema::Impl& s, json& v, const std::string& path, Issue
   for (const auto& [key, _] : v.items()) {
     if (known.count(key) != 0) continue;
     std::string msg = "unknown key '" + key + "'";
-    std::string best;
-    std::size_t best_d = 3;
-    for (const auto& k : known) {
-      std::size_t d = edit_distance(key, k);
-      if (d < best_d) {
-        best_d = d;
-        best = k;
-      }
-    }
+    const std::string best = closest(key, known);
     if (!best.empty()) msg += " (did you mean '" + best + "'?)";
     issues.push_back({join_path(path, key), msg});
   }

@@ -83,6 +83,11 @@ TEST_CASE("sunbridge history: table and CSV", "[integration]") {
   CHECK(r.out.find("battery.soc [%]") != std::string::npos);
   r = cli({"--socket", d.socket(), "history", "--since", "yesterday"});
   CHECK(r.status == 2);
+  // A misspelled point is an error that names the right one, not an empty period.
+  r = cli({"--socket", d.socket(), "history", "--points", "battery.socc"});
+  CHECK(r.status == 1);
+  CHECK(r.err.find("unknown point 'battery.socc' (did you mean 'battery.soc'?)") !=
+        std::string::npos);
 }
 
 TEST_CASE("sunbridge doctor with the daemon: identity and the verification list", "[integration]") {

@@ -112,3 +112,16 @@ TEST_CASE("control API: history answered from the reader, events from the store"
   CHECK(e["events"][0]["kind"] == "link.inverter.offline");
   CHECK(e["events"][0]["severity"] == "warning");
 }
+
+TEST_CASE("control API: a misspelled history point is an error with the nearest name",
+          "[unit][control]") {
+  Rig rig;
+  rig.set("battery.soc", 52, "%");
+  json h = rig.ask({{"cmd", "history"}, {"since_s", 3600}, {"points", {"battery.socc"}}});
+  CHECK(h["ok"] == false);
+  CHECK(h["error"] == "unknown point 'battery.socc' (did you mean 'battery.soc'?)");
+  // A known point with no samples yet is an empty period, not an error.
+  h = rig.ask({{"cmd", "history"}, {"since_s", 3600}, {"points", {"battery.soh"}}});
+  CHECK(h["ok"] == true);
+  CHECK(h["rows"].empty());
+}

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,9 @@ class HistoryReader {
   HistoryReader& operator=(const HistoryReader&) = delete;
 
   // Runs query_history() on the reader thread; `done` is called on the loop with the result.
+  // `known_now`: see query_history (empty: no name check).
   void query(WallTime since, WallTime until, std::vector<std::string> names, std::size_t max_rows,
-             Done done);
+             Done done, std::set<std::string> known_now = {});
 
  private:
   std::string path_;

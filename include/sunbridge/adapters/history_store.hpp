@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,13 @@ struct HistoryPage {
 // than `max_rows`, returns the newest ones, never a partial timestamp, and says so: history must
 // never silently lose the most recent data. Runs on any connection to the database (the daemon
 // queries on a reader thread with its own connection).
+//
+// With `known_now` (the names the daemon knows at this moment), a name that is neither among
+// them nor ever recorded is an error with the nearest known name: a typo must not look like an
+// empty period.
 Result<HistoryPage> query_history(SqliteDb& db, WallTime since, WallTime until,
-                                  const std::vector<std::string>& names, std::size_t max_rows);
+                                  const std::vector<std::string>& names, std::size_t max_rows,
+                                  const std::set<std::string>* known_now = nullptr);
 
 class HistoryStore {
  public:
