@@ -381,6 +381,19 @@ ConfigLoad load_config_file(const std::string& path, Secrets secret_files) {
   return out;
 }
 
+std::chrono::milliseconds InverterConfig::max_age(protocol::Group group) const {
+  constexpr std::chrono::milliseconds kCycleAllowance{5000};
+  switch (group) {
+    case protocol::Group::kIdentity:
+      return std::chrono::milliseconds(0);
+    case protocol::Group::kLive:
+      return 3 * poll_interval + kCycleAllowance;
+    case protocol::Group::kSettings:
+      return 2 * settings_interval + kCycleAllowance;
+  }
+  return std::chrono::milliseconds(0);
+}
+
 Config default_config(const std::string& base_dir) {
   return *load_config_text("{}", base_dir).config;
 }

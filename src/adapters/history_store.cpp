@@ -165,7 +165,6 @@ Result<HistoryPage> query_history(SqliteDb& db, WallTime since, WallTime until,
       page.samples.pop_back();
   }
   std::reverse(page.samples.begin(), page.samples.end());
-  if (!page.samples.empty()) page.first = page.samples.front().ts;
   return page;
 }
 

@@ -10,6 +10,7 @@
 #include "sunbridge/adapters/device_json.hpp"
 #include "sunbridge/adapters/point_json.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/core/text.hpp"
 
 #ifndef SUNBRIDGE_VERSION
 #define SUNBRIDGE_VERSION "unknown"
@@ -47,9 +48,10 @@ json history_to_json(const adapters::HistoryPage& page, const std::vector<std::s
     out_rows.push_back(std::move(row));
   json out = {{"ok", true}, {"names", names}, {"units", units}, {"rows", std::move(out_rows)}};
   out["truncated"] = page.truncated;
-  if (page.truncated && page.first) {
-    out["complete_from"] = format_iso8601_utc(*page.first);
-    out["note"] = "only the newest samples, from " + format_iso8601_utc(*page.first) +
+  if (page.truncated && !page.samples.empty()) {
+    const std::string first = format_iso8601_utc(page.samples.front().ts);
+    out["complete_from"] = first;
+    out["note"] = "only the newest samples, from " + first +
                   " on, are shown: the period asked for (from " + format_iso8601_utc(since) +
                   ") holds more than " + std::to_string(page.samples.size()) +
                   " values; ask for a shorter period or fewer points";
@@ -170,10 +172,7 @@ json ControlApi::params(const json& request) const {
     rows = ctx_.map.settings_by_lcd();
   }
   if (!unknown.empty()) {
-    std::string list;
-    for (const auto& u : unknown)
-      list += (list.empty() ? "" : ", ") + u;
-    return {{"ok", false}, {"error", "unknown LCD parameter(s): " + list}};
+    return {{"ok", false}, {"error", "unknown LCD parameter(s): " + join(unknown, ", ")}};
   }
   const WallTime now = ctx_.clock.wall_now();
   json params = json::array();

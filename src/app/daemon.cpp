@@ -122,20 +122,6 @@ Daemon::~Daemon() {
   if (bms_bus_) bms_bus_->stop();
 }
 
-std::chrono::milliseconds Daemon::max_age(Group group) const {
-  // Three missed polls (plus room for a slow cycle) and a value is no longer current.
-  constexpr std::chrono::milliseconds kCycleAllowance{5000};
-  switch (group) {
-    case Group::kIdentity:
-      return std::chrono::milliseconds(0);
-    case Group::kLive:
-      return 3 * config_.inverter.poll_interval + kCycleAllowance;
-    case Group::kSettings:
-      return 2 * config_.inverter.settings_interval + kCycleAllowance;
-  }
-  return std::chrono::milliseconds(0);
-}
-
 int Daemon::run() {
   check_time_sync();
   const auto now = EventLoop::Clock::now();
@@ -209,7 +195,7 @@ void Daemon::on_report(device::PollReport report) {
   if (report.learned) save_learned_holes(report.learned->first, report.learned->second, now);
   bool has_settings = false;
   for (auto& g : report.groups) {
-    g.update.max_age = max_age(g.group);
+    g.update.max_age = config_.inverter.max_age(g.group);
     points_.apply(g.update);
     has_settings = has_settings || g.group == Group::kSettings;
   }

@@ -159,7 +159,7 @@ void SettingsController::submit(Change change) {
     }
     ctx_.loop.post([this, change, out, now]() mutable {
       // As fresh as a settings poll, and aged like one.
-      const auto max_age = 2 * ctx_.config.inverter.settings_interval + std::chrono::seconds(5);
+      const auto max_age = ctx_.config.inverter.max_age(protocol::Group::kSettings);
       for (Point& p : out.fresh)
         ctx_.points.set(std::move(p), max_age);
       finish(std::move(change), std::move(out.report), std::move(out.old_texts),

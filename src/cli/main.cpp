@@ -148,15 +148,10 @@ json local_doctor(const Context& ctx, int& failures) {
   const auto& inv = ctx.config.inverter;
   checks.push_back(
       {{"ok", true}, {"text", "sunbridged is not running: reading the inverter directly"}});
-  {
-    const sb::KernelTimeSync kernel;
-    const sb::TrustedTimeSync trusted;
-    const sb::TimeSyncState t = ctx.config.site.time_source == "trust"
-                                    ? trusted.read(std::chrono::system_clock::now())
-                                    : kernel.read(std::chrono::system_clock::now());
-    checks.push_back(
-        time_check({{"source", t.source}, {"synced", t.synced}, {"detail", t.detail}}, failures));
-  }
+  const sb::TimeSyncState t =
+      sb::make_time_sync(ctx.config.site.time_source)->read(std::chrono::system_clock::now());
+  checks.push_back(
+      time_check({{"source", t.source}, {"synced", t.synced}, {"detail", t.detail}}, failures));
   std::optional<sb::transport::PortLock> lock;
   if (inv.endpoint.serial) {
     struct stat st {};

@@ -50,4 +50,9 @@ TimeSyncState TrustedTimeSync::read(WallTime /*now*/) const {
   return {true, "trust", "the system time is trusted as it is (site.time_source = \"trust\")"};
 }
 
+std::unique_ptr<TimeSyncSource> make_time_sync(std::string_view source) {
+  if (source == "trust") return std::make_unique<TrustedTimeSync>();
+  return std::make_unique<KernelTimeSync>();
+}
+
 }  // namespace sb

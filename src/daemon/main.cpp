@@ -12,6 +12,7 @@
 #include "sunbridge/adapters/register_map_file.hpp"
 #include "sunbridge/app/daemon.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/core/text.hpp"
 #include "sunbridge/core/time_sync.hpp"
 
 #ifndef SUNBRIDGE_VERSION
@@ -34,11 +35,8 @@ int check_config(const std::string& path) {
     auto library = sb::app::load_profile_library(profiles.directory);
     (void)sb::app::load_baseline(profiles.baseline_path);
     if (library.find(profiles.mode) == nullptr) {
-      std::string names;
-      for (const auto& n : library.names())
-        names += (names.empty() ? "" : ", ") + n;
       throw std::runtime_error(path + ": profiles.mode: no profile named '" + profiles.mode +
-                               "' (available: " + names + ")");
+                               "' (available: " + sb::join(library.names(), ", ") + ")");
     }
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
@@ -110,13 +108,9 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   sb::SystemClock clock;
-  sb::KernelTimeSync kernel_time;
-  sb::TrustedTimeSync trusted_time;
-  const sb::TimeSyncSource& time_source = config.site.time_source == "trust"
-                                              ? static_cast<const sb::TimeSyncSource&>(trusted_time)
-                                              : kernel_time;
+  const auto time_source = sb::make_time_sync(config.site.time_source);
   try {
-    sb::app::Daemon daemon(std::move(config), clock, time_source, log);
+    sb::app::Daemon daemon(std::move(config), clock, *time_source, log);
     return daemon.run();
   } catch (const std::exception& e) {
     log.error("sunbridged", std::string("cannot start: ") + e.what());

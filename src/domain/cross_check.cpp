@@ -8,13 +8,6 @@ namespace sb::domain {
 
 namespace {
 
-std::optional<double> number(const PointStore& s, const char* name, WallTime now) {
-  auto p = s.get(name, now);
-  if (!p || p->quality != Quality::kOk) return std::nullopt;
-  const double* v = std::get_if<double>(&p->value);
-  return v == nullptr ? std::nullopt : std::optional<double>(*v);
-}
-
 std::string fmt(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
@@ -54,13 +47,13 @@ void CrossCheck::check(Watch& w, const char* kind, const char* what, const char*
 
 std::vector<Event> CrossCheck::evaluate(const PointStore& store, WallTime now) {
   std::vector<Event> out;
-  auto bank_soc = number(store, "bank.soc", now);
-  auto inv_soc = number(store, "battery.soc", now);
+  auto bank_soc = store.fresh_number("bank.soc", now);
+  auto inv_soc = store.fresh_number("battery.soc", now);
   if (bank_soc && inv_soc) {
     check(soc_, "soc_mismatch", "SOC", " %", *bank_soc, *inv_soc, policy_.soc_gap_pct, now, out);
   }
-  auto bank_v = number(store, "bank.voltage", now);
-  auto inv_v = number(store, "battery.voltage", now);
+  auto bank_v = store.fresh_number("bank.voltage", now);
+  auto inv_v = store.fresh_number("battery.voltage", now);
   if (bank_v && inv_v) {
     check(voltage_, "voltage_mismatch", "voltage", " V", *bank_v, *inv_v, policy_.voltage_gap_v,
           now, out);

@@ -82,29 +82,30 @@ std::optional<Point> PointStore::compute(const DerivedPoint& d, WallTime now) co
   return out;
 }
 
+std::optional<double> PointStore::fresh_number(const std::string& name, WallTime now) const {
+  auto p = get(name, now);
+  if (!p || p->quality != Quality::kOk) return std::nullopt;
+  const double* v = std::get_if<double>(&p->value);
+  return v != nullptr ? std::optional<double>(*v) : std::nullopt;
+}
+
 std::optional<double> PointStore::estimate_of(const DerivedFallback& f, WallTime now) const {
   // Only when every input read exactly 0 (checked by the caller) and something really flows:
   // with no grid current, 0 W is the truth, not a firmware gap.
-  auto fresh_number = [&](const std::string& name) -> std::optional<double> {
-    auto p = get(name, now);
-    if (!p || p->quality != Quality::kOk) return std::nullopt;
-    const double* v = std::get_if<double>(&p->value);
-    return v != nullptr ? std::optional<double>(*v) : std::nullopt;
-  };
   bool flowing = false;
   for (const auto& name : f.flowing) {
-    auto v = fresh_number(name);
+    auto v = fresh_number(name, now);
     flowing = flowing || (v && std::fabs(*v) > f.min_flowing);
   }
   if (!flowing) return std::nullopt;
   double sum = 0.0;
   for (const auto& name : f.plus) {
-    auto v = fresh_number(name);
+    auto v = fresh_number(name, now);
     if (!v) return std::nullopt;
     sum += *v;
   }
   for (const auto& name : f.minus) {
-    auto v = fresh_number(name);
+    auto v = fresh_number(name, now);
     if (!v) return std::nullopt;
     sum -= *v;
   }

@@ -52,6 +52,9 @@ TEST_CASE("the real sources answer: trust always, the kernel without privilege",
   CHECK(k.source == "kernel");
   CHECK_FALSE(k.detail.empty());
   CHECK_FALSE(KernelTimeSync().read(build_date() - 1s).synced);
+  // site.time_source names the source.
+  CHECK(make_time_sync("trust")->read(now).source == "trust");
+  CHECK(make_time_sync("kernel")->read(now).source == "kernel");
 }
 
 TEST_CASE("the time watch: one event per change, a point always", "[unit][time]") {

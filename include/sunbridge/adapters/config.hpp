@@ -38,6 +38,10 @@ struct InverterConfig {
   std::chrono::milliseconds settings_interval{300000};
   std::string register_map_path;  // empty: the embedded map
   std::string lock_dir = "/run/lock";
+  // How long a value of `group` stays current: three missed live polls or two settings polls,
+  // plus room for a slow cycle; identity never ages (0). The poll reports and a settings
+  // transaction's read-back both age their values by it.
+  [[nodiscard]] std::chrono::milliseconds max_age(protocol::Group group) const;
 };
 
 struct BmsConfig {

@@ -28,7 +28,6 @@ struct HistorySample {
 struct HistoryPage {
   std::vector<HistorySample> samples;  // oldest first
   bool truncated = false;              // older samples in the period were left out
-  std::optional<WallTime> first;       // the oldest timestamp returned
 };
 
 // Samples with since <= ts < until for `names` (all when empty), oldest first. When there are more

@@ -73,7 +73,6 @@ class Daemon {
   void refresh_weather(adapters::IpcServer::Reply reply);
   void adopt_poll_intervals(const adapters::DesiredConfig& desired);
   [[nodiscard]] DaemonFacts facts() const;
-  [[nodiscard]] std::chrono::milliseconds max_age(protocol::Group group) const;
 
   adapters::Config config_;
   const Clock& clock_;

@@ -5,7 +5,9 @@
 // season, the weather rows and the expiry of remote commands would all be judged on it.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "sunbridge/core/clock.hpp"
 
@@ -45,5 +47,8 @@ class TrustedTimeSync final : public TimeSyncSource {
  public:
   [[nodiscard]] TimeSyncState read(WallTime now) const override;
 };
+
+// The source site.time_source names: "trust", else the kernel.
+std::unique_ptr<TimeSyncSource> make_time_sync(std::string_view source);
 
 }  // namespace sb

@@ -25,6 +25,8 @@ class PointStore {
   // Every point with quality as of `now`, sorted by name; derived points included.
   [[nodiscard]] std::vector<Point> snapshot(WallTime now) const;
   [[nodiscard]] std::optional<Point> get(const std::string& name, WallTime now) const;
+  // The value as a number when it is fresh (quality ok) and numeric; otherwise nothing.
+  [[nodiscard]] std::optional<double> fresh_number(const std::string& name, WallTime now) const;
   [[nodiscard]] std::size_t size() const { return entries_.size(); }
 
  private:

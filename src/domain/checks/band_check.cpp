@@ -54,7 +54,7 @@ std::vector<Event> BandCheck::update(const PointStore& points, WallTime now) {
   std::string worst_point;
   Level worst_level = Level::kOk;
   for (const auto& name : rule_.points) {
-    auto v = fresh_number(points, name, now);
+    auto v = points.fresh_number(name, now);
     if (!v) continue;
     const Level l = judge(*v, status_.level);
     const bool more_extreme =

@@ -17,14 +17,6 @@ const char* to_string(Level level) {
   return "ok";
 }
 
-std::optional<double> fresh_number(const PointStore& points, const std::string& name,
-                                   WallTime now) {
-  auto p = points.get(name, now);
-  if (!p || p->quality != Quality::kOk) return std::nullopt;
-  const double* v = std::get_if<double>(&p->value);
-  return v != nullptr ? std::optional<double>(*v) : std::nullopt;
-}
-
 std::string fixed(double v, int decimals) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);

@@ -8,13 +8,13 @@
 namespace sb::domain::checks {
 
 std::vector<Event> OutageCheck::update(const PointStore& points, WallTime now) {
-  const auto l1 = fresh_number(points, "grid.l1.voltage", now);
-  const auto l2 = fresh_number(points, "grid.l2.voltage", now);
+  const auto l1 = points.fresh_number("grid.l1.voltage", now);
+  const auto l2 = points.fresh_number("grid.l2.voltage", now);
   if (!l1 || !l2) return {};  // a failed poll is not an outage, nor its end
   const double limit = rule_.declared_leg_v * rule_.interruption_pct / 100.0;
   const double back =
       rule_.declared_leg_v * (rule_.interruption_pct + rule_.hysteresis_pct) / 100.0;
-  const auto battery_w = fresh_number(points, "battery.power", now);  // + = charging
+  const auto battery_w = points.fresh_number("battery.power", now);  // + = charging
   const std::optional<double> discharge_w =
       battery_w ? std::optional<double>(std::max(0.0, -*battery_w)) : std::nullopt;
   status_.known = true;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "sunbridge/core/text.hpp"
 #include "sunbridge/domain/checks/check.hpp"
 
 namespace sb::domain::checks {
@@ -83,16 +84,14 @@ std::vector<SlotNight> slot_effectiveness(const std::vector<BatterySample>& samp
 
 std::optional<Event> slot_warning(const std::vector<SlotNight>& nights, const std::string& slot,
                                   int min_nights, WallTime now) {
-  int measured = 0, empty = 0;
-  std::string which;
+  int measured = 0;
+  std::vector<std::string> empty_nights;
   for (const SlotNight& n : nights) {
     if (n.slot != slot) continue;
     ++measured;
-    if (!n.delivered) {
-      ++empty;
-      which += (which.empty() ? "" : ", ") + n.night;
-    }
+    if (!n.delivered) empty_nights.push_back(n.night);
   }
+  const int empty = static_cast<int>(empty_nights.size());
   if (empty < min_nights || measured == 0) return std::nullopt;
   return Event{now,
                "check.slot_ineffective",
@@ -102,7 +101,7 @@ std::optional<Event> slot_warning(const std::vector<SlotNight>& nights, const st
                {{"slot", slot},
                 {"nights_without_charge", std::to_string(empty)},
                 {"nights_measured", std::to_string(measured)},
-                {"nights", which}}};
+                {"nights", join(empty_nights, ", ")}}};
 }
 
 }  // namespace sb::domain::checks

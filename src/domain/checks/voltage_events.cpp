@@ -41,8 +41,8 @@ std::string VoltageEvents::classify(double pct, const std::string& current) cons
 }
 
 std::vector<Event> VoltageEvents::update(const PointStore& points, WallTime now) {
-  const auto l1 = fresh_number(points, "grid.l1.voltage", now);
-  const auto l2 = fresh_number(points, "grid.l2.voltage", now);
+  const auto l1 = points.fresh_number("grid.l1.voltage", now);
+  const auto l2 = points.fresh_number("grid.l2.voltage", now);
   std::vector<std::pair<std::string, double>> pct;  // leg -> % of its declared voltage
   if (l1) pct.emplace_back("L1", *l1 / rule_.declared_leg_v * 100.0);
   if (l2) pct.emplace_back("L2", *l2 / rule_.declared_leg_v * 100.0);

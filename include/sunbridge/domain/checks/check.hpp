@@ -31,9 +31,6 @@ struct CheckStatus {
   bool known = false;  // false until a valid value was seen
 };
 
-// A fresh number from the point store, or nothing (missing, stale, invalid, not a number).
-std::optional<double> fresh_number(const PointStore& points, const std::string& name, WallTime now);
-
 // Formats "42.3" with `decimals` digits (event messages and thresholds).
 std::string fixed(double v, int decimals);
 
