@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -168,6 +169,18 @@ std::chrono::milliseconds cpu_time(pid_t pid) {
   return std::chrono::milliseconds((utime + stime) * 1000 / ::sysconf(_SC_CLK_TCK));
 }
 
+// A slow inverter (every reply 100 ms late) and a `sunbridge doctor` run that keeps the bus busy
+// for seconds, asked and waiting on the bus after `settle`.
+std::unique_ptr<sb::testkit::Process> slow_doctor(const sb::testkit::TempDir& dir, Sim& sim,
+                                                  Daemon& d, std::chrono::milliseconds settle) {
+  sim.control({{"cmd", "delay"}, {"ms", 100}});
+  auto doctor = std::make_unique<sb::testkit::Process>(
+      std::vector<std::string>{SUNBRIDGE_CLI_PATH, "--socket", d.socket(), "doctor"},
+      dir.file("doctor.log"));
+  std::this_thread::sleep_for(settle);
+  return doctor;
+}
+
 }  // namespace
 
 TEST_CASE("Ctrl-C stops doctor at once, and the daemon is not left spinning", "[integration]") {
@@ -175,13 +188,9 @@ TEST_CASE("Ctrl-C stops doctor at once, and the daemon is not left spinning", "[
   Sim sim(dir);
   Daemon d(dir, sim.link());
   d.wait_for([](const json& st) { return fresh(st, "battery.soc"); });
-  // A slow inverter: the survey's reads take seconds.
-  sim.control({{"cmd", "delay"}, {"ms", 100}});
-  sb::testkit::Process doctor({SUNBRIDGE_CLI_PATH, "--socket", d.socket(), "doctor"},
-                              dir.file("doctor.log"));
-  std::this_thread::sleep_for(500ms);  // asked, and waiting on the bus
+  auto doctor = slow_doctor(dir, sim, d, 500ms);
   const auto started = std::chrono::steady_clock::now();
-  auto code = doctor.stop(SIGINT, 3s);
+  auto code = doctor->stop(SIGINT, 3s);
   const auto took = std::chrono::steady_clock::now() - started;
   INFO(sb::testkit::read_file(dir.file("doctor.log")));
   REQUIRE(code);
@@ -205,17 +214,14 @@ TEST_CASE("a settings change the CLI stops waiting for is said to be queued, the
   Daemon d(dir, sim.link());
   d.wait_for([](const json& st) { return fresh(st, "setting.p07"); });
   // The bus is busy with a slow doctor run: the change waits behind it.
-  sim.control({{"cmd", "delay"}, {"ms", 100}});
-  sb::testkit::Process doctor({SUNBRIDGE_CLI_PATH, "--socket", d.socket(), "doctor"},
-                              dir.file("doctor.log"));
-  std::this_thread::sleep_for(300ms);
+  auto doctor = slow_doctor(dir, sim, d, 300ms);
   auto r = cli({"--socket", d.socket(), "--wait", "0.5", "params", "set", "07", "55"});
   INFO(r.out << r.err);
   CHECK(r.status == 3);
   CHECK(r.err.find("may still be written") != std::string::npos);
   CHECK(r.err.find("sunbridge audit") != std::string::npos);
   // As the CLI said: it is written once the bus is free, and audited.
-  (void)doctor.wait(60s);
+  (void)doctor->wait(60s);
   sim.control({{"cmd", "delay"}, {"ms", 0}});
   bool written = sb::testkit::wait_until(
       [&] {
