@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The homeowner CLI starts in milliseconds only if the loader has little to map: it must not
-# depend on Paho (MQTT), libcurl (HTTPS) or OpenSSL, which only the daemon uses. Lists the
+# depend on Paho (MQTT), libcurl (HTTPS), OpenSSL or libgpiod, which only the daemon uses. Lists the
 # offending entries of the binary's dynamic section.
 set -u
 cli=$1
@@ -10,7 +10,7 @@ if [ -z "$needed" ]; then
   echo "cannot read the dynamic section of $cli"
   exit 1
 fi
-bad=$(echo "$needed" | grep -E '^lib(paho|curl|crypto|ssl)' || true)
+bad=$(echo "$needed" | grep -E '^lib(paho|curl|crypto|ssl|gpiod)' || true)
 if [ -n "$bad" ]; then
   echo "$cli links libraries it never uses:"
   echo "$bad"

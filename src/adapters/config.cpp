@@ -82,7 +82,7 @@ std::vector<std::string> secret_paths(const json& doc, const std::string& prefix
   for (const auto& [key, value] : doc.items()) {
     const std::string path = prefix.empty() ? key : prefix + "." + key;
     if (is_secret_key(key) && value.is_string()) {
-      out.push_back(path);
+      if (!value.get<std::string>().empty()) out.push_back(path);  // an unset default is no secret
     } else {
       auto inner = secret_paths(value, path);
       out.insert(out.end(), inner.begin(), inner.end());
@@ -338,7 +338,7 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
   c.site.timezone = (*doc)["site"]["timezone"].get<std::string>();
   c.site.time_source = (*doc)["site"]["time_source"].get<std::string>();
   c.log_level = *parse_log_level((*doc)["log"]["level"].get<std::string>());
-  read_checks((*doc)["checks"], c.bms.options.addresses, c.checks, out.issues);
+  read_checks((*doc)["checks"], c.bms.options.addresses, c.checks, c.cooling, out.issues);
   if (!out.issues.empty()) return out;
 
   // Record the resolved paths in the effective document too.

@@ -91,6 +91,27 @@ std::vector<DiscoveryMessage> inverter_discovery(const DiscoveryContext& ctx) {
   return out;
 }
 
+std::vector<DiscoveryMessage> check_discovery(const DiscoveryContext& ctx,
+                                              const std::vector<std::string>& check_names) {
+  std::vector<DiscoveryMessage> out;
+  const std::string state = ctx.prefix + "/" + ctx.device_id + "/telemetry";
+  for (const std::string& name : check_names) {
+    const std::string point = "check." + name + ".state";
+    const std::string uid = "sunbridge_" + object_id(ctx.device_id) + "_" + object_id(point);
+    DiscoveryMessage m = make(ctx, uid, "Check " + name, state,
+                              "{% set s = value_json.points.get('" + point +
+                                  "') %}{{ 'ON' if s in ['warning', 'critical'] else 'OFF' }}",
+                              "", "problem");
+    m.topic = ctx.discovery_prefix + "/binary_sensor/" + uid + "/config";
+    json c = json::parse(m.payload);
+    c["payload_on"] = "ON";
+    c["payload_off"] = "OFF";
+    m.payload = c.dump();
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 std::vector<DiscoveryMessage> pack_discovery(const DiscoveryContext& ctx, int pack,
                                              const std::string& battery_id) {
   std::vector<DiscoveryMessage> out;

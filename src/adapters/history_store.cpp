@@ -220,6 +220,42 @@ Result<std::vector<Event>> HistoryStore::query_events(WallTime since, WallTime u
   return out;
 }
 
+Status HistoryStore::record_pq_interval(const domain::checks::PqInterval& iv) {
+  auto st = db_.prepare(
+      "INSERT OR REPLACE INTO pq_intervals(start_ms, leg, mean_v, min_v, max_v, samples, flagged, "
+      "within) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return st.error();
+  st->bind(1, unix_ms(iv.start))
+      .bind(2, std::string_view(iv.leg))
+      .bind(3, iv.mean_v)
+      .bind(4, iv.min_v)
+      .bind(5, iv.max_v)
+      .bind(6, static_cast<std::int64_t>(iv.samples))
+      .bind(7, static_cast<std::int64_t>(iv.flagged ? 1 : 0))
+      .bind(8, static_cast<std::int64_t>(iv.within ? 1 : 0));
+  return st->run();
+}
+
+Result<std::vector<domain::checks::PqInterval>> HistoryStore::query_pq_intervals(WallTime since,
+                                                                                 WallTime until) {
+  auto st = db_.prepare(
+      "SELECT start_ms, leg, mean_v, min_v, max_v, samples, flagged, within FROM pq_intervals "
+      "WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms, leg");
+  if (!st) return st.error();
+  st->bind(1, unix_ms(since)).bind(2, unix_ms(until));
+  std::vector<domain::checks::PqInterval> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back({WallTime(std::chrono::milliseconds(st->column_int(0))), st->column_text(1),
+                   st->column_double(2), st->column_double(3), st->column_double(4),
+                   static_cast<int>(st->column_int(5)), st->column_int(6) != 0,
+                   st->column_int(7) != 0});
+  }
+  return out;
+}
+
 Result<std::int64_t> HistoryStore::prune(WallTime before) {
   auto st = db_.prepare("DELETE FROM samples WHERE ts_ms < ?");
   if (!st) return st.error();

@@ -83,6 +83,23 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_by_kind ON outbox(kind, seq);
 )sql"},
+      {5, "power-quality intervals",
+       R"sql(
+-- The 10-minute means of the supply voltage per leg (L1, L2, L1-L2), judged against the
+-- statutory band; flagged = the interval overlapped a dip, swell, interruption or outage.
+-- About 430 rows a day: kept (a few MB a year) for `sunbridge pq` over long periods.
+CREATE TABLE pq_intervals (
+  start_ms INTEGER NOT NULL,
+  leg      TEXT NOT NULL,
+  mean_v   REAL NOT NULL,
+  min_v    REAL NOT NULL,
+  max_v    REAL NOT NULL,
+  samples  INTEGER NOT NULL,
+  flagged  INTEGER NOT NULL,
+  within   INTEGER NOT NULL,
+  PRIMARY KEY (start_ms, leg)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

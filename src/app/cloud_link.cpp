@@ -250,6 +250,8 @@ void CloudLink::publish_discovery() {
   }
   packs_to_retract_.clear();
   auto messages = adapters::inverter_discovery(ctx);
+  auto checks = adapters::check_discovery(ctx, check_names_);
+  messages.insert(messages.end(), checks.begin(), checks.end());
   for (const auto& [pack, id] : packs_announced_) {
     if (id.empty()) continue;
     auto more = adapters::pack_discovery(ctx, pack, id);

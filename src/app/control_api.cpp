@@ -11,6 +11,7 @@
 #include "sunbridge/adapters/point_json.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/core/text.hpp"
+#include "sunbridge/domain/checks/pq_report.hpp"
 
 #ifndef SUNBRIDGE_VERSION
 #define SUNBRIDGE_VERSION "unknown"
@@ -75,6 +76,8 @@ bool ControlApi::handle(const std::string& cmd, const json& request,
     reply(events(request));
   } else if (cmd == "checks" && ctx_.checks) {
     reply(checks());
+  } else if (cmd == "pq") {
+    reply(pq(request));
   } else {
     return false;
   }
@@ -153,6 +156,52 @@ json ControlApi::events(const json& request) const {
                     {"details", e.details}});
   }
   return {{"ok", true}, {"events", list}};
+}
+
+json ControlApi::pq(const json& request) const {
+  const double since_s = request.value("since_s", 7 * 86400.0);
+  if (!(since_s > 0 && since_s <= 3 * 366.0 * 86400)) {
+    return {{"ok", false}, {"error", "since_s must be in (0, 3 years]"}};
+  }
+  const WallTime now = ctx_.clock.wall_now();
+  const WallTime since = now - std::chrono::milliseconds(static_cast<long long>(since_s * 1000));
+  auto intervals = ctx_.history.query_pq_intervals(since, now + std::chrono::seconds(1));
+  if (!intervals) return {{"ok", false}, {"error", intervals.error().describe()}};
+  auto events = ctx_.history.query_events(since, now + std::chrono::seconds(1));
+  if (!events) return {{"ok", false}, {"error", events.error().describe()}};
+  const auto report = domain::checks::pq_report(*intervals, *events);
+  const auto& c = ctx_.config.checks;
+  json legs = json::array();
+  for (const auto& l : report.legs) {
+    const bool l12 = l.leg == "L1-L2";
+    const double nominal = l12 ? c.band.l12_v : c.band.leg_v;
+    const double tolerance = l12 ? c.band.l12_tolerance_v : c.band.leg_tolerance_v;
+    json j = {{"leg", l.leg},
+              {"band_low_v", nominal - tolerance},
+              {"band_high_v", nominal + tolerance},
+              {"intervals", l.intervals},
+              {"judged", l.judged()},
+              {"within", l.within},
+              {"flagged", l.flagged}};
+    j["within_pct"] = l.within_pct() ? json(*l.within_pct()) : json(nullptr);
+    j["min_v"] = l.min_v ? json(*l.min_v) : json(nullptr);
+    j["max_v"] = l.max_v ? json(*l.max_v) : json(nullptr);
+    legs.push_back(std::move(j));
+  }
+  return {{"ok", true},
+          {"since", format_iso8601_utc(since)},
+          {"until", format_iso8601_utc(now)},
+          {"interval_min", 10},
+          {"legs", legs},
+          {"events", report.events},
+          {"outages",
+           {{"short", report.outages_short},
+            {"long", report.outages_long},
+            {"total_s", report.outage_s}}},
+          {"method", "polled RMS readings (every poll interval), 10-minute means"},
+          {"not_observable",
+           "events shorter than a poll interval, harmonics (THD) and flicker: the inverter "
+           "reports RMS values seconds apart"}};
 }
 
 json ControlApi::params(const json& request) const {

@@ -58,16 +58,19 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
       history_(config_.storage.path),
       history_reader_(config_.storage.path, loop_),
       points_(map_.derived()),
-      // checks_ is built later in this list; only its address is taken here.
+      checks_(ChecksContext{config_, loop_, log_, points_, history_,
+                            [this](const Event& e) { record_event(e); },
+                            [this](std::optional<double> lease_a) {
+                              if (settings_) settings_->set_charge_lease(lease_a);
+                            }}),
       control_(ControlContext{config_, map_, clock_, points_, history_, history_reader_,
-                              [this] { return facts(); }, &checks_}),
+                              [this] { return facts(); }, &checks_.engine()}),
       time_(time_source, clock_, points_),
       client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),
       link_(client_, map_, faults_, config_.inverter.link, clock_, log_),
       bms_(make_bms_link(config_, clock_, log_)),
       cross_check_(config_.bms.cross_check),
-      bus_("sb-bus"),
-      checks_(config_.checks) {
+      bus_("sb-bus") {
   // Described once, here: the bus threads change the clients' state (the BMS poller switches
   // slave ids), so the loop never reads them while they run.
   port_ = client_.describe();
@@ -98,6 +101,10 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
       [this](domain::Forecast f) { settings_->on_forecast(std::move(f)); });
   if (config_.mqtt.enabled) {
     cloud_ = std::make_unique<CloudLink>(config_.mqtt, history_.db(), loop_, clock_, log_, points_);
+    std::vector<std::string> check_names;
+    for (const auto& s : checks_.engine().statuses())
+      check_names.push_back(s.name);
+    cloud_->set_check_names(std::move(check_names));
     history_.set_event_observer([this](const Event& e) { cloud_->record_event(e); });
     remote_ = std::make_unique<RemoteControl>(
         RemoteContext{config_.mqtt, clock_, log_, history_, *cloud_, *settings_, time_,
@@ -145,6 +152,7 @@ int Daemon::run() {
   loop_.run();
 
   notifier_.stopping();
+  checks_.shutdown(clock_.wall_now());
   if (cloud_) {
     history_.set_event_observer(nullptr);
     remote_.reset();
@@ -225,7 +233,7 @@ void Daemon::on_report(device::PollReport report) {
         record_event(e);
     }
   }
-  if (report.attempted) run_checks(now);
+  if (report.attempted) checks_.run(now);
   link_state_ = report.state;
   link_stats_ = report.stats;
   points_.set(Point{"link.inverter.state", std::string(device::to_string(report.state)), "",
@@ -372,7 +380,7 @@ void Daemon::on_bms_report(device::BmsReport report) {
   record_prefix("pack.", last_packs_recorded_, config_.bms.pack_sample_interval);
   last_bms_ = std::move(report);
   run_cross_checks(now);
-  run_checks(now);
+  checks_.run(now);
 }
 
 void Daemon::record_event(const Event& e, bool log) {
@@ -414,16 +422,6 @@ void Daemon::check_time_sync() {
   if (!change) return;
   record_event(*change);
   if (time_.trusted() && remote_) remote_->on_clock_synced();
-}
-
-void Daemon::run_checks(WallTime now) {
-  for (const Event& e : checks_.update(points_, now))
-    record_event(e);
-  for (const auto& s : checks_.statuses()) {
-    if (!s.known) continue;
-    points_.set(Point{"check." + s.name + ".state", std::string(domain::checks::to_string(s.level)),
-                      "", Quality::kOk, now, s.state});
-  }
 }
 
 void Daemon::run_cross_checks(WallTime now) {

@@ -244,6 +244,24 @@ void SettingsController::on_settings_poll() {
   run_schedule(now);
 }
 
+// The schedule's values under a charge-current lease: LCD 07 no higher than the lease.
+static domain::SettingValues capped(domain::SettingValues values, std::optional<double> lease_a) {
+  if (!lease_a) return values;
+  auto it = values.find("07");
+  if (it == values.end()) return values;
+  if (const double* a = std::get_if<double>(&it->second); a && *a > *lease_a) it->second = *lease_a;
+  return values;
+}
+
+void SettingsController::set_charge_lease(std::optional<double> amps) {
+  if (amps == charge_lease_a_) return;
+  charge_lease_a_ = amps;
+  ctx_.log.info(kComponent, amps ? "charge current lease: LCD 07 at most " +
+                                       domain::format_setting(*amps) + " A"
+                                 : std::string("charge current lease ended"));
+  run_schedule(ctx_.clock.wall_now());  // a derating does not wait for the next settings poll
+}
+
 void SettingsController::run_schedule(WallTime now) {
   const CivilTime local = to_local_civil(now);
   overrides_.expire(now, domain::served_day(local));
@@ -254,30 +272,56 @@ void SettingsController::run_schedule(WallTime now) {
   }
   publish_active(sel, now);
   if (!ctx_.config.settings.apply || sel.hold || busy_) return;
-  // The season and the weather day are read off the clock: a wrong one picks wrong rows.
-  if (!ctx_.time.trusted()) return;
+  // The season and the weather day are read off the clock: a wrong one picks wrong rows. A
+  // charge-current lease is about temperatures, not dates: it lowers LCD 07 even then.
+  if (!ctx_.time.trusted()) {
+    auto cur = current({"07"}, now);
+    if (!charge_lease_a_ || !cur) return;
+    const domain::SettingValues want = capped(*cur, charge_lease_a_);
+    if (!domain::same_setting(want.at("07"), cur->at("07"))) {
+      submit(Change{"thermal",
+                    want,
+                    "charge derating (temperature), clock not yet trusted",
+                    std::nullopt,
+                    {},
+                    false,
+                    {}});
+    }
+    return;
+  }
   if (retry_not_before_ && now < *retry_not_before_) return;
 
   auto cur = current(domain::profile_parameters(), now);
   if (!cur) return;  // wait for a settings poll: nothing is written on a guess
+  const domain::SettingValues values = capped(sel.values, charge_lease_a_);
   domain::SettingValues differing;
-  for (const auto& [lcd, v] : sel.values) {
+  for (const auto& [lcd, v] : values) {
     if (!domain::same_setting((*cur)[lcd], v)) differing[lcd] = v;
   }
-  const json target = adapters::settings_to_json(sel.values);
+  const json target = adapters::settings_to_json(values);
   const bool target_changed =
       applied_.value("key", "") != sel.key() || applied_.value("values", json()) != target;
   if (target_changed) {
-    const std::string cause = sel.source == "schedule"
+    const bool thermal = charge_lease_a_ != applied_charge_lease_a_;
+    const std::string cause = thermal ? "thermal"
+                              : sel.source == "schedule"
                                   ? schedule_cause(applied_.value("key", ""), sel)
                                   : sel.source;  // override / weather
+    const std::string reason =
+        !thermal ? sel.reason
+        : charge_lease_a_
+            ? "charge derating (temperature): LCD 07 at most " +
+                  domain::format_setting(*charge_lease_a_) + " A; " + sel.reason
+            : "temperatures back in band: the profile's charge current; " + sel.reason;
+    auto on_success = [this, lease = charge_lease_a_] { applied_charge_lease_a_ = lease; };
     if (differing.empty()) {
       applied_ = {{"key", sel.key()}, {"values", target}, {"at", format_iso8601_utc(now)}};
+      applied_charge_lease_a_ = charge_lease_a_;
       (void)store_.put("settings.applied", applied_, now);
       ctx_.log.info(kComponent, sel.key() + " is active; the inverter already holds its values");
       return;
     }
-    submit(Change{cause, differing, sel.reason, sel.key(), sel.values, false, {}});
+    submit(Change{cause, differing, reason, sel.key(), values, false, {}, on_success});
   } else if (reassert_drift() && !differing.empty()) {
     submit(Change{
         "drift", differing, "drift_policy reassert: " + sel.key(), std::nullopt, {}, false, {}});

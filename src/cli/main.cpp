@@ -110,6 +110,25 @@ int cmd_battery(const Context& ctx, bool cells, bool as_json) {
   return 0;
 }
 
+int cmd_pq(const Context& ctx, const std::string& since, bool as_json) {
+  auto secs = sb::parse_duration(since);
+  if (!secs || secs->count() <= 0) {
+    std::cerr << "sunbridge: --since '" << since << "' is not a duration like 12h, 7d, 4w\n";
+    return 2;
+  }
+  auto reply = call(ctx, {{"cmd", "pq"}, {"since_s", secs->count()}});
+  if (!reply) return 1;
+  if (as_json) {
+    reply->erase("ok");
+    std::cout << reply->dump(2) << "\n";
+    return 0;
+  }
+  auto status = sb::adapters::ipc_call(ctx.socket, {{"cmd", "status"}});
+  if (status) use_site_timezone(*status);
+  std::cout << sb::cli::render_pq(*reply);
+  return 0;
+}
+
 int cmd_events(const Context& ctx, const std::string& since, bool as_json) {
   auto secs = sb::parse_duration(since);
   if (!secs || secs->count() <= 0) {
@@ -283,6 +302,12 @@ int main(int argc, char** argv) {
       app.add_subcommand("checks", "power quality and temperature checks: state, value, limits");
   checks->add_flag("--json", as_json, "the checks as JSON");
 
+  std::string pq_since = "7d";
+  auto* pq = app.add_subcommand(
+      "pq", "supply quality: share of 10-minute means within the legal band, events, outages");
+  pq->add_option("--since", pq_since, "how far back: 12h, 7d, 4w");
+  pq->add_flag("--json", as_json, "the summary as JSON");
+
   auto* doctor =
       app.add_subcommand("doctor", "port, identity and the installer's verification list");
   doctor->add_flag("--json", as_json);
@@ -317,6 +342,7 @@ int main(int argc, char** argv) {
   if (history->parsed()) return cmd_history(ctx, since, csv, as_json, points);
   if (battery->parsed()) return cmd_battery(ctx, show_cells, as_json);
   if (events->parsed()) return cmd_events(ctx, events_since, as_json);
+  if (pq->parsed()) return cmd_pq(ctx, pq_since, as_json);
   if (doctor->parsed()) return cmd_doctor(ctx, as_json);
   if (checks->parsed()) {
     auto reply = call(ctx, {{"cmd", "checks"}});

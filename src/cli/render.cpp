@@ -271,7 +271,7 @@ std::string render_battery(const json& battery, bool cells) {
 
 std::string render_checks(const json& reply) {
   std::ostringstream out;
-  out << pad("CHECK", 18) << pad("LEVEL", 10) << pad("STATE", 14) << pad("VALUE", 12) << "SINCE\n";
+  out << pad("CHECK", 24) << pad("LEVEL", 10) << pad("VALUE", 14) << "SINCE\n";
   for (const auto& c : reply.value("checks", json::array())) {
     std::string value = "--";
     if (c["value"].is_number()) {
@@ -282,10 +282,45 @@ std::string render_checks(const json& reply) {
       auto t = parse_iso8601_utc(c["since"].get<std::string>());
       since = t ? format_local(*t) : c["since"].get<std::string>();
     }
-    out << pad(c.value("name", ""), 18) << pad(c.value("level", ""), 10)
-        << pad(c.value("state", ""), 14) << pad(value, 12) << since << "\n"
-        << "  " << c.value("threshold", "") << "\n";
+    out << pad(c.value("name", ""), 24) << pad(c.value("level", ""), 10) << pad(value, 14) << since
+        << "\n"
+        << "  " << c.value("state", "") << "; limit: " << c.value("threshold", "") << "\n";
   }
+  return out.str();
+}
+
+std::string render_pq(const json& reply) {
+  std::ostringstream out;
+  auto when = [](const json& v) {
+    auto t = parse_iso8601_utc(v.is_string() ? v.get<std::string>() : "");
+    return t ? format_local(*t) : std::string("--");
+  };
+  auto volts = [](const json& v) {
+    return v.is_number() ? format_value(v.get<double>(), "V", 1) : std::string("--");
+  };
+  out << "Supply quality " << when(reply["since"]) << " to " << when(reply["until"]) << "\n\n";
+  out << pad("LEG", 8) << pad("BAND", 16) << pad("WITHIN", 10) << pad("10-MIN", 8)
+      << pad("FLAGGED", 9) << pad("MIN", 9) << "MAX\n";
+  for (const auto& l : reply.value("legs", json::array())) {
+    const std::string band = format_value(l.value("band_low_v", 0.0), "", 0) + "-" +
+                             format_value(l.value("band_high_v", 0.0), "V", 0);
+    const std::string within = l["within_pct"].is_number()
+                                   ? format_value(l["within_pct"].get<double>(), "%", 1)
+                                   : std::string("--");
+    out << pad(l.value("leg", ""), 8) << pad(band, 16) << pad(within, 10)
+        << pad(std::to_string(l.value("judged", 0)), 8)
+        << pad(std::to_string(l.value("flagged", 0)), 9) << pad(volts(l["min_v"]), 9)
+        << volts(l["max_v"]) << "\n";
+  }
+  const json& e = reply.value("events", json::object());
+  out << "\nEvents: " << e.value("dip", 0) << " dips, " << e.value("swell", 0) << " swells, "
+      << e.value("interruption", 0) << " interruptions, " << e.value("frequency", 0)
+      << " frequency excursions, " << e.value("band", 0) << " out-of-band spells\n";
+  const json& o = reply.value("outages", json::object());
+  out << "Outages: " << o.value("short", 0) << " short (under 3 min), " << o.value("long", 0)
+      << " long, " << format_value(o.value("total_s", 0.0) / 60.0, "min", 1) << " in all\n";
+  out << "\nMeasured from " << reply.value("method", "")
+      << ".\nNot observable: " << reply.value("not_observable", "") << ".\n";
   return out.str();
 }
 

@@ -23,6 +23,8 @@ std::string render_battery(const nlohmann::json& battery, bool cells);
 std::string render_events(const nlohmann::json& events);
 // `sunbridge checks`: every check, its state, value and thresholds.
 std::string render_checks(const nlohmann::json& reply);
+// `sunbridge pq`: per leg, the share of 10-minute means within the band; events; outages.
+std::string render_pq(const nlohmann::json& reply);
 // `sunbridge doctor`: the survey with the daemon/port situation on top.
 std::string render_doctor(const nlohmann::json& doctor);
 

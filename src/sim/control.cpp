@@ -82,6 +82,16 @@ json control(SimState& sim, const json& request) {
       sim.model.faults = codes;
       return ok();
     }
+    if (cmd == "fan") {  // the inverter's fans wearing out: 0 = new, 1 = twice the rise
+      sim.model.set_fan_degradation(request.at("degradation").get<double>());
+      return ok({{"degradation", sim.model.fan_degradation()}});
+    }
+    if (cmd == "replay") {
+      if (sim.replay == nullptr) return fail("not replaying (start with --replay FILE)");
+      return ok({{"position", sim.replay->position()},
+                 {"rows", sim.replay->size()},
+                 {"finished", sim.replay->finished()}});
+    }
     if (cmd == "freeze") {
       sim.model.set_frozen(request.value("on", true));
       return ok();

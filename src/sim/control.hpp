@@ -10,6 +10,7 @@
 #include "sim/pack_model.hpp"
 #include "sim/pack_servers.hpp"
 #include "sim/register_image.hpp"
+#include "sim/replay.hpp"
 
 namespace sb::sim {
 
@@ -23,13 +24,14 @@ struct SimState {
   const PaceModbusServer* pack_modbus = nullptr;
   const PaceAsciiServer* pack_ascii = nullptr;
   const SniffPlayer* sniff = nullptr;
+  const Replay* replay = nullptr;
 };
 
 // Executes one control request and returns the reply ({"ok": true, ...} or {"ok": false,
 // "error": ...}). Commands: ping, dump, set, get-reg, poke, state, charge-state, faults, freeze,
 // drop, corrupt, noise, drop-rate, corrupt-rate, delay, turnaround, pacing, disappear, appear,
-// clock-offset, hole, clear-holes, stats; packs: pack-dump, pack-silent, pack-fault, pack-set,
-// pack-corrupt, pack-stats. See docs/simulator.md.
+// clock-offset, hole, clear-holes, stats, fan (degradation), replay (position); packs: pack-dump,
+// pack-silent, pack-fault, pack-set, pack-corrupt, pack-stats. See docs/simulator.md.
 nlohmann::json control(SimState& sim, const nlohmann::json& request);
 
 }  // namespace sb::sim

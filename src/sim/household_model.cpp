@@ -90,6 +90,16 @@ bool HouseholdModel::set(const std::string& name, double value) {
   return true;
 }
 
+void HouseholdModel::set_fan_degradation(double d) {
+  d = std::clamp(d, 0.0, 10.0);
+  const double ambient = get("inverter.temp.ambient");
+  for (const char* sink :
+       {"inverter.temp.dcdc", "inverter.temp.dcac", "inverter.temp.transformer"}) {
+    values_[sink] = ambient + (get(sink) - ambient) * (1 + d) / (1 + fan_degradation_);
+  }
+  fan_degradation_ = d;
+}
+
 void HouseholdModel::recompute_sums() {
   values_["pv.power"] = get("pv1.power") + get("pv2.power");
 }
@@ -177,12 +187,16 @@ void HouseholdModel::step(std::chrono::system_clock::time_point now) {
   values_["load.l2.current"] = values_["output.l2.current"];
   values_["inverter.charge_power"] = std::round(std::max(0.0, batt_w));
 
-  // Heatsinks follow the load slowly.
+  // Heatsinks follow the load slowly; worn fans raise their rise over ambient.
   const double k = std::min(1.0, dt_s / 600.0);
-  values_["inverter.temp.dcac"] += k * (30 + load_w / 150 - values_["inverter.temp.dcac"]);
-  values_["inverter.temp.dcdc"] += k * (28 + pv_w / 150 - values_["inverter.temp.dcdc"]);
-  values_["inverter.temp.transformer"] +=
-      k * (32 + load_w / 120 - values_["inverter.temp.transformer"]);
+  const double ambient = get("inverter.temp.ambient");
+  const double fans = 1 + fan_degradation_;
+  auto follow = [&](const char* sink, double rise_c) {
+    values_[sink] += k * (ambient + rise_c * fans - values_[sink]);
+  };
+  follow("inverter.temp.dcac", 6.6 + load_w / 150);
+  follow("inverter.temp.dcdc", 4.6 + pv_w / 150);
+  follow("inverter.temp.transformer", 8.6 + load_w / 120);
 
   // Counters (kWh).
   const double h = dt_s / 3600.0;

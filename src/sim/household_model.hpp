@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The simulated installation's physical state, in points.md names, units and signs (battery
 // current + = charging, grid power + = import). Knows nothing about registers or Modbus: the
-// register image encodes it, the server serves it. A later issue grows this into a full
-// household model; keep it free of protocol concerns.
+// register image encodes it, the server serves it. Keep it free of protocol concerns.
 #pragma once
 
 #include <chrono>
@@ -30,6 +29,11 @@ class HouseholdModel {
   bool set(const std::string& name, double value);
   [[nodiscard]] const std::map<std::string, double>& values() const { return values_; }
 
+  // The inverter's fans: 0 = as new; d multiplies the heatsinks' rise over ambient by (1 + d).
+  // Applied at once to the current temperatures (a frozen model too) and to the physics.
+  void set_fan_degradation(double d);
+  [[nodiscard]] double fan_degradation() const { return fan_degradation_; }
+
   // Text and code-valued state.
   std::string serial = "LVY10KU2408250123";
   std::string build_time = "2024-08-25 10:12:44";
@@ -48,6 +52,7 @@ class HouseholdModel {
 
   std::map<std::string, double> values_;
   bool frozen_ = false;
+  double fan_degradation_ = 0;
   bool on_grid_ = false;  // SBU: below 61 the load moves to the grid until 62
   std::chrono::system_clock::time_point last_step_{};
   std::mt19937 rng_;

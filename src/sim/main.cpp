@@ -13,6 +13,7 @@
 #include "sim/household_model.hpp"
 #include "sim/modbus_server.hpp"
 #include "sim/register_image.hpp"
+#include "sim/replay.hpp"
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/local_time.hpp"
@@ -55,6 +56,8 @@ int main(int argc, char** argv) {
   std::string pack_modbus_link, pack_ascii_link, pack_sniff_link, sniff_protocol = "modbus";
   int sniff_period_ms = 250;
   int pack_turnaround_ms = 20;
+  std::string replay_path;
+  double replay_speed = 1.0;
 
   app.add_option("--link", serve.link_path,
                  "symlink to create to the pty (e.g. var/sim/inverter.tty)");
@@ -85,6 +88,10 @@ int main(int argc, char** argv) {
                  "registers refused with 08 while running (default E004,E209)")
       ->delimiter(',');
   app.add_option("--clock-offset-s", clock_offset_s, "inverter clock minus system time");
+  app.add_option("--replay", replay_path,
+                 "play a recorded CSV of readings (time, then point names or reg_0xADDR columns)");
+  app.add_option("--replay-speed", replay_speed, "times faster than recorded (replay)")
+      ->check(CLI::Range(0.001, 1e7));
   app.add_option("--tcp-port", tcp_port, "also serve Modbus TCP on 127.0.0.1:PORT")
       ->check(CLI::Range(1, 65535));
   app.add_option("--timezone", site_timezone, "the inverter clock's time zone");
@@ -132,6 +139,16 @@ int main(int argc, char** argv) {
   sb::EventLoop loop;
   loop.handle_signals({SIGTERM, SIGINT}, [&loop](int) { loop.stop(); });
   sb::sim::HouseholdModel model(seed);
+  std::optional<sb::sim::Replay> replay;
+  if (!replay_path.empty()) {
+    try {
+      replay = sb::sim::Replay::load(replay_path);
+    } catch (const std::exception& e) {
+      std::cerr << "sunbridge-sim: " << e.what() << "\n";
+      return 2;
+    }
+    freeze = true;  // the recording sets the values, not the physics
+  }
   model.set_frozen(freeze);
   sb::sim::RegisterImage image(model, fw);
   image.clock_offset = std::chrono::seconds(clock_offset_s);
@@ -169,6 +186,7 @@ int main(int argc, char** argv) {
     std::cerr << "sunbridge-sim: " << pack_started.error().describe() << "\n";
     return 1;
   }
+  const auto replay_start = std::chrono::system_clock::now();
   sb::sim::SimState state{model,
                           image,
                           server,
@@ -177,7 +195,8 @@ int main(int argc, char** argv) {
                           pack_faults,
                           pack_modbus.get(),
                           pack_ascii.get(),
-                          sniff.get()};
+                          sniff.get(),
+                          replay ? &*replay : nullptr};
   std::unique_ptr<sb::adapters::IpcServer> ctl;
   try {
     if (!control_path.empty()) {
@@ -193,6 +212,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::function<void()> tick = [&] {
+    if (replay && !replay->finished()) {
+      replay->advance(model, replay_start, std::chrono::system_clock::now(), replay_speed);
+      if (replay->finished()) {
+        log.info("sim", "replay finished after " + std::to_string(replay->size()) + " rows");
+      }
+    }
     model.step(std::chrono::system_clock::now());
     pack_model.step();
     loop.schedule_after(std::chrono::milliseconds(step_ms), tick);

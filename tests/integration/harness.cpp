@@ -286,4 +286,13 @@ testkit::RunResult cli(const std::vector<std::string>& args, std::chrono::millis
   return testkit::run(with_env(default_time_env(), argv), timeout);
 }
 
+json events_of(Daemon& d, const std::string& kind) {
+  json out = json::array();
+  const json reply = d.call({{"cmd", "events"}, {"since_s", 300 * 86400}});
+  for (const auto& e : reply["events"]) {  // a range-for over a temporary's member would dangle
+    if (e.value("kind", "") == kind) out.push_back(e);
+  }
+  return out;
+}
+
 }  // namespace sb::it

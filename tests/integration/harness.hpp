@@ -86,6 +86,8 @@ double number(const json& status, const std::string& name);
 // The fresh number, if there is one: for wait conditions.
 std::optional<double> maybe_number(const json& status, const std::string& name);
 std::string link_state(const json& status);
+// The recorded events of one kind, oldest first (the last 300 days of the daemon's clock).
+json events_of(Daemon& d, const std::string& kind);
 
 // The daemon's wall clock under libfaketime (FAKETIME_TIMESTAMP_FILE, re-read on every call):
 // the whole process lives at another date, with no test hook in the product. Monotonic time

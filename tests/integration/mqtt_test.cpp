@@ -271,7 +271,8 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
         std::size_t by_serial = 0;
         for (const auto& [topic, c] : all)
           by_serial += topic.find("_pack_pack_") == std::string::npos ? 1 : 0;
-        return all.size() == 17 + 4 * 4 && by_serial == all.size();
+        // 17 inverter sensors, 14 check problem sensors, 4 sensors per pack.
+        return all.size() == 17 + 14 + 4 * 4 && by_serial == all.size();
       },
       30s));
   auto all = configs();
@@ -281,6 +282,12 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
   CHECK(soc["value_template"] == "{{ value_json.points['battery.soc'] }}");
   CHECK(soc["expire_after"] == 13);
   CHECK(soc["unit_of_measurement"] == "%");
+  const json& dip =
+      all.at("homeassistant/binary_sensor/sunbridge_spi10k_test_check_pq_voltage_state/config");
+  CHECK(dip["device_class"] == "problem");
+  CHECK(dip["payload_on"] == "ON");
+  CHECK(dip["value_template"].get<std::string>().find("check.pq.voltage.state") !=
+        std::string::npos);
   std::set<std::string> ids;
   for (const auto& [topic, c] : all)
     ids.insert(c["unique_id"].get<std::string>());

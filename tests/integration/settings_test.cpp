@@ -70,15 +70,6 @@ int reg(Sim& sim, int address) {
   return sim.control({{"cmd", "get-reg"}, {"address", address}})["words"][0].get<int>();
 }
 
-json events_of(Daemon& d, const std::string& kind) {
-  json out = json::array();
-  const json reply = d.call({{"cmd", "events"}, {"since_s", 300 * 86400}});
-  for (const auto& e : reply["events"]) {
-    if (e.value("kind", "") == kind) out.push_back(e);
-  }
-  return out;
-}
-
 json settings_config(const testkit::TempDir& dir, Sim& sim, const json& extra = json::object()) {
   json c = fast_config(dir, sim.link());
   c["settings"] = {{"settle_ms", 20}, {"clock", {{"sync", false}}}};

@@ -178,8 +178,11 @@ TEST_CASE("the engine runs every check from configuration and reports their stat
   std::vector<std::string> names;
   for (const auto& s : engine.statuses())
     names.push_back(s.name);
-  CHECK(names == std::vector<std::string>{"pq.voltage", "grid.outage", "pq.frequency",
-                                          "thermal.battery", "thermal.inverter"});
+  CHECK(names == std::vector<std::string>{"pq.voltage", "pq.band", "grid.outage", "pq.frequency",
+                                          "thermal.battery", "thermal.inverter", "thermal.charging",
+                                          "cooling.fan_health", "battery.voltage_swing",
+                                          "battery.soc_vs_voltage", "battery.morning_soc",
+                                          "battery.daytime_full", "pv.monthly", "charge.slots"});
   ChecksConfig off;
   off.enabled = false;
   CHECK(CheckEngine(off).update(f.points, f.now).empty());

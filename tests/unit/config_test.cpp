@@ -147,3 +147,56 @@ TEST_CASE("the checks section: site defaults, strict keys, relations", "[unit][c
   CHECK(sb::test::has_issue(load.issues, "checks.battery_warning_c", "must be below"));
   CHECK(sb::test::has_issue(load.issues, "checks.inverter_warning_c", "must be below"));
 }
+
+TEST_CASE("the checks' charging rules, cabinet fan and early warnings: defaults and every problem",
+          "[unit][config]") {
+  auto load = load_config_text("{}", "");
+  REQUIRE(load.config);
+  const auto& c = load.config->checks;
+  CHECK(c.charging.derate);
+  CHECK(c.charging.freeze_c == 0.0);
+  CHECK(c.charging.reduced_a == 20.0);
+  CHECK(c.charging.hold == std::chrono::seconds(1800));
+  CHECK_FALSE(c.fan.enabled);
+  CHECK(load.config->cooling.backend == "none");
+  CHECK(c.fan_health.enabled);
+  CHECK(c.daily.morning_drop_pct == 10.0);
+  CHECK(c.slots.min_nights == 3);
+  CHECK(c.band.leg_tolerance_v == 6.0);
+
+  load = load_config_text(
+      R"({"checks": {"fan": {"backend": "command", "command": ["/usr/local/bin/relay", "1"],
+                             "on_c": 40, "off_c": 33},
+                     "charging": {"reduced_a": 15}}})",
+      "");
+  REQUIRE(load.config);
+  CHECK(load.config->checks.fan.enabled);
+  CHECK(load.config->checks.fan.on_c == 40.0);
+  CHECK(load.config->cooling.command == std::vector<std::string>{"/usr/local/bin/relay", "1"});
+  CHECK(load.config->checks.charging.reduced_a == 15.0);
+
+  // Every problem at once: zones out of order, a fan that cannot switch, a plug in clear text
+  // across the LAN, an unknown key deep inside.
+  load = load_config_text(
+      R"({"checks": {"charging": {"freeze_c": 6, "resume_c": 5},
+                     "fan": {"backend": "mqtt", "off_c": 36,
+                             "mqtt": {"url": "tcp://192.168.1.20:1883", "topc": "x"}},
+                     "early_warnings": {"swing_v": 0}}})",
+      "");
+  REQUIRE_FALSE(load.config);
+  CHECK(sb::test::has_issue(load.issues, "checks.fan.mqtt.topc", ""));
+  CHECK(sb::test::has_issue(load.issues, "checks.early_warnings.swing_v", ""));
+  load = load_config_text(
+      R"({"checks": {"charging": {"freeze_c": 6, "resume_c": 5},
+                     "fan": {"backend": "mqtt", "off_c": 36,
+                             "mqtt": {"url": "tcp://192.168.1.20:1883"}}}})",
+      "");
+  REQUIRE_FALSE(load.config);
+  CHECK(sb::test::has_issue(load.issues, "checks.charging", "freeze_c < resume_c"));
+  CHECK(sb::test::has_issue(load.issues, "checks.fan.off_c", "must be below on_c"));
+  CHECK(sb::test::has_issue(load.issues, "checks.fan.mqtt.url", "plaintext"));
+  CHECK(sb::test::has_issue(load.issues, "checks.fan.mqtt.topic", "required"));
+  load = load_config_text(R"({"checks": {"fan": {"backend": "command"}}})", "");
+  REQUIRE_FALSE(load.config);
+  CHECK(sb::test::has_issue(load.issues, "checks.fan.command", "required"));
+}

@@ -130,6 +130,20 @@ struct MqttConfig {
   RemotePolicy remote;
 };
 
+// The cabinet fan's switch (docs/checks.md "Cabinet fan"); the decision is checks.fan's.
+struct CoolingConfig {
+  std::string backend = "none";  // none | gpio | mqtt | command
+  std::string on_exit = "off";   // off | on | leave: the fan's state when the daemon stops
+  std::string gpio_chip = "gpiochip0";
+  unsigned gpio_line = 0;
+  bool gpio_active_low = false;
+  MqttSettings mqtt;  // a smart plug's broker
+  std::string mqtt_topic;
+  std::string payload_on = "ON", payload_off = "OFF";
+  bool mqtt_retain = true;
+  std::vector<std::string> command;  // program and arguments; "on" or "off" is appended
+};
+
 struct Config {
   InverterConfig inverter;
   BmsConfig bms;
@@ -139,6 +153,7 @@ struct Config {
   ProfilesConfig profiles;
   SettingsConfig settings;
   domain::checks::ChecksConfig checks;  // docs/checks.md
+  CoolingConfig cooling;
   MqttConfig mqtt;
   LogLevel log_level = LogLevel::kInfo;
   // The complete document with defaults filled in (for --check-config; secrets redacted there).
@@ -166,7 +181,8 @@ domain::WeatherPolicy read_rules(const nlohmann::json& r, const std::string& pat
 // packs whose sensors are judged are the BMS addresses. Relation problems go to `issues`.
 schema::Schema checks_section_schema();
 void read_checks(const nlohmann::json& doc, const std::vector<int>& pack_addresses,
-                 domain::checks::ChecksConfig& checks, schema::Issues& issues);
+                 domain::checks::ChecksConfig& checks, CoolingConfig& cooling,
+                 schema::Issues& issues);
 // The "mqtt" section (config_mqtt.cpp).
 schema::Schema mqtt_section_schema();
 // `secret_files`: read key_file / password_file (the daemon); the homeowner CLI, which may not

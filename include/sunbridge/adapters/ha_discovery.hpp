@@ -25,6 +25,10 @@ struct DiscoveryMessage {
 
 // The inverter's sensors (telemetry topic) and the profile parameters.
 std::vector<DiscoveryMessage> inverter_discovery(const DiscoveryContext& ctx);
+// One problem binary sensor per check (`check_names`: "pq.voltage", ...): on while the check's
+// level is warning or critical (the check.NAME.state point in the telemetry).
+std::vector<DiscoveryMessage> check_discovery(const DiscoveryContext& ctx,
+                                              const std::vector<std::string>& check_names);
 // One pack's sensors (battery/{pack} topic); `battery_id` is the pack serial.
 std::vector<DiscoveryMessage> pack_discovery(const DiscoveryContext& ctx, int pack,
                                              const std::string& battery_id);

@@ -14,6 +14,7 @@
 #include "sunbridge/adapters/sqlite_db.hpp"
 #include "sunbridge/core/event.hpp"
 #include "sunbridge/core/point.hpp"
+#include "sunbridge/domain/checks/statutory_band.hpp"
 
 namespace sb::adapters {
 
@@ -64,6 +65,10 @@ class HistoryStore {
   }
   // Events with since <= ts < until, oldest first.
   Result<std::vector<Event>> query_events(WallTime since, WallTime until);
+  // The 10-minute power-quality intervals (docs/checks.md "Statutory band").
+  Status record_pq_interval(const domain::checks::PqInterval& interval);
+  Result<std::vector<domain::checks::PqInterval>> query_pq_intervals(WallTime since,
+                                                                     WallTime until);
 
   // Deletes samples older than `before`. Returns the number deleted.
   Result<std::int64_t> prune(WallTime before);

@@ -36,6 +36,8 @@ class CloudLink {
   // Records (and then publishes) a telemetry snapshot: ok values as numbers/text, stale or
   // invalid ones as null ("unavailable", points.md).
   void record_telemetry(const std::vector<Point>& points, WallTime ts);
+  // The checks the daemon runs: announced to Home Assistant as problem binary sensors.
+  void set_check_names(std::vector<std::string> names) { check_names_ = std::move(names); }
   void record_event(const Event& event);
   // One message per pack whose values are current ({prefix}/{device}/battery/{N}).
   void record_packs(const std::vector<Point>& points, WallTime ts);
@@ -85,6 +87,7 @@ class CloudLink {
   std::int64_t refused_ = 0;              // records the broker refused for good
   std::set<std::string> refused_topics_;  // logged once each
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::vector<std::string> check_names_;
 };
 
 }  // namespace sb::app

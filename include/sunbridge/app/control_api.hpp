@@ -57,6 +57,8 @@ class ControlApi {
   [[nodiscard]] nlohmann::json battery() const;
   [[nodiscard]] nlohmann::json checks() const;
   [[nodiscard]] nlohmann::json events(const nlohmann::json& request) const;
+  // The power-quality summary (docs/checks.md "sunbridge pq").
+  [[nodiscard]] nlohmann::json pq(const nlohmann::json& request) const;
   void history(const nlohmann::json& request, const adapters::IpcServer::Reply& reply);
 
   // Beyond this a reply grows past what the CLI should hold in memory on a Pi (about 30 MB of

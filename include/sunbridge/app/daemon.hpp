@@ -13,6 +13,7 @@
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/adapters/systemd_notify.hpp"
 #include "sunbridge/app/bms_link.hpp"
+#include "sunbridge/app/checks_runner.hpp"
 #include "sunbridge/app/cloud_link.hpp"
 #include "sunbridge/app/control_api.hpp"
 #include "sunbridge/app/remote_control.hpp"
@@ -55,8 +56,6 @@ class Daemon {
   void schedule_bms(EventLoop::Clock::time_point when);
   void on_bms_report(device::BmsReport report);
   void run_cross_checks(WallTime now);
-  // Power quality and temperatures after each poll: events, and check.NAME.state points.
-  void run_checks(WallTime now);
   void check_time_sync();
   void save_learned_holes(const std::string& firmware, const device::LearnedHoles& holes,
                           WallTime now);
@@ -84,7 +83,8 @@ class Daemon {
   EventLoop loop_;
   adapters::HistoryReader history_reader_;
   domain::PointStore points_;
-  ControlApi control_;  // the read answers: status, params, history, battery, events
+  ChecksRunner checks_;  // the checks engine, the fan, the charge lease (after points_)
+  ControlApi control_;   // the read answers: status, params, history, battery, events
   TimeWatch time_;
   adapters::SystemdNotifier notifier_;
   std::unique_ptr<adapters::IpcServer> ipc_;
@@ -108,7 +108,6 @@ class Daemon {
   std::string bms_link_state_;   // "" until the first BMS report
   std::string port_, bms_port_;  // the ports as the user configured them (loop thread only)
   domain::FaultWatch fault_watch_;
-  domain::checks::CheckEngine checks_;
   device::LinkStats link_stats_;
   WallTime started_at_;
   WallTime last_recorded_{};

@@ -73,6 +73,11 @@ class SettingsController {
   void on_desired_adopted(std::function<void(const adapters::DesiredConfig&)> fn) {
     on_desired_adopted_ = std::move(fn);
   }
+  // The charging rules' ceiling on LCD 07 (nothing: none). Applied through the same checked,
+  // budgeted, read-back, audited path with cause "thermal"; never raises a value; when the lease
+  // ends the schedule writes the profile's value back (docs/checks.md "Charge derating").
+  void set_charge_lease(std::optional<double> amps);
+  [[nodiscard]] std::optional<double> charge_lease() const { return charge_lease_a_; }
   // The applied state, for {prefix}/{device}/settings/reported.
   nlohmann::json reported_json();
 
@@ -152,6 +157,8 @@ class SettingsController {
   std::optional<adapters::DesiredConfig> desired_;  // the adopted one
   domain::SettingValues remote_values_;             // its values: expected instead of the baseline
   std::function<void(const adapters::DesiredConfig&)> on_desired_adopted_;
+  std::optional<double> charge_lease_a_;          // the ceiling the checks ask for now
+  std::optional<double> applied_charge_lease_a_;  // the one in force at the last write
 };
 
 }  // namespace sb::app
