@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "sunbridge/adapters/mqtt_client.hpp"
+#include "sunbridge/adapters/urls.hpp"
 #include "sunbridge/adapters/weather.hpp"
 
 namespace sb::adapters {

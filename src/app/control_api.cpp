@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/app/control_api.hpp"
+#include "sunbridge/core/version.hpp"
 
 #include <unistd.h>
 
@@ -12,10 +13,6 @@
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/core/text.hpp"
 #include "sunbridge/domain/checks/pq_report.hpp"
-
-#ifndef SUNBRIDGE_VERSION
-#define SUNBRIDGE_VERSION "unknown"
-#endif
 
 namespace sb::app {
 
@@ -89,7 +86,8 @@ json ControlApi::status() const {
   const DaemonFacts f = ctx_.facts();
   json j;
   j["ok"] = true;
-  j["daemon"] = {{"version", SUNBRIDGE_VERSION},
+  j["daemon"] = {{"version", sb::version()},
+                 {"revision", sb::revision()},
                  {"pid", ::getpid()},
                  {"started", format_iso8601_utc(f.started)},
                  {"now", format_iso8601_utc(now)},

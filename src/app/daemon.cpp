@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/app/daemon.hpp"
+#include "sunbridge/core/version.hpp"
 
 #include <signal.h>
 #include <unistd.h>
@@ -17,10 +18,6 @@
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/device/inverter_survey.hpp"
 #include "sunbridge/domain/bank.hpp"
-
-#ifndef SUNBRIDGE_VERSION
-#define SUNBRIDGE_VERSION "unknown"
-#endif
 
 namespace sb::app {
 
@@ -145,7 +142,7 @@ int Daemon::run() {
   }
   weather_->start(settings_->forecast() ? std::optional<WallTime>(settings_->forecast()->fetched_at)
                                         : std::nullopt);
-  log_.info(kComponent, std::string("sunbridged ") + SUNBRIDGE_VERSION + " polling " + port_ +
+  log_.info(kComponent, std::string("sunbridged ") + sb::version_string() + " polling " + port_ +
                             "; control socket " + config_.ipc.socket);
   notifier_.ready("polling " + port_);
 
@@ -478,7 +475,7 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
   try {
     const std::string cmd = request.value("cmd", "");
     if (cmd == "ping") {
-      reply({{"ok", true}, {"version", SUNBRIDGE_VERSION}});
+      reply({{"ok", true}, {"version", sb::version()}, {"revision", sb::revision()}});
     } else if (control_.handle(cmd, request, reply)) {
       // status, params, history, battery, events
     } else if (cmd == "doctor") {

@@ -15,12 +15,14 @@
 #include "cli/interrupt.hpp"
 #include "cli/render.hpp"
 #include "cli/settings_commands.hpp"
+#include "cli/setup.hpp"
 #include "sunbridge/adapters/config.hpp"
 #include "sunbridge/adapters/device_json.hpp"
 #include "sunbridge/adapters/ipc_client.hpp"
 #include "sunbridge/adapters/register_map_file.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/core/time_sync.hpp"
+#include "sunbridge/core/version.hpp"
 #include "sunbridge/device/inverter_survey.hpp"
 #include "sunbridge/transport/libmodbus_client.hpp"
 #include "sunbridge/transport/port_lock.hpp"
@@ -252,6 +254,8 @@ int cmd_doctor(const Context& ctx, bool as_json) {
 int main(int argc, char** argv) {
   CLI::App app{"sunbridge - look at and look after the solar system behind sunbridged"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "sunbridge " + sb::version_string(),
+                       "print the version and exit");
   Context ctx;
   std::string socket_opt;
   app.add_option("--socket", socket_opt, "the daemon's control socket");
@@ -312,6 +316,9 @@ int main(int argc, char** argv) {
       app.add_subcommand("doctor", "port, identity and the installer's verification list");
   doctor->add_flag("--json", as_json);
 
+  sb::cli::SetupArgs setup_args;
+  auto* setup = sb::cli::add_setup_command(app, setup_args);
+
   sb::cli::SettingsArgs settings_args;
   sb::cli::add_settings_commands(app, *params, settings_args);
 
@@ -337,6 +344,7 @@ int main(int argc, char** argv) {
   sb::cli::install_interrupt_handler();
   signal(SIGPIPE, SIG_IGN);
 
+  if (setup->parsed()) return sb::cli::run_setup(setup_args);
   if (status->parsed()) return cmd_status(ctx, as_json, watch_s);
   if (params_get->parsed()) return cmd_params_get(ctx, ids, as_json);
   if (history->parsed()) return cmd_history(ctx, since, csv, as_json, points);

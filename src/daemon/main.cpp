@@ -14,10 +14,7 @@
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/core/text.hpp"
 #include "sunbridge/core/time_sync.hpp"
-
-#ifndef SUNBRIDGE_VERSION
-#define SUNBRIDGE_VERSION "unknown"
-#endif
+#include "sunbridge/core/version.hpp"
 
 namespace {
 
@@ -68,7 +65,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (version) {
-    std::cout << "sunbridged " << SUNBRIDGE_VERSION << "\n";
+    std::cout << "sunbridged " << sb::version_string() << "\n";
     return 0;
   }
   if (!check_path.empty()) return check_config(check_path);

@@ -175,6 +175,7 @@ json control(SimState& sim, const json& request) {
                  {"dropped", s.dropped},
                  {"corrupted", s.corrupted},
                  {"bad_frames", s.bad_frames},
+                 {"other_slave", s.other_slave},
                  {"writes", s.writes}});
     }
     if (cmd == "pack-dump") return ok({{"values", sim.packs.dump()}, {"packs", sim.packs.count()}});

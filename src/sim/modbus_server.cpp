@@ -88,19 +88,25 @@ Status ModbusServer::start() {
   return {};
 }
 
+bool ModbusServer::new_rtu_context() {
+  if (rtu_ != nullptr) modbus_free(rtu_);
+  rtu_ = modbus_new_rtu(pty_.path().c_str(), options_.baud, 'N', 8, 1);
+  if (rtu_ == nullptr) return false;
+  modbus_set_slave(rtu_, image_.firmware().slave);
+  modbus_set_socket(rtu_, pty_.master_fd());
+  modbus_set_byte_timeout(rtu_, 0, 100000);
+  return true;
+}
+
 Status ModbusServer::appear() {
   if (pty_.is_open()) return {};
   if (Status s = pty_.open(); !s) return s;
   // libmodbus parses requests and sends replies on the master side; the device path only names
   // the context, it is never opened (no modbus_connect).
-  rtu_ = modbus_new_rtu(pty_.path().c_str(), options_.baud, 'N', 8, 1);
-  if (rtu_ == nullptr) {
+  if (!new_rtu_context()) {
     pty_.close();
     return Error::io(errno, "modbus_new_rtu");
   }
-  modbus_set_slave(rtu_, image_.firmware().slave);
-  modbus_set_socket(rtu_, pty_.master_fd());
-  modbus_set_byte_timeout(rtu_, 0, 100000);
   ++generation_;
   loop_.watch(pty_.master_fd(), POLLIN, [this](short) { on_rtu_readable(); });
   return {};
@@ -120,6 +126,14 @@ void ModbusServer::on_rtu_readable() {
   int n = modbus_receive(rtu_, req);
   if (n > 0) {
     handle(rtu_, req, n, true);
+    return;
+  }
+  if (n == 0) {
+    // A request for another slave id: the inverter stays silent. libmodbus would now take the
+    // next frame for that slave's reply and swallow it; a real inverter judges every frame on
+    // its own (a master probing ids 1, 2, 3 is answered at its id), so start afresh.
+    ++stats_.other_slave;
+    new_rtu_context();
     return;
   }
   if (n == -1) {

@@ -47,8 +47,9 @@ struct ServeStats {
   std::uint64_t exceptions = 0;
   std::uint64_t dropped = 0;
   std::uint64_t corrupted = 0;
-  std::uint64_t bad_frames = 0;  // requests with a wrong CRC or truncated
-  std::uint64_t writes = 0;      // accepted write requests
+  std::uint64_t bad_frames = 0;   // requests with a wrong CRC or truncated
+  std::uint64_t other_slave = 0;  // requests for another slave id (not answered)
+  std::uint64_t writes = 0;       // accepted write requests
 };
 
 class ModbusServer {
@@ -74,6 +75,7 @@ class ModbusServer {
  private:
   struct Pending;
   void on_rtu_readable();
+  bool new_rtu_context();
   void on_tcp_accept();
   void on_tcp_readable();
   void handle(_modbus* ctx, const std::uint8_t* req, int length, bool rtu);

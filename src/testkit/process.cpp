@@ -41,6 +41,8 @@ namespace {
 pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  // Never the test runner's terminal: a program that would ask a question gets end of input.
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   if (out_fd != -1) posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
   if (err_fd != -1) posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
   // Children start with a clean signal mask even if the parent blocked signals.

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "sunbridge/adapters/urls.hpp"
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/log.hpp"
 #include "sunbridge/core/result.hpp"
@@ -90,8 +91,5 @@ class MqttClient {
 
 // MQTT topic filter matching ('+' one level, '#' the rest).
 bool topic_matches(const std::string& filter, const std::string& topic);
-
-// Whether `url` names a loopback host (127.0.0.0/8, ::1, localhost).
-bool is_loopback_url(const std::string& url);
 
 }  // namespace sb::adapters

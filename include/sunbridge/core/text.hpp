@@ -19,6 +19,26 @@ inline std::string join(const std::vector<std::string>& parts, std::string_view 
   return out;
 }
 
+// "a,b,,c" -> {"a", "b", "", "c"}.
+inline std::vector<std::string> split(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t at = text.find(sep, start);
+    out.emplace_back(text.substr(start, at == std::string_view::npos ? at : at - start));
+    if (at == std::string_view::npos) return out;
+    start = at + 1;
+  }
+}
+
+// Without leading and trailing blanks (spaces, tabs, CR, LF).
+inline std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
 // Levenshtein distance: insertions, deletions and substitutions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
