@@ -10,6 +10,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "sunbridge/adapters/mqtt_client.hpp"
 #include "sunbridge/core/text.hpp"
@@ -130,7 +131,9 @@ class MqttFan final : public FanSwitch {
   MqttFan(const CoolingConfig& c, EventLoop& loop, Logger& log)
       : config_(c), client_(c.mqtt, loop, log), log_(log) {
     client_.on_connected([this] {
-      if (wanted_) publish(*wanted_, nullptr);
+      // What was asked while the broker was away is sent now and answered then; otherwise the
+      // last state again, for a plug that missed it.
+      if (wanted_) publish(*wanted_, std::exchange(pending_, nullptr));
     });
     client_.start();
   }
@@ -138,7 +141,7 @@ class MqttFan final : public FanSwitch {
   void set(bool on, Done done) override {
     wanted_ = on;
     if (!client_.connected()) {
-      done(Error::disconnected("plug broker not connected; sent when it is"));
+      pending_ = std::move(done);  // answered once the broker is there
       return;
     }
     publish(on, std::move(done));
@@ -156,13 +159,14 @@ class MqttFan final : public FanSwitch {
     return on ? config_.payload_on : config_.payload_off;
   }
   void publish(bool on, Done done) {
+    auto shared = std::make_shared<Done>(std::move(done));
     Status s = client_.publish(config_.mqtt_topic, payload(on), 1, config_.mqtt_retain,
-                               [done](const Status& outcome) {
-                                 if (done) done(outcome);
+                               [shared](const Status& outcome) {
+                                 if (*shared) std::exchange(*shared, nullptr)(outcome);
                                });
     if (!s) {
       log_.warn(kComponent, "cannot publish the fan state: " + s.error().describe());
-      if (done) done(s);
+      if (*shared) std::exchange(*shared, nullptr)(s);
     }
   }
 
@@ -170,6 +174,7 @@ class MqttFan final : public FanSwitch {
   MqttClient client_;
   Logger& log_;
   std::optional<bool> wanted_;
+  Done pending_;
 };
 
 }  // namespace

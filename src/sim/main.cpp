@@ -17,6 +17,7 @@
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/core/version.hpp"
 
 namespace {
 
@@ -36,6 +37,8 @@ bool parse_range(const std::string& text, std::pair<std::uint16_t, std::uint16_t
 
 int main(int argc, char** argv) {
   CLI::App app{"sunbridge-sim - simulated SRNE/LVYUAN SPI-10K-U inverter (Modbus RTU on a pty)"};
+  app.set_version_flag("--version", "sunbridge-sim " + sb::version_string(),
+                       "print the version and exit");
   sb::sim::ServeOptions serve;
   sb::sim::Firmware fw;
   sb::sim::FaultPlan faults;
