@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -76,14 +77,21 @@ int cmd_params_get(const Context& ctx, const std::vector<std::string>& ids, bool
   return 0;
 }
 
-int cmd_history(const Context& ctx, const std::string& since, bool csv, bool as_json,
-                const std::vector<std::string>& points) {
+// --since as seconds, or nothing after saying what is wrong with it.
+std::optional<long long> since_seconds(const std::string& since, const char* examples) {
   auto secs = sb::parse_duration(since);
   if (!secs || secs->count() <= 0) {
-    std::cerr << "sunbridge: --since '" << since << "' is not a duration like 90s, 15m, 1h, 2d\n";
-    return 2;
+    std::cerr << "sunbridge: --since '" << since << "' is not a duration like " << examples << "\n";
+    return std::nullopt;
   }
-  auto reply = call(ctx, {{"cmd", "history"}, {"since_s", secs->count()}, {"points", points}},
+  return secs->count();
+}
+
+int cmd_history(const Context& ctx, const std::string& since, bool csv, bool as_json,
+                const std::vector<std::string>& points) {
+  auto secs = since_seconds(since, "90s, 15m, 1h, 2d");
+  if (!secs) return 2;
+  auto reply = call(ctx, {{"cmd", "history"}, {"since_s", *secs}, {"points", points}},
                     std::chrono::seconds(60));
   if (!reply) return 1;
   if (as_json) {
@@ -113,12 +121,9 @@ int cmd_battery(const Context& ctx, bool cells, bool as_json) {
 }
 
 int cmd_pq(const Context& ctx, const std::string& since, bool as_json) {
-  auto secs = sb::parse_duration(since);
-  if (!secs || secs->count() <= 0) {
-    std::cerr << "sunbridge: --since '" << since << "' is not a duration like 12h, 7d, 4w\n";
-    return 2;
-  }
-  auto reply = call(ctx, {{"cmd", "pq"}, {"since_s", secs->count()}});
+  auto secs = since_seconds(since, "12h, 7d, 4w");
+  if (!secs) return 2;
+  auto reply = call(ctx, {{"cmd", "pq"}, {"since_s", *secs}});
   if (!reply) return 1;
   if (as_json) {
     reply->erase("ok");
@@ -132,12 +137,9 @@ int cmd_pq(const Context& ctx, const std::string& since, bool as_json) {
 }
 
 int cmd_events(const Context& ctx, const std::string& since, bool as_json) {
-  auto secs = sb::parse_duration(since);
-  if (!secs || secs->count() <= 0) {
-    std::cerr << "sunbridge: --since '" << since << "' is not a duration like 90s, 15m, 1h, 2d\n";
-    return 2;
-  }
-  auto reply = call(ctx, {{"cmd", "events"}, {"since_s", secs->count()}});
+  auto secs = since_seconds(since, "90s, 15m, 1h, 2d");
+  if (!secs) return 2;
+  auto reply = call(ctx, {{"cmd", "events"}, {"since_s", *secs}});
   if (!reply) return 1;
   if (as_json) {
     std::cout << (*reply)["events"].dump(2) << "\n";

@@ -30,6 +30,15 @@ int reg(Sim& sim, int address) {
   return sim.control({{"cmd", "get-reg"}, {"address", address}})["words"][0].get<int>();
 }
 
+// Settings written by the daemon, and a charge lease that ends 2 s after the temperatures are
+// back in band.
+json derating_config(const testkit::TempDir& dir, const Sim& sim) {
+  json config = fast_config(dir, sim.link());
+  config.merge_patch(quick_checks({{"charging", {{"hold_s", 2}}}}));
+  config["settings"]["apply"] = true;
+  return config;
+}
+
 json audit_rows(Daemon& d) {
   const json reply = d.call({{"cmd", "audit"}, {"since", "2000-01-01"}});
   return reply["audit"];
@@ -174,10 +183,7 @@ TEST_CASE(
     "[integration][checks]") {
   testkit::TempDir dir;
   Sim sim(dir);
-  json config = fast_config(dir, sim.link());
-  config.merge_patch(quick_checks({{"charging", {{"hold_s", 2}}}}));
-  config["settings"]["apply"] = true;
-  Daemon d(dir, config, "d");
+  Daemon d(dir, derating_config(dir, sim), "d");
   // The profile's value for today first (the schedule may write it at start).
   json s = d.wait_for([](const json& st) {
     return fresh(st, "setting.p07") && fresh(st, "battery.temperature") &&
@@ -227,10 +233,7 @@ TEST_CASE(
 TEST_CASE("a hot pack: battery critical and a reduced charge current", "[integration][checks]") {
   testkit::TempDir dir;
   Sim sim(dir);
-  json config = fast_config(dir, sim.link());
-  config.merge_patch(quick_checks({{"charging", {{"hold_s", 2}}}}));
-  config["settings"]["apply"] = true;
-  Daemon d(dir, config, "d");
+  Daemon d(dir, derating_config(dir, sim), "d");
   d.wait_for([](const json& st) { return fresh(st, "setting.p07"); });
   std::this_thread::sleep_for(2s);
   sim.set("battery.temperature", 47.0);

@@ -2,6 +2,7 @@
 // The checks as pure state machines: point values and a clock in, events out.
 #include <catch2/catch.hpp>
 
+#include "check_feed.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/domain/checks/engine.hpp"
 
@@ -9,29 +10,8 @@ using namespace sb;
 using namespace sb::domain::checks;
 using namespace std::chrono_literals;
 
-namespace {
-
-struct Feed {
-  domain::PointStore points;
-  WallTime now{std::chrono::seconds(1'800'000'000)};
-  void set(const std::string& name, double v, const std::string& unit = "V") {
-    points.set(Point{name, v, unit, Quality::kOk, now, ""}, 30s);
-  }
-  void legs(double l1, double l2) {
-    set("grid.l1.voltage", l1);
-    set("grid.l2.voltage", l2);
-  }
-  void stale(const std::string& name) { points.apply({{}, {{name, "timeout", "V"}}, {}, 30s}); }
-};
-
-std::vector<std::string> kinds(const std::vector<Event>& events) {
-  std::vector<std::string> out;
-  for (const auto& e : events)
-    out.push_back(e.kind);
-  return out;
-}
-
-}  // namespace
+using Feed = sb::test::CheckFeed;
+using sb::test::kinds;
 
 TEST_CASE("a dip on L1 only: one event, ended when every leg is back, duration as a range",
           "[unit][checks]") {

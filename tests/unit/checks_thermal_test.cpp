@@ -2,6 +2,7 @@
 // The charging rules and their lease, the cabinet fan and fan health: pure state machines.
 #include <catch2/catch.hpp>
 
+#include "check_feed.hpp"
 #include "sunbridge/domain/checks/charging.hpp"
 #include "sunbridge/domain/checks/fan.hpp"
 #include "sunbridge/domain/checks/fan_health.hpp"
@@ -12,21 +13,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Feed {
-  domain::PointStore points;
-  WallTime now{std::chrono::seconds(1'800'000'000)};
-  void set(const std::string& name, double v, const std::string& unit = "C") {
-    points.set(Point{name, v, unit, Quality::kOk, now, ""}, 30s);
-  }
-  void stale(const std::string& name) { points.apply({{}, {{name, "timeout", "C"}}, {}, 30s}); }
-};
-
-std::vector<std::string> kinds(const std::vector<Event>& events) {
-  std::vector<std::string> out;
-  for (const auto& e : events)
-    out.push_back(e.kind);
-  return out;
-}
+using Feed = sb::test::CheckFeed;
+using sb::test::kinds;
 
 ChargingCheck quick_check() {
   ChargingRule r;
@@ -162,40 +150,36 @@ TEST_CASE("the cabinet fan: hysteresis, minimum on and off times, running when b
   r.min_off = 60s;
   r.unknown_after = 300s;
   FanControl fan(r, {"battery.temperature", "inverter.temp.ambient"});
-  f.set("battery.temperature", 28.0);
-  f.set("inverter.temp.ambient", 25.0);
+  auto temps = [&](double battery_c, double ambient_c) {
+    f.set("battery.temperature", battery_c);
+    f.set("inverter.temp.ambient", ambient_c);
+  };
+  temps(28.0, 25.0);
   CHECK_FALSE(fan.update(f.points, f.now));
   CHECK_FALSE(fan.on());
   f.now += 10s;
-  f.set("battery.temperature", 36.0);
-  f.set("inverter.temp.ambient", 25.0);
+  temps(36.0, 25.0);
   CHECK(fan.update(f.points, f.now) == true);
   CHECK(fan.reason() == "battery.temperature 36.0 C");
   f.now += 10s;  // between the limits: stays on
-  f.set("battery.temperature", 32.0);
-  f.set("inverter.temp.ambient", 25.0);
+  temps(32.0, 25.0);
   CHECK_FALSE(fan.update(f.points, f.now));
   CHECK(fan.on());
   f.now += 10s;  // below off_c, but on for only 20 s of its 120
-  f.set("battery.temperature", 29.0);
-  f.set("inverter.temp.ambient", 25.0);
+  temps(29.0, 25.0);
   CHECK_FALSE(fan.update(f.points, f.now));
   CHECK(fan.on());
   f.now += 100s;
-  f.set("battery.temperature", 29.0);
-  f.set("inverter.temp.ambient", 25.0);
+  temps(29.0, 25.0);
   CHECK(fan.update(f.points, f.now) == false);
   f.now += 30s;  // hot again after 30 s off: min_off holds it
-  f.set("battery.temperature", 40.0);
-  f.set("inverter.temp.ambient", 25.0);
+  temps(40.0, 25.0);
   CHECK_FALSE(fan.update(f.points, f.now));
   f.now += 30s;
-  f.set("battery.temperature", 40.0);
-  f.set("inverter.temp.ambient", 25.0);
+  temps(40.0, 25.0);
   CHECK(fan.update(f.points, f.now) == true);
   f.now += 130s;
-  f.set("battery.temperature", 20.0);
-  f.set("inverter.temp.ambient", 20.0);
+  temps(20.0, 20.0);
   CHECK(fan.update(f.points, f.now) == false);
 
   // No reading: the state stands for unknown_after, then the fan runs to be safe.

@@ -2,6 +2,7 @@
 // The statutory band, the power-quality report and the early warnings: pure state machines.
 #include <catch2/catch.hpp>
 
+#include "check_feed.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/domain/checks/battery_warnings.hpp"
 #include "sunbridge/domain/checks/daily_patterns.hpp"
@@ -14,24 +15,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Feed {
-  domain::PointStore points;
-  WallTime now;
-  explicit Feed(WallTime start) : now(start) {}
-  void set(const std::string& name, double v, const std::string& unit = "") {
-    points.set(Point{name, v, unit, Quality::kOk, now, ""}, 120s);
-  }
-  void text(const std::string& name, const std::string& v) {
-    points.set(Point{name, v, "", Quality::kOk, now, ""}, 0ms);
-  }
-};
-
-std::vector<std::string> kinds(const std::vector<Event>& events) {
-  std::vector<std::string> out;
-  for (const auto& e : events)
-    out.push_back(e.kind);
-  return out;
-}
+using Feed = sb::test::CheckFeed;
+using sb::test::kinds;
 
 WallTime jst(int y, int mo, int d, int h, int mi) {
   REQUIRE(set_process_timezone("Asia/Tokyo").ok());
