@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -22,6 +23,7 @@
 #include "sunbridge/adapters/ipc_client.hpp"
 #include "sunbridge/adapters/register_map_file.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/core/text.hpp"
 #include "sunbridge/core/time_sync.hpp"
 #include "sunbridge/core/version.hpp"
 #include "sunbridge/device/inverter_survey.hpp"
@@ -251,6 +253,25 @@ int cmd_doctor(const Context& ctx, bool as_json) {
   return failures == 0 ? 0 : 1;
 }
 
+// The first word on the command line that is not an option, when it names no command: CLI11
+// would only say that a command is required.
+std::optional<std::string> unknown_command(const CLI::App& app, int argc, char** argv) {
+  const std::set<std::string> with_value = {"--socket", "--config", "-c", "--wait"};
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--") return std::nullopt;
+    if (!word.empty() && word[0] == '-') {
+      if (with_value.count(word) != 0) ++i;  // its value follows
+      continue;
+    }
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->get_name() == word) return std::nullopt;
+    }
+    return word;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -282,7 +303,7 @@ int main(int argc, char** argv) {
   auto* params_get =
       params->add_subcommand("get", "decoded LCD parameters (all, or the IDs given)");
   params_get->add_option("ids", ids, "LCD parameter IDs, e.g. 07 41 62");
-  params_get->add_flag("--json", as_json);
+  params_get->add_flag("--json", as_json, "the parameters as JSON (points.md names)");
 
   std::string since = "1h";
   bool csv = false;
@@ -290,7 +311,7 @@ int main(int argc, char** argv) {
   auto* history = app.add_subcommand("history", "recorded values");
   history->add_option("--since", since, "how far back: 90s, 15m, 1h, 2d");
   history->add_flag("--csv", csv, "CSV with ISO-8601 UTC timestamps");
-  history->add_flag("--json", as_json);
+  history->add_flag("--json", as_json, "the samples as JSON");
   history->add_option("--points", points, "point names (default: battery, PV, load, grid)")
       ->delimiter(',');
 
@@ -302,7 +323,7 @@ int main(int argc, char** argv) {
   std::string events_since = "1d";
   auto* events = app.add_subcommand("events", "recorded events (mismatches, link changes)");
   events->add_option("--since", events_since, "how far back: 90s, 15m, 1h, 2d");
-  events->add_flag("--json", as_json);
+  events->add_flag("--json", as_json, "the events as JSON");
 
   auto* checks =
       app.add_subcommand("checks", "power quality and temperature checks: state, value, limits");
@@ -316,7 +337,7 @@ int main(int argc, char** argv) {
 
   auto* doctor =
       app.add_subcommand("doctor", "port, identity and the installer's verification list");
-  doctor->add_flag("--json", as_json);
+  doctor->add_flag("--json", as_json, "the checks and readings as JSON");
 
   sb::cli::SetupArgs setup_args;
   auto* setup = sb::cli::add_setup_command(app, setup_args);
@@ -324,6 +345,17 @@ int main(int argc, char** argv) {
   sb::cli::SettingsArgs settings_args;
   sb::cli::add_settings_commands(app, *params, settings_args);
 
+  if (auto word = unknown_command(app, argc, argv)) {
+    std::set<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      names.insert(sub->get_name());
+    const std::string near = sb::closest(*word, names);
+    std::cerr << "sunbridge: '" << *word << "' is not a command"
+              << (near.empty() ? "" : "; did you mean '" + near + "'?")
+              << "\ncommands: " << sb::join({names.begin(), names.end()}, ", ")
+              << "\n(sunbridge --help says what each does)\n";
+    return 2;
+  }
   CLI11_PARSE(app, argc, argv);
 
   // Which daemon: --socket, else --config's ipc.socket, else $SUNBRIDGE_SOCKET, else the default.

@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
@@ -18,25 +20,69 @@
 
 namespace {
 
-int check_config(const std::string& path) {
-  auto load = sb::adapters::load_config_file(path);
-  if (!load.config) {
-    std::cerr << sb::schema::format_issues(load.issues, path);
-    std::cerr << path << ": " << load.issues.size() << " problem(s); configuration rejected\n";
-    return 2;
+// The profile files, the mode and the register map, read from the loaded configuration or, when
+// the file has other problems, from its raw text: every problem is reported in one pass.
+std::vector<std::string> check_profiles_and_map(const sb::adapters::ConfigLoad& load,
+                                                const std::string& path) {
+  std::string mode = "type-b", directory, baseline, map_path;
+  if (load.config) {
+    mode = load.config->profiles.mode;
+    directory = load.config->profiles.directory;
+    baseline = load.config->profiles.baseline_path;
+    map_path = load.config->inverter.register_map_path;
+  } else {
+    std::ifstream in(path);
+    const auto raw = nlohmann::json::parse(in, nullptr, false);
+    if (raw.is_discarded() || !raw.is_object()) return {};  // the syntax error says it all
+    auto text_at = [&](const char* section, const char* key, std::string& out) {
+      if (raw.contains(section) && raw[section].is_object() && raw[section].contains(key) &&
+          raw[section][key].is_string()) {
+        out = raw[section][key].get<std::string>();
+        return true;
+      }
+      return false;
+    };
+    if (!text_at("profiles", "mode", mode)) mode.clear();  // its own issue, if any, says so
+    text_at("profiles", "directory", directory);
+    text_at("profiles", "baseline", baseline);
+    text_at("inverter", "register_map", map_path);
+    const auto dir = std::filesystem::path(path).parent_path();
+    auto relative = [&](std::string& p) {
+      if (!p.empty() && std::filesystem::path(p).is_relative()) p = (dir / p).string();
+    };
+    relative(directory);
+    relative(baseline);
+    relative(map_path);
   }
-  try {
-    (void)sb::adapters::load_register_map(load.config->inverter.register_map_path);
-    // The profile files and the configured mode are part of the configuration too.
-    const auto& profiles = load.config->profiles;
-    auto library = sb::app::load_profile_library(profiles.directory);
-    (void)sb::app::load_baseline(profiles.baseline_path);
-    if (library.find(profiles.mode) == nullptr) {
-      throw std::runtime_error(path + ": profiles.mode: no profile named '" + profiles.mode +
+  std::vector<std::string> problems;
+  auto attempt = [&](const auto& fn) {
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      problems.push_back(e.what());
+    }
+  };
+  attempt([&] { (void)sb::adapters::load_register_map(map_path); });
+  attempt([&] { (void)sb::app::load_baseline(baseline); });
+  attempt([&] {
+    auto library = sb::app::load_profile_library(directory);
+    if (!mode.empty() && library.find(mode) == nullptr) {
+      throw std::runtime_error(path + ": profiles.mode: no profile named '" + mode +
                                "' (available: " + sb::join(library.names(), ", ") + ")");
     }
-  } catch (const std::exception& e) {
-    std::cerr << e.what() << "\n";
+  });
+  return problems;
+}
+
+int check_config(const std::string& path) {
+  auto load = sb::adapters::load_config_file(path);
+  const auto more = check_profiles_and_map(load, path);
+  if (!load.config || !more.empty()) {
+    std::cerr << sb::schema::format_issues(load.issues, path);
+    for (const auto& m : more)
+      std::cerr << m << "\n";
+    std::cerr << path << ": " << load.issues.size() + more.size()
+              << " problem(s); configuration rejected\n";
     return 2;
   }
   for (const auto& w : load.warnings)

@@ -249,3 +249,21 @@ TEST_CASE("params set takes a time without its leading zero", "[integration]") {
   CHECK(r.status == 1);
   CHECK((r.out + r.err).find("is not a time H:MM or HH:MM") != std::string::npos);
 }
+
+TEST_CASE("an unknown command is named, with the nearest one and the list", "[integration][cli]") {
+  auto r = cli({"frobnicate"});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("'frobnicate' is not a command") != std::string::npos);
+  CHECK(r.err.find("commands: ") != std::string::npos);
+  CHECK(r.err.find("status") != std::string::npos);
+  r = cli({"--socket", "/nonexistent", "stauts"});  // an option's value is not a command
+  CHECK(r.status == 2);
+  CHECK(r.err.find("'stauts' is not a command; did you mean 'status'?") != std::string::npos);
+  r = cli({"--version"});
+  CHECK(r.status == 0);
+  CHECK(r.out.rfind("sunbridge 0.", 0) == 0);
+  CHECK(r.out.find("(git ") != std::string::npos);
+  r = cli({"events", "--help"});
+  CHECK(r.status == 0);
+  CHECK(r.out.find("the events as JSON") != std::string::npos);
+}

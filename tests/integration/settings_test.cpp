@@ -435,6 +435,17 @@ TEST_CASE("check-config rejects an unknown profile mode and a broken user profil
   r = testkit::run({SUNBRIDGED_PATH, "--check-config", dir.file("c.json")}, 20s);
   CHECK(r.status == 2);
   CHECK(r.err.find("mine/x.json: rows: is required") != std::string::npos);
+
+  // One pass: the unknown mode is reported together with the file's other problems.
+  testkit::write_file(dir.file("c.json"), R"({"profiles": {"mode": "type-c"},
+    "inverter": {"baud": "fast", "slave": 0}, "storage": {"retention_days": -1}, "colour": 1})");
+  r = testkit::run({SUNBRIDGED_PATH, "--check-config", dir.file("c.json")}, 20s);
+  INFO(r.err);
+  CHECK(r.status == 2);
+  for (const char* expected : {"inverter.baud", "inverter.slave", "storage.retention_days",
+                               "colour", "no profile named 'type-c'", "5 problem(s)"}) {
+    CHECK(r.err.find(expected) != std::string::npos);
+  }
 }
 
 TEST_CASE("an unsynchronised clock: no clock write, no seasonal change, until it is trusted",
