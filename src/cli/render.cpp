@@ -343,11 +343,21 @@ std::string render_doctor(const json& doctor) {
   }
   const json& s = doctor.value("survey", json::object());
   if (s.empty()) return out.str();
-  auto reading = [&out](const json& r, bool lcd) {
-    std::string value = r.contains("error")    ? "-- (" + r.value("error", "") + ")"
-                        : r["value"].is_null() ? "--"
-                                               : format_value(adapters::value_from_json(r["value"]),
-                                                              r.value("unit", ""));
+  auto value_text = [](const json& r) {
+    return r.contains("error") ? "-- (" + r.value("error", "") + ")"
+           : r["value"].is_null()
+               ? std::string("--")
+               : format_value(adapters::value_from_json(r["value"]), r.value("unit", ""));
+  };
+  // The value column as wide as its widest entry (an error text is long), so the meanings stay
+  // in one column.
+  std::size_t value_width = 12;
+  for (const char* part : {"identity", "verification"}) {
+    for (const auto& r : s.value(part, json::array()))
+      value_width = std::max(value_width, value_text(r).size() + 2);
+  }
+  auto reading = [&out, &value_text, value_width](const json& r, bool lcd) {
+    const std::string value = value_text(r);
     std::string raw;
     for (const auto& w : r.value("raw", json::array())) {
       if (!raw.empty()) raw += " ";
@@ -355,18 +365,18 @@ std::string render_doctor(const json& doctor) {
     }
     if (raw.size() > 14) raw = raw.substr(0, 11) + "...";
     out << "  " << (lcd ? pad(r.value("lcd", ""), 4) : "") << pad(r.value("register", ""), 8)
-        << pad(raw, 15) << pad(value, 24) << r.value("label", "")
+        << pad(raw, 15) << pad(value, value_width) << r.value("label", "")
         << (r.value("confidence", "C") != "C" ? " (" + r.value("confidence", "") + ")" : "");
     if (r.contains("note")) out << "\n        -> " << r.value("note", "");
     out << "\n";
   };
   out << "\nidentity (" << s.value("port", "") << "):\n";
-  out << "  " << pad("REG", 8) << pad("RAW", 15) << pad("VALUE", 24) << "MEANING\n";
+  out << "  " << pad("REG", 8) << pad("RAW", 15) << pad("VALUE", value_width) << "MEANING\n";
   for (const auto& r : s.value("identity", json::array()))
     reading(r, false);
   out << "\non-site verification: compare each value with the inverter's LCD\n"
       << "  (D) = documented by the maker only, (I) = inferred: check those first\n";
-  out << "  " << pad("LCD", 4) << pad("REG", 8) << pad("RAW", 15) << pad("VALUE", 24)
+  out << "  " << pad("LCD", 4) << pad("REG", 8) << pad("RAW", 15) << pad("VALUE", value_width)
       << "PARAMETER\n";
   for (const auto& r : s.value("verification", json::array()))
     reading(r, true);

@@ -128,3 +128,45 @@ TEST_CASE("render_profile: key, reason, whole-number values, overrides and next 
         std::string::npos);
   CHECK(text.find("writes   3 of 16 today\n") != std::string::npos);
 }
+
+TEST_CASE("doctor keeps its columns when a value is long (an error text)", "[unit][cli]") {
+  const json doctor = {
+      {"checks", json::array({{{"ok", true}, {"text", "inverter answers"}}})},
+      {"survey",
+       {{"port", "rtu:/dev/ttyUSB0"},
+        {"identity", json::array({{{"register", "0x001C"},
+                                   {"raw", {208}},
+                                   {"value", 2.08},
+                                   {"unit", ""},
+                                   {"label", "protocol version"},
+                                   {"confidence", "C"}}})},
+        {"verification",
+         json::array({{{"lcd", "07"},
+                       {"register", "0xE20A"},
+                       {"raw", {600}},
+                       {"value", 60},
+                       {"unit", "A"},
+                       {"label", "max charge current"},
+                       {"confidence", "D"}},
+                      {{"lcd", "09"},
+                       {"register", "0xE009"},
+                       {"raw", json::array()},
+                       {"error", "exception 0x02: the inverter lacks this register"},
+                       {"label", "bulk voltage"},
+                       {"confidence", "I"}}})},
+        {"stats", json::object()}}}};
+  const std::string out = sb::cli::render_doctor(doctor);
+  INFO(out);
+  // Every meaning starts in the same column as its heading.
+  const auto column_of = [&](const std::string& line_start, const std::string& word) {
+    const auto line = out.find(line_start);
+    REQUIRE(line != std::string::npos);
+    return out.find(word, line) - line;
+  };
+  const auto heading = column_of("  LCD ", "PARAMETER");
+  CHECK(column_of("  07 ", "max charge current") == heading);
+  CHECK(column_of("  09 ", "bulk voltage") == heading);
+  CHECK(out.find("-- (exception 0x02: the inverter lacks this register)  bulk voltage") !=
+        std::string::npos);
+  CHECK(out.find("(D) = documented by the maker only, (I) = inferred") != std::string::npos);
+}
