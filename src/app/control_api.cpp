@@ -20,6 +20,28 @@ using nlohmann::json;
 
 namespace {
 
+// The start of the period a read asks for: "since" in any form parse_since takes (the daemon's
+// time zone is the site's), or "since_s" seconds back; no further back than `max_back`.
+Result<WallTime> since_of(const json& request, WallTime now, std::chrono::seconds fallback,
+                          std::chrono::seconds max_back) {
+  WallTime since = now - fallback;
+  if (request.contains("since") && request["since"].is_string()) {
+    auto t = parse_since(request["since"].get<std::string>(), now);
+    if (!t) return Error::invalid(std::string("since: expected ") + kWhenForms);
+    since = *t;
+  } else if (request.contains("since_s")) {
+    const double s = request["since_s"].get<double>();
+    if (!(s > 0)) return Error::invalid("since_s must be positive");
+    since = now - std::chrono::milliseconds(static_cast<long long>(s * 1000));
+  }
+  if (since >= now) return Error::invalid("since: that is not in the past");
+  if (now - since > max_back) {
+    return Error::invalid("since: at most " + std::to_string(max_back.count() / 86400) +
+                          " days back");
+  }
+  return since;
+}
+
 const std::vector<std::string> kDefaultHistoryPoints = {
     "battery.soc", "battery.voltage", "battery.current", "battery.power",
     "pv.power",    "load.power",      "grid.power"};
@@ -136,14 +158,10 @@ json ControlApi::battery() const {
 }
 
 json ControlApi::events(const json& request) const {
-  const double since_s = request.value("since_s", 86400.0);
-  if (!(since_s > 0 && since_s <= 366.0 * 86400)) {
-    return {{"ok", false}, {"error", "since_s must be in (0, 366 days]"}};
-  }
   const WallTime now = ctx_.clock.wall_now();
-  auto events = ctx_.history.query_events(
-      now - std::chrono::milliseconds(static_cast<long long>(since_s * 1000)),
-      now + std::chrono::seconds(1));
+  auto since = since_of(request, now, std::chrono::hours(24), std::chrono::hours(24 * 366));
+  if (!since) return {{"ok", false}, {"error", since.error().detail}};
+  auto events = ctx_.history.query_events(*since, now + std::chrono::seconds(1));
   if (!events) return {{"ok", false}, {"error", events.error().describe()}};
   json list = json::array();
   for (const auto& e : *events) {
@@ -157,12 +175,10 @@ json ControlApi::events(const json& request) const {
 }
 
 json ControlApi::pq(const json& request) const {
-  const double since_s = request.value("since_s", 7 * 86400.0);
-  if (!(since_s > 0 && since_s <= 3 * 366.0 * 86400)) {
-    return {{"ok", false}, {"error", "since_s must be in (0, 3 years]"}};
-  }
   const WallTime now = ctx_.clock.wall_now();
-  const WallTime since = now - std::chrono::milliseconds(static_cast<long long>(since_s * 1000));
+  auto since_or = since_of(request, now, std::chrono::hours(24 * 7), std::chrono::hours(24 * 1098));
+  if (!since_or) return {{"ok", false}, {"error", since_or.error().detail}};
+  const WallTime since = *since_or;
   auto intervals = ctx_.history.query_pq_intervals(since, now + std::chrono::seconds(1));
   if (!intervals) return {{"ok", false}, {"error", intervals.error().describe()}};
   auto events = ctx_.history.query_events(since, now + std::chrono::seconds(1));
@@ -237,10 +253,9 @@ json ControlApi::params(const json& request) const {
 }
 
 void ControlApi::history(const json& request, const adapters::IpcServer::Reply& reply) {
-  const double since_s = request.value("since_s", 3600.0);
-  if (!(since_s > 0 && since_s <= 366.0 * 86400)) {
-    return reply({{"ok", false}, {"error", "since_s must be in (0, 366 days]"}});
-  }
+  auto since_or =
+      since_of(request, ctx_.clock.wall_now(), std::chrono::hours(1), std::chrono::hours(24 * 366));
+  if (!since_or) return reply({{"ok", false}, {"error", since_or.error().detail}});
   std::vector<std::string> names = kDefaultHistoryPoints;
   if (request.contains("points") && !request["points"].empty()) {
     names = request["points"].get<std::vector<std::string>>();
@@ -250,7 +265,7 @@ void ControlApi::history(const json& request, const adapters::IpcServer::Reply& 
     return reply({{"ok", false}, {"error", "history not available: " + s.error().describe()}});
   }
   const WallTime now = ctx_.clock.wall_now();
-  const auto since = now - std::chrono::milliseconds(static_cast<long long>(since_s * 1000));
+  const WallTime since = *since_or;
   json units = json::array();
   for (const auto& name : names) {
     auto p = ctx_.points.get(name, now);

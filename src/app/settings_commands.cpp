@@ -18,29 +18,6 @@ json fail(const std::string& why) {
   return {{"ok", false}, {"error", why}};
 }
 
-// "2026-12-01T00:00:00Z", "2026-12-01 06:00" (local), or a duration from now ("6h", "3d").
-std::optional<WallTime> parse_until(const std::string& text, WallTime now) {
-  if (auto d = parse_duration(text)) return now + *d;
-  if (auto t = parse_iso8601_utc(text)) return *t;
-  CivilTime c{};
-  char sep = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d", &c.year, &c.month, &c.day, &sep, &c.hour,
-                  &c.minute) == 6 &&
-      (sep == ' ' || sep == 'T')) {
-    return from_local_civil(c);
-  }
-  if (auto date = domain::parse_date(text)) {
-    c = {static_cast<int>(date->year()),
-         static_cast<int>(static_cast<unsigned>(date->month())),
-         static_cast<int>(static_cast<unsigned>(date->day())),
-         0,
-         0,
-         0};
-    return from_local_civil(c);
-  }
-  return std::nullopt;
-}
-
 constexpr auto kMaxOverride = std::chrono::hours(24 * 90);
 
 }  // namespace
@@ -136,10 +113,8 @@ json SettingsController::audit_json(const json& request) {
   const WallTime now = ctx_.clock.wall_now();
   WallTime since = now - std::chrono::hours(24 * 30);
   if (request.contains("since")) {
-    auto t = parse_until(request["since"].get<std::string>(), now);
-    // A duration means "that long ago".
-    if (auto d = parse_duration(request["since"].get<std::string>())) t = now - *d;
-    if (!t) return fail("since: expected a time, a date or a duration like 7d");
+    auto t = parse_since(request["since"].get<std::string>(), now);
+    if (!t) return fail(std::string("since: expected ") + kWhenForms);
     since = *t;
   }
   auto rows = store_.audit_since(since, std::clamp(request.value("limit", 1000), 1, 10000));

@@ -79,21 +79,17 @@ int cmd_params_get(const Context& ctx, const std::vector<std::string>& ids, bool
   return 0;
 }
 
-// --since as seconds, or nothing after saying what is wrong with it.
-std::optional<long long> since_seconds(const std::string& since, const char* examples) {
-  auto secs = sb::parse_duration(since);
-  if (!secs || secs->count() <= 0) {
-    std::cerr << "sunbridge: --since '" << since << "' is not a duration like " << examples << "\n";
-    return std::nullopt;
-  }
-  return secs->count();
+// Whether --since reads as the daemon will read it (sb::parse_since); says what is wrong if not.
+bool since_ok(const std::string& since) {
+  if (sb::parse_since(since, std::chrono::system_clock::now())) return true;
+  std::cerr << "sunbridge: --since '" << since << "' is not " << sb::kWhenForms << "\n";
+  return false;
 }
 
 int cmd_history(const Context& ctx, const std::string& since, bool csv, bool as_json,
                 const std::vector<std::string>& points) {
-  auto secs = since_seconds(since, "90s, 15m, 1h, 2d");
-  if (!secs) return 2;
-  auto reply = call(ctx, {{"cmd", "history"}, {"since_s", *secs}, {"points", points}},
+  if (!since_ok(since)) return 2;
+  auto reply = call(ctx, {{"cmd", "history"}, {"since", since}, {"points", points}},
                     std::chrono::seconds(60));
   if (!reply) return 1;
   if (as_json) {
@@ -123,9 +119,8 @@ int cmd_battery(const Context& ctx, bool cells, bool as_json) {
 }
 
 int cmd_pq(const Context& ctx, const std::string& since, bool as_json) {
-  auto secs = since_seconds(since, "12h, 7d, 4w");
-  if (!secs) return 2;
-  auto reply = call(ctx, {{"cmd", "pq"}, {"since_s", *secs}});
+  if (!since_ok(since)) return 2;
+  auto reply = call(ctx, {{"cmd", "pq"}, {"since", since}});
   if (!reply) return 1;
   if (as_json) {
     reply->erase("ok");
@@ -139,9 +134,8 @@ int cmd_pq(const Context& ctx, const std::string& since, bool as_json) {
 }
 
 int cmd_events(const Context& ctx, const std::string& since, bool as_json) {
-  auto secs = since_seconds(since, "90s, 15m, 1h, 2d");
-  if (!secs) return 2;
-  auto reply = call(ctx, {{"cmd", "events"}, {"since_s", *secs}});
+  if (!since_ok(since)) return 2;
+  auto reply = call(ctx, {{"cmd", "events"}, {"since", since}});
   if (!reply) return 1;
   if (as_json) {
     std::cout << (*reply)["events"].dump(2) << "\n";
@@ -309,7 +303,9 @@ int main(int argc, char** argv) {
   bool csv = false;
   std::vector<std::string> points;
   auto* history = app.add_subcommand("history", "recorded values");
-  history->add_option("--since", since, "how far back: 90s, 15m, 1h, 2d");
+  history->add_option(
+      "--since", since,
+      "how far back: 6h, 2d, 1w, or since a date (2026-12-01) or date and time (2026-12-01 06:00)");
   history->add_flag("--csv", csv, "CSV with ISO-8601 UTC timestamps");
   history->add_flag("--json", as_json, "the samples as JSON");
   history->add_option("--points", points, "point names (default: battery, PV, load, grid)")
@@ -322,7 +318,9 @@ int main(int argc, char** argv) {
 
   std::string events_since = "1d";
   auto* events = app.add_subcommand("events", "recorded events (mismatches, link changes)");
-  events->add_option("--since", events_since, "how far back: 90s, 15m, 1h, 2d");
+  events->add_option(
+      "--since", events_since,
+      "how far back: 6h, 2d, 1w, or since a date (2026-12-01) or date and time (2026-12-01 06:00)");
   events->add_flag("--json", as_json, "the events as JSON");
 
   auto* checks =
@@ -332,7 +330,9 @@ int main(int argc, char** argv) {
   std::string pq_since = "7d";
   auto* pq = app.add_subcommand(
       "pq", "supply quality: share of 10-minute means within the legal band, events, outages");
-  pq->add_option("--since", pq_since, "how far back: 12h, 7d, 4w");
+  pq->add_option(
+      "--since", pq_since,
+      "how far back: 6h, 2d, 1w, or since a date (2026-12-01) or date and time (2026-12-01 06:00)");
   pq->add_flag("--json", as_json, "the summary as JSON");
 
   auto* doctor =

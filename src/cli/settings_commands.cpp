@@ -69,7 +69,9 @@ void add_settings_commands(CLI::App& app, CLI::App& params, SettingsArgs& a) {
   a.params_set->add_flag("--json", a.as_json);
 
   a.audit = app.add_subcommand("audit", "every attempted settings change");
-  a.audit->add_option("--since", a.since, "how far back (7d, 12h) or since a date/time");
+  a.audit->add_option(
+      "--since", a.since,
+      "how far back: 6h, 2d, 1w, or since a date (2026-12-01) or date and time (2026-12-01 06:00)");
   a.audit->add_flag("--json", a.as_json);
 
   auto* over = app.add_subcommand("override", "hold, away or pin, each with an end");

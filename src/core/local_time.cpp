@@ -148,11 +148,43 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
       case 'd':
         total += n * 86400;
         break;
+      case 'w':
+        total += n * 7 * 86400;
+        break;
       default:
         return std::nullopt;
     }
   }
   return std::chrono::seconds(total);
+}
+
+namespace {
+
+// A date or local date-time or ISO UTC time; nothing for anything else (durations included).
+std::optional<WallTime> parse_point_in_time(std::string_view text) {
+  if (auto t = parse_iso8601_utc(text)) return *t;
+  const std::string s(text);
+  CivilTime c{};
+  char sep = 0, extra = 0;
+  int n = std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%c", &c.year, &c.month, &c.day, &sep,
+                      &c.hour, &c.minute, &c.second, &extra);
+  if ((n == 6 || n == 7) && (sep == ' ' || sep == 'T')) return from_local_civil(c);
+  c = CivilTime{};
+  n = std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &c.year, &c.month, &c.day, &extra);
+  if (n == 3 && s.size() == 10) return from_local_civil(c);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<WallTime> parse_since(std::string_view text, WallTime now) {
+  if (auto d = parse_duration(text)) return now - *d;
+  return parse_point_in_time(text);
+}
+
+std::optional<WallTime> parse_until(std::string_view text, WallTime now) {
+  if (auto d = parse_duration(text)) return now + *d;
+  return parse_point_in_time(text);
 }
 
 }  // namespace sb

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "sunbridge/core/local_time.hpp"
+#include "sunbridge/core/text.hpp"
 
 using namespace sb::it;
 
@@ -266,4 +268,35 @@ TEST_CASE("an unknown command is named, with the nearest one and the list", "[in
   r = cli({"events", "--help"});
   CHECK(r.status == 0);
   CHECK(r.out.find("the events as JSON") != std::string::npos);
+}
+
+TEST_CASE("one --since for history, events, pq and audit: durations, dates, date-times",
+          "[integration][cli]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, sim.link());
+  d.wait_for([](const json& s) { return fresh(s, "battery.soc"); });
+  REQUIRE(sb::set_process_timezone("Asia/Tokyo").ok());
+  // An hour ago on the daemon's clock, as a local date and time.
+  const std::string hour_ago = sb::format_local(product_now() - 1h).substr(0, 16);
+  for (const std::vector<std::string>& cmd : std::vector<std::vector<std::string>>{
+           {"events", "--since", "1w"},
+           {"events", "--since", hour_ago},
+           {"history", "--since", hour_ago, "--points", "battery.soc"},
+           {"pq", "--since", "2w"},
+           {"audit", "--since", "1w"},
+           {"audit", "--since", hour_ago}}) {
+    std::vector<std::string> args = {"--socket", d.socket()};
+    args.insert(args.end(), cmd.begin(), cmd.end());
+    auto r = cli(args);
+    INFO(sb::join(cmd, " ") << "\n" << r.out << r.err);
+    CHECK(r.status == 0);
+  }
+  auto r = cli({"--socket", d.socket(), "events", "--since", "yesterday"});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("'yesterday' is not a duration (90s, 15m, 6h, 2d, 1w), a date (2026-12-01)") !=
+        std::string::npos);
+  r = cli({"--socket", d.socket(), "history", "--since", "2001-01-01"});
+  CHECK(r.status == 1);
+  CHECK(r.err.find("at most 366 days back") != std::string::npos);
 }

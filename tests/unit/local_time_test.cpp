@@ -47,3 +47,21 @@ TEST_CASE("durations for --since", "[unit][time]") {
   CHECK_FALSE(parse_duration("1w").has_value());
   CHECK_FALSE(parse_duration("").has_value());
 }
+
+TEST_CASE("--since and --until: durations, dates and date-times in the site's zone",
+          "[unit][time]") {
+  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
+  const WallTime now = *parse_iso8601_utc("2026-12-02T03:00:00Z");  // 12:00 in Japan
+  CHECK(parse_since("6h", now) == now - std::chrono::hours(6));
+  CHECK(parse_since("1w", now) == now - std::chrono::hours(24 * 7));
+  CHECK(parse_until("1w2d", now) == now + std::chrono::hours(24 * 9));
+  CHECK(parse_since("2026-12-01", now) == parse_iso8601_utc("2026-11-30T15:00:00Z"));
+  CHECK(parse_since("2026-12-01 06:00", now) == parse_iso8601_utc("2026-11-30T21:00:00Z"));
+  CHECK(parse_since("2026-12-01T06:00:30", now) == parse_iso8601_utc("2026-11-30T21:00:30Z"));
+  CHECK(parse_since("2026-12-01T06:00:00.000Z", now) == parse_iso8601_utc("2026-12-01T06:00:00Z"));
+  for (const char* bad : {"", "yesterday", "7", "1y", "2026-13-01", "2026-12-01 25:00",
+                          "2026-12-01x", "2026-12-1", "2026-12-01 06:00 extra"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_since(bad, now));
+  }
+}

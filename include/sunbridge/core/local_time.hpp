@@ -40,7 +40,17 @@ std::string format_local(WallTime t);
 // Parses what format_iso8601_utc writes (milliseconds optional).
 std::optional<WallTime> parse_iso8601_utc(std::string_view text);
 
-// "90s", "15m", "1h", "2d", "1h30m" -> seconds. Nullopt on anything else.
+// "90s", "15m", "1h", "2d", "1w", "1h30m" -> seconds. Nullopt on anything else.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+
+// The one reading of --since / --until for every command: a duration counted back from `now`
+// (since) or forward (until), a date ("2026-12-01", local midnight), a local date and time
+// ("2026-12-01 06:00" or "2026-12-01T06:00"), or an ISO UTC time ("...Z"). Local means the
+// process time zone (the site's in the daemon).
+std::optional<WallTime> parse_since(std::string_view text, WallTime now);
+std::optional<WallTime> parse_until(std::string_view text, WallTime now);
+// What the two accept, for error messages.
+inline constexpr const char* kWhenForms =
+    "a duration (90s, 15m, 6h, 2d, 1w), a date (2026-12-01) or a date and time (2026-12-01 06:00)";
 
 }  // namespace sb
