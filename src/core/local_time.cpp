@@ -164,14 +164,29 @@ namespace {
 std::optional<WallTime> parse_point_in_time(std::string_view text) {
   if (auto t = parse_iso8601_utc(text)) return *t;
   const std::string s(text);
+  const int size = static_cast<int>(s.size());
+  // Each form must take the whole text (%n: how much a match consumed).
   CivilTime c{};
-  char sep = 0, extra = 0;
-  int n = std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%c", &c.year, &c.month, &c.day, &sep,
-                      &c.hour, &c.minute, &c.second, &extra);
-  if ((n == 6 || n == 7) && (sep == ' ' || sep == 'T')) return from_local_civil(c);
+  char sep = 0;
+  int used = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &c.year, &c.month, &c.day, &sep, &c.hour,
+                  &c.minute, &c.second, &used) == 7 &&
+      used == size && (sep == ' ' || sep == 'T')) {
+    return from_local_civil(c);
+  }
   c = CivilTime{};
-  n = std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &c.year, &c.month, &c.day, &extra);
-  if (n == 3 && s.size() == 10) return from_local_civil(c);
+  used = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d%n", &c.year, &c.month, &c.day, &sep, &c.hour,
+                  &c.minute, &used) == 6 &&
+      used == size && (sep == ' ' || sep == 'T')) {
+    return from_local_civil(c);
+  }
+  c = CivilTime{};
+  used = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &c.year, &c.month, &c.day, &used) == 3 &&
+      used == size && size == 10) {
+    return from_local_civil(c);
+  }
   return std::nullopt;
 }
 
