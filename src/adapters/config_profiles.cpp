@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sunbridge/adapters/config.hpp"
+#include "sunbridge/core/local_time.hpp"
 
 namespace sb::adapters {
 
@@ -24,17 +25,6 @@ std::optional<std::string> check_url(const json& v) {
 }
 
 }  // namespace
-
-std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text) {
-  if (text.size() != 5 || text[2] != ':') return std::nullopt;
-  for (std::size_t i : {0u, 1u, 3u, 4u}) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-  }
-  const int h = (text[0] - '0') * 10 + (text[1] - '0');
-  const int m = (text[3] - '0') * 10 + (text[4] - '0');
-  if (h > 23 || m > 59) return std::nullopt;
-  return std::chrono::minutes(h * 60 + m);
-}
 
 Schema rules_schema() {
   return Schema::object({

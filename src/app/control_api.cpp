@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/app/control_api.hpp"
-#include "sunbridge/core/version.hpp"
 
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include "sunbridge/adapters/point_json.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/core/text.hpp"
+#include "sunbridge/core/version.hpp"
 #include "sunbridge/domain/checks/pq_report.hpp"
 
 namespace sb::app {
@@ -184,15 +184,12 @@ json ControlApi::pq(const json& request) const {
   auto events = ctx_.history.query_events(since, now + std::chrono::seconds(1));
   if (!events) return {{"ok", false}, {"error", events.error().describe()}};
   const auto report = domain::checks::pq_report(*intervals, *events);
-  const auto& c = ctx_.config.checks;
   json legs = json::array();
   for (const auto& l : report.legs) {
-    const bool l12 = l.leg == "L1-L2";
-    const double nominal = l12 ? c.band.l12_v : c.band.leg_v;
-    const double tolerance = l12 ? c.band.l12_tolerance_v : c.band.leg_tolerance_v;
+    const auto band = domain::checks::band_of(ctx_.config.checks.band, l.leg);
     json j = {{"leg", l.leg},
-              {"band_low_v", nominal - tolerance},
-              {"band_high_v", nominal + tolerance},
+              {"band_low_v", band.nominal_v - band.tolerance_v},
+              {"band_high_v", band.nominal_v + band.tolerance_v},
               {"intervals", l.intervals},
               {"judged", l.judged()},
               {"within", l.within},
@@ -253,8 +250,8 @@ json ControlApi::params(const json& request) const {
 }
 
 void ControlApi::history(const json& request, const adapters::IpcServer::Reply& reply) {
-  auto since_or =
-      since_of(request, ctx_.clock.wall_now(), std::chrono::hours(1), std::chrono::hours(24 * 366));
+  const WallTime now = ctx_.clock.wall_now();
+  auto since_or = since_of(request, now, std::chrono::hours(1), std::chrono::hours(24 * 366));
   if (!since_or) return reply({{"ok", false}, {"error", since_or.error().detail}});
   std::vector<std::string> names = kDefaultHistoryPoints;
   if (request.contains("points") && !request["points"].empty()) {
@@ -264,7 +261,6 @@ void ControlApi::history(const json& request, const adapters::IpcServer::Reply& 
   if (Status s = ctx_.history.flush(); !s) {
     return reply({{"ok", false}, {"error", "history not available: " + s.error().describe()}});
   }
-  const WallTime now = ctx_.clock.wall_now();
   const WallTime since = *since_or;
   json units = json::array();
   for (const auto& name : names) {

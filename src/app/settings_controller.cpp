@@ -51,6 +51,15 @@ std::string schedule_cause(const std::string& before, const domain::Selection& n
   return "season";
 }
 
+// The schedule's values under a charge-current lease: LCD 07 no higher than the lease.
+domain::SettingValues capped(domain::SettingValues values, std::optional<double> lease_a) {
+  if (!lease_a) return values;
+  auto it = values.find("07");
+  if (it == values.end()) return values;
+  if (const double* a = std::get_if<double>(&it->second); a && *a > *lease_a) it->second = *lease_a;
+  return values;
+}
+
 }  // namespace
 
 domain::ProfileLibrary load_profile_library(const std::string& directory) {
@@ -242,15 +251,6 @@ void SettingsController::on_settings_poll() {
   check_clock(now);
   check_drift(now);
   run_schedule(now);
-}
-
-// The schedule's values under a charge-current lease: LCD 07 no higher than the lease.
-static domain::SettingValues capped(domain::SettingValues values, std::optional<double> lease_a) {
-  if (!lease_a) return values;
-  auto it = values.find("07");
-  if (it == values.end()) return values;
-  if (const double* a = std::get_if<double>(&it->second); a && *a > *lease_a) it->second = *lease_a;
-  return values;
 }
 
 void SettingsController::set_charge_lease(std::optional<double> amps) {

@@ -121,6 +121,17 @@ std::optional<WallTime> parse_iso8601_utc(std::string_view text) {
   return std::chrono::system_clock::from_time_t(secs) + std::chrono::milliseconds(ms);
 }
 
+std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (std::size_t i : {0u, 1u, 3u, 4u}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const int h = (text[0] - '0') * 10 + (text[1] - '0');
+  const int m = (text[3] - '0') * 10 + (text[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return std::chrono::minutes(h * 60 + m);
+}
+
 std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   if (text.empty()) return std::nullopt;
   long long total = 0;

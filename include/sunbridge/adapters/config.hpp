@@ -193,8 +193,6 @@ void load_mqtt_section(nlohmann::json& doc, const std::string& base_dir, Config&
 // Reads the validated sections into `c`; relation problems go to `issues`.
 void load_profiles_sections(nlohmann::json& doc, const std::string& base_dir, Config& c,
                             schema::Issues& issues);
-// "05:10" -> minutes after midnight.
-std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text);
 // The secret held in a file (a key or password file: one line, surrounding white space ignored),
 // or nullopt with the problem in `issues` under `where`: missing, not a regular file, empty, or
 // readable or writable by others.

@@ -40,6 +40,10 @@ std::string format_local(WallTime t);
 // Parses what format_iso8601_utc writes (milliseconds optional).
 std::optional<WallTime> parse_iso8601_utc(std::string_view text);
 
+// "06:30" -> minutes after midnight; exactly HH:MM, 00:00-23:59 (schedules, the inverter's slot
+// times). Nothing for anything else.
+std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text);
+
 // "90s", "15m", "1h", "2d", "1w", "1h30m" -> seconds. Nullopt on anything else.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 

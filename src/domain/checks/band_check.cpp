@@ -26,10 +26,7 @@ std::string describe_bands(const BandRule& r) {
 }  // namespace
 
 BandCheck::BandCheck(BandRule rule) : rule_(std::move(rule)) {
-  status_.name = rule_.name;
-  status_.unit = rule_.unit;
-  status_.threshold = describe_bands(rule_);
-  status_.state = "unknown";
+  status_ = initial_status(rule_.name, rule_.unit, describe_bands(rule_));
 }
 
 Level BandCheck::judge(double v, Level current) const {

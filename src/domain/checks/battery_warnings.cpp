@@ -50,12 +50,11 @@ SocRange soc_range_at_rest(double bank_v, double tolerance_v) {
 }
 
 VoltageSwing::VoltageSwing(SwingRule rule) : rule_(rule) {
-  status_.name = "battery.voltage_swing";
-  status_.unit = "V";
-  status_.state = "unknown";
-  status_.threshold = "voltage moving over " + fixed(rule_.swing_v, 1) + " V in " +
-                      std::to_string(rule_.window.count() / 60) + " min while the current moves " +
-                      "under " + fixed(rule_.steady_a, 0) + " A";
+  status_ = initial_status("battery.voltage_swing", "V",
+                           "voltage moving over " + fixed(rule_.swing_v, 1) + " V in " +
+                               std::to_string(rule_.window.count() / 60) +
+                               " min while the current moves " + "under " +
+                               fixed(rule_.steady_a, 0) + " A");
 }
 
 std::vector<Event> VoltageSwing::update(const PointStore& points, WallTime now) {
@@ -116,12 +115,10 @@ std::vector<Event> VoltageSwing::update(const PointStore& points, WallTime now) 
 }
 
 SocVoltageCheck::SocVoltageCheck(OcvRule rule) : rule_(rule) {
-  status_.name = "battery.soc_vs_voltage";
-  status_.unit = "%";
-  status_.state = "unknown";
-  status_.threshold = "SOC within " + fixed(rule_.margin_pct, 0) +
-                      " points of what the resting voltage allows (after " +
-                      std::to_string(rule_.rest.count() / 60) + " min at rest)";
+  status_ = initial_status("battery.soc_vs_voltage", "%",
+                           "SOC within " + fixed(rule_.margin_pct, 0) +
+                               " points of what the resting voltage allows (after " +
+                               std::to_string(rule_.rest.count() / 60) + " min at rest)");
 }
 
 std::vector<Event> SocVoltageCheck::update(const PointStore& points, WallTime now) {

@@ -24,12 +24,10 @@ const char* to_string(ChargeZone zone) {
 
 ChargingCheck::ChargingCheck(ChargingRule rule, std::vector<std::string> cell_points)
     : rule_(std::move(rule)), points_(std::move(cell_points)) {
-  status_.name = "thermal.charging";
-  status_.unit = "C";
-  status_.state = "unknown";
-  status_.threshold = "no charging below " + fixed(rule_.freeze_c, 0) + " C, at most " +
-                      fixed(rule_.reduced_a, 0) + " A below " + fixed(rule_.cool_c, 0) +
-                      " C or above " + fixed(rule_.hot_c, 0) + " C";
+  status_ = initial_status("thermal.charging", "C",
+                           "no charging below " + fixed(rule_.freeze_c, 0) + " C, at most " +
+                               fixed(rule_.reduced_a, 0) + " A below " + fixed(rule_.cool_c, 0) +
+                               " C or above " + fixed(rule_.hot_c, 0) + " C");
 }
 
 ChargeZone ChargingCheck::judge(double coldest_c, double hottest_c) const {

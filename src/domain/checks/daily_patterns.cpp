@@ -24,28 +24,23 @@ std::string hhmm(double minutes) {
   return buf;
 }
 
-CheckStatus named(const char* name, const char* unit, std::string threshold) {
-  CheckStatus s;
-  s.name = name;
-  s.unit = unit;
-  s.state = "learning";
-  s.threshold = std::move(threshold);
-  return s;
-}
-
 }  // namespace
 
 DailyPatterns::DailyPatterns(DailyRule rule)
     : rule_(rule),
-      morning_(named("battery.morning_soc", "%",
-                     "07:00 SOC not more than " + fixed(rule.morning_drop_pct, 0) +
-                         " points below its " + std::to_string(rule.history_days) + "-day median")),
-      charge_(named("battery.daytime_full", "min",
-                    "full (" + fixed(rule.full_soc_pct, 0) + " %) not more than " +
-                        std::to_string(rule.late_by.count()) + " min after the usual time")),
-      pv_(named("pv.monthly", "kWh",
-                "a month's PV energy not more than " + fixed(rule.pv_drop_pct, 0) +
-                    " % below the same month last year")) {}
+      morning_(initial_status("battery.morning_soc", "%",
+                              "07:00 SOC not more than " + fixed(rule.morning_drop_pct, 0) +
+                                  " points below its " + std::to_string(rule.history_days) +
+                                  "-day median",
+                              "learning")),
+      charge_(initial_status("battery.daytime_full", "min",
+                             "full (" + fixed(rule.full_soc_pct, 0) + " %) not more than " +
+                                 std::to_string(rule.late_by.count()) + " min after the usual time",
+                             "learning")),
+      pv_(initial_status("pv.monthly", "kWh",
+                         "a month's PV energy not more than " + fixed(rule.pv_drop_pct, 0) +
+                             " % below the same month last year",
+                         "learning")) {}
 
 std::optional<double> DailyPatterns::median_morning() const {
   std::vector<double> v;

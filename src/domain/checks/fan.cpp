@@ -6,11 +6,9 @@ namespace sb::domain::checks {
 FanControl::FanControl(FanRule rule, std::vector<std::string> default_points)
     : rule_(std::move(rule)) {
   if (rule_.points.empty()) rule_.points = std::move(default_points);
-  status_.name = "cooling.fan";
-  status_.unit = "C";
-  status_.state = "off";
-  status_.threshold =
-      "on above " + fixed(rule_.on_c, 1) + " C, off below " + fixed(rule_.off_c, 1) + " C";
+  status_ = initial_status(
+      "cooling.fan", "C",
+      "on above " + fixed(rule_.on_c, 1) + " C, off below " + fixed(rule_.off_c, 1) + " C", "off");
 }
 
 std::optional<bool> FanControl::change(bool on, WallTime now, std::string reason) {

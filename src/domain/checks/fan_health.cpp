@@ -23,12 +23,11 @@ double median(std::vector<double> v) {
 }  // namespace
 
 FanHealth::FanHealth(FanHealthRule rule) : rule_(std::move(rule)) {
-  status_.name = "cooling.fan_health";
-  status_.unit = "C";
-  status_.state = "learning";
-  status_.threshold = "heatsink rise over ambient beyond the learned median + " +
-                      fixed(rule_.spread_factor, 0) + " robust sigma (at least " +
-                      fixed(rule_.min_margin_c, 0) + " C) at the same load";
+  status_ = initial_status("cooling.fan_health", "C",
+                           "heatsink rise over ambient beyond the learned median + " +
+                               fixed(rule_.spread_factor, 0) + " robust sigma (at least " +
+                               fixed(rule_.min_margin_c, 0) + " C) at the same load",
+                           "learning");
 }
 
 int FanHealth::band(double load_w) const {

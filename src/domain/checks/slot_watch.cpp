@@ -8,20 +8,11 @@
 
 namespace sb::domain::checks {
 
-std::optional<int> minutes_of_hhmm(const std::string& text) {
-  int h = 0, m = 0;
-  char extra = 0;
-  if (std::sscanf(text.c_str(), "%d:%d%c", &h, &m, &extra) != 2) return std::nullopt;
-  if (h < 0 || h > 23 || m < 0 || m > 59) return std::nullopt;
-  return h * 60 + m;
-}
-
 SlotWatch::SlotWatch(SlotWatchRule rule) : rule_(rule) {
-  status_.name = "charge.slots";
-  status_.unit = "";
-  status_.state = "learning";
-  status_.threshold = "a slot that delivers no charge on " + std::to_string(rule_.min_nights) +
-                      " of the last " + std::to_string(rule_.keep_nights) + " nights";
+  status_ = initial_status("charge.slots", "",
+                           "a slot that delivers no charge on " + std::to_string(rule_.min_nights) +
+                               " of the last " + std::to_string(rule_.keep_nights) + " nights",
+                           "learning");
 }
 
 std::vector<Event> SlotWatch::update(const PointStore& points, WallTime now) {
@@ -43,7 +34,9 @@ std::vector<Event> SlotWatch::update(const PointStore& points, WallTime now) {
     auto p = points.get(name, now);
     if (!p || p->quality != Quality::kOk) return std::nullopt;
     const auto* text = std::get_if<std::string>(&p->value);
-    return text ? minutes_of_hhmm(*text) : std::nullopt;
+    if (text == nullptr) return std::nullopt;
+    auto m = parse_time_of_day(*text);
+    return m ? std::optional<int>(static_cast<int>(m->count())) : std::nullopt;
   };
   auto s1 = hhmm("setting.p40"), e1 = hhmm("setting.p41");
   auto s2 = hhmm("setting.p42"), e2 = hhmm("setting.p43");

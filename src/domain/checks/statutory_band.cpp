@@ -18,20 +18,22 @@ WallTime interval_of(WallTime t) {
 
 }  // namespace
 
+LegBand band_of(const BandLimits& limits, const std::string& leg) {
+  if (leg == "L1-L2") return {limits.l12_v, limits.l12_tolerance_v};
+  return {limits.leg_v, limits.leg_tolerance_v};
+}
+
 bool within_band(const BandLimits& limits, const std::string& leg, double mean_v) {
-  const bool l12 = leg == "L1-L2";
-  const double nominal = l12 ? limits.l12_v : limits.leg_v;
-  const double tolerance = l12 ? limits.l12_tolerance_v : limits.leg_tolerance_v;
-  return std::fabs(mean_v - nominal) <= tolerance;
+  const LegBand b = band_of(limits, leg);
+  return std::fabs(mean_v - b.nominal_v) <= b.tolerance_v;
 }
 
 StatutoryBand::StatutoryBand(BandLimits limits) : limits_(limits) {
-  status_.name = "pq.band";
-  status_.unit = "V";
-  status_.state = "unknown";
-  status_.threshold = "10-minute means within " + fixed(limits_.leg_v, 0) + " +/- " +
-                      fixed(limits_.leg_tolerance_v, 0) + " V per leg, " + fixed(limits_.l12_v, 0) +
-                      " +/- " + fixed(limits_.l12_tolerance_v, 0) + " V leg to leg";
+  status_ = initial_status("pq.band", "V",
+                           "10-minute means within " + fixed(limits_.leg_v, 0) + " +/- " +
+                               fixed(limits_.leg_tolerance_v, 0) + " V per leg, " +
+                               fixed(limits_.l12_v, 0) + " +/- " +
+                               fixed(limits_.l12_tolerance_v, 0) + " V leg to leg");
 }
 
 std::vector<PqInterval> StatutoryBand::take_closed() {
@@ -78,7 +80,7 @@ void StatutoryBand::close_interval(WallTime now, std::vector<Event>& out) {
     any = true;
     if (!iv.within) {
       outside.push_back(leg + " " + fixed(iv.mean_v, 1) + " V");
-      const double nominal = leg == "L1-L2" ? limits_.l12_v : limits_.leg_v;
+      const double nominal = band_of(limits_, leg).nominal_v;
       if (std::fabs(iv.mean_v - nominal) > std::fabs(worst)) worst = iv.mean_v - nominal;
     }
   }

@@ -20,13 +20,12 @@ int rank(const std::string& c) {
 }  // namespace
 
 VoltageEvents::VoltageEvents(VoltageRule rule) : rule_(rule) {
-  status_.name = "pq.voltage";
-  status_.unit = "%";
-  status_.state = "unknown";
-  status_.threshold = "dip < " + fixed(rule_.dip_pct, 0) + " %, swell > " +
-                      fixed(rule_.swell_pct, 0) + " %, interruption < " +
-                      fixed(rule_.interruption_pct, 0) + " % of " + fixed(rule_.declared_leg_v, 0) +
-                      " V per leg and " + fixed(rule_.declared_l12_v, 0) + " V leg to leg";
+  status_ = initial_status("pq.voltage", "%",
+                           "dip < " + fixed(rule_.dip_pct, 0) + " %, swell > " +
+                               fixed(rule_.swell_pct, 0) + " %, interruption < " +
+                               fixed(rule_.interruption_pct, 0) + " % of " +
+                               fixed(rule_.declared_leg_v, 0) + " V per leg and " +
+                               fixed(rule_.declared_l12_v, 0) + " V leg to leg");
 }
 
 std::string VoltageEvents::classify(double pct, const std::string& current) const {

@@ -31,6 +31,10 @@ struct CheckStatus {
   bool known = false;  // false until a valid value was seen
 };
 
+// A check's status before it has seen a value: its name, unit, limits in words and first state.
+CheckStatus initial_status(std::string name, std::string unit, std::string threshold,
+                           std::string state = "unknown");
+
 // Formats "42.3" with `decimals` digits (event messages and thresholds).
 std::string fixed(double v, int decimals);
 

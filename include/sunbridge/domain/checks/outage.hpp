@@ -12,11 +12,9 @@ namespace sb::domain::checks {
 class OutageCheck {
  public:
   explicit OutageCheck(VoltageRule rule) : rule_(rule) {
-    status_.name = "grid.outage";
-    status_.unit = "kWh";
-    status_.state = "unknown";
-    status_.threshold = "both legs below " + fixed(rule_.interruption_pct, 0) + " % of " +
-                        fixed(rule_.declared_leg_v, 0) + " V";
+    status_ = initial_status("grid.outage", "kWh",
+                             "both legs below " + fixed(rule_.interruption_pct, 0) + " % of " +
+                                 fixed(rule_.declared_leg_v, 0) + " V");
   }
   std::vector<Event> update(const PointStore& points, WallTime now);
   [[nodiscard]] const CheckStatus& status() const { return status_; }

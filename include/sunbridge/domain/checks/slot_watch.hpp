@@ -44,7 +44,4 @@ class SlotWatch {
   std::map<std::string, bool> warned_;  // slot -> a warning is open
 };
 
-// "03:00" -> 180; nothing for anything else.
-std::optional<int> minutes_of_hhmm(const std::string& text);
-
 }  // namespace sb::domain::checks

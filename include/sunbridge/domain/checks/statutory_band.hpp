@@ -57,6 +57,11 @@ class StatutoryBand {
   double event_worst_deviation_v_ = 0;
 };
 
+// The band of `leg` ("L1", "L2", "L1-L2").
+struct LegBand {
+  double nominal_v = 0, tolerance_v = 0;
+};
+LegBand band_of(const BandLimits& limits, const std::string& leg);
 // Whether `mean_v` is inside the band for `leg`.
 bool within_band(const BandLimits& limits, const std::string& leg, double mean_v);
 
