@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/adapters/point_json.hpp"
 
+#include <algorithm>
+
 #include "sunbridge/core/local_time.hpp"
 
 namespace sb::adapters {
@@ -56,6 +58,7 @@ json point_to_json(const Point& p) {
                 : json(nullptr);
   if (!ok && has_value(p.value)) j["last_value"] = value_to_json(p.value);
   if (!p.note.empty()) j["note"] = p.note;
+  if (p.decimals >= 0) j["decimals"] = p.decimals;
   return j;
 }
 
@@ -74,6 +77,9 @@ Point point_from_json(const std::string& name, const json& j) {
     if (auto t = parse_iso8601_utc(j["ts"].get<std::string>())) p.ts = *t;
   }
   p.note = j.value("note", "");
+  if (const auto it = j.find("decimals"); it != j.end() && it->is_number_integer()) {
+    p.decimals = std::clamp(it->get<int>(), -1, 6);
+  }
   return p;
 }
 

@@ -163,7 +163,8 @@ json plan_to_json(const std::vector<domain::PlannedChange>& plan) {
                    {"values", settings_to_json(c.values)},
                    {"changed", c.changed},
                    {"reason", c.reason},
-                   {"hold", c.hold}});
+                   {"hold", c.hold},
+                   {"source", c.source}});
   }
   return out;
 }

@@ -9,6 +9,7 @@
 
 #include "sunbridge/adapters/device_json.hpp"
 #include "sunbridge/adapters/point_json.hpp"
+#include "sunbridge/app/read_period.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/core/text.hpp"
 #include "sunbridge/core/version.hpp"
@@ -20,26 +21,9 @@ using nlohmann::json;
 
 namespace {
 
-// The start of the period a read asks for: "since" in any form parse_since takes (the daemon's
-// time zone is the site's), or "since_s" seconds back; no further back than `max_back`.
-Result<WallTime> since_of(const json& request, WallTime now, std::chrono::seconds fallback,
-                          std::chrono::seconds max_back) {
-  WallTime since = now - fallback;
-  if (request.contains("since") && request["since"].is_string()) {
-    auto t = parse_since(request["since"].get<std::string>(), now);
-    if (!t) return Error::invalid(std::string("since: expected ") + kWhenForms);
-    since = *t;
-  } else if (request.contains("since_s")) {
-    const double s = request["since_s"].get<double>();
-    if (!(s > 0)) return Error::invalid("since_s must be positive");
-    since = now - std::chrono::milliseconds(static_cast<long long>(s * 1000));
-  }
-  if (since >= now) return Error::invalid("since: that is not in the past");
-  if (now - since > max_back) {
-    return Error::invalid("since: at most " + std::to_string(max_back.count() / 86400) +
-                          " days back");
-  }
-  return since;
+// The end of a read's query: reads are [since, until); what is recorded at `now` counts.
+WallTime query_end(const ReadPeriod& period, WallTime now) {
+  return period.until >= now ? now + std::chrono::seconds(1) : period.until;
 }
 
 const std::vector<std::string> kDefaultHistoryPoints = {
@@ -159,9 +143,9 @@ json ControlApi::battery() const {
 
 json ControlApi::events(const json& request) const {
   const WallTime now = ctx_.clock.wall_now();
-  auto since = since_of(request, now, std::chrono::hours(24), std::chrono::hours(24 * 366));
-  if (!since) return {{"ok", false}, {"error", since.error().detail}};
-  auto events = ctx_.history.query_events(*since, now + std::chrono::seconds(1));
+  auto period = read_period(request, now, std::chrono::hours(24), std::chrono::hours(24 * 366));
+  if (!period) return {{"ok", false}, {"error", period.error().detail}};
+  auto events = ctx_.history.query_events(period->since, query_end(*period, now));
   if (!events) return {{"ok", false}, {"error", events.error().describe()}};
   json list = json::array();
   for (const auto& e : *events) {
@@ -176,12 +160,14 @@ json ControlApi::events(const json& request) const {
 
 json ControlApi::pq(const json& request) const {
   const WallTime now = ctx_.clock.wall_now();
-  auto since_or = since_of(request, now, std::chrono::hours(24 * 7), std::chrono::hours(24 * 1098));
-  if (!since_or) return {{"ok", false}, {"error", since_or.error().detail}};
-  const WallTime since = *since_or;
-  auto intervals = ctx_.history.query_pq_intervals(since, now + std::chrono::seconds(1));
+  auto period =
+      read_period(request, now, std::chrono::hours(24 * 7), std::chrono::hours(24 * 1098));
+  if (!period) return {{"ok", false}, {"error", period.error().detail}};
+  const WallTime since = period->since;
+  const WallTime end = query_end(*period, now);
+  auto intervals = ctx_.history.query_pq_intervals(since, end);
   if (!intervals) return {{"ok", false}, {"error", intervals.error().describe()}};
-  auto events = ctx_.history.query_events(since, now + std::chrono::seconds(1));
+  auto events = ctx_.history.query_events(since, end);
   if (!events) return {{"ok", false}, {"error", events.error().describe()}};
   const auto report = domain::checks::pq_report(*intervals, *events);
   json legs = json::array();
@@ -201,7 +187,7 @@ json ControlApi::pq(const json& request) const {
   }
   return {{"ok", true},
           {"since", format_iso8601_utc(since)},
-          {"until", format_iso8601_utc(now)},
+          {"until", format_iso8601_utc(std::min(period->until, now))},
           {"interval_min", 10},
           {"legs", legs},
           {"events", report.events},
@@ -251,8 +237,8 @@ json ControlApi::params(const json& request) const {
 
 void ControlApi::history(const json& request, const adapters::IpcServer::Reply& reply) {
   const WallTime now = ctx_.clock.wall_now();
-  auto since_or = since_of(request, now, std::chrono::hours(1), std::chrono::hours(24 * 366));
-  if (!since_or) return reply({{"ok", false}, {"error", since_or.error().detail}});
+  auto period = read_period(request, now, std::chrono::hours(1), std::chrono::hours(24 * 366));
+  if (!period) return reply({{"ok", false}, {"error", period.error().detail}});
   std::vector<std::string> names = kDefaultHistoryPoints;
   if (request.contains("points") && !request["points"].empty()) {
     names = request["points"].get<std::vector<std::string>>();
@@ -261,11 +247,13 @@ void ControlApi::history(const json& request, const adapters::IpcServer::Reply& 
   if (Status s = ctx_.history.flush(); !s) {
     return reply({{"ok", false}, {"error", "history not available: " + s.error().describe()}});
   }
-  const WallTime since = *since_or;
+  const WallTime since = period->since;
   json units = json::array();
+  json decimals = json::array();
   for (const auto& name : names) {
     auto p = ctx_.points.get(name, now);
     units.push_back(p ? p->unit : "");
+    decimals.push_back(p ? p->decimals : -1);
   }
   // Every name the daemon knows now (the register map's and what is in the point store); the
   // reader adds every name ever recorded. Anything else is a misspelling, said as such.
@@ -278,14 +266,17 @@ void ControlApi::history(const json& request, const adapters::IpcServer::Reply& 
     known.insert(p.name);
   const std::size_t max_rows = request.value("max_rows", kMaxHistoryRows);
   ctx_.history_reader.query(
-      since, now + std::chrono::seconds(1), names, std::min(max_rows, kMaxHistoryRows),
-      [reply, names, units = std::move(units), since](Result<adapters::HistoryPage> page) {
+      since, query_end(*period, now), names, std::min(max_rows, kMaxHistoryRows),
+      [reply, names, units = std::move(units), decimals = std::move(decimals),
+       since](Result<adapters::HistoryPage> page) {
         if (!page) {
           const Error& e = page.error();
           return reply(
               {{"ok", false}, {"error", e.kind == ErrorKind::kInvalid ? e.detail : e.describe()}});
         }
-        reply(history_to_json(*page, names, units, since));
+        json out = history_to_json(*page, names, units, since);
+        out["decimals"] = decimals;
+        reply(out);
       },
       std::move(known));
 }

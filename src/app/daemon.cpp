@@ -73,6 +73,9 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
   port_ = client_.describe();
   if (bms_.source) bms_port_ = bms_.source->describe();
   if (bms_.source) bms_bus_ = std::make_unique<WorkerThread>("sb-bms");
+  live_samples_.set_interval(config_.storage.sample_interval);
+  bank_samples_.set_interval(config_.storage.sample_interval);
+  pack_samples_.set_interval(config_.bms.pack_sample_interval);
   // What earlier runs learned the firmware lacks: not probed again with exception 02 each start.
   if (auto known = adapters::SettingsStore(history_.db()).get(kLearnedHolesKey); known && *known) {
     link_.set_known_holes(adapters::learned_holes_from_json(**known));
@@ -238,7 +241,7 @@ void Daemon::on_report(device::PollReport report) {
   if (!report.attempted) return;
 
   // History: every settings poll, and live values at most every sample interval.
-  const bool live_due = now - last_recorded_ >= config_.storage.sample_interval;
+  const bool live_due = live_samples_.due(now, config_.inverter.poll_interval);
   if (!has_settings && !live_due) return;
   std::vector<Point> fresh;
   for (auto& p : points_.snapshot(now)) {
@@ -246,7 +249,7 @@ void Daemon::on_report(device::PollReport report) {
   }
   if (!fresh.empty()) {
     history_.record(fresh, report.started);
-    if (live_due) last_recorded_ = now;
+    if (live_due) live_samples_.taken(now);
   }
   run_cross_checks(now);
   if (has_settings) {
@@ -361,8 +364,8 @@ void Daemon::on_bms_report(device::BmsReport report) {
     points_.set(std::move(p), age);
 
   // History: bank values with the inverter's sample cadence, pack details at their own.
-  auto record_prefix = [&](const std::string& prefix, WallTime& last, std::chrono::seconds every) {
-    if (now - last < every) return;
+  auto record_prefix = [&](const std::string& prefix, SampleClock& samples) {
+    if (!samples.due(now, config_.bms.poll_interval)) return;
     std::vector<Point> fresh;
     for (auto& p : points_.snapshot(now)) {
       if (p.quality == Quality::kOk && p.name.rfind(prefix, 0) == 0 && p.ts >= report.started) {
@@ -371,10 +374,10 @@ void Daemon::on_bms_report(device::BmsReport report) {
     }
     if (fresh.empty()) return;
     history_.record(fresh, report.started);
-    last = now;
+    samples.taken(now);
   };
-  record_prefix("bank.", last_bank_recorded_, config_.storage.sample_interval);
-  record_prefix("pack.", last_packs_recorded_, config_.bms.pack_sample_interval);
+  record_prefix("bank.", bank_samples_);
+  record_prefix("pack.", pack_samples_);
   last_bms_ = std::move(report);
   run_cross_checks(now);
   checks_.run(now);

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sunbridge/adapters/profile_json.hpp"
+#include "sunbridge/app/read_period.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/protocol/register_codec.hpp"
@@ -111,16 +112,14 @@ json SettingsController::plan_json(const json& request) {
 
 json SettingsController::audit_json(const json& request) {
   const WallTime now = ctx_.clock.wall_now();
-  WallTime since = now - std::chrono::hours(24 * 30);
-  if (request.contains("since")) {
-    auto t = parse_since(request["since"].get<std::string>(), now);
-    if (!t) return fail(std::string("since: expected ") + kWhenForms);
-    since = *t;
-  }
-  auto rows = store_.audit_since(since, std::clamp(request.value("limit", 1000), 1, 10000));
+  auto period = read_period(request, now, std::chrono::hours(24 * 30),
+                            std::chrono::hours(24 * 366 * 100));  // the audit is kept
+  if (!period) return fail(period.error().detail);
+  auto rows = store_.audit_since(period->since, std::clamp(request.value("limit", 1000), 1, 10000));
   if (!rows) return fail(rows.error().describe());
   json out = json::array();
   for (const auto& r : *rows) {
+    if (period->until < now && r.ts >= period->until) continue;
     json j = {{"ts", format_iso8601_utc(r.ts)},
               {"ts_local", format_local(r.ts)},
               {"txn", r.txn},
@@ -261,13 +260,51 @@ json SettingsController::override_set(const json& request) {
     if (std::chrono::sys_days(*to) - std::chrono::sys_days(today) > std::chrono::days(90)) {
       return fail("an override lasts at most 90 days");
     }
+    // The guide's rule: an absence of 3 days or more uses the energy-saving (sunny) row. Said
+    // here, before it is accepted, when it would change nothing.
+    const domain::WeatherPolicy policy = rules();
+    const auto days = (std::chrono::sys_days(*to) - std::chrono::sys_days(*from)).count() + 1;
+    if (days < policy.away_min_days) {
+      return fail("an absence of " + std::to_string(days) + " day" + (days == 1 ? "" : "s") +
+                  " changes nothing: the energy-saving row is used for absences of " +
+                  std::to_string(policy.away_min_days) + " days or more");
+    }
+    const domain::SelectionInput input = selection_input(now);
+    if (domain::away_profile(input, static_cast<int>(static_cast<unsigned>(from->month()))) ==
+        nullptr) {
+      return fail("neither " + profile_->name() + " nor " + policy.away_profile +
+                  " has an energy-saving (sunny) row for that month: the absence would change "
+                  "nothing");
+    }
     overrides_.away = domain::Overrides::Away{*from, *to};
   } else {
     return fail("kind must be hold, away or pin");
   }
   persist_overrides();
   run_schedule(now);
-  return show_json();
+  json out = show_json();
+  if (kind == "away") out["effect"] = away_effect(now);
+  return out;
+}
+
+json SettingsController::away_effect(WallTime now) const {
+  // The settings serve the day after 07:00 (domain::served_day): an absence from day D is
+  // served from 07:00 the day before.
+  const domain::Date eve{std::chrono::sys_days(overrides_.away->from) - std::chrono::days(1)};
+  CivilTime start{static_cast<int>(eve.year()),
+                  static_cast<int>(static_cast<unsigned>(eve.month())),
+                  static_cast<int>(static_cast<unsigned>(eve.day())),
+                  7,
+                  0,
+                  0};
+  WallTime at = from_local_civil(start).value_or(now);
+  if (at < now) at = now;
+  domain::SelectionInput input = selection_input(at);
+  const domain::Selection sel = domain::select(input);
+  return {{"from", format_local(at)},
+          {"key", sel.key()},
+          {"values", adapters::settings_to_json(sel.values)},
+          {"reason", sel.reason}};
 }
 
 json SettingsController::override_clear(const json& request) {

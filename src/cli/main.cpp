@@ -15,6 +15,7 @@
 
 #include "cli/cli_context.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/period.hpp"
 #include "cli/render.hpp"
 #include "cli/settings_commands.hpp"
 #include "cli/setup.hpp"
@@ -43,7 +44,11 @@ void use_site_timezone(const json& status) {
   }
 }
 
-int cmd_status(const Context& ctx, bool as_json, double watch_s) {
+int cmd_status(const Context& ctx, bool as_json, bool all, double watch_s) {
+  // --watch on a terminal redraws the screen in place: home, each line cleared to its end, and
+  // whatever the last frame left below cleared (no scrolling, no flicker of a full clear).
+  const bool redraw = watch_s > 0 && !as_json && isatty(STDOUT_FILENO) == 1;
+  bool first_frame = true;
   for (;;) {
     auto status = call(ctx, {{"cmd", "status"}});
     if (!status) return 1;
@@ -51,8 +56,18 @@ int cmd_status(const Context& ctx, bool as_json, double watch_s) {
       std::cout << (*status)["points"].dump(2) << "\n";
     } else {
       use_site_timezone(*status);
-      if (watch_s > 0) std::cout << "\033[H\033[2J";
-      std::cout << sb::cli::render_status(*status);
+      std::string frame =
+          all ? sb::cli::render_status(*status) : sb::cli::render_status_screen(*status);
+      if (redraw) {
+        std::string drawn = first_frame ? "\033[H\033[2J" : "\033[H";
+        first_frame = false;
+        for (std::size_t at = 0, nl; (nl = frame.find('\n', at)) != std::string::npos; at = nl + 1)
+          drawn += frame.substr(at, nl - at) + "\033[K\n";
+        frame = drawn + "\033[J";
+      } else if (watch_s > 0) {
+        frame += "\n";  // a log of frames when the output is not a terminal
+      }
+      std::cout << frame;
     }
     std::cout.flush();
     if (watch_s <= 0) return 0;
@@ -79,18 +94,11 @@ int cmd_params_get(const Context& ctx, const std::vector<std::string>& ids, bool
   return 0;
 }
 
-// Whether --since reads as the daemon will read it (sb::parse_since); says what is wrong if not.
-bool since_ok(const std::string& since) {
-  if (sb::parse_since(since, std::chrono::system_clock::now())) return true;
-  std::cerr << "sunbridge: --since '" << since << "' is not " << sb::kWhenForms << "\n";
-  return false;
-}
-
-int cmd_history(const Context& ctx, const std::string& since, bool csv, bool as_json,
+int cmd_history(const Context& ctx, const sb::cli::Period& period, bool csv, bool as_json,
                 const std::vector<std::string>& points) {
-  if (!since_ok(since)) return 2;
-  auto reply = call(ctx, {{"cmd", "history"}, {"since", since}, {"points", points}},
-                    std::chrono::seconds(60));
+  json request = {{"cmd", "history"}, {"points", points}};
+  if (!sb::cli::put_period(period, request)) return 2;
+  auto reply = call(ctx, request, std::chrono::seconds(60));
   if (!reply) return 1;
   if (as_json) {
     std::cout << reply->dump(2) << "\n";
@@ -118,9 +126,10 @@ int cmd_battery(const Context& ctx, bool cells, bool as_json) {
   return 0;
 }
 
-int cmd_pq(const Context& ctx, const std::string& since, bool as_json) {
-  if (!since_ok(since)) return 2;
-  auto reply = call(ctx, {{"cmd", "pq"}, {"since", since}});
+int cmd_pq(const Context& ctx, const sb::cli::Period& period, bool as_json) {
+  json request = {{"cmd", "pq"}};
+  if (!sb::cli::put_period(period, request)) return 2;
+  auto reply = call(ctx, request);
   if (!reply) return 1;
   if (as_json) {
     reply->erase("ok");
@@ -133,9 +142,10 @@ int cmd_pq(const Context& ctx, const std::string& since, bool as_json) {
   return 0;
 }
 
-int cmd_events(const Context& ctx, const std::string& since, bool as_json) {
-  if (!since_ok(since)) return 2;
-  auto reply = call(ctx, {{"cmd", "events"}, {"since", since}});
+int cmd_events(const Context& ctx, const sb::cli::Period& period, bool as_json) {
+  json request = {{"cmd", "events"}};
+  if (!sb::cli::put_period(period, request)) return 2;
+  auto reply = call(ctx, request);
   if (!reply) return 1;
   if (as_json) {
     std::cout << (*reply)["events"].dump(2) << "\n";
@@ -287,7 +297,9 @@ int main(int argc, char** argv) {
   bool as_json = false;
   double watch_s = 0;
   auto* status = app.add_subcommand("status", "live values with quality and age");
+  bool all = false;
   status->add_flag("--json", as_json, "points.md names -> {value, unit, quality, ts}");
+  status->add_flag("--all", all, "every value, one per line (default: one screen)");
   status->add_option("--watch", watch_s, "refresh every N seconds until Ctrl-C")
       ->check(CLI::Range(0.5, 3600.0));
 
@@ -299,13 +311,11 @@ int main(int argc, char** argv) {
   params_get->add_option("ids", ids, "LCD parameter IDs, e.g. 07 41 62");
   params_get->add_flag("--json", as_json, "the parameters as JSON (points.md names)");
 
-  std::string since = "1h";
+  sb::cli::Period history_period{"1h", ""};
   bool csv = false;
   std::vector<std::string> points;
   auto* history = app.add_subcommand("history", "recorded values");
-  history->add_option(
-      "--since", since,
-      "how far back: 6h, 2d, 1w, or since a date (2026-12-01) or date and time (2026-12-01 06:00)");
+  sb::cli::add_period_options(*history, history_period);
   history->add_flag("--csv", csv, "CSV with ISO-8601 UTC timestamps");
   history->add_flag("--json", as_json, "the samples as JSON");
   history->add_option("--points", points, "point names (default: battery, PV, load, grid)")
@@ -316,23 +326,19 @@ int main(int argc, char** argv) {
   battery->add_flag("--cells", show_cells, "cell voltage grid, lowest and highest marked");
   battery->add_flag("--json", as_json, "points.md names: bank.* and pack.N.*");
 
-  std::string events_since = "1d";
+  sb::cli::Period events_period{"1d", ""};
   auto* events = app.add_subcommand("events", "recorded events (mismatches, link changes)");
-  events->add_option(
-      "--since", events_since,
-      "how far back: 6h, 2d, 1w, or since a date (2026-12-01) or date and time (2026-12-01 06:00)");
+  sb::cli::add_period_options(*events, events_period);
   events->add_flag("--json", as_json, "the events as JSON");
 
   auto* checks =
       app.add_subcommand("checks", "power quality and temperature checks: state, value, limits");
   checks->add_flag("--json", as_json, "the checks as JSON");
 
-  std::string pq_since = "7d";
+  sb::cli::Period pq_period{"7d", ""};
   auto* pq = app.add_subcommand(
       "pq", "supply quality: share of 10-minute means within the legal band, events, outages");
-  pq->add_option(
-      "--since", pq_since,
-      "how far back: 6h, 2d, 1w, or since a date (2026-12-01) or date and time (2026-12-01 06:00)");
+  sb::cli::add_period_options(*pq, pq_period);
   pq->add_flag("--json", as_json, "the summary as JSON");
 
   auto* doctor =
@@ -379,12 +385,12 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   if (setup->parsed()) return sb::cli::run_setup(setup_args);
-  if (status->parsed()) return cmd_status(ctx, as_json, watch_s);
+  if (status->parsed()) return cmd_status(ctx, as_json, all, watch_s);
   if (params_get->parsed()) return cmd_params_get(ctx, ids, as_json);
-  if (history->parsed()) return cmd_history(ctx, since, csv, as_json, points);
+  if (history->parsed()) return cmd_history(ctx, history_period, csv, as_json, points);
   if (battery->parsed()) return cmd_battery(ctx, show_cells, as_json);
-  if (events->parsed()) return cmd_events(ctx, events_since, as_json);
-  if (pq->parsed()) return cmd_pq(ctx, pq_since, as_json);
+  if (events->parsed()) return cmd_events(ctx, events_period, as_json);
+  if (pq->parsed()) return cmd_pq(ctx, pq_period, as_json);
   if (doctor->parsed()) return cmd_doctor(ctx, as_json);
   if (checks->parsed()) {
     auto reply = call(ctx, {{"cmd", "checks"}});

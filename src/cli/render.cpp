@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/point_lookup.hpp"
 #include "sunbridge/adapters/point_json.hpp"
 #include "sunbridge/core/local_time.hpp"
 
@@ -31,9 +32,9 @@ std::string age_text(WallTime ts, WallTime now) {
 
 // The value column: current values as they are; stale ones marked with their last value.
 std::string value_text(const Point& p) {
-  if (p.quality == Quality::kOk) return format_value(p.value, p.unit);
+  if (p.quality == Quality::kOk) return format_value(p.value, p.unit, p.decimals);
   if (p.quality == Quality::kStale && has_value(p.value)) {
-    return "-- (stale, last " + format_value(p.value, p.unit) + ")";
+    return "-- (stale, last " + format_value(p.value, p.unit, p.decimals) + ")";
   }
   return "-- (" + std::string(to_string(p.quality)) + ")";
 }
@@ -42,34 +43,19 @@ std::string group_of(const std::string& name) {
   return name.substr(0, name.find('.'));
 }
 
-// The few numbers a homeowner looks at first, on one line; "--" for anything not current.
-std::string summary_line(const std::vector<Point>& points) {
-  auto find = [&](const std::string& name) -> const Point* {
-    for (const auto& p : points) {
-      if (p.name == name && p.quality == Quality::kOk) return &p;
-    }
-    return nullptr;
-  };
-  auto show = [&](const std::string& name) {
-    const Point* p = find(name);
-    return p == nullptr ? std::string("--") : format_value(p->value, p->unit, 0);
-  };
-  std::string battery = "battery " + show("battery.soc");
-  if (const Point* w = find("battery.power")) {
-    double v = std::get<double>(w->value);
-    battery += std::string(v >= 0 ? " +" : " ") + format_value(v, "W", 0) +
-               (v > 0.5    ? " charging"
-                : v < -0.5 ? " discharging"
-                           : "");
-  }
-  std::string grid = "grid " + show("grid.power");
-  if (const Point* g = find("grid.power")) {
-    double v = std::get<double>(g->value);
-    grid += v > 0.5 ? " import" : v < -0.5 ? " export" : "";
-  }
-  std::string faults = "faults " + show("inverter.faults");
-  return "  " + battery + "  |  PV " + show("pv.power") + "  |  load " + show("load.power") +
-         "  |  " + grid + "  |  inverter " + show("inverter.state") + "  |  " + faults;
+// Numbers right-aligned in their column so that their units line up; text as it is.
+std::string aligned_value(const Point& p) {
+  const double* v = std::get_if<double>(&p.value);
+  if (p.quality != Quality::kOk || v == nullptr) return value_text(p);
+  std::string n = format_value(*v, "", p.decimals);
+  if (n.size() < 10) n.insert(0, 10 - n.size(), ' ');
+  return p.unit.empty() ? n : n + " " + p.unit;  // "%" too: every unit in one column
+}
+
+std::string rtrim(std::string s) {
+  while (!s.empty() && s.back() == ' ')
+    s.pop_back();
+  return s;
 }
 
 }  // namespace
@@ -85,18 +71,25 @@ std::string render_status(const json& status) {
       << d.value("link", json::object()).value("state", "?") << "  " << d.value("port", "") << "  "
       << format_local(now) << " " << d.value("timezone", "") << "\n";
   const auto points = adapters::points_from_json(status.value("points", json::object()));
-  out << summary_line(points) << "\n";
+  // Settings are `params get`'s, single packs `battery`'s; the bank stays here.
+  auto shown = [](const Point& p) {
+    return p.name.rfind("setting.", 0) != 0 && p.name.rfind("pack.", 0) != 0;
+  };
+  std::size_t name_width = 0;
+  for (const Point& p : points) {
+    if (shown(p)) name_width = std::max(name_width, p.name.size() + 1);
+  }
   std::string last_group;
   for (const Point& p : points) {
-    // Settings are `params get`'s, single packs `battery`'s; the bank stays here.
-    if (p.name.rfind("setting.", 0) == 0 || p.name.rfind("pack.", 0) == 0) continue;
+    if (!shown(p)) continue;
     std::string group = group_of(p.name);
     if (group != last_group) {
       out << "\n";
       last_group = group;
     }
-    std::string note = p.quality == Quality::kOk ? "" : p.note;
-    out << "  " << pad(p.name, 38) << pad(value_text(p), 34) << pad(age_text(p.ts, now), 8) << note
+    const std::string note = p.quality == Quality::kOk ? "" : p.note;
+    out << rtrim("  " + pad(p.name, name_width) + pad(aligned_value(p), 24) +
+                 pad(age_text(p.ts, now), 7) + note)
         << "\n";
   }
   return out.str();
@@ -120,9 +113,14 @@ std::string render_history(const json& history, bool csv) {
   std::ostringstream out;
   const auto names = history.value("names", std::vector<std::string>{});
   const auto units = history.value("units", std::vector<std::string>{});
-  auto cell = [](const json& v) -> std::string {
+  // The table shows each point with its display precision; CSV keeps every digit recorded.
+  const auto decimals = history.value("decimals", std::vector<int>{});
+  auto cell = [&](const json& v, std::size_t column = 0) -> std::string {
     if (v.is_null()) return "";
-    if (v.is_number()) return format_value(v.get<double>(), "");
+    if (v.is_number()) {
+      const int d = !csv && column > 0 && column - 1 < decimals.size() ? decimals[column - 1] : -1;
+      return format_value(v.get<double>(), "", d);
+    }
     if (v.is_string()) return v.get<std::string>();
     return v.dump();
   };
@@ -160,39 +158,13 @@ std::string render_history(const json& history, bool csv) {
       std::string head =
           names[i - 1] +
           (i - 1 < units.size() && !units[i - 1].empty() ? " [" + units[i - 1] + "]" : "");
-      out << pad(cell(row[i]), std::max<std::size_t>(12, head.size() + 1));
+      out << pad(cell(row[i], i), std::max<std::size_t>(12, head.size() + 1));
     }
     out << "\n";
   }
   if (history.value("rows", json::array()).empty()) out << "(no samples in this period)\n";
   return out.str();
 }
-
-namespace {
-
-struct PointLookup {
-  std::map<std::string, Point> points;
-  explicit PointLookup(const json& j) {
-    for (auto& p : adapters::points_from_json(j))
-      points.emplace(p.name, std::move(p));
-  }
-  [[nodiscard]] const Point* ok(const std::string& name) const {
-    auto it = points.find(name);
-    return it != points.end() && it->second.quality == Quality::kOk ? &it->second : nullptr;
-  }
-  [[nodiscard]] std::string show(const std::string& name, int decimals = -1) const {
-    const Point* p = ok(name);
-    return p == nullptr ? "--" : format_value(p->value, p->unit, decimals);
-  }
-  [[nodiscard]] std::optional<double> number(const std::string& name) const {
-    const Point* p = ok(name);
-    if (p == nullptr) return std::nullopt;
-    const double* v = std::get_if<double>(&p->value);
-    return v == nullptr ? std::nullopt : std::optional<double>(*v);
-  }
-};
-
-}  // namespace
 
 std::string render_battery(const json& battery, bool cells) {
   std::ostringstream out;

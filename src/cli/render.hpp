@@ -9,7 +9,10 @@
 
 namespace sb::cli {
 
-// `sunbridge status`: a header line and one line per point, grouped; settings are left to
+// `sunbridge status`: one screen that fits 80 x 24: power flows, battery, grid legs, links, the
+// active profile and what needs attention (render_status.cpp).
+std::string render_status_screen(const nlohmann::json& status);
+// `sunbridge status --all`: a header line and one line per point, grouped; settings are left to
 // `params get`. Stale and invalid values never print as current numbers.
 std::string render_status(const nlohmann::json& status);
 // `sunbridge params get`: "07 50 A      max charge current PV+AC [0xE20A]".

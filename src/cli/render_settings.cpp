@@ -57,6 +57,11 @@ std::string render_profile(const json& show) {
           << " until " << text(o["pin"], "until") << "\n";
     }
   }
+  if (show.contains("effect")) {
+    const json& e = show["effect"];
+    out << "effect   from " << text(e, "from") << "  " << text(e, "key") << "  "
+        << values_line(e.value("values", json::object())) << "\n";
+  }
   if (show.contains("next_change")) {
     const json& n = show["next_change"];
     out << "next     " << text(n, "at_local") << "  " << text(n, "key") << "  "
@@ -87,6 +92,12 @@ std::string render_plan(const json& plan) {
     if (!changed.empty()) out << "   changes " << changed;
     if (c.value("hold", false)) out << "   (hold)";
     out << "\n";
+    // Why an override changes the plan, under the line it changes ("away ...: energy saving").
+    if (c.value("source", "") == "override") {
+      std::string why = text(c, "reason", "");
+      if (const auto colon = why.find(": "); colon != std::string::npos) why.erase(0, colon + 2);
+      out << "                     override: " << why << "\n";
+    }
   }
   return out.str();
 }

@@ -69,9 +69,7 @@ void add_settings_commands(CLI::App& app, CLI::App& params, SettingsArgs& a) {
   a.params_set->add_flag("--json", a.as_json);
 
   a.audit = app.add_subcommand("audit", "every attempted settings change");
-  a.audit->add_option(
-      "--since", a.since,
-      "how far back: 6h, 2d, 1w, or since a date (2026-12-01) or date and time (2026-12-01 06:00)");
+  sb::cli::add_period_options(*a.audit, a.audit_period);
   a.audit->add_flag("--json", a.as_json);
 
   auto* over = app.add_subcommand("override", "hold, away or pin, each with an end");
@@ -110,8 +108,11 @@ std::optional<int> run_settings_command(const Context& ctx, const SettingsArgs& 
         ctx, {{"cmd", "params.set"}, {"id", a.id}, {"value", a.value}, {"dry_run", a.dry_run}},
         a.as_json);
   }
-  if (a.audit->parsed())
-    return print(ctx, {{"cmd", "audit"}, {"since", a.since}}, a.as_json, render_audit);
+  if (a.audit->parsed()) {
+    json request = {{"cmd", "audit"}};
+    if (!put_period(a.audit_period, request)) return 2;
+    return print(ctx, request, a.as_json, render_audit);
+  }
   if (a.hold->parsed()) {
     return print(ctx, {{"cmd", "override.set"}, {"kind", "hold"}, {"until", a.until}}, a.as_json,
                  render_profile);

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_context.hpp"
+#include "cli/period.hpp"
 
 namespace sb::cli {
 
@@ -16,7 +17,8 @@ struct SettingsArgs {
   bool as_json = false;
   bool dry_run = false;
   int days = 30;
-  std::string id, value, since = "7d", until, from, to, profile, weather = "normal", kind = "all";
+  Period audit_period{"7d", ""};
+  std::string id, value, until, from, to, profile, weather = "normal", kind = "all";
   bool refresh = false;
   CLI::App* profile_show = nullptr;
   CLI::App* profile_plan = nullptr;

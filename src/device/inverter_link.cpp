@@ -354,8 +354,13 @@ void InverterLink::decode_block(const Block& block, std::span<const std::uint16_
       update.invalid.push_back({row->name, value.error().describe(), row->unit});
       continue;
     }
-    update.fresh.push_back(
-        Point{row->name, std::move(*value), row->unit, Quality::kOk, read_at, {}});
+    update.fresh.push_back(Point{row->name,
+                                 std::move(*value),
+                                 row->unit,
+                                 Quality::kOk,
+                                 read_at,
+                                 {},
+                                 protocol::display_decimals(*row, ctx)});
     if (row->type == RegType::kClock) {
       // Skew = inverter clock - system clock (the inverter keeps site-local time).
       auto civil = protocol::decode_clock(slice);
@@ -364,7 +369,7 @@ void InverterLink::decode_block(const Block& block, std::span<const std::uint16_
         double skew_s =
             std::round(std::chrono::duration<double>(*at - read_at).count()) + 0.0;  // no -0
         update.fresh.push_back(
-            Point{"inverter.clock_skew", skew_s, "s", Quality::kOk, read_at, {}});
+            Point{"inverter.clock_skew", skew_s, "s", Quality::kOk, read_at, {}, 0});
       } else {
         update.invalid.push_back(
             {"inverter.clock_skew", "inverter clock is not a valid local time", "s"});

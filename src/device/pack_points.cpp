@@ -13,21 +13,23 @@ std::string prefix(int pack) {
 }
 
 // The numeric points of a pack and their units (points.md: pack.N.*).
+// `decimals` follows the protocols' resolution (docs/bms.md): 10 mV, 10 mA, 10 mAh, 0.1 C.
 struct NumericField {
   const char* suffix;
   const char* unit;
+  int decimals;
   std::optional<double> protocol::PackRecord::*member;
 };
 constexpr NumericField kNumeric[] = {
-    {"soc", "%", &protocol::PackRecord::soc_pct},
-    {"soh", "%", &protocol::PackRecord::soh_pct},
-    {"voltage", "V", &protocol::PackRecord::voltage_v},
-    {"current", "A", &protocol::PackRecord::current_a},
-    {"remaining", "Ah", &protocol::PackRecord::remaining_ah},
-    {"full", "Ah", &protocol::PackRecord::full_ah},
-    {"design", "Ah", &protocol::PackRecord::design_ah},
-    {"temp.mos", "C", &protocol::PackRecord::mos_temp_c},
-    {"temp.ambient", "C", &protocol::PackRecord::ambient_temp_c},
+    {"soc", "%", 0, &protocol::PackRecord::soc_pct},
+    {"soh", "%", 0, &protocol::PackRecord::soh_pct},
+    {"voltage", "V", 2, &protocol::PackRecord::voltage_v},
+    {"current", "A", 2, &protocol::PackRecord::current_a},
+    {"remaining", "Ah", 2, &protocol::PackRecord::remaining_ah},
+    {"full", "Ah", 2, &protocol::PackRecord::full_ah},
+    {"design", "Ah", 2, &protocol::PackRecord::design_ah},
+    {"temp.mos", "C", 1, &protocol::PackRecord::mos_temp_c},
+    {"temp.ambient", "C", 1, &protocol::PackRecord::ambient_temp_c},
 };
 
 double round_to(double v, double step) {
@@ -53,18 +55,19 @@ const char* to_string(BmsMode mode) {
 PointUpdate pack_points(const protocol::PackRecord& r, WallTime at) {
   PointUpdate u;
   const std::string p = prefix(r.pack);
-  auto add = [&](const std::string& name, PointValue v, const std::string& unit) {
-    u.fresh.push_back(Point{p + name, std::move(v), unit, Quality::kOk, at, {}});
+  auto add = [&](const std::string& name, PointValue v, const std::string& unit,
+                 int decimals = -1) {
+    u.fresh.push_back(Point{p + name, std::move(v), unit, Quality::kOk, at, {}, decimals});
   };
   for (const auto& f : kNumeric) {
-    if (const auto& v = r.*(f.member)) add(f.suffix, round_to(*v, 0.001), f.unit);
+    if (const auto& v = r.*(f.member)) add(f.suffix, round_to(*v, 0.001), f.unit, f.decimals);
   }
-  if (r.cycles) add("cycles", static_cast<double>(*r.cycles), "");
+  if (r.cycles) add("cycles", static_cast<double>(*r.cycles), "", 0);
   for (std::size_t i = 0; i < r.cells_mv.size(); ++i) {
-    add("cell." + std::to_string(i + 1), r.cells_mv[i], "mV");
+    add("cell." + std::to_string(i + 1), r.cells_mv[i], "mV", 0);
   }
   for (std::size_t i = 0; i < r.temps_c.size(); ++i) {
-    add("temp." + std::to_string(i + 1), r.temps_c[i], "C");
+    add("temp." + std::to_string(i + 1), r.temps_c[i], "C", 1);
   }
   if (r.has_flags) {
     TextList alarms;

@@ -92,16 +92,19 @@ std::vector<Point> compute_bank(const PointStore& store, const std::vector<int>&
 
   std::vector<Point> out;
   const WallTime ts = oldest == WallTime::max() ? now : oldest;
-  out.push_back(Point{"bank.packs_online", static_cast<double>(online), "", Quality::kOk, now, {}});
+  out.push_back(
+      Point{"bank.packs_online", static_cast<double>(online), "", Quality::kOk, now, {}, 0});
   out.push_back(Point{"bank.protection", protection, "", Quality::kOk, now, {}});
   const bool complete = missing.empty() && online > 0;
   std::string why;
   for (int m : missing)
     why += (why.empty() ? "pack " : ", ") + std::to_string(m);
   why = online == 0 ? "no pack online" : why + " not online: bank incomplete";
-  auto add = [&](const std::string& name, std::optional<PointValue> v, const std::string& unit) {
+  // Shown with the packs' resolution (a mean of SOC in whole percent is 1 decimal).
+  auto add = [&](const std::string& name, std::optional<PointValue> v, const std::string& unit,
+                 int decimals) {
     if (complete && v) {
-      out.push_back(Point{name, std::move(*v), unit, Quality::kOk, ts, {}});
+      out.push_back(Point{name, std::move(*v), unit, Quality::kOk, ts, {}, decimals});
     } else {
       out.push_back(Point{name, {}, unit, Quality::kInvalid, {}, complete ? "no data" : why});
     }
@@ -109,24 +112,25 @@ std::vector<Point> compute_bank(const PointStore& store, const std::vector<int>&
   const bool cells = cell_min <= cell_max;
   const bool temps = temp_min <= temp_max;
   add("bank.soc",
-      weights > 0 ? std::optional<PointValue>(round3(weighted_soc / weights)) : std::nullopt, "%");
-  add("bank.current", round3(current), "A");
+      weights > 0 ? std::optional<PointValue>(round3(weighted_soc / weights)) : std::nullopt, "%",
+      1);
+  add("bank.current", round3(current), "A", 2);
   add("bank.voltage",
-      online > 0 ? std::optional<PointValue>(round3(voltage / online)) : std::nullopt, "V");
+      online > 0 ? std::optional<PointValue>(round3(voltage / online)) : std::nullopt, "V", 2);
   add("bank.power",
       online > 0 ? std::optional<PointValue>(round3(voltage / online * current)) : std::nullopt,
-      "W");
+      "W", 0);
   add("bank.remaining", have_full ? std::optional<PointValue>(round3(remaining)) : std::nullopt,
-      "Ah");
-  add("bank.full", have_full ? std::optional<PointValue>(round3(full)) : std::nullopt, "Ah");
-  add("bank.cell.min", cells ? std::optional<PointValue>(cell_min) : std::nullopt, "mV");
-  add("bank.cell.max", cells ? std::optional<PointValue>(cell_max) : std::nullopt, "mV");
+      "Ah", 1);
+  add("bank.full", have_full ? std::optional<PointValue>(round3(full)) : std::nullopt, "Ah", 1);
+  add("bank.cell.min", cells ? std::optional<PointValue>(cell_min) : std::nullopt, "mV", 0);
+  add("bank.cell.max", cells ? std::optional<PointValue>(cell_max) : std::nullopt, "mV", 0);
   add("bank.cell.spread", cells ? std::optional<PointValue>(cell_max - cell_min) : std::nullopt,
-      "mV");
-  add("bank.cell.min_at", cells ? std::optional<PointValue>(cell_min_at) : std::nullopt, "");
-  add("bank.cell.max_at", cells ? std::optional<PointValue>(cell_max_at) : std::nullopt, "");
-  add("bank.temp.min", temps ? std::optional<PointValue>(temp_min) : std::nullopt, "C");
-  add("bank.temp.max", temps ? std::optional<PointValue>(temp_max) : std::nullopt, "C");
+      "mV", 0);
+  add("bank.cell.min_at", cells ? std::optional<PointValue>(cell_min_at) : std::nullopt, "", -1);
+  add("bank.cell.max_at", cells ? std::optional<PointValue>(cell_max_at) : std::nullopt, "", -1);
+  add("bank.temp.min", temps ? std::optional<PointValue>(temp_min) : std::nullopt, "C", 1);
+  add("bank.temp.max", temps ? std::optional<PointValue>(temp_max) : std::nullopt, "C", 1);
   return out;
 }
 

@@ -49,6 +49,7 @@ std::optional<Point> PointStore::compute(const DerivedPoint& d, WallTime now) co
   out.name = d.name;
   out.unit = d.unit;
   out.quality = Quality::kOk;
+  out.decimals = d.decimals;
   double acc = d.op == DerivedOp::kSum ? 0.0 : 1.0;
   bool first = true;
   for (const auto& input : d.inputs) {
@@ -63,6 +64,8 @@ std::optional<Point> PointStore::compute(const DerivedPoint& d, WallTime now) co
       return out;
     }
     acc = d.op == DerivedOp::kSum ? acc + *v : acc * *v;
+    if (d.decimals < 0 && d.op == DerivedOp::kSum)
+      out.decimals = std::max(out.decimals, p.decimals);
     // The derived value is as old as its oldest input and as good as its worst.
     out.ts = first ? p.ts : std::min(out.ts, p.ts);
     first = false;

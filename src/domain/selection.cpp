@@ -137,6 +137,15 @@ Date served_day(const CivilTime& local) {
   return local.hour < 7 ? today : add_days(today, 1);
 }
 
+const Profile* away_profile(const SelectionInput& in, int month) {
+  if (in.profile != nullptr && in.profile->find(month, WeatherMode::kSunny) != nullptr) {
+    return in.profile;
+  }
+  if (in.library == nullptr) return nullptr;
+  const Profile* p = in.library->find(in.policy.away_profile);
+  return p != nullptr && p->find(month, WeatherMode::kSunny) != nullptr ? p : nullptr;
+}
+
 Selection select(const SelectionInput& in) {
   const CivilTime local = to_local_civil(in.now);
   const Date served = served_day(local);
@@ -155,9 +164,11 @@ Selection select(const SelectionInput& in) {
     mode = overrides.pin->weather;
     s.source = "override";
     why = "pinned until " + format_local(overrides.pin->until);
-  } else if (overrides.away && sys_days(served) >= sys_days(overrides.away->from) &&
+  } else if (const Profile* away = overrides.away ? away_profile(in, local.month) : nullptr;
+             away != nullptr && sys_days(served) >= sys_days(overrides.away->from) &&
              days_between(overrides.away->from, overrides.away->to) + 1 >=
                  in.policy.away_min_days) {
+    profile = away;
     mode = WeatherMode::kSunny;
     s.source = "override";
     why = "away " + format_date(overrides.away->from) + " to " + format_date(overrides.away->to) +
@@ -169,7 +180,7 @@ Selection select(const SelectionInput& in) {
     if (mode != WeatherMode::kNormal) s.source = "weather";
   }
 
-  const int month = static_cast<int>(static_cast<unsigned>(to_date(local).month()));
+  const int month = local.month;
   const ProfileRow* row = profile->find(month, mode);
   if (row == nullptr) {
     if (mode != WeatherMode::kNormal) {
@@ -213,13 +224,15 @@ std::vector<PlannedChange> plan(const SelectionInput& in, std::chrono::hours hor
     if (current) current->fetched_at = at;
     Selection s = select(step);
     step.memory = s.memory;
-    PlannedChange c{at, s.key(), s.values, {}, s.reason, s.hold};
+    PlannedChange c{at, s.key(), s.values, {}, s.reason, s.hold, s.source};
     if (previous) {
       for (const auto& [lcd, v] : s.values) {
         auto it = previous->values.find(lcd);
         if (it == previous->values.end() || !same_setting(it->second, v)) c.changed.push_back(lcd);
       }
-      if (c.changed.empty() && s.hold == previous->hold) return;
+      // An override starting or ending is shown even when its row has the same values.
+      const bool override_edge = (s.source == "override") != (previous->source == "override");
+      if (c.changed.empty() && s.hold == previous->hold && !override_edge) return;
     }
     out.push_back(std::move(c));
     previous = std::move(s);

@@ -121,6 +121,14 @@ Result<std::vector<std::uint16_t>> encode_clock(const CivilTime& t) {
                                     static_cast<std::uint16_t>((t.minute << 8) | t.second)};
 }
 
+int display_decimals(const RegisterRow& row, const DecodeContext& ctx) {
+  if (row.type != RegType::kU16 && row.type != RegType::kS16 && row.type != RegType::kU32) {
+    return -1;
+  }
+  auto step = step_of(row, ctx);
+  return step ? decimals_of(*step) : -1;
+}
+
 Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t> words,
                           const DecodeContext& ctx) {
   if (words.size() != row.length) {

@@ -153,6 +153,7 @@ Schema register_map_schema() {
       schema::required("inputs", Schema::array_of(Schema::string(3, 64), 2, 8)),
       schema::required("unit", Schema::string(0, 8)),
       schema::optional("label", Schema::string(0, 120)),
+      schema::optional("decimals", Schema::integer(0, 6)),
       schema::optional(
           "fallback",
           Schema::object({
@@ -325,6 +326,7 @@ std::optional<RegisterMap> RegisterMap::from_json(std::string_view text, schema:
     d.inputs = j["inputs"].get<std::vector<std::string>>();
     d.unit = j["unit"].get<std::string>();
     d.label = j.value("label", "");
+    d.decimals = j.value("decimals", -1);
     const std::string path = "derived[" + std::to_string(i) + "]";
     if (!names.insert(d.name).second) {
       issues.push_back({path + ".name", "duplicate point name '" + d.name + "'"});

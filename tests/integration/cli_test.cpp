@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -32,11 +33,20 @@ TEST_CASE("sunbridge status --json: points.md names with value, unit, quality, t
   CHECK(j["battery.current"]["quality"] == "ok");
   CHECK(j["battery.current"]["ts"].is_string());
   CHECK(j["grid.l2.voltage"]["value"] == 100.7);
-  // Human table, via --config to find the socket.
+  // The screen, via --config to find the socket; --all with every point.
   r = cli({"--config", d.config_path(), "status"});
   REQUIRE(r.status == 0);
-  CHECK(r.out.find("link online") != std::string::npos);
+  CHECK(r.out.find("inverter online") != std::string::npos);
   CHECK(r.out.find("-20.3 A") != std::string::npos);
+  r = cli({"--config", d.config_path(), "status", "--all"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("link online") != std::string::npos);
+  CHECK(r.out.find("grid.l2.voltage") != std::string::npos);
+  // Shown with the precision their point declares; JSON keeps every digit.
+  const double power = j["battery.power"]["value"].get<double>();
+  CHECK(j["battery.power"]["decimals"] == 0);
+  CHECK(r.out.find(" " + std::to_string(std::lround(power)) + " W") != std::string::npos);
+  CHECK(j["battery.voltage"]["decimals"] == 1);
 }
 
 TEST_CASE("sunbridge params get: decoded like the LCD", "[integration]") {
@@ -299,4 +309,49 @@ TEST_CASE("one --since for history, events, pq and audit: durations, dates, date
   r = cli({"--socket", d.socket(), "history", "--since", "2001-01-01"});
   CHECK(r.status == 1);
   CHECK(r.err.find("at most 366 days back") != std::string::npos);
+
+  // --until, in the same forms: a duration counts back like --since.
+  r = cli({"--socket", d.socket(), "history", "--since", "1h", "--until", "10m", "--json"});
+  REQUIRE(r.status == 0);
+  CHECK(json::parse(r.out)["rows"].empty());  // the daemon started seconds ago
+  r = cli({"--socket", d.socket(), "history", "--since", "1h", "--until", "2030-01-01", "--json"});
+  REQUIRE(r.status == 0);
+  CHECK_FALSE(json::parse(r.out)["rows"].empty());  // a later end reads up to now
+  r = cli({"--socket", d.socket(), "events", "--since", "1d", "--until", "2d"});
+  CHECK(r.status == 1);
+  CHECK(r.err.find("is not after the start") != std::string::npos);
+  r = cli({"--socket", d.socket(), "audit", "--until", "soon"});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--until 'soon' is not a duration") != std::string::npos);
+}
+
+TEST_CASE("history samples come every sample interval, not every other one", "[integration][cli]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  // Polls every 0.5 s, a sample every second: comparing "now - last sample >= 1 s" took every
+  // third poll whenever a poll finished a little earlier than the one before.
+  Daemon d(dir, sim.link(),
+           {{"inverter", {{"poll_interval", 0.5}}}, {"storage", {{"sample_interval_s", 1}}}});
+  d.wait_for([](const json& s) { return fresh(s, "battery.soc"); });
+  std::this_thread::sleep_for(9s);
+  auto r = cli(
+      {"--socket", d.socket(), "history", "--since", "1m", "--points", "battery.soc", "--json"});
+  REQUIRE(r.status == 0);
+  const json rows = json::parse(r.out)["rows"];
+  REQUIRE(rows.size() >= 6);
+  std::vector<double> gaps;
+  for (std::size_t i = 2; i < rows.size(); ++i) {  // the first sample comes with the first poll
+    auto a = sb::parse_iso8601_utc(rows[i - 1][0].get<std::string>());
+    auto b = sb::parse_iso8601_utc(rows[i][0].get<std::string>());
+    REQUIRE((a && b));
+    gaps.push_back(std::chrono::duration<double>(*b - *a).count());
+  }
+  double sum = 0;
+  for (double g : gaps) {
+    INFO("gap " << g << " s");
+    CHECK(g < 1.9);  // within one poll of the interval (and some slack for a loaded machine)
+    sum += g;
+  }
+  INFO(rows.dump());
+  CHECK(sum / static_cast<double>(gaps.size()) < 1.15);
 }

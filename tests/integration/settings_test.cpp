@@ -584,3 +584,40 @@ TEST_CASE("the homeowner's change commands work through the sunbridge binary",
   REQUIRE(r.status == 0);
   CHECK(json::parse(r.out)["setting.p07"]["value"] == 55.0);
 }
+
+TEST_CASE("an absence under Type B uses Type A's energy-saving row, says so and is in the plan",
+          "[integration][settings]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  FakeTime fake(dir);
+  fake.set(jst(2026, 5, 10, 12));  // spring; the simulator holds Type B's spring row already
+  Daemon d(dir, settings_config(dir, sim), "d", fake.env());
+  d.wait_for([](const json& st) { return fresh(st, "setting.p62"); });
+
+  // Two days is not a long absence in the guide: refused, with the rule, nothing changes.
+  auto r = cli({"--config", d.config_path(), "override", "away", "--from", "2026-05-11", "--to",
+                "2026-05-12"});
+  CHECK(r.status == 1);
+  CHECK(r.err.find("an absence of 2 days changes nothing") != std::string::npos);
+
+  // From tomorrow for four days: served from now on (the night before the first day away).
+  r = cli({"--config", d.config_path(), "override", "away", "--from", "2026-05-11", "--to",
+           "2026-05-14"});
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("effect   from 2026-05-10 12:00") != std::string::npos);
+  CHECK(r.out.find("type-a/spring-autumn/sunny  07=40 A  10=30 min  41=02:30  62=35 %") !=
+        std::string::npos);
+  CHECK(testkit::wait_until(
+      [&] {
+        return reg(sim, k07) == 400 && reg(sim, k10) == 30 && reg(sim, k41) == 0x021E &&
+               reg(sim, k62) == 35;
+      },
+      20s));
+  // The plan shows the way back, marked as the override's end.
+  r = cli({"--config", d.config_path(), "profile", "plan", "--days", "10"});
+  INFO(r.out);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("override: away 2026-05-11 to 2026-05-14: energy saving") != std::string::npos);
+  CHECK(r.out.find("2026-05-14 07:00:00  type-b/spring-autumn") != std::string::npos);
+}

@@ -83,6 +83,10 @@ TEST_CASE("derived points: value, worst quality, oldest timestamp", "[unit][stor
   CHECK(power->quality == Quality::kOk);
   CHECK(power->ts == t0);
   CHECK(std::get<double>(store.get("load.power", t0)->value) == 1350.0);
+  // Display precision: declared for the product (none here), a sum's finest input's.
+  CHECK(power->decimals == -1);
+  store.apply({{Point{"load.l1.power", 700.0, "W", Quality::kOk, t0, "", 1}}, {}, {}, 30s});
+  CHECK(store.get("load.power", t0)->decimals == 1);
   store.apply({{}, {{"load.l2.power", "timeout", "W"}}, {}, 30s});
   CHECK(store.get("load.power", t0)->quality == Quality::kStale);
   store.apply({{}, {}, {{"battery.current", "unsupported", "A"}}, 30s});

@@ -254,3 +254,25 @@ TEST_CASE("LCD 33 on firmware that numbers the protocol list from 1", "[unit][co
   const std::uint16_t one[] = {1};
   CHECK(std::get<std::string>(*decode(*p32, one, from1)) == "485");
 }
+
+TEST_CASE("a row's display precision follows its step", "[unit][codec]") {
+  CHECK(display_decimals(row("battery.voltage"), ctx48()) == 1);
+  CHECK(display_decimals(row("grid.frequency"), ctx48()) == 2);
+  CHECK(display_decimals(row("battery.soc"), ctx48()) == 0);
+  CHECK(display_decimals(row("setting.p09"), ctx48()) == 1);  // 0.4 V steps on a 48 V bank
+  DecodeContext unknown = ctx48();
+  unknown.battery_voltage_factor.reset();
+  CHECK(display_decimals(row("setting.p09"), unknown) == -1);  // no step without E003
+  CHECK(display_decimals(row("setting.p41"), ctx48()) == -1);  // a time, not a number
+}
+
+TEST_CASE("the shipped map declares battery power in whole watts", "[unit][codec]") {
+  bool found = false;
+  for (const auto& d : map().derived()) {
+    if (d.name == "battery.power") {
+      found = true;
+      CHECK(d.decimals == 0);
+    }
+  }
+  CHECK(found);
+}

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include "cli/render.hpp"
 
 using nlohmann::json;
@@ -30,13 +32,114 @@ TEST_CASE("status never prints a stale value as current", "[unit][cli]") {
          {{"value", 60}, {"unit", "A"}, {"quality", "ok"}, {"ts", "2026-11-22T05:00:00.000Z"}}}}}};
   std::string text = sb::cli::render_status(status);
   CHECK(text.find("link degraded") != std::string::npos);
-  CHECK(text.find("56%") != std::string::npos);
+  CHECK(text.find("56 %") != std::string::npos);  // --all: every unit in one column
   CHECK(text.find("-- (stale, last 52.4 V)") != std::string::npos);
   CHECK(text.find("timeout") != std::string::npos);
   CHECK(text.find("setting.p07") == std::string::npos);    // settings are `params get`'s job
   CHECK(text.find("pack.1.cell.1") == std::string::npos);  // single packs are `battery`'s
-  CHECK(text.find("battery 56% -612 W discharging") != std::string::npos);
-  CHECK(text.find("grid --") != std::string::npos);  // stale: not a number in the summary
+  // The one-screen view: the same rule, and the direction in words.
+  const std::string screen = sb::cli::render_status_screen(status);
+  INFO(screen);
+  CHECK(screen.find("Battery   56%   --   --   -612 W discharging") != std::string::npos);
+  CHECK(screen.find("grid --") != std::string::npos);  // stale: not a number
+  CHECK(screen.find("52.4") == std::string::npos);
+}
+
+namespace {
+
+// A status as the daemon answers it with the simulator's values, checks and packs.
+json full_status() {
+  json points = json::object();
+  auto num = [&](const char* name, double v, const char* unit, int decimals) {
+    points[name] = {{"value", v},
+                    {"unit", unit},
+                    {"quality", "ok"},
+                    {"decimals", decimals},
+                    {"ts", "2026-11-22T05:00:08.000Z"}};
+  };
+  auto txt = [&](const char* name, const char* v, const char* note = "") {
+    points[name] = {
+        {"value", v}, {"unit", ""}, {"quality", "ok"}, {"ts", "2026-11-22T05:00:08.000Z"}};
+    if (*note != 0) points[name]["note"] = note;
+  };
+  num("pv.power", 1234, "W", 0);
+  num("load.power", 2345, "W", 0);
+  num("grid.power", 890, "W", 0);
+  num("battery.soc", 56, "%", 0);
+  num("battery.voltage", 52.4, "V", 1);
+  num("battery.current", -20.3, "A", 1);
+  num("battery.power", -1063.72, "W", 0);
+  num("bank.soc", 55.493, "%", 1);
+  num("bank.packs_online", 4, "", 0);
+  num("bank.cell.min", 3270, "mV", 0);
+  num("bank.cell.max", 3291, "mV", 0);
+  num("bank.temp.min", 10.1, "C", 1);
+  num("bank.temp.max", 12.3, "C", 1);
+  num("grid.l1.voltage", 100.7, "V", 1);
+  num("grid.l2.voltage", 101.2, "V", 1);
+  num("grid.frequency", 60.01, "Hz", 2);
+  num("output.l1.voltage", 100.1, "V", 1);
+  num("output.l2.voltage", 100.3, "V", 1);
+  num("load.l1.ratio", 21, "%", 0);
+  num("load.l2.ratio", 19, "%", 0);
+  num("inverter.temp.dcac", 41, "C", 0);
+  num("inverter.bms.discharge_current_limit", 100, "A", 0);
+  txt("inverter.state", "battery");
+  txt("inverter.charge_state", "off");
+  txt("link.bms.state", "online");
+  txt("link.mqtt.state", "online");
+  txt("site.clock_synced", "yes");
+  txt("profile.active", "type-b/winter");
+  for (int i = 0; i < 12; ++i) {
+    const std::string name = "check.test" + std::to_string(i) + ".state";
+    txt(name.c_str(), "warning",
+        "a long explanation of what is wrong that would not fit on one line of the screen");
+  }
+  return {{"daemon",
+           {{"version", "0.3.0"},
+            {"now", "2026-11-22T05:00:10.000Z"},
+            {"timezone", "Asia/Tokyo"},
+            {"port", "rtu:/dev/ttyUSB0"},
+            {"link", {{"state", "online"}}}}},
+          {"points", points}};
+}
+
+}  // namespace
+
+TEST_CASE("status fits an 80 x 24 terminal; --all aligns units and pads nothing", "[unit][cli]") {
+  const std::string screen = sb::cli::render_status_screen(full_status());
+  INFO(screen);
+  std::istringstream in(screen);
+  std::size_t lines = 0;
+  for (std::string l; std::getline(in, l); ++lines) {
+    CHECK(l.size() <= 80);
+    if (!l.empty()) CHECK(l.back() != ' ');
+  }
+  CHECK(lines <= 23);  // and the shell's prompt
+  CHECK(screen.find("Power     PV 1234 W   load 2345 W   grid +890 W import") != std::string::npos);
+  CHECK(screen.find("Battery   56%   52.4 V   -20.3 A   -1064 W discharging") != std::string::npos);
+  CHECK(screen.find("Packs     4 online   SOC 55.5%   cells 3270 - 3291 mV   10.1 - 12.3 C") !=
+        std::string::npos);
+  CHECK(screen.find("Grid      L1 100.7 V   L2 101.2 V   60.01 Hz") != std::string::npos);
+  CHECK(screen.find("Links     inverter online   battery online   cloud online   clock synced") !=
+        std::string::npos);
+  CHECK(screen.find("Profile   type-b/winter") != std::string::npos);
+  CHECK(screen.find("Attention test0 warning: a long explanation") != std::string::npos);
+  CHECK(screen.find("4 more: sunbridge checks, sunbridge events") != std::string::npos);
+
+  const std::string all = sb::cli::render_status(full_status());
+  std::istringstream rows(all);
+  std::size_t unit_column = 0;
+  for (std::string l; std::getline(rows, l);) {
+    if (!l.empty()) CHECK(l.back() != ' ');
+    for (const char* name : {"  battery.voltage ", "  inverter.bms.discharge_current_limit "}) {
+      if (l.rfind(name, 0) != 0) continue;
+      const std::size_t at = l.find_first_of("VA", std::string(name).size());
+      if (unit_column == 0) unit_column = at;
+      CHECK(at == unit_column);
+    }
+  }
+  CHECK(unit_column > 0);
 }
 
 TEST_CASE("params print as 'ID VALUE label [register]'", "[unit][cli]") {
@@ -73,6 +176,45 @@ TEST_CASE("history renders CSV with quoting and a table", "[unit][cli]") {
         "2026-11-22T05:01:00.000Z,57,\n");
   std::string table = sb::cli::render_history(h, false);
   CHECK(table.find("battery.soc [%]") != std::string::npos);
+}
+
+TEST_CASE("values show the decimals their point declares; JSON and CSV keep every digit",
+          "[unit][cli]") {
+  json status = {{"daemon", {{"now", "2026-11-22T05:00:10.000Z"}, {"timezone", "UTC"}}},
+                 {"points",
+                  {{"bank.power",
+                    {{"value", 2096.976},
+                     {"unit", "W"},
+                     {"quality", "ok"},
+                     {"decimals", 0},
+                     {"ts", "2026-11-22T05:00:08.000Z"}}},
+                   {"bank.soc",
+                    {{"value", 55.493},
+                     {"unit", "%"},
+                     {"quality", "ok"},
+                     {"decimals", 1},
+                     {"ts", "2026-11-22T05:00:08.000Z"}}},
+                   {"battery.voltage",
+                    {{"value", nullptr},
+                     {"last_value", 52.43},
+                     {"unit", "V"},
+                     {"quality", "stale"},
+                     {"decimals", 1},
+                     {"ts", "2026-11-22T04:59:00.000Z"}}}}}};
+  const std::string text = sb::cli::render_status(status);
+  CHECK(text.find("2097 W") != std::string::npos);
+  CHECK(text.find("2096.976") == std::string::npos);
+  CHECK(text.find("55.5 %") != std::string::npos);
+  CHECK(text.find("55.493") == std::string::npos);
+  CHECK(text.find("last 52.4 V") != std::string::npos);
+  json h = {{"names", {"battery.power", "battery.soc"}},
+            {"units", {"W", "%"}},
+            {"decimals", {0, -1}},
+            {"rows", {{"2026-11-22T05:00:00.000Z", 2187.72, 55.493}}}};
+  CHECK(sb::cli::render_history(h, true).find(",2187.72,55.493") != std::string::npos);
+  const std::string table = sb::cli::render_history(h, false);
+  CHECK(table.find("2188 ") != std::string::npos);
+  CHECK(table.find("55.493") != std::string::npos);  // nothing declared: the default
 }
 
 TEST_CASE("render_change: one line per register, failures and kept values say so", "[render]") {

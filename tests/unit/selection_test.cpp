@@ -190,7 +190,7 @@ TEST_CASE_METHOD(Fixture, "overrides: hold, away and pin, each ending back on th
   in.now = now + 2h;
   CHECK_FALSE(domain::select(in).hold);
 
-  // Away 3+ days: the sunny row (Type A); Type B has none and says so.
+  // Away 3+ days: Type A's sunny row, under any mode (the guide's rule).
   in = input("type-a", now);
   in.overrides.away = domain::Overrides::Away{date(2026, 12, 21), date(2026, 12, 24)};
   s = domain::select(in);
@@ -200,7 +200,18 @@ TEST_CASE_METHOD(Fixture, "overrides: hold, away and pin, each ending back on th
   CHECK(domain::select(in).key() == "type-a/winter/normal");
   in = input("type-b", now);
   in.overrides.away = domain::Overrides::Away{date(2026, 12, 21), date(2026, 12, 24)};
+  s = domain::select(in);
+  CHECK(s.key() == "type-a/winter/sunny");
+  CHECK(v(s, "07") == 50);
+  CHECK(v(s, "62") == 50);
+  CHECK(s.source == "override");
+  CHECK(domain::away_profile(in, 12) == lib.find("type-a"));
+  // Without a profile that has sunny rows, an absence changes nothing.
+  domain::ProfileLibrary only_b;
+  in.library = &only_b;
+  CHECK(domain::away_profile(in, 12) == nullptr);
   CHECK(domain::select(in).key() == "type-b/winter");
+  in.library = &lib;
   in.overrides.away = domain::Overrides::Away{date(2026, 12, 21), date(2026, 12, 22)};
   in.profile = lib.find("type-a");
   CHECK(domain::select(in).key() == "type-a/winter/normal");  // 2 days: not a long absence
@@ -258,4 +269,21 @@ TEST_CASE_METHOD(Fixture, "plan stops at max_entries: the next change only", "[s
   REQUIRE(next.size() == 2);
   CHECK(next[1].key == "type-b/winter");
   CHECK(next[1].at == local(2026, 12, 1, 0));
+}
+
+TEST_CASE_METHOD(Fixture,
+                 "plan shows an absence under Type B: its start and its end, as an override",
+                 "[selection]") {
+  auto in = input("type-b", local(2026, 12, 20, 12));
+  in.overrides.away = domain::Overrides::Away{date(2026, 12, 22), date(2026, 12, 25)};
+  const auto p = domain::plan(in, 24h * 10);
+  REQUIRE(p.size() == 3);
+  CHECK(p[0].key == "type-b/winter");
+  CHECK(p[1].key == "type-a/winter/sunny");
+  CHECK(p[1].source == "override");
+  CHECK(p[1].at == local(2026, 12, 21, 7));  // the night before the first day away
+  CHECK(p[1].reason.find("away 2026-12-22 to 2026-12-25") != std::string::npos);
+  CHECK(p[2].key == "type-b/winter");
+  CHECK(p[2].at == local(2026, 12, 25, 7));  // the last night away is served, then home
+  CHECK(p[2].source == "schedule");
 }

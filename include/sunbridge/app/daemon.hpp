@@ -23,6 +23,7 @@
 #include "sunbridge/core/clock.hpp"
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/log.hpp"
+#include "sunbridge/core/sample_clock.hpp"
 #include "sunbridge/core/worker_thread.hpp"
 #include "sunbridge/device/inverter_link.hpp"
 #include "sunbridge/domain/cross_check.hpp"
@@ -110,9 +111,10 @@ class Daemon {
   domain::FaultWatch fault_watch_;
   device::LinkStats link_stats_;
   WallTime started_at_;
-  WallTime last_recorded_{};
-  WallTime last_bank_recorded_{};
-  WallTime last_packs_recorded_{};
+  // When a poll becomes a history sample: live values, bank values, pack details.
+  SampleClock live_samples_{std::chrono::seconds(60)};
+  SampleClock bank_samples_{std::chrono::seconds(60)};
+  SampleClock pack_samples_{std::chrono::seconds(300)};
   std::optional<device::BmsReport> last_bms_;
   int exit_code_ = 0;
 };

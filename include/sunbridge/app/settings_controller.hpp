@@ -135,6 +135,8 @@ class SettingsController {
   nlohmann::json audit_json(const nlohmann::json& request);
   void params_set(const nlohmann::json& request, adapters::IpcServer::Reply reply);
   nlohmann::json override_set(const nlohmann::json& request);
+  // What an absence will select on its first served day (the override.set reply says it).
+  nlohmann::json away_effect(WallTime now) const;
   nlohmann::json override_clear(const nlohmann::json& request);
 
   SettingsContext ctx_;

@@ -28,6 +28,9 @@ struct DerivedPoint {
   std::string unit;
   std::string label;
   std::optional<DerivedFallback> fallback;
+  // Display precision; when not declared a sum shows as many decimals as its finest input and a
+  // product is left to the default (a product's exact decimals are rarely worth showing).
+  int decimals = -1;
 };
 
 }  // namespace sb

@@ -39,6 +39,9 @@ struct Point {
   Quality quality = Quality::kInvalid;
   WallTime ts{};     // when `value` was read from the device
   std::string note;  // why it is stale or invalid, empty when ok
+  // Decimal places worth showing (the register's scale, or declared for computed points);
+  // -1 when not declared. Display only: the value itself keeps full precision.
+  int decimals = -1;
 };
 
 [[nodiscard]] inline bool has_value(const PointValue& v) {

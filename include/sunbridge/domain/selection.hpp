@@ -24,6 +24,9 @@ struct WeatherPolicy {
   double cold_c = -2.0;             // served day's min <= this: high demand
   std::chrono::hours forecast_max_age{36};  // older forecasts are no forecast at all
   int away_min_days = 3;                    // shorter absences change nothing
+  // The guide's rule for a long absence: Type A's sunny ("energy saving") row, whatever the
+  // mode. A profile with sunny rows of its own uses them.
+  std::string away_profile = "type-a";
 };
 
 struct Overrides {
@@ -83,6 +86,11 @@ Date served_day(const CivilTime& local);
 
 Selection select(const SelectionInput& in);
 
+// The profile whose sunny row an absence uses this month: the configured one when it has sunny
+// rows, else the policy's away profile; nullptr when neither has one (an absence changes
+// nothing).
+const Profile* away_profile(const SelectionInput& in, int month);
+
 struct PlannedChange {
   WallTime at{};
   std::string key;
@@ -90,6 +98,7 @@ struct PlannedChange {
   std::vector<std::string> changed;  // LCD ids whose value differs from the previous entry
   std::string reason;
   bool hold = false;
+  std::string source;  // as Selection::source: "override" marks a hold, an absence or a pin
 };
 
 // What select() would choose hour by hour from `in.now` for `horizon`, with the forecast as it

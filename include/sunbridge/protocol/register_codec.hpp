@@ -45,6 +45,10 @@ std::optional<double> battery_voltage_factor(VoltageScale scale,
 Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t> words,
                           const DecodeContext& ctx);
 
+// Decimal places a number of this row is worth showing: those of its step (0.1 V -> 1, a 0.4 V
+// step on a 48 V bank -> 1, 1 W -> 0); -1 for rows that are not numbers.
+int display_decimals(const RegisterRow& row, const DecodeContext& ctx);
+
 // Encodes a value for writing. Numbers must be within the row's range and exactly representable
 // (57.5 V on a 48 V bank is not: the step is 0.4 V); enums take their text or code; hhmm takes
 // "HH:MM"; clock takes "YYYY-MM-DD HH:MM:SS". Errors are kInvalid with a reason.
