@@ -58,6 +58,25 @@ std::string rtrim(std::string s) {
   return s;
 }
 
+// `prefix` then `text` broken at spaces into lines of at most 80 columns; continuation lines
+// start with `indent` spaces. A word longer than a line is left whole.
+std::string wrap_line(const std::string& prefix, const std::string& text, std::size_t indent) {
+  constexpr std::size_t kWidth = 80;
+  std::string out, line = prefix;
+  bool line_has_word = false;
+  std::istringstream words(text);
+  for (std::string word; words >> word;) {
+    if (line_has_word && line.size() + 1 + word.size() > kWidth) {
+      out += rtrim(line) + "\n";
+      line = std::string(indent, ' ');
+      line_has_word = false;
+    }
+    line += (line_has_word ? " " : "") + word;
+    line_has_word = true;
+  }
+  return out + rtrim(line) + "\n";
+}
+
 }  // namespace
 
 std::string render_status(const json& status) {
@@ -67,9 +86,10 @@ std::string render_status(const json& status) {
   if (d.contains("now")) {
     if (auto t = parse_iso8601_utc(d["now"].get<std::string>())) now = *t;
   }
-  out << "sunbridged " << d.value("version", "?") << "  link "
-      << d.value("link", json::object()).value("state", "?") << "  " << d.value("port", "") << "  "
-      << format_local(now) << " " << d.value("timezone", "") << "\n";
+  out << "sunbridged " << d.value("version", "?") << "   " << format_local(now) << " "
+      << d.value("timezone", "") << "\n"
+      << "link " << d.value("link", json::object()).value("state", "?") << "  "
+      << d.value("port", "") << "\n";
   const auto points = adapters::points_from_json(status.value("points", json::object()));
   // Settings are `params get`'s, single packs `battery`'s; the bank stays here.
   auto shown = [](const Point& p) {
@@ -88,9 +108,13 @@ std::string render_status(const json& status) {
       last_group = group;
     }
     const std::string note = p.quality == Quality::kOk ? "" : p.note;
-    out << rtrim("  " + pad(p.name, name_width) + pad(aligned_value(p), 24) +
-                 pad(age_text(p.ts, now), 7) + note)
-        << "\n";
+    const std::string row =
+        "  " + pad(p.name, name_width) + pad(aligned_value(p), 24) + pad(age_text(p.ts, now), 7);
+    if (row.size() + note.size() <= 80) {
+      out << rtrim(row + note) << "\n";
+    } else {
+      out << rtrim(row) << "\n" << wrap_line("      ", note, 6);  // the why, below its value
+    }
   }
   return out.str();
 }
@@ -311,7 +335,7 @@ std::string render_events(const json& reply) {
 std::string render_doctor(const json& doctor) {
   std::ostringstream out;
   for (const auto& line : doctor.value("checks", json::array())) {
-    out << (line.value("ok", false) ? "  ok    " : "  FAIL  ") << line.value("text", "") << "\n";
+    out << wrap_line(line.value("ok", false) ? "  ok    " : "  FAIL  ", line.value("text", ""), 8);
   }
   const json& s = doctor.value("survey", json::object());
   if (s.empty()) return out.str();
@@ -321,12 +345,14 @@ std::string render_doctor(const json& doctor) {
                ? std::string("--")
                : format_value(adapters::value_from_json(r["value"]), r.value("unit", ""));
   };
-  // The value column as wide as its widest entry (an error text is long), so the meanings stay
-  // in one column.
+  // The value column as wide as its widest entry up to a limit, so the meanings stay in one
+  // column on an 80-column terminal; a longer value (an error text) puts its meaning on the
+  // next line, in that column, and a long meaning continues there too.
+  constexpr std::size_t kRawWidth = 12, kMaxValueWidth = 21;
   std::size_t value_width = 12;
   for (const char* part : {"identity", "verification"}) {
     for (const auto& r : s.value(part, json::array()))
-      value_width = std::max(value_width, value_text(r).size() + 2);
+      value_width = std::max(value_width, std::min(value_text(r).size() + 2, kMaxValueWidth));
   }
   auto reading = [&out, &value_text, value_width](const json& r, bool lcd) {
     const std::string value = value_text(r);
@@ -335,21 +361,29 @@ std::string render_doctor(const json& doctor) {
       if (!raw.empty()) raw += " ";
       raw += std::to_string(w.get<int>());
     }
-    if (raw.size() > 14) raw = raw.substr(0, 11) + "...";
-    out << "  " << (lcd ? pad(r.value("lcd", ""), 4) : "") << pad(r.value("register", ""), 8)
-        << pad(raw, 15) << pad(value, value_width) << r.value("label", "")
-        << (r.value("confidence", "C") != "C" ? " (" + r.value("confidence", "") + ")" : "");
-    if (r.contains("note")) out << "\n        -> " << r.value("note", "");
-    out << "\n";
+    if (raw.size() > kRawWidth - 1) raw = raw.substr(0, kRawWidth - 4) + "...";
+    std::string head = "  " + (lcd ? pad(r.value("lcd", ""), 4) : "") +
+                       pad(r.value("register", ""), 8) + pad(raw, kRawWidth);
+    const std::size_t meaning_column = head.size() + value_width;
+    const std::string meaning =
+        r.value("label", "") +
+        (r.value("confidence", "C") != "C" ? " (" + r.value("confidence", "") + ")" : "");
+    if (value.size() + 2 > value_width) {
+      out << rtrim(head + value) << "\n"
+          << wrap_line(std::string(meaning_column, ' '), meaning, meaning_column);
+    } else {
+      out << wrap_line(head + pad(value, value_width), meaning, meaning_column);
+    }
+    if (r.contains("note")) out << wrap_line("        -> ", r.value("note", ""), 11);
   };
   out << "\nidentity (" << s.value("port", "") << "):\n";
-  out << "  " << pad("REG", 8) << pad("RAW", 15) << pad("VALUE", value_width) << "MEANING\n";
+  out << "  " << pad("REG", 8) << pad("RAW", kRawWidth) << pad("VALUE", value_width) << "MEANING\n";
   for (const auto& r : s.value("identity", json::array()))
     reading(r, false);
   out << "\non-site verification: compare each value with the inverter's LCD\n"
       << "  (D) = documented by the maker only, (I) = inferred: check those first\n";
-  out << "  " << pad("LCD", 4) << pad("REG", 8) << pad("RAW", 15) << pad("VALUE", value_width)
-      << "PARAMETER\n";
+  out << "  " << pad("LCD", 4) << pad("REG", 8) << pad("RAW", kRawWidth)
+      << pad("VALUE", value_width) << "PARAMETER\n";
   for (const auto& r : s.value("verification", json::array()))
     reading(r, true);
   const json& st = s.value("stats", json::object());
@@ -360,12 +394,14 @@ std::string render_doctor(const json& doctor) {
   if (bms.value("mode", "none") != "none") {
     out << "\nBMS " << bms.value("mode", "") << " via " << bms.value("port", "") << "\n";
     const json& c = bms.value("counters", json::object());
-    out << "  " << c.value("bytes", 0) << " bytes, " << c.value("ascii_frames", 0) << " ASCII and "
-        << c.value("rtu_frames", 0) << " RTU frames; garbage " << c.value("garbage_bytes", 0)
-        << " bytes, bad checksums " << c.value("bad_checksums", 0) << ", malformed "
-        << c.value("malformed", 0) << ", truncated " << c.value("truncated", 0) << "; requests "
-        << c.value("requests", 0) << ", timeouts " << c.value("timeouts", 0) << ", refused "
-        << c.value("refused", 0) << "\n";
+    std::ostringstream counters;
+    counters << c.value("bytes", 0) << " bytes, " << c.value("ascii_frames", 0) << " ASCII and "
+             << c.value("rtu_frames", 0) << " RTU frames; garbage " << c.value("garbage_bytes", 0)
+             << " bytes, bad checksums " << c.value("bad_checksums", 0) << ", malformed "
+             << c.value("malformed", 0) << ", truncated " << c.value("truncated", 0)
+             << "; requests " << c.value("requests", 0) << ", timeouts " << c.value("timeouts", 0)
+             << ", refused " << c.value("refused", 0);
+    out << wrap_line("  ", counters.str(), 2);
   }
   return out.str();
 }
