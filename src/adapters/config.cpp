@@ -206,6 +206,10 @@ Schema config_schema() {
                        Schema::string(1, 64).with_check(check_timezone).with_default("Asia/Tokyo")),
       schema::optional("time_source", Schema::choice({"kernel", "trust"}).with_default("kernel")),
   });
+  Schema tariff = Schema::object({
+      schema::optional("name", Schema::string(1, 60).with_default("shikoku-seasonal-tou")),
+      schema::optional("directory", Schema::string(0, 4096).with_default("")),
+  });
   Schema log = Schema::object({
       schema::optional("level",
                        Schema::choice({"debug", "info", "warning", "error"}).with_default("info")),
@@ -216,6 +220,7 @@ Schema config_schema() {
       schema::optional("storage", storage),
       schema::optional("ipc", ipc),
       schema::optional("site", site),
+      schema::optional("tariff", tariff),
       schema::optional("log", log),
       schema::optional("profiles", profiles_section_schema()),
       schema::optional("settings", settings_section_schema()),
@@ -337,6 +342,8 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
   c.ipc.socket = resolve(base_dir, (*doc)["ipc"]["socket"].get<std::string>());
   c.site.timezone = (*doc)["site"]["timezone"].get<std::string>();
   c.site.time_source = (*doc)["site"]["time_source"].get<std::string>();
+  c.tariff.name = (*doc)["tariff"]["name"].get<std::string>();
+  c.tariff.directory = resolve(base_dir, (*doc)["tariff"]["directory"].get<std::string>());
   c.log_level = *parse_log_level((*doc)["log"]["level"].get<std::string>());
   read_checks((*doc)["checks"], c.bms.options.addresses, c.checks, c.cooling, out.issues);
   if (!out.issues.empty()) return out;

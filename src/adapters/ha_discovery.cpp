@@ -33,6 +33,9 @@ const Sensor kInverter[] = {
     {"energy.grid.today", "Grid energy today", "kWh", "energy"},
     {"inverter.state", "Inverter state", "", ""},
     {"profile.active", "Active profile", "", ""},
+    // The energy dashboard's "use an entity with the current price".
+    {"tariff.price", "Electricity price", "JPY/kWh", ""},
+    {"tariff.band", "Tariff band", "", ""},
     {"setting.p07", "Max charge current (07)", "A", "current"},
     {"setting.p10", "Absorption time (10)", "min", "duration"},
     {"setting.p41", "Slot 1 charge end (41)", "", ""},

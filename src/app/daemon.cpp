@@ -63,6 +63,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
       control_(ControlContext{config_, map_, clock_, points_, history_, history_reader_,
                               [this] { return facts(); }, &checks_.engine()}),
       time_(time_source, clock_, points_),
+      tariff_(config_.tariff),
       client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),
       link_(client_, map_, faults_, config_.inverter.link, clock_, log_),
       bms_(make_bms_link(config_, clock_, log_)),
@@ -419,6 +420,8 @@ json Daemon::time_json() const {
 
 void Daemon::check_time_sync() {
   auto change = time_.check();
+  // The tariff band follows the clock: refreshed here, with every poll.
+  tariff_.update(points_, clock_.wall_now(), time_.trusted());
   if (!change) return;
   record_event(*change);
   if (time_.trusted() && remote_) remote_->on_clock_synced();

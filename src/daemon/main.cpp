@@ -25,11 +25,13 @@ namespace {
 std::vector<std::string> check_profiles_and_map(const sb::adapters::ConfigLoad& load,
                                                 const std::string& path) {
   std::string mode = "type-b", directory, baseline, map_path;
+  sb::adapters::TariffConfig tariff;
   if (load.config) {
     mode = load.config->profiles.mode;
     directory = load.config->profiles.directory;
     baseline = load.config->profiles.baseline_path;
     map_path = load.config->inverter.register_map_path;
+    tariff = load.config->tariff;
   } else {
     std::ifstream in(path);
     const auto raw = nlohmann::json::parse(in, nullptr, false);
@@ -46,6 +48,8 @@ std::vector<std::string> check_profiles_and_map(const sb::adapters::ConfigLoad& 
     text_at("profiles", "directory", directory);
     text_at("profiles", "baseline", baseline);
     text_at("inverter", "register_map", map_path);
+    text_at("tariff", "name", tariff.name);
+    text_at("tariff", "directory", tariff.directory);
     const auto dir = std::filesystem::path(path).parent_path();
     auto relative = [&](std::string& p) {
       if (!p.empty() && std::filesystem::path(p).is_relative()) p = (dir / p).string();
@@ -53,6 +57,7 @@ std::vector<std::string> check_profiles_and_map(const sb::adapters::ConfigLoad& 
     relative(directory);
     relative(baseline);
     relative(map_path);
+    relative(tariff.directory);
   }
   std::vector<std::string> problems;
   auto attempt = [&](const auto& fn) {
@@ -69,6 +74,13 @@ std::vector<std::string> check_profiles_and_map(const sb::adapters::ConfigLoad& 
     if (!mode.empty() && library.find(mode) == nullptr) {
       throw std::runtime_error(path + ": profiles.mode: no profile named '" + mode +
                                "' (available: " + sb::join(library.names(), ", ") + ")");
+    }
+  });
+  attempt([&] {
+    try {
+      (void)sb::app::TariffService(tariff);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(path + ": " + e.what());
     }
   });
   return problems;

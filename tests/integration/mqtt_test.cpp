@@ -271,8 +271,8 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
         std::size_t by_serial = 0;
         for (const auto& [topic, c] : all)
           by_serial += topic.find("_pack_pack_") == std::string::npos ? 1 : 0;
-        // 17 inverter sensors, 14 check problem sensors, 4 sensors per pack.
-        return all.size() == 17 + 14 + 4 * 4 && by_serial == all.size();
+        // 19 inverter and tariff sensors, 14 check problem sensors, 4 sensors per pack.
+        return all.size() == 19 + 14 + 4 * 4 && by_serial == all.size();
       },
       30s));
   auto all = configs();
@@ -282,6 +282,10 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
   CHECK(soc["value_template"] == "{{ value_json.points['battery.soc'] }}");
   CHECK(soc["expire_after"] == 13);
   CHECK(soc["unit_of_measurement"] == "%");
+  // The current price, for the energy dashboard.
+  const json& price = all.at("homeassistant/sensor/sunbridge_spi10k_test_tariff_price/config");
+  CHECK(price["unit_of_measurement"] == "JPY/kWh");
+  CHECK(price["value_template"] == "{{ value_json.points['tariff.price'] }}");
   const json& dip =
       all.at("homeassistant/binary_sensor/sunbridge_spi10k_test_check_pq_voltage_state/config");
   CHECK(dip["device_class"] == "problem");
@@ -294,7 +298,7 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
   CHECK(ids.size() == all.size());
   const auto before = sub.messages().size();
   sub.publish("homeassistant/status", "online");
-  REQUIRE(testkit::wait_until([&] { return sub.messages().size() >= before + 17; }, 10s));
+  REQUIRE(testkit::wait_until([&] { return sub.messages().size() >= before + 19; }, 10s));
 }
 
 TEST_CASE("MQTT 3.1.1 and 5: subscriptions answered and offline published at a clean stop",

@@ -469,6 +469,9 @@ TEST_CASE("an unsynchronised clock: no clock write, no seasonal change, until it
     CHECK(point(s, "site.clock_synced")["value"] == "no");
     CHECK(point(s, "site.clock_synced")["note"].get<std::string>().find(
               "before this program was built") != std::string::npos);
+    // The price of a kWh depends on the hour: not known without a clock.
+    CHECK(point(s, "tariff.price")["quality"] == "invalid");
+    CHECK(point(s, "tariff.band")["value"].is_null());
     std::this_thread::sleep_for(2500ms);  // two settings polls: nothing may be written
     CHECK(writes(sim).empty());
     CHECK(audit(d).empty());
@@ -495,6 +498,18 @@ TEST_CASE("an unsynchronised clock: no clock write, no seasonal change, until it
     clock_written |= row["param"] == "clock" && row["result"] == "written";
   CHECK(clock_written);
   CHECK(reg(sim, k07) == 600);  // winter: 60 A
+  // A January noon is the shipped plan's peak; 2020 is before every surcharge and adjustment
+  // the file knows, and the point says they are missing rather than pricing them at 0 quietly.
+  const json st = d.wait_for([](const json& x) { return fresh(x, "tariff.price"); });
+  CHECK(point(st, "tariff.band")["value"] == "peak");
+  CHECK(point(st, "tariff.price")["value"] == 43.88);
+  CHECK(point(st, "tariff.price")["unit"] == "JPY/kWh");
+  const std::string note = point(st, "tariff.price")["note"].get<std::string>();
+  INFO(note);
+  CHECK(note.find("shikoku-seasonal-tou") != std::string::npos);
+  CHECK(note.find("without renewable-energy surcharge, fuel-cost adjustment, price subsidy") !=
+        std::string::npos);
+  CHECK(note.find("public holidays not known for this year") != std::string::npos);
 }
 
 TEST_CASE("the schedule writes the row of the date it runs at, whatever that date is",

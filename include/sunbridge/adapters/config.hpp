@@ -75,6 +75,12 @@ struct SiteConfig {
   std::string time_source = "kernel";
 };
 
+// Which electricity tariff prices the energy (docs/reports.md): a shipped one or the user's own.
+struct TariffConfig {
+  std::string name = "shikoku-seasonal-tou";
+  std::string directory;  // the user's own tariff files (*.json); empty: the shipped ones only
+};
+
 // Which profile is active and how the weather is fetched (docs/configuration.md, "profiles").
 struct ProfilesConfig {
   std::string mode = "type-b";  // type-b | type-a | type-a-monthly | a profile's name
@@ -150,6 +156,7 @@ struct Config {
   StorageConfig storage;
   IpcConfig ipc;
   SiteConfig site;
+  TariffConfig tariff;
   ProfilesConfig profiles;
   SettingsConfig settings;
   domain::checks::ChecksConfig checks;  // docs/checks.md

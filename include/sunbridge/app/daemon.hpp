@@ -18,6 +18,7 @@
 #include "sunbridge/app/control_api.hpp"
 #include "sunbridge/app/remote_control.hpp"
 #include "sunbridge/app/settings_controller.hpp"
+#include "sunbridge/app/tariff_service.hpp"
 #include "sunbridge/app/time_watch.hpp"
 #include "sunbridge/app/weather_service.hpp"
 #include "sunbridge/core/clock.hpp"
@@ -87,6 +88,7 @@ class Daemon {
   ChecksRunner checks_;  // the checks engine, the fan, the charge lease (after points_)
   ControlApi control_;   // the read answers: status, params, history, battery, events
   TimeWatch time_;
+  TariffService tariff_;
   adapters::SystemdNotifier notifier_;
   std::unique_ptr<adapters::IpcServer> ipc_;
   transport::LibmodbusClient client_;
