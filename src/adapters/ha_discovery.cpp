@@ -31,6 +31,14 @@ const Sensor kInverter[] = {
     {"energy.pv.today", "PV energy today", "kWh", "energy"},
     {"energy.load.today", "Load energy today", "kWh", "energy"},
     {"energy.grid.today", "Grid energy today", "kWh", "energy"},
+    // The gateway's own counters for the energy dashboard: never decreasing, kept across
+    // restarts and inverter counter resets; import/export and battery in/out separate.
+    {"energy.pv.lifetime", "PV energy", "kWh", "energy"},
+    {"energy.load.lifetime", "Load energy", "kWh", "energy"},
+    {"energy.grid.import.lifetime", "Grid import", "kWh", "energy"},
+    {"energy.grid.export.lifetime", "Grid export", "kWh", "energy"},
+    {"energy.battery.charge.lifetime", "Battery charge", "kWh", "energy"},
+    {"energy.battery.discharge.lifetime", "Battery discharge", "kWh", "energy"},
     {"inverter.state", "Inverter state", "", ""},
     {"profile.active", "Active profile", "", ""},
     // The energy dashboard's "use an entity with the current price".

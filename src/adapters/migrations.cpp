@@ -100,6 +100,22 @@ CREATE TABLE pq_intervals (
   PRIMARY KEY (start_ms, leg)
 ) WITHOUT ROWID;
 )sql"},
+      {6, "energy by day and tariff band",
+       R"sql(
+-- kWh integrated from polled power, per local day and tariff band (docs/reports.md); rows grow
+-- by the amounts counted since the last commit. A few rows a day: kept.
+CREATE TABLE energy_daily (
+  day                   TEXT NOT NULL,
+  band                  TEXT NOT NULL,
+  pv_kwh                REAL NOT NULL DEFAULT 0,
+  load_kwh              REAL NOT NULL DEFAULT 0,
+  grid_import_kwh       REAL NOT NULL DEFAULT 0,
+  grid_export_kwh       REAL NOT NULL DEFAULT 0,
+  battery_charge_kwh    REAL NOT NULL DEFAULT 0,
+  battery_discharge_kwh REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, band)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

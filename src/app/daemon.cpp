@@ -64,6 +64,11 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
                               [this] { return facts(); }, &checks_.engine()}),
       time_(time_source, clock_, points_),
       tariff_(config_.tariff),
+      // A gap longer than three polls (the link was down) is not integrated across.
+      energy_(history_.db(), tariff_, points_, log_,
+              std::max<std::chrono::milliseconds>(3 * config_.inverter.poll_interval,
+                                                  std::chrono::seconds(30)),
+              clock_.wall_now()),
       client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),
       link_(client_, map_, faults_, config_.inverter.link, clock_, log_),
       bms_(make_bms_link(config_, clock_, log_)),
@@ -164,6 +169,7 @@ int Daemon::run() {
   if (bms_.source) bms_.source->request_stop();
   bus_.stop();
   if (bms_bus_) bms_bus_->stop();
+  energy_.save(clock_.wall_now());
   if (Status s = history_.flush(); !s) {
     log_.error(kComponent, "final history flush failed: " + s.error().describe());
     exit_code_ = 1;
@@ -202,12 +208,14 @@ void Daemon::on_report(device::PollReport report) {
   check_time_sync();  // before anything below acts on the clock
   const WallTime now = clock_.wall_now();
   if (report.learned) save_learned_holes(report.learned->first, report.learned->second, now);
-  bool has_settings = false;
+  bool has_settings = false, has_live = false;
   for (auto& g : report.groups) {
     g.update.max_age = config_.inverter.max_age(g.group);
     points_.apply(g.update);
     has_settings = has_settings || g.group == Group::kSettings;
+    has_live = has_live || g.group == Group::kLive;
   }
+  if (report.attempted && has_live) energy_.on_poll(report.started, time_.trusted());
   if (cloud_ && !cloud_->started()) {
     // The device id defaults to the inverter serial: known after the identity read.
     if (auto serial = points_.get("inverter.serial", now);
@@ -435,6 +443,7 @@ void Daemon::run_cross_checks(WallTime now) {
 
 void Daemon::schedule_commit() {
   loop_.schedule_after(config_.storage.commit_interval, [this] {
+    energy_.save(clock_.wall_now());
     if (Status s = history_.flush(); !s) {
       log_.error(kComponent,
                  "history commit failed (kept for the next attempt): " + s.error().describe());

@@ -72,7 +72,8 @@ std::vector<std::string> open_items(const PointLookup& pts) {
     const auto* level = std::get_if<std::string>(&p.value);
     if (p.quality != Quality::kOk || level == nullptr || *level == "ok") continue;
     const std::string check = name.substr(6, name.size() - 6 - suffix.size());
-    out.push_back(check + " " + *level + (p.note.empty() ? "" : ": " + p.note));
+    // The note says the check's state ("dip", "outage"); a plain "warning" is said once.
+    out.push_back(check + " " + *level + (p.note.empty() || p.note == *level ? "" : ": " + p.note));
   }
   if (const Point* prot = pts.ok("bank.protection")) {
     if (const auto* list = std::get_if<TextList>(&prot->value)) {

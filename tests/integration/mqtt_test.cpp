@@ -271,8 +271,8 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
         std::size_t by_serial = 0;
         for (const auto& [topic, c] : all)
           by_serial += topic.find("_pack_pack_") == std::string::npos ? 1 : 0;
-        // 19 inverter and tariff sensors, 14 check problem sensors, 4 sensors per pack.
-        return all.size() == 19 + 14 + 4 * 4 && by_serial == all.size();
+        // 25 inverter, energy and tariff sensors, 14 check problem sensors, 4 per pack.
+        return all.size() == 25 + 14 + 4 * 4 && by_serial == all.size();
       },
       30s));
   auto all = configs();
@@ -286,6 +286,12 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
   const json& price = all.at("homeassistant/sensor/sunbridge_spi10k_test_tariff_price/config");
   CHECK(price["unit_of_measurement"] == "JPY/kWh");
   CHECK(price["value_template"] == "{{ value_json.points['tariff.price'] }}");
+  // Energy counters for the energy dashboard: kWh, total_increasing.
+  const json& import =
+      all.at("homeassistant/sensor/sunbridge_spi10k_test_energy_grid_import_lifetime/config");
+  CHECK(import["device_class"] == "energy");
+  CHECK(import["state_class"] == "total_increasing");
+  CHECK(import["unit_of_measurement"] == "kWh");
   const json& dip =
       all.at("homeassistant/binary_sensor/sunbridge_spi10k_test_check_pq_voltage_state/config");
   CHECK(dip["device_class"] == "problem");
@@ -298,7 +304,7 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
   CHECK(ids.size() == all.size());
   const auto before = sub.messages().size();
   sub.publish("homeassistant/status", "online");
-  REQUIRE(testkit::wait_until([&] { return sub.messages().size() >= before + 19; }, 10s));
+  REQUIRE(testkit::wait_until([&] { return sub.messages().size() >= before + 25; }, 10s));
 }
 
 TEST_CASE("MQTT 3.1.1 and 5: subscriptions answered and offline published at a clean stop",
@@ -385,4 +391,48 @@ TEST_CASE("MQTT 5: records the broker refuses for good are counted and do not ho
   CHECK(number(d.status(), "link.mqtt.backlog") < 5);
   CHECK(d.log().find("the broker refuses records on sunbridge/SPI10K-TEST/telemetry") !=
         std::string::npos);
+}
+
+TEST_CASE("energy counters reach Home Assistant and never go backwards: restart, counter reset",
+          "[integration][mqtt]") {
+  testkit::TempDir dir;
+  Broker broker(dir);
+  Sim sim(dir);
+  Subscriber sub(broker.url(), "sunbridge/SPI10K-TEST/telemetry", "test-sub-energy");
+  const json config = mqtt_config(dir, sim, broker);
+  // Every energy.pv.lifetime the broker carried, in order (null while unknown).
+  auto pv_counts = [&] {
+    std::vector<double> out;
+    for (const auto& m : sub.messages()) {
+      const json t = json::parse(m.payload, nullptr, false);
+      if (t.is_discarded() || !t.contains("points")) continue;
+      const json& v = t["points"].value("energy.pv.lifetime", json());
+      if (v.is_number()) out.push_back(v.get<double>());
+    }
+    return out;
+  };
+  auto last_pv = [&] {
+    const auto v = pv_counts();
+    return v.empty() ? 0.0 : v.back();
+  };
+  double before_restart = 0;
+  {
+    Daemon d(dir, config, "d");
+    REQUIRE(testkit::wait_until([&] { return last_pv() > 0.0005; }, 20s));
+    // The inverter's own counter starts again from 0 (a firmware update, a reset at the LCD).
+    sim.control({{"cmd", "poke"}, {"address", 0xF038}, {"value", 0}});
+    sim.control({{"cmd", "poke"}, {"address", 0xF039}, {"value", 0}});
+    const double at_reset = last_pv();
+    REQUIRE(testkit::wait_until([&] { return last_pv() > at_reset; }, 20s));
+    before_restart = last_pv();
+  }
+  {
+    Daemon d(dir, config, "d");
+    REQUIRE(testkit::wait_until([&] { return last_pv() > before_restart; }, 20s));
+  }
+  const auto counts = pv_counts();
+  INFO(json(counts).dump());
+  REQUIRE(counts.size() >= 3);
+  for (std::size_t i = 1; i < counts.size(); ++i)
+    CHECK(counts[i] >= counts[i - 1]);
 }

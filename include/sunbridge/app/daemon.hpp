@@ -16,6 +16,7 @@
 #include "sunbridge/app/checks_runner.hpp"
 #include "sunbridge/app/cloud_link.hpp"
 #include "sunbridge/app/control_api.hpp"
+#include "sunbridge/app/energy_accounts.hpp"
 #include "sunbridge/app/remote_control.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/app/tariff_service.hpp"
@@ -89,6 +90,7 @@ class Daemon {
   ControlApi control_;   // the read answers: status, params, history, battery, events
   TimeWatch time_;
   TariffService tariff_;
+  EnergyAccounts energy_;
   adapters::SystemdNotifier notifier_;
   std::unique_ptr<adapters::IpcServer> ipc_;
   transport::LibmodbusClient client_;

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// Energy from power (docs/reports.md): the six flows a household's accounts need, integrated
+// from polled power with the poll timestamps. Pure: the caller supplies the samples.
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include "sunbridge/core/clock.hpp"
+
+namespace sb::domain {
+
+// kWh, each one a positive amount: grid import and export, battery charge and discharge are
+// separate counters (Home Assistant's energy dashboard wants them so).
+struct EnergyFlows {
+  double pv_kwh = 0, load_kwh = 0, grid_import_kwh = 0, grid_export_kwh = 0, battery_charge_kwh = 0,
+         battery_discharge_kwh = 0;
+  EnergyFlows& operator+=(const EnergyFlows& o);
+  [[nodiscard]] bool empty() const;
+};
+
+// One poll's powers in W (grid > 0 importing, battery > 0 charging); nullopt when not current.
+struct PowerSample {
+  WallTime ts{};
+  std::optional<double> pv_w, load_w, grid_w, battery_w;
+};
+
+// Integrates consecutive samples (trapezoid, each side of a sign change apart, so a flow that
+// reverses within one interval is split exactly). An interval longer than `max_gap`, or one where
+// either end lacks a value, adds nothing to that flow: a gap stays a gap, nothing is invented
+// across an outage of the link.
+class EnergyMeter {
+ public:
+  explicit EnergyMeter(std::chrono::milliseconds max_gap) : max_gap_(max_gap) {}
+  // What this sample adds since the previous one.
+  EnergyFlows add(const PowerSample& sample);
+
+ private:
+  std::chrono::milliseconds max_gap_;
+  std::optional<PowerSample> last_;
+};
+
+// The positive and negative areas (Wh) of power moving linearly from p0_w to p1_w over `hours`.
+struct SignedArea {
+  double positive_wh = 0, negative_wh = 0;
+};
+SignedArea integrate_linear(double p0_w, double p1_w, double hours);
+
+}  // namespace sb::domain

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/app/energy_accounts.hpp"
+
+#include <cstdio>
+#include <utility>
+
+#include "sunbridge/adapters/energy_store.hpp"
+#include "sunbridge/adapters/settings_store.hpp"
+
+namespace sb::app {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kComponent = "energy";
+constexpr const char* kLifetimeKey = "energy.lifetime";
+
+// points.md names of the lifetime counters and the member each one shows.
+struct Counter {
+  const char* point;
+  double domain::EnergyFlows::*member;
+};
+constexpr Counter kCounters[] = {
+    {"energy.pv.lifetime", &domain::EnergyFlows::pv_kwh},
+    {"energy.load.lifetime", &domain::EnergyFlows::load_kwh},
+    {"energy.grid.import.lifetime", &domain::EnergyFlows::grid_import_kwh},
+    {"energy.grid.export.lifetime", &domain::EnergyFlows::grid_export_kwh},
+    {"energy.battery.charge.lifetime", &domain::EnergyFlows::battery_charge_kwh},
+    {"energy.battery.discharge.lifetime", &domain::EnergyFlows::battery_discharge_kwh},
+};
+
+}  // namespace
+
+json flows_to_json(const domain::EnergyFlows& f) {
+  json j = json::object();
+  for (const auto& c : kCounters)
+    j[c.point] = f.*(c.member);
+  return j;
+}
+
+std::optional<domain::EnergyFlows> flows_from_json(const json& j) {
+  if (!j.is_object()) return std::nullopt;
+  domain::EnergyFlows f;
+  for (const auto& c : kCounters) {
+    auto it = j.find(c.point);
+    if (it == j.end() || !it->is_number() || it->get<double>() < 0) return std::nullopt;
+    f.*(c.member) = it->get<double>();
+  }
+  return f;
+}
+
+EnergyAccounts::EnergyAccounts(adapters::SqliteDb& db, const TariffService& tariff,
+                               domain::PointStore& points, Logger& log,
+                               std::chrono::milliseconds max_gap, WallTime now)
+    : db_(db), tariff_(tariff), points_(points), log_(log), meter_(max_gap) {
+  auto stored = adapters::SettingsStore(db_).get(kLifetimeKey);
+  if (!stored) {
+    unknown_reason_ = "the saved counters cannot be read: " + stored.error().describe();
+  } else if (!*stored) {
+    saved_ = domain::EnergyFlows{};  // the first start: nothing counted yet is the truth
+  } else if (auto f = flows_from_json(**stored)) {
+    saved_ = *f;
+  } else {
+    unknown_reason_ = "the saved counters are damaged: " + (*stored)->dump();
+  }
+  if (!saved_) {
+    log_.error(kComponent, unknown_reason_ +
+                               "; the lifetime counters stay unavailable rather "
+                               "than start again from 0");
+  }
+  publish(now);
+}
+
+void EnergyAccounts::on_poll(WallTime read_at, bool clock_trusted) {
+  domain::PowerSample s;
+  s.ts = read_at;
+  s.pv_w = points_.fresh_number("pv.power", read_at);
+  s.load_w = points_.fresh_number("load.power", read_at);
+  s.grid_w = points_.fresh_number("grid.power", read_at);
+  s.battery_w = points_.fresh_number("battery.power", read_at);
+  const domain::EnergyFlows added = meter_.add(s);
+  const std::optional<WallTime> start = std::exchange(last_read_, read_at);
+  if (added.empty() || !start) return;
+  pending_ += added;
+  if (!clock_trusted) return;
+  // Booked at the interval's start: [22:59:50, 23:00:00) is still the day band.
+  const CivilTime local = to_local_civil(*start);
+  const domain::Date day{std::chrono::year(local.year),
+                         std::chrono::month(static_cast<unsigned>(local.month)),
+                         std::chrono::day(static_cast<unsigned>(local.day))};
+  const std::string band = tariff_.tariff().band_at(local, tariff_.holidays().day_type(day)).name;
+  char key[16];
+  std::snprintf(key, sizeof key, "%04d-%02d-%02d", local.year, local.month, local.day);
+  pending_days_[{key, band}] += added;
+}
+
+void EnergyAccounts::save(WallTime now) {
+  if (!pending_days_.empty()) {
+    if (Status s = adapters::EnergyStore(db_).add(pending_days_); !s) {
+      log_.warn(kComponent,
+                "cannot book energy by day (kept for the next attempt): " + s.error().describe());
+    } else {
+      pending_days_.clear();
+    }
+  }
+  if (!saved_ || pending_.empty()) return;
+  domain::EnergyFlows total = *saved_;
+  total += pending_;
+  if (Status s = adapters::SettingsStore(db_).put(kLifetimeKey, flows_to_json(total), now); !s) {
+    log_.warn(kComponent, "cannot save the lifetime counters (kept for the next attempt): " +
+                              s.error().describe());
+    return;
+  }
+  saved_ = total;
+  pending_ = {};
+  publish(now);
+}
+
+void EnergyAccounts::publish(WallTime now) {
+  for (const auto& c : kCounters) {
+    if (saved_) {
+      points_.set(Point{c.point, *saved_.*(c.member), "kWh", Quality::kOk, now, "", 3});
+    } else {
+      points_.set(Point{c.point, {}, "kWh", Quality::kInvalid, {}, unknown_reason_, 3});
+    }
+  }
+}
+
+}  // namespace sb::app
