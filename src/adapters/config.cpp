@@ -205,6 +205,7 @@ Schema config_schema() {
       schema::optional("timezone",
                        Schema::string(1, 64).with_check(check_timezone).with_default("Asia/Tokyo")),
       schema::optional("time_source", Schema::choice({"kernel", "trust"}).with_default("kernel")),
+      schema::optional("battery_kwh", Schema::number(0.1, 1000).with_default(20.48)),
   });
   Schema tariff = Schema::object({
       schema::optional("name", Schema::string(1, 60).with_default("shikoku-seasonal-tou")),
@@ -342,6 +343,7 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
   c.ipc.socket = resolve(base_dir, (*doc)["ipc"]["socket"].get<std::string>());
   c.site.timezone = (*doc)["site"]["timezone"].get<std::string>();
   c.site.time_source = (*doc)["site"]["time_source"].get<std::string>();
+  c.site.battery_kwh = (*doc)["site"]["battery_kwh"].get<double>();
   c.tariff.name = (*doc)["tariff"]["name"].get<std::string>();
   c.tariff.directory = resolve(base_dir, (*doc)["tariff"]["directory"].get<std::string>());
   c.log_level = *parse_log_level((*doc)["log"]["level"].get<std::string>());

@@ -9,13 +9,15 @@ Status EnergyStore::add(
   if (Status s = db_.exec("BEGIN"); !s) return s;
   auto st = db_.prepare(
       "INSERT INTO energy_daily(day, band, pv_kwh, load_kwh, grid_import_kwh, grid_export_kwh, "
-      "battery_charge_kwh, battery_discharge_kwh) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+      "battery_charge_kwh, battery_discharge_kwh, pv_only_import_kwh) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT(day, band) DO UPDATE SET pv_kwh = pv_kwh + excluded.pv_kwh, "
       "load_kwh = load_kwh + excluded.load_kwh, "
       "grid_import_kwh = grid_import_kwh + excluded.grid_import_kwh, "
       "grid_export_kwh = grid_export_kwh + excluded.grid_export_kwh, "
       "battery_charge_kwh = battery_charge_kwh + excluded.battery_charge_kwh, "
-      "battery_discharge_kwh = battery_discharge_kwh + excluded.battery_discharge_kwh");
+      "battery_discharge_kwh = battery_discharge_kwh + excluded.battery_discharge_kwh, "
+      "pv_only_import_kwh = pv_only_import_kwh + excluded.pv_only_import_kwh");
   if (!st) {
     (void)db_.exec("ROLLBACK");
     return st.error();
@@ -28,7 +30,8 @@ Status EnergyStore::add(
         .bind(5, f.grid_import_kwh)
         .bind(6, f.grid_export_kwh)
         .bind(7, f.battery_charge_kwh)
-        .bind(8, f.battery_discharge_kwh);
+        .bind(8, f.battery_discharge_kwh)
+        .bind(9, f.pv_only_import_kwh);
     if (Status s = st->run(); !s) {
       (void)db_.exec("ROLLBACK");
       return s;
@@ -41,7 +44,8 @@ Result<std::vector<EnergyRow>> EnergyStore::query(const std::string& from_day,
                                                   const std::string& to_day) {
   auto st = db_.prepare(
       "SELECT day, band, pv_kwh, load_kwh, grid_import_kwh, grid_export_kwh, battery_charge_kwh, "
-      "battery_discharge_kwh FROM energy_daily WHERE day >= ? AND day <= ? ORDER BY day, band");
+      "battery_discharge_kwh, pv_only_import_kwh FROM energy_daily WHERE day >= ? AND day <= ? "
+      "ORDER BY day, band");
   if (!st) return st.error();
   st->bind(1, std::string_view(from_day)).bind(2, std::string_view(to_day));
   std::vector<EnergyRow> out;
@@ -53,7 +57,8 @@ Result<std::vector<EnergyRow>> EnergyStore::query(const std::string& from_day,
     r.day = st->column_text(0);
     r.band = st->column_text(1);
     r.flows = {st->column_double(2), st->column_double(3), st->column_double(4),
-               st->column_double(5), st->column_double(6), st->column_double(7)};
+               st->column_double(5), st->column_double(6), st->column_double(7),
+               st->column_double(8)};
     out.push_back(std::move(r));
   }
   return out;

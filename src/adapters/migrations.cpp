@@ -113,6 +113,7 @@ CREATE TABLE energy_daily (
   grid_export_kwh       REAL NOT NULL DEFAULT 0,
   battery_charge_kwh    REAL NOT NULL DEFAULT 0,
   battery_discharge_kwh REAL NOT NULL DEFAULT 0,
+  pv_only_import_kwh    REAL NOT NULL DEFAULT 0,
   PRIMARY KEY (day, band)
 ) WITHOUT ROWID;
 )sql"},

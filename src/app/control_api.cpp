@@ -81,6 +81,8 @@ bool ControlApi::handle(const std::string& cmd, const json& request,
     reply(checks());
   } else if (cmd == "pq") {
     reply(pq(request));
+  } else if (cmd == "report" && ctx_.tariff) {
+    reply(report(request));
   } else {
     return false;
   }

@@ -61,7 +61,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
                               if (settings_) settings_->set_charge_lease(lease_a);
                             }}),
       control_(ControlContext{config_, map_, clock_, points_, history_, history_reader_,
-                              [this] { return facts(); }, &checks_.engine()}),
+                              [this] { return facts(); }, &checks_.engine(), &tariff_}),
       time_(time_source, clock_, points_),
       tariff_(config_.tariff),
       // A gap longer than three polls (the link was down) is not integrated across.

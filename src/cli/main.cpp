@@ -142,6 +142,19 @@ int cmd_pq(const Context& ctx, const sb::cli::Period& period, bool as_json) {
   return 0;
 }
 
+int cmd_report(const Context& ctx, const std::string& period, const std::string& date, bool as_json,
+               bool csv) {
+  auto reply = call(ctx, {{"cmd", "report"}, {"period", period}, {"date", date}});
+  if (!reply) return 1;
+  if (as_json) {
+    reply->erase("ok");
+    std::cout << reply->dump(2) << "\n";
+    return 0;
+  }
+  std::cout << sb::cli::render_report(*reply, csv);
+  return 0;
+}
+
 int cmd_events(const Context& ctx, const sb::cli::Period& period, bool as_json) {
   json request = {{"cmd", "events"}};
   if (!sb::cli::put_period(period, request)) return 2;
@@ -341,6 +354,18 @@ int main(int argc, char** argv) {
   sb::cli::add_period_options(*pq, pq_period);
   pq->add_flag("--json", as_json, "the summary as JSON");
 
+  std::string report_period, report_date;
+  bool report_csv = false;
+  auto* report = app.add_subcommand(
+      "report", "energy and yen by tariff band for a day, week, month or year; savings, KPIs");
+  report->add_option("period", report_period, "day, week, month or year")
+      ->required()
+      ->check(CLI::IsMember({"day", "week", "month", "year"}));
+  report->add_option("date", report_date,
+                     "a day in the period, YYYY-MM-DD (default today; weeks start on Monday)");
+  report->add_flag("--json", as_json, "the report as JSON");
+  report->add_flag("--csv", report_csv, "one line per band, CSV");
+
   auto* doctor =
       app.add_subcommand("doctor", "port, identity and the installer's verification list");
   doctor->add_flag("--json", as_json, "the checks and readings as JSON");
@@ -391,6 +416,7 @@ int main(int argc, char** argv) {
   if (battery->parsed()) return cmd_battery(ctx, show_cells, as_json);
   if (events->parsed()) return cmd_events(ctx, events_period, as_json);
   if (pq->parsed()) return cmd_pq(ctx, pq_period, as_json);
+  if (report->parsed()) return cmd_report(ctx, report_period, report_date, as_json, report_csv);
   if (doctor->parsed()) return cmd_doctor(ctx, as_json);
   if (checks->parsed()) {
     auto reply = call(ctx, {{"cmd", "checks"}});

@@ -28,6 +28,9 @@ std::string render_events(const nlohmann::json& events);
 std::string render_checks(const nlohmann::json& reply);
 // `sunbridge pq`: per leg, the share of 10-minute means within the band; events; outages.
 std::string render_pq(const nlohmann::json& reply);
+// `sunbridge report`: kWh and yen by tariff band, savings, KPIs; or CSV by band
+// (render_report.cpp).
+std::string render_report(const nlohmann::json& report, bool csv);
 // `sunbridge doctor`: the survey with the daemon/port situation on top.
 std::string render_doctor(const nlohmann::json& doctor);
 

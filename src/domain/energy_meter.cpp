@@ -12,12 +12,13 @@ EnergyFlows& EnergyFlows::operator+=(const EnergyFlows& o) {
   grid_export_kwh += o.grid_export_kwh;
   battery_charge_kwh += o.battery_charge_kwh;
   battery_discharge_kwh += o.battery_discharge_kwh;
+  pv_only_import_kwh += o.pv_only_import_kwh;
   return *this;
 }
 
 bool EnergyFlows::empty() const {
   return pv_kwh == 0 && load_kwh == 0 && grid_import_kwh == 0 && grid_export_kwh == 0 &&
-         battery_charge_kwh == 0 && battery_discharge_kwh == 0;
+         battery_charge_kwh == 0 && battery_discharge_kwh == 0 && pv_only_import_kwh == 0;
 }
 
 SignedArea integrate_linear(double p0_w, double p1_w, double hours) {
@@ -48,6 +49,10 @@ EnergyFlows EnergyMeter::add(const PowerSample& s) {
     };
     if (auto pv = area(last_->pv_w, s.pv_w)) out.pv_kwh = pv->positive_wh / 1000;
     if (auto load = area(last_->load_w, s.load_w)) out.load_kwh = load->positive_wh / 1000;
+    if (last_->load_w && s.load_w && last_->pv_w && s.pv_w) {
+      const double before = *last_->load_w - *last_->pv_w, after = *s.load_w - *s.pv_w;
+      out.pv_only_import_kwh = integrate_linear(before, after, hours).positive_wh / 1000;
+    }
     if (auto grid = area(last_->grid_w, s.grid_w)) {
       out.grid_import_kwh = grid->positive_wh / 1000;
       out.grid_export_kwh = grid->negative_wh / 1000;

@@ -257,20 +257,25 @@ double Tariff::price_at(const CivilTime& local, DayType day) const {
   return band_at(local, day).yen_per_kwh + surcharge_per_kwh(month) + adjustment_per_kwh(month);
 }
 
+std::optional<double> Tariff::rate(const std::string& band, int month) const {
+  const TariffBand* found = nullptr;
+  for (const auto& b : bands_) {
+    if (b.name != band) continue;
+    if (b.months.count(month) != 0) return b.yen_per_kwh;
+    if (found == nullptr) found = &b;
+  }
+  return found != nullptr ? std::optional<double>(found->yen_per_kwh) : std::nullopt;
+}
+
 BillEstimate Tariff::bill(int year, int month,
                           const std::map<std::string, double>& kwh_by_band) const {
   BillEstimate e;
   const std::string key = month_key(year, month);
   double kwh = 0;
   for (const auto& [band, amount] : kwh_by_band) {
-    // The band of that name in force that month (a name may have a rate per season).
-    const TariffBand* rate = nullptr;
-    for (const auto& b : bands_) {
-      if (b.name == band && (rate == nullptr || b.months.count(month) != 0)) rate = &b;
-      if (rate != nullptr && rate->months.count(month) != 0) break;
-    }
-    if (rate == nullptr) e.unknown.push_back("band " + band);
-    e.energy_yen[band] += rate == nullptr ? 0.0 : amount * rate->yen_per_kwh;
+    const auto yen_per_kwh = rate(band, month);
+    if (!yen_per_kwh) e.unknown.push_back("band " + band);
+    e.energy_yen[band] += amount * yen_per_kwh.value_or(0.0);
     kwh += amount;
   }
   e.basic_yen = basic_yen_;

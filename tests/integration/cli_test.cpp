@@ -355,3 +355,49 @@ TEST_CASE("history samples come every sample interval, not every other one", "[i
   INFO(rows.dump());
   CHECK(sum / static_cast<double>(gaps.size()) < 1.15);
 }
+
+TEST_CASE("sunbridge report: today's energy by tariff band in kWh and yen, text, CSV and JSON",
+          "[integration][cli]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, sim.link());
+  d.wait_for([](const json& s) { return fresh(s, "load.power"); });
+  // Energy is booked with each history commit (every second here).
+  json r;
+  REQUIRE(sb::testkit::wait_until(
+      [&] {
+        auto out = cli({"--socket", d.socket(), "report", "day", "--json"});
+        if (out.status != 0) return false;
+        r = json::parse(out.out);
+        return r["total"]["load_kwh"].get<double>() > 0;
+      },
+      20s));
+  INFO(r.dump(2));
+  CHECK(r["period"] == "day");
+  CHECK(r["from"] == r["to"]);
+  CHECK(r["tariff"] == "shikoku-seasonal-tou");
+  CHECK(r["days_with_data"] == 1);
+  double load = 0, yen = 0;
+  for (const auto& [band, b] : r["bands"].items()) {
+    load += b["load_kwh"].get<double>();
+    yen += b["yen"].get<double>();
+  }
+  CHECK(r["total"]["load_kwh"].get<double>() == Approx(load));
+  CHECK(r["total"]["yen"].get<double>() == Approx(yen));
+  CHECK(r["total"]["yen_no_system"].get<double>() > 0);
+  auto text = cli({"--socket", d.socket(), "report", "day"});
+  REQUIRE(text.status == 0);
+  CHECK(text.out.find("band     bought kWh") != std::string::npos);
+  CHECK(text.out.find("\ntotal ") != std::string::npos);
+  CHECK(text.out.find("yen against no system") != std::string::npos);
+  auto csv = cli({"--socket", d.socket(), "report", "day", "--csv"});
+  REQUIRE(csv.status == 0);
+  CHECK(csv.out.rfind("band,grid_import_kwh,", 0) == 0);
+  CHECK(csv.out.find("\ntotal,") != std::string::npos);
+  // A month adds the bill estimate with the basic charge.
+  auto month = cli({"--socket", d.socket(), "report", "month", "--json"});
+  REQUIRE(month.status == 0);
+  CHECK(json::parse(month.out)["bill_estimate"]["basic_yen"] == 1980.0);
+  auto wrong = cli({"--socket", d.socket(), "report", "fortnight"});
+  CHECK(wrong.status != 0);
+}

@@ -73,6 +73,7 @@ struct SiteConfig {
   // systemd-timesyncd or chrony tells it); "trust" takes the time as right, for machines with a
   // good clock but no NTP client (some VMs and containers).
   std::string time_source = "kernel";
+  double battery_kwh = 20.48;  // the bank's usable capacity, for equivalent cycles in reports
 };
 
 // Which electricity tariff prices the energy (docs/reports.md): a shipped one or the user's own.

@@ -13,11 +13,7 @@
 
 namespace sb::adapters {
 
-struct EnergyRow {
-  std::string day;   // "2026-12-02", local
-  std::string band;  // the tariff band's name
-  domain::EnergyFlows flows;
-};
+using EnergyRow = domain::DayBandEnergy;
 
 class EnergyStore {
  public:

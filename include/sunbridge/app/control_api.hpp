@@ -15,6 +15,7 @@
 #include "sunbridge/adapters/history_reader.hpp"
 #include "sunbridge/adapters/history_store.hpp"
 #include "sunbridge/adapters/ipc_server.hpp"
+#include "sunbridge/app/tariff_service.hpp"
 #include "sunbridge/core/clock.hpp"
 #include "sunbridge/device/inverter_link.hpp"
 #include "sunbridge/domain/checks/engine.hpp"
@@ -41,6 +42,7 @@ struct ControlContext {
   adapters::HistoryReader& history_reader;
   std::function<DaemonFacts()> facts;
   const domain::checks::CheckEngine* checks = nullptr;  // none: no "checks" answer
+  const TariffService* tariff = nullptr;                // none: no "report" answer
 };
 
 class ControlApi {
@@ -60,6 +62,9 @@ class ControlApi {
   // The power-quality summary (docs/checks.md "sunbridge pq").
   [[nodiscard]] nlohmann::json pq(const nlohmann::json& request) const;
   void history(const nlohmann::json& request, const adapters::IpcServer::Reply& reply);
+  // A day, week, month or year in kWh and yen by tariff band (docs/reports.md;
+  // control_report.cpp).
+  [[nodiscard]] nlohmann::json report(const nlohmann::json& request) const;
 
   // Beyond this a reply grows past what the CLI should hold in memory on a Pi (about 30 MB of
   // JSON); the newest rows are kept and the reply says older ones were left out.

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 
 #include "sunbridge/core/clock.hpp"
 
@@ -15,8 +16,18 @@ namespace sb::domain {
 struct EnergyFlows {
   double pv_kwh = 0, load_kwh = 0, grid_import_kwh = 0, grid_export_kwh = 0, battery_charge_kwh = 0,
          battery_discharge_kwh = 0;
+  // What the grid would have supplied with the same PV and load but no battery: the load PV did
+  // not cover at each moment (for the "PV without battery" comparison).
+  double pv_only_import_kwh = 0;
   EnergyFlows& operator+=(const EnergyFlows& o);
   [[nodiscard]] bool empty() const;
+};
+
+// A day's energy in one tariff band (local day "2026-12-02").
+struct DayBandEnergy {
+  std::string day;
+  std::string band;
+  EnergyFlows flows;
 };
 
 // One poll's powers in W (grid > 0 importing, battery > 0 charging); nullopt when not current.

@@ -84,6 +84,9 @@ class Tariff {
   // The sum of the adjustments known for the month; the names of those unknown go to `unknown`.
   [[nodiscard]] double adjustment_per_kwh(const std::string& month,
                                           std::vector<std::string>* unknown = nullptr) const;
+  // The rate of the band of that name in a month (a name may have a rate per season); nullopt
+  // for a name the tariff does not have.
+  [[nodiscard]] std::optional<double> rate(const std::string& band, int month) const;
   // A month's bill from the kWh bought in each band (names as in bands()).
   [[nodiscard]] BillEstimate bill(int year, int month,
                                   const std::map<std::string, double>& kwh_by_band) const;

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+// `sunbridge report day|week|month|year [DATE]`: the energy book (table energy_daily) priced by
+// the configured tariff (docs/reports.md).
+#include <cstdio>
+#include <map>
+
+#include "sunbridge/adapters/energy_store.hpp"
+#include "sunbridge/app/control_api.hpp"
+#include "sunbridge/core/local_time.hpp"
+#include "sunbridge/domain/energy_report.hpp"
+
+namespace sb::app {
+
+using nlohmann::json;
+using std::chrono::sys_days;
+
+namespace {
+
+std::string day_text(domain::Date d) {
+  return domain::format_date(d);
+}
+
+struct Period {
+  domain::Date first, last;
+};
+
+// The period of that kind containing `date`: the day, the week from Monday, the calendar month
+// or year.
+std::optional<Period> period_of(const std::string& kind, domain::Date date) {
+  if (kind == "day") return Period{date, date};
+  if (kind == "week") {
+    const std::chrono::weekday wd{sys_days(date)};
+    const auto monday = sys_days(date) - (wd - std::chrono::Monday);
+    return Period{domain::Date{monday}, domain::Date{monday + std::chrono::days(6)}};
+  }
+  if (kind == "month") {
+    const domain::Date first{date.year(), date.month(), std::chrono::day(1)};
+    const std::chrono::year_month_day_last last{date.year(),
+                                                std::chrono::month_day_last{date.month()}};
+    return Period{first, domain::Date{last}};
+  }
+  if (kind == "year") {
+    return Period{domain::Date{date.year(), std::chrono::January, std::chrono::day(1)},
+                  domain::Date{date.year(), std::chrono::December, std::chrono::day(31)}};
+  }
+  return std::nullopt;
+}
+
+json flows_json(const domain::EnergyFlows& f) {
+  return {{"pv_kwh", f.pv_kwh},
+          {"load_kwh", f.load_kwh},
+          {"grid_import_kwh", f.grid_import_kwh},
+          {"grid_export_kwh", f.grid_export_kwh},
+          {"battery_charge_kwh", f.battery_charge_kwh},
+          {"battery_discharge_kwh", f.battery_discharge_kwh},
+          {"pv_only_import_kwh", f.pv_only_import_kwh}};
+}
+
+json band_json(const domain::BandReport& b) {
+  json j = flows_json(b.flows);
+  j["yen"] = b.yen;
+  j["yen_no_system"] = b.yen_no_system;
+  j["yen_pv_only"] = b.yen_pv_only;
+  return j;
+}
+
+json optional_json(const std::optional<double>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+}  // namespace
+
+json ControlApi::report(const json& request) const {
+  const WallTime now = ctx_.clock.wall_now();
+  const std::string kind = request.value("period", std::string("day"));
+  domain::Date date;
+  if (request.contains("date") && request["date"].is_string() &&
+      !request["date"].get<std::string>().empty()) {
+    auto d = domain::parse_date(request["date"].get<std::string>());
+    if (!d) return {{"ok", false}, {"error", "date: expected YYYY-MM-DD"}};
+    date = *d;
+  } else {
+    const CivilTime local = to_local_civil(now);
+    date = domain::Date{std::chrono::year(local.year),
+                        std::chrono::month(static_cast<unsigned>(local.month)),
+                        std::chrono::day(static_cast<unsigned>(local.day))};
+  }
+  const auto period = period_of(kind, date);
+  if (!period) return {{"ok", false}, {"error", "period must be day, week, month or year"}};
+  const domain::Tariff& tariff = ctx_.tariff->tariff();
+  // The tariff's night band: the one in force at 03:00 (23:00-07:00 in the shipped plans).
+  const std::string night =
+      tariff.band_at(CivilTime{2026, 1, 15, 3, 0, 0}, domain::DayType::kWeekday).name;
+  auto build = [&](const Period& p) -> Result<domain::EnergyReport> {
+    auto rows = adapters::EnergyStore(ctx_.history.db()).query(day_text(p.first), day_text(p.last));
+    if (!rows) return rows.error();
+    const int days = static_cast<int>((sys_days(p.last) - sys_days(p.first)).count()) + 1;
+    return domain::make_energy_report(*rows, tariff, day_text(p.first), day_text(p.last), days,
+                                      night, ctx_.config.site.battery_kwh);
+  };
+  auto r = build(*period);
+  if (!r) return {{"ok", false}, {"error", r.error().describe()}};
+  json bands = json::object();
+  for (const auto& [name, b] : r->bands)
+    bands[name] = band_json(b);
+  json out = {{"ok", true},
+              {"period", kind},
+              {"from", r->from_day},
+              {"to", r->to_day},
+              {"days", r->days},
+              {"days_with_data", r->days_with_data},
+              {"tariff", tariff.name()},
+              {"bands", bands},
+              {"total", band_json(r->total)},
+              {"saving_vs_no_system_yen", r->saving_vs_no_system()},
+              {"saving_vs_pv_only_yen", r->saving_vs_pv_only()},
+              {"kpis",
+               {{"self_sufficiency_pct", optional_json(r->self_sufficiency_pct)},
+                {"self_consumption_pct", optional_json(r->self_consumption_pct)},
+                {"daytime_grid_dependency_pct", optional_json(r->daytime_grid_dependency_pct)},
+                {"battery_cycles", optional_json(r->battery_cycles)}}},
+              {"unknown", r->unknown},
+              {"note",
+               "energy charges only (band rate, surcharges, known adjustments); a month adds the "
+               "basic charge in its bill estimate"}};
+  if (kind == "month") {
+    std::map<std::string, double> bought;
+    for (const auto& [name, b] : r->bands)
+      bought[name] = b.flows.grid_import_kwh;
+    const auto bill = tariff.bill(static_cast<int>(date.year()),
+                                  static_cast<int>(static_cast<unsigned>(date.month())), bought);
+    out["bill_estimate"] = {
+        {"total_yen", bill.total_yen()},       {"basic_yen", bill.basic_yen},
+        {"surcharge_yen", bill.surcharge_yen}, {"adjustment_yen", bill.adjustment_yen},
+        {"energy_yen", bill.energy_yen},       {"unknown", bill.unknown}};
+  }
+  // The same period a year earlier, when the book has it.
+  domain::Date year_ago{date.year() - std::chrono::years(1), date.month(), date.day()};
+  if (!year_ago.ok()) {  // 29 February
+    year_ago = domain::Date{std::chrono::year_month_day_last{
+        year_ago.year(), std::chrono::month_day_last{year_ago.month()}}};
+  }
+  if (auto before = period_of(kind, year_ago)) {
+    if (auto last = build(*before); last && last->days_with_data > 0) {
+      out["last_year"] = {{"from", last->from_day},
+                          {"to", last->to_day},
+                          {"days_with_data", last->days_with_data},
+                          {"total", band_json(last->total)}};
+    }
+  }
+  // Events of the period, counted by kind (power quality included).
+  const auto since = from_local_civil(
+      CivilTime{static_cast<int>(period->first.year()),
+                static_cast<int>(static_cast<unsigned>(period->first.month())),
+                static_cast<int>(static_cast<unsigned>(period->first.day())), 0, 0, 0});
+  const domain::Date after{sys_days(period->last) + std::chrono::days(1)};
+  const auto until = from_local_civil(CivilTime{
+      static_cast<int>(after.year()), static_cast<int>(static_cast<unsigned>(after.month())),
+      static_cast<int>(static_cast<unsigned>(after.day())), 0, 0, 0});
+  json events = json::object();
+  if (since && until) {
+    if (auto list = ctx_.history.query_events(*since, *until)) {
+      for (const auto& e : *list)
+        events[e.kind] = events.value(e.kind, 0) + 1;
+    }
+  }
+  out["events"] = events;
+  return out;
+}
+
+}  // namespace sb::app
