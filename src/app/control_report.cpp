@@ -5,6 +5,7 @@
 #include <map>
 
 #include "sunbridge/adapters/energy_store.hpp"
+#include "sunbridge/adapters/settings_store.hpp"
 #include "sunbridge/app/control_api.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/domain/energy_report.hpp"
@@ -68,11 +69,71 @@ json optional_json(const std::optional<double>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
+// The figures a before/after comparison shows for a week.
+json week_json(const domain::EnergyReport& r) {
+  json j = {{"from", r.from_day},
+            {"to", r.to_day},
+            {"days_with_data", r.days_with_data},
+            {"grid_import_kwh", r.total.flows.grid_import_kwh},
+            {"load_kwh", r.total.flows.load_kwh},
+            {"yen", r.total.yen},
+            {"daytime_grid_dependency_pct", optional_json(r.daytime_grid_dependency_pct)},
+            {"self_sufficiency_pct", optional_json(r.self_sufficiency_pct)}};
+  j["yen_per_day"] = r.days_with_data > 0 ? json(r.total.yen / r.days_with_data) : json(nullptr);
+  return j;
+}
+
 }  // namespace
+
+json ControlApi::report_changes(WallTime now) const {
+  // Every settings change written in the last year, one entry per transaction, with the 7 days
+  // before it and the 7 days from it.
+  auto rows = adapters::SettingsStore(ctx_.history.db())
+                  .audit_since(now - std::chrono::hours(24 * 366), 10000);
+  if (!rows) return {{"ok", false}, {"error", rows.error().describe()}};
+  const domain::Tariff& tariff = ctx_.tariff->tariff();
+  const std::string night =
+      tariff.band_at(CivilTime{2026, 1, 15, 3, 0, 0}, domain::DayType::kWeekday).name;
+  std::map<std::int64_t, json> changes;  // by transaction, in order
+  for (const auto& r : *rows) {
+    if (r.result != "written" || r.param == "clock") continue;
+    json& c = changes[r.txn];
+    if (c.is_null()) {
+      c = {{"ts", format_iso8601_utc(r.ts)},
+           {"ts_local", format_local(r.ts)},
+           {"cause", r.cause},
+           {"params", json::array()}};
+    }
+    c["params"].push_back(r.param + " " + r.old_value.value_or("?") + " -> " +
+                          r.new_value.value_or("?"));
+  }
+  auto week = [&](domain::Date first) -> Result<domain::EnergyReport> {
+    const domain::Date last{sys_days(first) + std::chrono::days(6)};
+    auto rows7 = adapters::EnergyStore(ctx_.history.db()).query(day_text(first), day_text(last));
+    if (!rows7) return rows7.error();
+    return domain::make_energy_report(*rows7, tariff, day_text(first), day_text(last), 7, night,
+                                      ctx_.config.site.battery_kwh);
+  };
+  json list = json::array();
+  for (auto& [txn, c] : changes) {
+    const CivilTime local = to_local_civil(*parse_iso8601_utc(c["ts"].get<std::string>()));
+    const domain::Date day{std::chrono::year(local.year),
+                           std::chrono::month(static_cast<unsigned>(local.month)),
+                           std::chrono::day(static_cast<unsigned>(local.day))};
+    auto before = week(domain::Date{sys_days(day) - std::chrono::days(7)});
+    auto after = week(day);
+    if (!before || !after) return {{"ok", false}, {"error", "energy book not readable"}};
+    c["before"] = week_json(*before);
+    c["after"] = week_json(*after);
+    list.push_back(c);
+  }
+  return {{"ok", true}, {"period", "changes"}, {"tariff", tariff.name()}, {"changes", list}};
+}
 
 json ControlApi::report(const json& request) const {
   const WallTime now = ctx_.clock.wall_now();
   const std::string kind = request.value("period", std::string("day"));
+  if (kind == "changes") return report_changes(now);
   domain::Date date;
   if (request.contains("date") && request["date"].is_string() &&
       !request["date"].get<std::string>().empty()) {

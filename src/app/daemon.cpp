@@ -69,6 +69,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
               std::max<std::chrono::milliseconds>(3 * config_.inverter.poll_interval,
                                                   std::chrono::seconds(30)),
               clock_.wall_now()),
+      kpis_(history_, tariff_, [this](const Event& e) { record_event(e); }),
       client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),
       link_(client_, map_, faults_, config_.inverter.link, clock_, log_),
       bms_(make_bms_link(config_, clock_, log_)),
@@ -216,6 +217,7 @@ void Daemon::on_report(device::PollReport report) {
     has_live = has_live || g.group == Group::kLive;
   }
   if (report.attempted && has_live) energy_.on_poll(report.started, time_.trusted());
+  kpis_.run(now, time_.trusted());
   if (cloud_ && !cloud_->started()) {
     // The device id defaults to the inverter serial: known after the identity read.
     if (auto serial = points_.get("inverter.serial", now);

@@ -358,9 +358,12 @@ int main(int argc, char** argv) {
   bool report_csv = false;
   auto* report = app.add_subcommand(
       "report", "energy and yen by tariff band for a day, week, month or year; savings, KPIs");
-  report->add_option("period", report_period, "day, week, month or year")
+  report
+      ->add_option("period", report_period,
+                   "day, week, month or year; changes: each settings change with the 7 days "
+                   "before and after it")
       ->required()
-      ->check(CLI::IsMember({"day", "week", "month", "year"}));
+      ->check(CLI::IsMember({"day", "week", "month", "year", "changes"}));
   report->add_option("date", report_date,
                      "a day in the period, YYYY-MM-DD (default today; weeks start on Monday)");
   report->add_flag("--json", as_json, "the report as JSON");

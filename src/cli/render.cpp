@@ -124,6 +124,7 @@ std::string render_params(const json& reply) {
   for (const auto& param : reply.value("params", json::array())) {
     Point p =
         adapters::point_from_json(param.value("name", ""), param.value("point", json::object()));
+    p.decimals = -1;  // as the LCD shows a setting: "07 60 A", "09 57.6 V"
     std::string id = param.value("id", "??");
     out << id << " " << pad(value_text(p), 14) << param.value("label", "") << " ["
         << param.value("register", "") << "]";

@@ -40,7 +40,38 @@ const char* kCsvColumns[] = {"grid_import_kwh",    "grid_export_kwh",
 
 }  // namespace
 
+std::string render_changes(const json& r) {
+  std::ostringstream out;
+  const json& changes = r.value("changes", json::array());
+  if (changes.empty()) return "no settings change written in the last year\n";
+  out << "each settings change: the 7 days before and the 7 days from it (tariff "
+      << r.value("tariff", "") << ")\n";
+  for (const auto& c : changes) {
+    std::string params;
+    for (const auto& p : c.value("params", json::array()))
+      params += (params.empty() ? "" : ", ") + p.get<std::string>();
+    out << "\n"
+        << c.value("ts_local", "") << "  " << c.value("cause", "") << ": " << params << "\n";
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-6s %-15s %4s %8s %15s %19s\n", "", "", "days", "yen/day",
+                  "daytime grid %", "self-sufficiency %");
+    out << line;
+    for (const char* side : {"before", "after"}) {
+      const json& w = c.value(side, json::object());
+      std::snprintf(line, sizeof line, "  %-6s %-15s %4s %8s %15s %19s\n", side,
+                    ("from " + w.value("from", "")).c_str(),
+                    std::to_string(w.value("days_with_data", 0)).c_str(),
+                    num(w.value("yen_per_day", json()), 0).c_str(),
+                    num(w.value("daytime_grid_dependency_pct", json()), 1).c_str(),
+                    num(w.value("self_sufficiency_pct", json()), 1).c_str());
+      out << line;
+    }
+  }
+  return out.str();
+}
+
 std::string render_report(const json& r, bool csv) {
+  if (r.value("period", "") == "changes") return render_changes(r);
   std::ostringstream out;
   const json& bands = r.value("bands", json::object());
   if (csv) {

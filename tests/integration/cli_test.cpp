@@ -385,11 +385,11 @@ TEST_CASE("sunbridge report: today's energy by tariff band in kWh and yen, text,
   CHECK(r["total"]["load_kwh"].get<double>() == Approx(load));
   CHECK(r["total"]["yen"].get<double>() == Approx(yen));
   CHECK(r["total"]["yen_no_system"].get<double>() > 0);
-  auto text = cli({"--socket", d.socket(), "report", "day"});
-  REQUIRE(text.status == 0);
-  CHECK(text.out.find("band     bought kWh") != std::string::npos);
-  CHECK(text.out.find("\ntotal ") != std::string::npos);
-  CHECK(text.out.find("yen against no system") != std::string::npos);
+  auto day = cli({"--socket", d.socket(), "report", "day"});
+  REQUIRE(day.status == 0);
+  CHECK(day.out.find("band     bought kWh") != std::string::npos);
+  CHECK(day.out.find("\ntotal ") != std::string::npos);
+  CHECK(day.out.find("yen against no system") != std::string::npos);
   auto csv = cli({"--socket", d.socket(), "report", "day", "--csv"});
   REQUIRE(csv.status == 0);
   CHECK(csv.out.rfind("band,grid_import_kwh,", 0) == 0);
@@ -400,4 +400,18 @@ TEST_CASE("sunbridge report: today's energy by tariff band in kWh and yen, text,
   CHECK(json::parse(month.out)["bill_estimate"]["basic_yen"] == 1980.0);
   auto wrong = cli({"--socket", d.socket(), "report", "fortnight"});
   CHECK(wrong.status != 0);
+  // A settings change, with the week before it and the week from it.
+  REQUIRE(cli({"--socket", d.socket(), "params", "set", "07", "55"}).status == 0);
+  auto changes = cli({"--socket", d.socket(), "report", "changes", "--json"});
+  REQUIRE(changes.status == 0);
+  const json c = json::parse(changes.out)["changes"];
+  REQUIRE(c.size() == 1);
+  CHECK(c[0]["params"][0] == "07 50 -> 55");  // the simulator starts at 50 A
+  CHECK(c[0]["cause"] == "cli");
+  CHECK(c[0]["after"]["days_with_data"] == 1);
+  CHECK(c[0]["before"]["days_with_data"] == 0);
+  auto text = cli({"--socket", d.socket(), "report", "changes"});
+  REQUIRE(text.status == 0);
+  CHECK(text.out.find("cli: 07 50 -> 55") != std::string::npos);
+  CHECK(text.out.find("  after  from ") != std::string::npos);
 }

@@ -106,7 +106,7 @@ json full_status() {
 
 }  // namespace
 
-TEST_CASE("status fits an 80 x 24 terminal; --all aligns units and pads nothing", "[unit][cli]") {
+TEST_CASE("status fits an 80 x 24 terminal, --all aligns units and pads nothing", "[unit][cli]") {
   const std::string screen = sb::cli::render_status_screen(full_status());
   INFO(screen);
   std::istringstream in(screen);
@@ -178,7 +178,7 @@ TEST_CASE("history renders CSV with quoting and a table", "[unit][cli]") {
   CHECK(table.find("battery.soc [%]") != std::string::npos);
 }
 
-TEST_CASE("values show the decimals their point declares; JSON and CSV keep every digit",
+TEST_CASE("values show the decimals their point declares, JSON and CSV keep every digit",
           "[unit][cli]") {
   json status = {{"daemon", {{"now", "2026-11-22T05:00:10.000Z"}, {"timezone", "UTC"}}},
                  {"points",

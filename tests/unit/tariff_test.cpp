@@ -67,7 +67,7 @@ TEST_CASE("the guide's seasonal time-of-use plan: peak, day and night by month",
   CHECK(t.price_at(at(2025, 5, 1, 2), DayType::kWeekday) == Approx(14.95 + 3.98));
 }
 
-TEST_CASE("a month's bill: energy by band, basic charge, surcharges, adjustments; unknowns named",
+TEST_CASE("a month's bill: energy by band, basic charge, surcharges, adjustments, unknowns named",
           "[unit][tariff]") {
   const auto t = tariff("shikoku-seasonal-tou.json");
   const auto b = t.bill(2024, 1, {{"night", 500}, {"day", 300}, {"peak", 100}});
@@ -121,7 +121,7 @@ TEST_CASE("tariff files are schema-checked: gaps, bad times and unknown keys, al
   CHECK(all.find("'2025-13' is not a month") != std::string::npos);
 }
 
-TEST_CASE("Japanese public holidays as data; weekends are holidays for tariffs", "[unit][tariff]") {
+TEST_CASE("Japanese public holidays as data, weekends are holidays for tariffs", "[unit][tariff]") {
   const auto c = holidays();
   CHECK(c.size() == 108);
   CHECK(c.covers(date(2026, 12, 2)));

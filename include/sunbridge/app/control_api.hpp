@@ -65,6 +65,8 @@ class ControlApi {
   // A day, week, month or year in kWh and yen by tariff band (docs/reports.md;
   // control_report.cpp).
   [[nodiscard]] nlohmann::json report(const nlohmann::json& request) const;
+  // Each settings change of the last year with the 7 days before and the 7 from it.
+  [[nodiscard]] nlohmann::json report_changes(WallTime now) const;
 
   // Beyond this a reply grows past what the CLI should hold in memory on a Pi (about 30 MB of
   // JSON); the newest rows are kept and the reply says older ones were left out.

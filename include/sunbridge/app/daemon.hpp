@@ -17,6 +17,7 @@
 #include "sunbridge/app/cloud_link.hpp"
 #include "sunbridge/app/control_api.hpp"
 #include "sunbridge/app/energy_accounts.hpp"
+#include "sunbridge/app/kpi_review.hpp"
 #include "sunbridge/app/remote_control.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/app/tariff_service.hpp"
@@ -91,6 +92,7 @@ class Daemon {
   TimeWatch time_;
   TariffService tariff_;
   EnergyAccounts energy_;
+  KpiReview kpis_;
   adapters::SystemdNotifier notifier_;
   std::unique_ptr<adapters::IpcServer> ipc_;
   transport::LibmodbusClient client_;
