@@ -218,6 +218,7 @@ void Daemon::on_report(device::PollReport report) {
   }
   if (report.attempted && has_live) energy_.on_poll(report.started, time_.trusted());
   kpis_.run(now, time_.trusted());
+  publish_reports(now);
   if (cloud_ && !cloud_->started()) {
     // The device id defaults to the inverter serial: known after the identity read.
     if (auto serial = points_.get("inverter.serial", now);
@@ -426,6 +427,28 @@ json Daemon::time_json() const {
   return {{"source", s ? s->source : config_.site.time_source},
           {"synced", s && s->synced},
           {"detail", s ? s->detail : std::string("not read yet")}};
+}
+
+void Daemon::publish_reports(WallTime now) {
+  if (!cloud_ || !cloud_->started() || !time_.trusted()) return;
+  const CivilTime local = to_local_civil(now);
+  if (local.hour * 60 + local.minute < 7 * 60 + 15) return;  // after the KPI review
+  const domain::Date today{std::chrono::year(local.year),
+                           std::chrono::month(static_cast<unsigned>(local.month)),
+                           std::chrono::day(static_cast<unsigned>(local.day))};
+  const std::string today_text = domain::format_date(today);
+  if (reports_published_ == today_text) return;
+  const std::string yesterday =
+      domain::format_date(domain::Date{std::chrono::sys_days(today) - std::chrono::days(1)});
+  json daily = control_.report({{"period", "day"}, {"date", yesterday}});
+  daily.erase("ok");
+  cloud_->publish_state("report/daily", daily.dump());
+  if (std::chrono::weekday{std::chrono::sys_days(today)} == std::chrono::Monday) {
+    json weekly = control_.report({{"period", "week"}, {"date", yesterday}});
+    weekly.erase("ok");
+    cloud_->publish_state("report/weekly", weekly.dump());
+  }
+  reports_published_ = today_text;
 }
 
 void Daemon::check_time_sync() {

@@ -13,6 +13,7 @@
 #include "harness.hpp"
 #include "mqtt_support.hpp"
 #include "sunbridge/adapters/sqlite_db.hpp"
+#include "sunbridge/core/local_time.hpp"
 
 using namespace sb;
 using namespace sb::it;
@@ -435,4 +436,36 @@ TEST_CASE("energy counters reach Home Assistant and never go backwards: restart,
   REQUIRE(counts.size() >= 3);
   for (std::size_t i = 1; i < counts.size(); ++i)
     CHECK(counts[i] >= counts[i - 1]);
+}
+
+TEST_CASE("the morning reports: yesterday retained on report/daily, last week on Mondays",
+          "[integration][mqtt]") {
+  testkit::TempDir dir;
+  Broker broker(dir);
+  Sim sim(dir);
+  REQUIRE(sb::set_process_timezone("Asia/Tokyo").ok());
+  FakeTime fake(dir);
+  fake.set(*sb::from_local_civil({2026, 11, 30, 7, 20, 0}));  // a Monday, after 07:15
+  Daemon d(dir, mqtt_config(dir, sim, broker), "d", fake.fixed_env());
+  const std::string base = "sunbridge/SPI10K-TEST/report/";
+  // A subscriber that comes later still gets both: they are retained.
+  REQUIRE(testkit::wait_until([&] { return fresh(d.status(), "battery.soc"); }, 20s));
+  std::this_thread::sleep_for(1s);
+  Subscriber sub(broker.url(), base + "#", "test-sub-reports");
+  std::map<std::string, json> got;
+  REQUIRE(testkit::wait_until(
+      [&] {
+        for (const auto& m : sub.messages())
+          got[m.topic] = json::parse(m.payload);
+        return got.size() == 2;
+      },
+      20s));
+  const json& daily = got.at(base + "daily");
+  CHECK(daily["period"] == "day");
+  CHECK(daily["from"] == "2026-11-29");
+  CHECK(daily["tariff"] == "shikoku-seasonal-tou");
+  CHECK(daily.contains("kpis"));
+  const json& weekly = got.at(base + "weekly");
+  CHECK(weekly["from"] == "2026-11-23");
+  CHECK(weekly["to"] == "2026-11-29");
 }

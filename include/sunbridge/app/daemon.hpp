@@ -61,6 +61,9 @@ class Daemon {
   void on_bms_report(device::BmsReport report);
   void run_cross_checks(WallTime now);
   void check_time_sync();
+  // Once a morning (after 07:15, clock trusted, broker configured): yesterday's report retained
+  // on report/daily, and on Mondays the week before on report/weekly.
+  void publish_reports(WallTime now);
   void save_learned_holes(const std::string& firmware, const device::LearnedHoles& holes,
                           WallTime now);
   [[nodiscard]] nlohmann::json time_json() const;
@@ -122,6 +125,7 @@ class Daemon {
   SampleClock bank_samples_{std::chrono::seconds(60)};
   SampleClock pack_samples_{std::chrono::seconds(300)};
   std::optional<device::BmsReport> last_bms_;
+  std::string reports_published_;  // the local day the morning reports went out
   int exit_code_ = 0;
 };
 
