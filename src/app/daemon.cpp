@@ -70,6 +70,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
                                                   std::chrono::seconds(30)),
               clock_.wall_now()),
       kpis_(history_, tariff_, [this](const Event& e) { record_event(e); }),
+      maintenance_(history_.db(), [this](const Event& e) { record_event(e); }),
       client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),
       link_(client_, map_, faults_, config_.inverter.link, clock_, log_),
       bms_(make_bms_link(config_, clock_, log_)),
@@ -469,6 +470,7 @@ void Daemon::run_cross_checks(WallTime now) {
 void Daemon::schedule_commit() {
   loop_.schedule_after(config_.storage.commit_interval, [this] {
     energy_.save(clock_.wall_now());
+    maintenance_.run(clock_.wall_now(), time_.trusted());
     if (Status s = history_.flush(); !s) {
       log_.error(kComponent,
                  "history commit failed (kept for the next attempt): " + s.error().describe());
@@ -532,6 +534,8 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
                  {"bms", bms_counters_json()}});
         });
       });
+    } else if (maintenance_.handle(cmd, request, clock_.wall_now(), time_.trusted(), reply)) {
+      // maintenance.list, maintenance.done
     } else if (cmd == "refresh") {
       refresh(reply);
     } else if (cmd == "weather.refresh") {

@@ -155,6 +155,17 @@ int cmd_report(const Context& ctx, const std::string& period, const std::string&
   return 0;
 }
 
+int cmd_maintenance(const Context& ctx, const json& request, bool as_json) {
+  auto reply = call(ctx, request);
+  if (!reply) return 1;
+  if (as_json) {
+    std::cout << (*reply)["items"].dump(2) << "\n";
+    return 0;
+  }
+  std::cout << sb::cli::render_maintenance(*reply);
+  return 0;
+}
+
 int cmd_events(const Context& ctx, const sb::cli::Period& period, bool as_json) {
   json request = {{"cmd", "events"}};
   if (!sb::cli::put_period(period, request)) return 2;
@@ -369,6 +380,20 @@ int main(int argc, char** argv) {
   report->add_flag("--json", as_json, "the report as JSON");
   report->add_flag("--csv", report_csv, "one line per band, CSV");
 
+  std::string maintenance_item, maintenance_note, maintenance_date;
+  auto* maintenance = app.add_subcommand("maintenance", "maintenance reminders: what is due");
+  maintenance->require_subcommand(1);
+  auto* maintenance_list = maintenance->add_subcommand("list",
+                                                       "every item, when it was last "
+                                                       "done and when it is due");
+  maintenance_list->add_flag("--json", as_json, "the items as JSON");
+  auto* maintenance_done = maintenance->add_subcommand("done", "record that an item was done");
+  maintenance_done->add_option("item", maintenance_item, "the item's id (see the list)")
+      ->required();
+  maintenance_done->add_option("--note", maintenance_note, "what was done or found");
+  maintenance_done->add_option("--date", maintenance_date, "when, YYYY-MM-DD (default today)");
+  maintenance_done->add_flag("--json", as_json, "the items as JSON");
+
   auto* doctor =
       app.add_subcommand("doctor", "port, identity and the installer's verification list");
   doctor->add_flag("--json", as_json, "the checks and readings as JSON");
@@ -420,6 +445,16 @@ int main(int argc, char** argv) {
   if (events->parsed()) return cmd_events(ctx, events_period, as_json);
   if (pq->parsed()) return cmd_pq(ctx, pq_period, as_json);
   if (report->parsed()) return cmd_report(ctx, report_period, report_date, as_json, report_csv);
+  if (maintenance_list->parsed())
+    return cmd_maintenance(ctx, {{"cmd", "maintenance.list"}}, as_json);
+  if (maintenance_done->parsed()) {
+    return cmd_maintenance(ctx,
+                           {{"cmd", "maintenance.done"},
+                            {"item", maintenance_item},
+                            {"note", maintenance_note},
+                            {"date", maintenance_date}},
+                           as_json);
+  }
   if (doctor->parsed()) return cmd_doctor(ctx, as_json);
   if (checks->parsed()) {
     auto reply = call(ctx, {{"cmd", "checks"}});

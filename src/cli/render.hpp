@@ -31,6 +31,8 @@ std::string render_pq(const nlohmann::json& reply);
 // `sunbridge report`: kWh and yen by tariff band, savings, KPIs; or CSV by band
 // (render_report.cpp).
 std::string render_report(const nlohmann::json& report, bool csv);
+// `sunbridge maintenance list|done`: one block per item, due ones first marked (render_report.cpp).
+std::string render_maintenance(const nlohmann::json& reply);
 // `sunbridge doctor`: the survey with the daemon/port situation on top.
 std::string render_doctor(const nlohmann::json& doctor);
 

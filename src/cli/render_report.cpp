@@ -40,6 +40,21 @@ const char* kCsvColumns[] = {"grid_import_kwh",    "grid_export_kwh",
 
 }  // namespace
 
+std::string render_maintenance(const json& reply) {
+  std::ostringstream out;
+  for (const auto& item : reply.value("items", json::array())) {
+    const bool due = item.value("is_due", false);
+    const long long days = item.value("due_in_days", 0LL);
+    out << (due ? "DUE   " : "      ") << item.value("id", "") << ": " << item.value("what", "")
+        << "\n      " << item.value("interval", "") << "; last done "
+        << (item["last_done"].is_string() ? item["last_done"].get<std::string>() : "(not recorded)")
+        << "; " << (due ? "due since " : "due ") << item.value("due", "")
+        << (due ? "" : " (in " + std::to_string(days) + " days)") << "\n";
+    if (!item.value("note", "").empty()) out << "      note: " << item.value("note", "") << "\n";
+  }
+  return out.str();
+}
+
 std::string render_changes(const json& r) {
   std::ostringstream out;
   const json& changes = r.value("changes", json::array());

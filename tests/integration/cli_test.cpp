@@ -415,3 +415,27 @@ TEST_CASE("sunbridge report: today's energy by tariff band in kWh and yen, text,
   CHECK(text.out.find("cli: 07 50 -> 55") != std::string::npos);
   CHECK(text.out.find("  after  from ") != std::string::npos);
 }
+
+TEST_CASE("sunbridge maintenance: the list, an item recorded as done, a wrong item named",
+          "[integration][cli]") {
+  sb::testkit::TempDir dir;
+  Sim sim(dir);
+  Daemon d(dir, sim.link());
+  auto r = cli({"--socket", d.socket(), "maintenance", "list"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("visual: visual inspection") != std::string::npos);
+  CHECK(r.out.find("every 30 days; last done (not recorded)") != std::string::npos);
+  r = cli({"--socket", d.socket(), "maintenance", "done", "capacity", "--note", "19.9 kWh"});
+  REQUIRE(r.status == 0);
+  r = cli({"--socket", d.socket(), "maintenance", "list", "--json"});
+  REQUIRE(r.status == 0);
+  bool recorded = false;
+  for (const auto& item : json::parse(r.out)) {
+    if (item["id"] == "capacity")
+      recorded = item["note"] == "19.9 kWh" && item["last_done"].is_string();
+  }
+  CHECK(recorded);
+  r = cli({"--socket", d.socket(), "maintenance", "done", "polish"});
+  CHECK(r.status == 1);
+  CHECK(r.err.find("no maintenance item 'polish'") != std::string::npos);
+}

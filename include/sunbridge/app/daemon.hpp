@@ -18,6 +18,7 @@
 #include "sunbridge/app/control_api.hpp"
 #include "sunbridge/app/energy_accounts.hpp"
 #include "sunbridge/app/kpi_review.hpp"
+#include "sunbridge/app/maintenance_service.hpp"
 #include "sunbridge/app/remote_control.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/app/tariff_service.hpp"
@@ -96,6 +97,7 @@ class Daemon {
   TariffService tariff_;
   EnergyAccounts energy_;
   KpiReview kpis_;
+  MaintenanceService maintenance_;
   adapters::SystemdNotifier notifier_;
   std::unique_ptr<adapters::IpcServer> ipc_;
   transport::LibmodbusClient client_;
