@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "sunbridge/adapters/settings_store.hpp"
+#include "sunbridge/app/data_files.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/core/text.hpp"
 #include "sunbridge/embedded.hpp"
@@ -30,13 +31,8 @@ std::string every_text(const domain::MaintenanceItem& m) {
 }  // namespace
 
 domain::MaintenancePlan load_maintenance_plan() {
-  schema::Issues issues;
-  auto plan = domain::MaintenancePlan::from_json(embedded::maintenance_plan(), issues);
-  if (!plan) {
-    throw std::runtime_error("invalid maintenance list:\n" +
-                             schema::format_issues(issues, "embedded maintenance.json"));
-  }
-  return *plan;
+  return parse_shipped<domain::MaintenancePlan>(embedded::maintenance_plan(), "maintenance list",
+                                                "maintenance.json");
 }
 
 MaintenanceService::MaintenanceService(adapters::SqliteDb& db,

@@ -3,11 +3,10 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "sunbridge/adapters/profile_json.hpp"
+#include "sunbridge/app/data_files.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/core/text.hpp"
 #include "sunbridge/domain/interlocks.hpp"
@@ -30,14 +29,6 @@ const std::vector<std::pair<const char*, std::string_view (*)()>>& shipped_profi
       {"panels-9.json", &sb::embedded::profile_panels_9},
   };
   return kFiles;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // Why the schedule's target moved: the first selection, a new season (or profile), or the end
@@ -77,17 +68,10 @@ domain::ProfileLibrary load_profile_library(const std::string& directory) {
   for (const auto& [file, text] : shipped_profiles())
     add(text(), std::string("embedded ") + file);
   if (!directory.empty()) {
-    std::error_code ec;
-    std::vector<std::string> files;
-    for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
-      if (entry.path().extension() == ".json" && entry.path().filename() != "baseline.json") {
-        files.push_back(entry.path().string());
-      }
+    for (const auto& f : json_files_in(directory, "profiles.directory")) {
+      // The baseline is not a profile; it is read on its own (profiles.baseline).
+      if (std::filesystem::path(f).filename() != "baseline.json") add(read_text_file(f), f);
     }
-    if (ec) throw std::runtime_error("profiles.directory " + directory + ": " + ec.message());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files)
-      add(read_file(f), f);
   }
   if (!problems.empty()) throw std::runtime_error("invalid profile:\n" + problems);
   return lib;
@@ -95,7 +79,7 @@ domain::ProfileLibrary load_profile_library(const std::string& directory) {
 
 domain::Baseline load_baseline(const std::string& path) {
   const std::string text =
-      path.empty() ? std::string(sb::embedded::profile_baseline()) : read_file(path);
+      path.empty() ? std::string(sb::embedded::profile_baseline()) : read_text_file(path);
   schema::Issues issues;
   auto b = domain::Baseline::from_json(text, issues);
   if (!b) {

@@ -2,26 +2,16 @@
 #include "sunbridge/app/tariff_service.hpp"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <vector>
 
+#include "sunbridge/app/data_files.hpp"
 #include "sunbridge/core/text.hpp"
 #include "sunbridge/embedded.hpp"
 
 namespace sb::app {
 
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // How long the points stay current without an update (they are refreshed every poll).
 constexpr std::chrono::minutes kMaxAge{5};
@@ -43,28 +33,16 @@ std::map<std::string, domain::Tariff> load_tariffs(const std::string& directory)
   add(embedded::tariff_shikoku_seasonal_tou(), "embedded shikoku-seasonal-tou.json");
   add(embedded::tariff_bill_derived(), "embedded bill-derived.json");
   if (!directory.empty()) {
-    std::error_code ec;
-    std::vector<std::string> files;
-    for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
-      if (entry.path().extension() == ".json") files.push_back(entry.path().string());
-    }
-    if (ec) throw std::runtime_error("tariff.directory " + directory + ": " + ec.message());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files)
-      add(read_text(f), f);
+    for (const auto& f : json_files_in(directory, "tariff.directory"))
+      add(read_text_file(f), f);
   }
   if (!problems.empty()) throw std::runtime_error("invalid tariff:\n" + problems);
   return out;
 }
 
 domain::HolidayCalendar load_holidays() {
-  schema::Issues issues;
-  auto c = domain::HolidayCalendar::from_json(embedded::holidays_jp(), issues);
-  if (!c) {
-    throw std::runtime_error("invalid holidays:\n" +
-                             schema::format_issues(issues, "embedded jp-holidays.json"));
-  }
-  return *c;
+  return parse_shipped<domain::HolidayCalendar>(embedded::holidays_jp(), "holidays",
+                                                "jp-holidays.json");
 }
 
 TariffService::TariffService(const adapters::TariffConfig& config)

@@ -11,19 +11,12 @@
 #include <sstream>
 #include <vector>
 
+#include "source_files.hpp"
 #include "sunbridge/domain/tariff.hpp"
 
 using namespace sb;
 
 namespace {
-
-std::string read(const std::string& relative) {
-  std::ifstream in(std::string(SUNBRIDGE_SOURCE_DIR) + "/" + relative);
-  REQUIRE(in);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
   std::vector<std::vector<std::string>> rows;
@@ -49,7 +42,7 @@ struct Bill {
 
 std::vector<Bill> bills() {
   std::vector<Bill> out;
-  for (const auto& r : csv_rows(read("tests/fixtures/field/monthly_bills.csv"))) {
+  for (const auto& r : csv_rows(sb::test::read_source("tests/fixtures/field/monthly_bills.csv"))) {
     REQUIRE(r.size() >= 6);
     Bill b{std::stoi(r[0]), std::stoi(r[1]), std::stod(r[2]), std::stod(r[3]), false};
     b.system = b.year * 100 + b.month >= 202409;
@@ -61,7 +54,8 @@ std::vector<Bill> bills() {
 // Calendar-month sums of the daily file, with the number of days present.
 std::map<std::string, std::pair<double, int>> monthly_from_daily() {
   std::map<std::string, std::pair<double, int>> out;
-  for (const auto& r : csv_rows(read("tests/fixtures/field/grid_daily_kwh_2022-2025.csv"))) {
+  for (const auto& r :
+       csv_rows(sb::test::read_source("tests/fixtures/field/grid_daily_kwh_2022-2025.csv"))) {
     REQUIRE(r.size() == 2);
     auto& m = out[r[0].substr(0, 7)];
     m.first += std::stod(r[1]);
@@ -79,7 +73,8 @@ int days_in(int year, int month) {
 
 domain::Tariff guide_tariff() {
   schema::Issues issues;
-  auto t = domain::Tariff::from_json(read("profiles/tariffs/shikoku-seasonal-tou.json"), issues);
+  auto t = domain::Tariff::from_json(
+      sb::test::read_source("profiles/tariffs/shikoku-seasonal-tou.json"), issues);
   REQUIRE(t);
   return *t;
 }

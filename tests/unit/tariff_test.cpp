@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "source_files.hpp"
 #include "sunbridge/domain/tariff.hpp"
 
 using namespace sb;
@@ -14,17 +15,10 @@ using domain::DayType;
 
 namespace {
 
-std::string read(const std::string& relative) {
-  std::ifstream in(std::string(SUNBRIDGE_SOURCE_DIR) + "/" + relative);
-  REQUIRE(in);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 domain::Tariff tariff(const char* file) {
   schema::Issues issues;
-  auto t = domain::Tariff::from_json(read(std::string("profiles/tariffs/") + file), issues);
+  auto t = domain::Tariff::from_json(sb::test::read_source(std::string("profiles/tariffs/") + file),
+                                     issues);
   INFO(schema::format_issues(issues, file));
   REQUIRE(t);
   return *t;
@@ -32,7 +26,8 @@ domain::Tariff tariff(const char* file) {
 
 domain::HolidayCalendar holidays() {
   schema::Issues issues;
-  auto c = domain::HolidayCalendar::from_json(read("profiles/calendar/jp-holidays.json"), issues);
+  auto c = domain::HolidayCalendar::from_json(
+      sb::test::read_source("profiles/calendar/jp-holidays.json"), issues);
   INFO(schema::format_issues(issues, "jp-holidays.json"));
   REQUIRE(c);
   return *c;
