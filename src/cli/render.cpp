@@ -58,25 +58,6 @@ std::string rtrim(std::string s) {
   return s;
 }
 
-// `prefix` then `text` broken at spaces into lines of at most 80 columns; continuation lines
-// start with `indent` spaces. A word longer than a line is left whole.
-std::string wrap_line(const std::string& prefix, const std::string& text, std::size_t indent) {
-  constexpr std::size_t kWidth = 80;
-  std::string out, line = prefix;
-  bool line_has_word = false;
-  std::istringstream words(text);
-  for (std::string word; words >> word;) {
-    if (line_has_word && line.size() + 1 + word.size() > kWidth) {
-      out += rtrim(line) + "\n";
-      line = std::string(indent, ' ');
-      line_has_word = false;
-    }
-    line += (line_has_word ? " " : "") + word;
-    line_has_word = true;
-  }
-  return out + rtrim(line) + "\n";
-}
-
 }  // namespace
 
 std::string render_status(const json& status) {
@@ -405,6 +386,23 @@ std::string render_doctor(const json& doctor) {
     out << wrap_line("  ", counters.str(), 2);
   }
   return out.str();
+}
+
+std::string wrap_line(const std::string& prefix, const std::string& text, std::size_t indent) {
+  constexpr std::size_t kWidth = 80;
+  std::string out, line = prefix;
+  bool line_has_word = false;
+  std::istringstream words(text);
+  for (std::string word; words >> word;) {
+    if (line_has_word && line.size() + 1 + word.size() > kWidth) {
+      out += rtrim(line) + "\n";
+      line = std::string(indent, ' ');
+      line_has_word = false;
+    }
+    line += (line_has_word ? " " : "") + word;
+    line_has_word = true;
+  }
+  return out + rtrim(line) + "\n";
 }
 
 }  // namespace sb::cli

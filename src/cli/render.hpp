@@ -9,6 +9,9 @@
 
 namespace sb::cli {
 
+// `prefix` then `text` broken at spaces into lines of at most 80 columns; continuation lines
+// start with `indent` spaces (a word longer than a line is left whole).
+std::string wrap_line(const std::string& prefix, const std::string& text, std::size_t indent);
 // `sunbridge status`: one screen that fits 80 x 24: power flows, battery, grid legs, links, the
 // active profile and what needs attention (render_status.cpp).
 std::string render_status_screen(const nlohmann::json& status);

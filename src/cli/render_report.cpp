@@ -108,7 +108,7 @@ std::string render_report(const json& r, bool csv) {
   out << "report " << r.value("period", "") << " " << r.value("from", "") << " to "
       << r.value("to", "") << ", tariff " << r.value("tariff", "") << "\n";
   out << r.value("days_with_data", 0) << " of " << r.value("days", 0)
-      << " days with data (energy charges only: band rate, surcharges, known adjustments)\n\n";
+      << " days with data; yen: energy charges (no basic charge)\n\n";
   out << "band     bought kWh    yen  load kWh   PV kWh  no system   PV only\n";
   for (const auto& [name, b] : bands.items())
     out << row(name, b);
@@ -128,17 +128,19 @@ std::string render_report(const json& r, bool csv) {
     const json by_band = b.value("energy_yen", json::object());  // iterated: not a temporary
     for (const auto& [_, yen] : by_band.items())
       energy += yen.get<double>();
-    out << "bill     " << num(b.value("total_yen", json()), 0) << " yen estimated: energy "
-        << num(json(energy), 0) << " + basic " << num(b.value("basic_yen", json()), 0)
-        << " + surcharges " << num(b.value("surcharge_yen", json()), 0) << " + adjustments "
-        << num(b.value("adjustment_yen", json()), 0) << "\n";
+    out << wrap_line("bill     ",
+                     num(b.value("total_yen", json()), 0) + " yen estimated: energy " +
+                         num(json(energy), 0) + " + basic " + num(b.value("basic_yen", json()), 0) +
+                         " + surcharges " + num(b.value("surcharge_yen", json()), 0) +
+                         " + adjustments " + num(b.value("adjustment_yen", json()), 0),
+                     9);
   }
   const json& unknown = r.value("unknown", json::array());
   if (!unknown.empty()) {
     std::string list;
     for (const auto& u : unknown)
       list += (list.empty() ? "" : ", ") + u.get<std::string>();
-    out << "not in the figures (not known for the period): " << list << "\n";
+    out << wrap_line("not in the figures (not known for the period): ", list, 9);
   }
   if (r.contains("last_year")) {
     const json& l = r["last_year"];
@@ -152,7 +154,7 @@ std::string render_report(const json& r, bool csv) {
     std::string list;
     for (const auto& [kind, n] : events.items())
       list += (list.empty() ? "" : ", ") + kind + " " + n.dump();
-    out << "events   " << list << "\n";
+    out << wrap_line("events   ", list, 9);
   }
   return out.str();
 }

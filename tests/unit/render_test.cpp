@@ -322,3 +322,25 @@ TEST_CASE("doctor keeps its columns when a value is long (an error text)", "[uni
                   "register)") != std::string::npos);
   CHECK(out.find("(D) = documented by the maker only, (I) = inferred") != std::string::npos);
 }
+
+TEST_CASE("a report fits 80 columns, what it leaves out wrapped", "[unit][cli]") {
+  const json r = {
+      {"period", "day"},
+      {"from", "2026-12-02"},
+      {"to", "2026-12-02"},
+      {"tariff", "shikoku-seasonal-tou"},
+      {"days", 1},
+      {"days_with_data", 1},
+      {"bands", {{"night", {{"grid_import_kwh", 12.5}, {"yen", 187.4}}}}},
+      {"total", {{"grid_import_kwh", 12.5}, {"yen", 187.4}}},
+      {"unknown", {"renewable-energy surcharge", "fuel-cost adjustment", "price subsidy"}},
+      {"events", {{"link.inverter.online", 1}, {"settings.changed", 3}, {"pq.voltage.dip", 2}}}};
+  const std::string text = sb::cli::render_report(r, false);
+  INFO(text);
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    CHECK(l.size() <= 80);
+  CHECK(text.find("night        12.50     187") != std::string::npos);
+  CHECK(text.find("price subsidy") != std::string::npos);
+  CHECK(sb::cli::render_report(r, true).find("night,12.5,") != std::string::npos);
+}
