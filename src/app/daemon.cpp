@@ -68,7 +68,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
       energy_(history_.db(), tariff_, points_, log_,
               std::max<std::chrono::milliseconds>(3 * config_.inverter.poll_interval,
                                                   std::chrono::seconds(30)),
-              clock_.wall_now()),
+              clock_.wall_now(), [this](const Event& e) { record_event(e); }),
       kpis_(history_, tariff_, [this](const Event& e) { record_event(e); }),
       maintenance_(history_.db(), [this](const Event& e) { record_event(e); }),
       client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),

@@ -52,8 +52,15 @@ std::optional<domain::EnergyFlows> flows_from_json(const json& j) {
 
 EnergyAccounts::EnergyAccounts(adapters::SqliteDb& db, const TariffService& tariff,
                                domain::PointStore& points, Logger& log,
-                               std::chrono::milliseconds max_gap, WallTime now)
-    : db_(db), tariff_(tariff), points_(points), log_(log), meter_(max_gap) {
+                               std::chrono::milliseconds max_gap, WallTime now,
+                               std::function<void(const Event&)> record_event)
+    : db_(db),
+      tariff_(tariff),
+      points_(points),
+      log_(log),
+      meter_(max_gap),
+      max_gap_(max_gap),
+      record_event_(std::move(record_event)) {
   auto stored = adapters::SettingsStore(db_).get(kLifetimeKey);
   if (!stored) {
     unknown_reason_ = "the saved counters cannot be read: " + stored.error().describe();
@@ -81,6 +88,30 @@ void EnergyAccounts::on_poll(WallTime read_at, bool clock_trusted) {
   s.battery_w = points_.fresh_number("battery.power", read_at);
   const domain::EnergyFlows added = meter_.add(s);
   const std::optional<WallTime> start = std::exchange(last_read_, read_at);
+  if (clock_trusted) {
+    const CivilTime now_local = to_local_civil(read_at);
+    char today[16];
+    std::snprintf(today, sizeof today, "%04d-%02d-%02d", now_local.year, now_local.month,
+                  now_local.day);
+    if (day_ != today) {
+      close_day(read_at);
+      day_ = today;
+      day_flows_ = {};
+      inverter_pv_today_.reset();
+      inverter_load_today_.reset();
+      // Complete only when this day's counting starts at midnight (within one allowed gap).
+      const auto since_midnight = std::chrono::hours(now_local.hour) +
+                                  std::chrono::minutes(now_local.minute) +
+                                  std::chrono::seconds(now_local.second);
+      day_complete_ = since_midnight <= max_gap_;
+    }
+    const bool gap = (start && read_at - *start > max_gap_) || !s.pv_w || !s.load_w;
+    if (gap) day_complete_ = false;
+    day_flows_ += added;
+    // The inverter's own counters, read before its midnight reset: its last readings of the day.
+    if (auto v = points_.fresh_number("energy.pv.today", read_at)) inverter_pv_today_ = *v;
+    if (auto v = points_.fresh_number("energy.load.today", read_at)) inverter_load_today_ = *v;
+  }
   if (added.empty() || !start) return;
   pending_ += added;
   if (!clock_trusted) return;
@@ -93,6 +124,23 @@ void EnergyAccounts::on_poll(WallTime read_at, bool clock_trusted) {
   char key[16];
   std::snprintf(key, sizeof key, "%04d-%02d-%02d", local.year, local.month, local.day);
   pending_days_[{key, band}] += added;
+}
+
+void EnergyAccounts::close_day(WallTime now) {
+  if (day_.empty() || !day_complete_ || !inverter_pv_today_ || !inverter_load_today_ ||
+      !record_event_) {
+    return;
+  }
+  for (const auto& m :
+       domain::compare_with_inverter(day_flows_, *inverter_pv_today_, *inverter_load_today_)) {
+    char text[256];
+    std::snprintf(text, sizeof text,
+                  "%s energy on %s: the gateway counted %.2f kWh, the inverter %.2f kWh; check the "
+                  "power readings (a meter error, or the inverter's own counter)",
+                  m.flow.c_str(), day_.c_str(), m.ours_kwh, m.inverter_kwh);
+    record_event_(
+        Event{now, "energy.mismatch", Severity::kWarning, text, {{"day", day_}, {"flow", m.flow}}});
+  }
 }
 
 void EnergyAccounts::save(WallTime now) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/domain/energy_meter.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace sb::domain {
@@ -19,6 +20,20 @@ EnergyFlows& EnergyFlows::operator+=(const EnergyFlows& o) {
 bool EnergyFlows::empty() const {
   return pv_kwh == 0 && load_kwh == 0 && grid_import_kwh == 0 && grid_export_kwh == 0 &&
          battery_charge_kwh == 0 && battery_discharge_kwh == 0 && pv_only_import_kwh == 0;
+}
+
+std::vector<CounterMismatch> compare_with_inverter(const EnergyFlows& ours, double inverter_pv_kwh,
+                                                   double inverter_load_kwh, double min_kwh,
+                                                   double ratio) {
+  std::vector<CounterMismatch> out;
+  auto check = [&](const char* flow, double mine, double theirs) {
+    if (std::fabs(mine - theirs) > std::max(min_kwh, ratio * theirs)) {
+      out.push_back({flow, mine, theirs});
+    }
+  };
+  check("PV", ours.pv_kwh, inverter_pv_kwh);
+  check("load", ours.load_kwh, inverter_load_kwh);
+  return out;
 }
 
 SignedArea integrate_linear(double p0_w, double p1_w, double hours) {

@@ -132,3 +132,41 @@ TEST_CASE("energy accounts: booked by day and band, lifetime saved before it is 
   CHECK(adapters::SettingsStore(history.db()).get("energy.lifetime").value()->dump() ==
         R"({"energy.pv.lifetime":"lots"})");
 }
+
+TEST_CASE("a whole day counted is compared with the inverter's daily counters", "[unit][energy]") {
+  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
+  testkit::TempDir dir;
+  adapters::HistoryStore history(dir.file("h.db"));
+  Logger log(LogLevel::kError);
+  const app::TariffService tariff(adapters::TariffConfig{});
+  CHECK(domain::compare_with_inverter({24.0, 12.0}, 24.2, 12.4).empty());  // within 0.5 kWh
+  const auto far = domain::compare_with_inverter({24.0, 12.0}, 24.0, 6.0);
+  REQUIRE(far.size() == 1);
+  CHECK(far[0].flow == "load");
+
+  auto run_day = [&](WallTime from, WallTime to) {
+    std::vector<Event> events;
+    domain::PointStore points{std::vector<DerivedPoint>{}};
+    app::EnergyAccounts accounts(history.db(), tariff, points, log, 30s, from,
+                                 [&](const Event& e) { events.push_back(e); });
+    for (WallTime t = from; t <= to; t += 10s) {
+      feed(points, t, 1000, 500, 0, 500);
+      points.apply({{Point{"energy.pv.today", 24.0, "kWh", Quality::kOk, t, "", 1},
+                     Point{"energy.load.today", 6.0, "kWh", Quality::kOk, t, "", 1}},
+                    {},
+                    {},
+                    60s});
+      accounts.on_poll(t, true);
+    }
+    return events;
+  };
+  // Counted from midnight to the next: PV agrees (24 kWh), load does not (12 against 6).
+  auto events = run_day(jst(2026, 12, 1, 0, 0, 0), jst(2026, 12, 2, 0, 0, 10));
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].kind == "energy.mismatch");
+  CHECK(events[0].message.rfind("load energy on 2026-12-01: the gateway counted 12.00 kWh, the "
+                                "inverter 6.00 kWh",
+                                0) == 0);
+  // A day the gateway joined at 00:30 is not complete: nothing is compared.
+  CHECK(run_day(jst(2026, 12, 1, 0, 30, 0), jst(2026, 12, 2, 0, 0, 10)).empty());
+}

@@ -5,6 +5,7 @@
 // nor a crash nor an inverter counter reset can make Home Assistant see a counter fall.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "sunbridge/adapters/sqlite_db.hpp"
 #include "sunbridge/app/tariff_service.hpp"
+#include "sunbridge/core/event.hpp"
 #include "sunbridge/core/log.hpp"
 #include "sunbridge/domain/energy_meter.hpp"
 #include "sunbridge/domain/point_store.hpp"
@@ -23,7 +25,8 @@ class EnergyAccounts {
   // Reads the persisted lifetime counters; when they cannot be read the counters stay unknown
   // (unavailable points, nothing saved over them) rather than restart from 0.
   EnergyAccounts(adapters::SqliteDb& db, const TariffService& tariff, domain::PointStore& points,
-                 Logger& log, std::chrono::milliseconds max_gap, WallTime now);
+                 Logger& log, std::chrono::milliseconds max_gap, WallTime now,
+                 std::function<void(const Event&)> record_event = {});
 
   // After a live poll read at `read_at`: integrates the power points since the last poll. The
   // day and band are booked only while the clock is trusted (a wrong date would file the energy
@@ -42,8 +45,18 @@ class EnergyAccounts {
   const TariffService& tariff_;
   domain::PointStore& points_;
   Logger& log_;
+  // At the first poll of a new local day: the day before against the inverter's daily counters,
+  // when the gateway counted all of it (from midnight, without a gap).
+  void close_day(WallTime now);
+
   domain::EnergyMeter meter_;
+  std::chrono::milliseconds max_gap_;
+  std::function<void(const Event&)> record_event_;
   std::optional<WallTime> last_read_;
+  std::string day_;                // the local day being counted
+  bool day_complete_ = false;      // counted from midnight, with every reading, no gap
+  domain::EnergyFlows day_flows_;  // what was counted of it
+  std::optional<double> inverter_pv_today_, inverter_load_today_;  // its last readings that day
   std::optional<domain::EnergyFlows> saved_;  // nullopt: unknown (could not be read)
   std::string unknown_reason_;
   domain::EnergyFlows pending_;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sunbridge/core/clock.hpp"
 
@@ -50,6 +51,18 @@ class EnergyMeter {
   std::chrono::milliseconds max_gap_;
   std::optional<PowerSample> last_;
 };
+
+// A day's integrated energy against the inverter's own daily counter for the same flow.
+struct CounterMismatch {
+  std::string flow;  // "PV", "load"
+  double ours_kwh = 0, inverter_kwh = 0;
+};
+// Flows that differ by more than max(`min_kwh`, `ratio` x the inverter's figure). Only PV and
+// load are compared: the inverter's grid counter is "load supplied from the grid", which leaves
+// out what charged the battery from the grid.
+std::vector<CounterMismatch> compare_with_inverter(const EnergyFlows& ours, double inverter_pv_kwh,
+                                                   double inverter_load_kwh, double min_kwh = 0.5,
+                                                   double ratio = 0.10);
 
 // The positive and negative areas (Wh) of power moving linearly from p0_w to p1_w over `hours`.
 struct SignedArea {
