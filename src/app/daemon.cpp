@@ -253,7 +253,7 @@ void Daemon::on_report(device::PollReport report) {
                     Quality::kOk, now, report.outcome.last_error});
   if (!report.attempted) return;
 
-  // History: every settings poll, and live values at most every sample interval.
+  // History: every settings poll, and live values every sample interval (SampleClock).
   const bool live_due = live_samples_.due(now, config_.inverter.poll_interval);
   if (!has_settings && !live_due) return;
   std::vector<Point> fresh;
