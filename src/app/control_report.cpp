@@ -17,13 +17,21 @@ using std::chrono::sys_days;
 
 namespace {
 
-std::string day_text(domain::Date d) {
-  return domain::format_date(d);
-}
-
 struct Period {
   domain::Date first, last;
 };
+
+// The energy book of a period priced by the tariff.
+Result<domain::EnergyReport> report_of(adapters::HistoryStore& history,
+                                       const domain::Tariff& tariff, const Period& p,
+                                       double battery_kwh) {
+  const std::string first = domain::format_date(p.first), last = domain::format_date(p.last);
+  auto rows = adapters::EnergyStore(history.db()).query(first, last);
+  if (!rows) return rows.error();
+  const int days = static_cast<int>((sys_days(p.last) - sys_days(p.first)).count()) + 1;
+  return domain::make_energy_report(*rows, tariff, first, last, days, tariff.night_band(),
+                                    battery_kwh);
+}
 
 // The period of that kind containing `date`: the day, the week from Monday, the calendar month
 // or year.
@@ -92,34 +100,33 @@ json ControlApi::report_changes(WallTime now) const {
                   .audit_since(now - std::chrono::hours(24 * 366), 10000);
   if (!rows) return {{"ok", false}, {"error", rows.error().describe()}};
   const domain::Tariff& tariff = ctx_.tariff->tariff();
-  const std::string night =
-      tariff.band_at(CivilTime{2026, 1, 15, 3, 0, 0}, domain::DayType::kWeekday).name;
-  std::map<std::int64_t, json> changes;  // by transaction, in order
+  struct Change {
+    WallTime ts;
+    json j;
+  };
+  std::map<std::int64_t, Change> changes;  // by transaction, in order
   for (const auto& r : *rows) {
     if (r.result != "written" || r.param == "clock") continue;
-    json& c = changes[r.txn];
-    if (c.is_null()) {
-      c = {{"ts", format_iso8601_utc(r.ts)},
-           {"ts_local", format_local(r.ts)},
-           {"cause", r.cause},
-           {"params", json::array()}};
+    auto [it, first] = changes.try_emplace(r.txn);
+    if (first) {
+      it->second = {r.ts,
+                    {{"ts", format_iso8601_utc(r.ts)},
+                     {"ts_local", format_local(r.ts)},
+                     {"cause", r.cause},
+                     {"params", json::array()}}};
     }
-    c["params"].push_back(r.param + " " + r.old_value.value_or("?") + " -> " +
-                          r.new_value.value_or("?"));
+    it->second.j["params"].push_back(r.param + " " + r.old_value.value_or("?") + " -> " +
+                                     r.new_value.value_or("?"));
   }
-  auto week = [&](domain::Date first) -> Result<domain::EnergyReport> {
-    const domain::Date last{sys_days(first) + std::chrono::days(6)};
-    auto rows7 = adapters::EnergyStore(ctx_.history.db()).query(day_text(first), day_text(last));
-    if (!rows7) return rows7.error();
-    return domain::make_energy_report(*rows7, tariff, day_text(first), day_text(last), 7, night,
-                                      ctx_.config.site.battery_kwh);
+  auto week = [&](domain::Date first) {
+    return report_of(ctx_.history, tariff,
+                     Period{first, domain::Date{sys_days(first) + std::chrono::days(6)}},
+                     ctx_.config.site.battery_kwh);
   };
   json list = json::array();
-  for (auto& [txn, c] : changes) {
-    const CivilTime local = to_local_civil(*parse_iso8601_utc(c["ts"].get<std::string>()));
-    const domain::Date day{std::chrono::year(local.year),
-                           std::chrono::month(static_cast<unsigned>(local.month)),
-                           std::chrono::day(static_cast<unsigned>(local.day))};
+  for (auto& [txn, change] : changes) {
+    json& c = change.j;
+    const domain::Date day = domain::local_date(change.ts);
     auto before = week(domain::Date{sys_days(day) - std::chrono::days(7)});
     auto after = week(day);
     if (!before || !after) return {{"ok", false}, {"error", "energy book not readable"}};
@@ -141,23 +148,13 @@ json ControlApi::report(const json& request) const {
     if (!d) return {{"ok", false}, {"error", "date: expected YYYY-MM-DD"}};
     date = *d;
   } else {
-    const CivilTime local = to_local_civil(now);
-    date = domain::Date{std::chrono::year(local.year),
-                        std::chrono::month(static_cast<unsigned>(local.month)),
-                        std::chrono::day(static_cast<unsigned>(local.day))};
+    date = domain::local_date(now);
   }
   const auto period = period_of(kind, date);
   if (!period) return {{"ok", false}, {"error", "period must be day, week, month or year"}};
   const domain::Tariff& tariff = ctx_.tariff->tariff();
-  // The tariff's night band: the one in force at 03:00 (23:00-07:00 in the shipped plans).
-  const std::string night =
-      tariff.band_at(CivilTime{2026, 1, 15, 3, 0, 0}, domain::DayType::kWeekday).name;
-  auto build = [&](const Period& p) -> Result<domain::EnergyReport> {
-    auto rows = adapters::EnergyStore(ctx_.history.db()).query(day_text(p.first), day_text(p.last));
-    if (!rows) return rows.error();
-    const int days = static_cast<int>((sys_days(p.last) - sys_days(p.first)).count()) + 1;
-    return domain::make_energy_report(*rows, tariff, day_text(p.first), day_text(p.last), days,
-                                      night, ctx_.config.site.battery_kwh);
+  auto build = [&](const Period& p) {
+    return report_of(ctx_.history, tariff, p, ctx_.config.site.battery_kwh);
   };
   auto r = build(*period);
   if (!r) return {{"ok", false}, {"error", r.error().describe()}};
@@ -210,14 +207,9 @@ json ControlApi::report(const json& request) const {
     }
   }
   // Events of the period, counted by kind (power quality included).
-  const auto since = from_local_civil(
-      CivilTime{static_cast<int>(period->first.year()),
-                static_cast<int>(static_cast<unsigned>(period->first.month())),
-                static_cast<int>(static_cast<unsigned>(period->first.day())), 0, 0, 0});
-  const domain::Date after{sys_days(period->last) + std::chrono::days(1)};
-  const auto until = from_local_civil(CivilTime{
-      static_cast<int>(after.year()), static_cast<int>(static_cast<unsigned>(after.month())),
-      static_cast<int>(static_cast<unsigned>(after.day())), 0, 0, 0});
+  const auto since = domain::local_time_on(period->first);
+  const auto until =
+      domain::local_time_on(domain::Date{sys_days(period->last) + std::chrono::days(1)});
   json events = json::object();
   if (since && until) {
     if (auto list = ctx_.history.query_events(*since, *until)) {

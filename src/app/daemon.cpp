@@ -218,8 +218,6 @@ void Daemon::on_report(device::PollReport report) {
     has_live = has_live || g.group == Group::kLive;
   }
   if (report.attempted && has_live) energy_.on_poll(report.started, time_.trusted());
-  kpis_.run(now, time_.trusted());
-  publish_reports(now);
   if (cloud_ && !cloud_->started()) {
     // The device id defaults to the inverter serial: known after the identity read.
     if (auto serial = points_.get("inverter.serial", now);
@@ -434,9 +432,7 @@ void Daemon::publish_reports(WallTime now) {
   if (!cloud_ || !cloud_->started() || !time_.trusted()) return;
   const CivilTime local = to_local_civil(now);
   if (local.hour * 60 + local.minute < 7 * 60 + 15) return;  // after the KPI review
-  const domain::Date today{std::chrono::year(local.year),
-                           std::chrono::month(static_cast<unsigned>(local.month)),
-                           std::chrono::day(static_cast<unsigned>(local.day))};
+  const domain::Date today = domain::to_date(local);
   const std::string today_text = domain::format_date(today);
   if (reports_published_ == today_text) return;
   const std::string yesterday =
@@ -469,8 +465,13 @@ void Daemon::run_cross_checks(WallTime now) {
 
 void Daemon::schedule_commit() {
   loop_.schedule_after(config_.storage.commit_interval, [this] {
-    energy_.save(clock_.wall_now());
-    maintenance_.run(clock_.wall_now(), time_.trusted());
+    // The daily jobs ride on the commit timer, off the poll path: each looks at the clock and
+    // does its work once a day.
+    const WallTime now = clock_.wall_now();
+    energy_.save(now);
+    maintenance_.run(now, time_.trusted());
+    kpis_.run(now, time_.trusted());
+    publish_reports(now);
     if (Status s = history_.flush(); !s) {
       log_.error(kComponent,
                  "history commit failed (kept for the next attempt): " + s.error().describe());

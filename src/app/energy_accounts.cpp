@@ -90,9 +90,7 @@ void EnergyAccounts::on_poll(WallTime read_at, bool clock_trusted) {
   const std::optional<WallTime> start = std::exchange(last_read_, read_at);
   if (clock_trusted) {
     const CivilTime now_local = to_local_civil(read_at);
-    char today[16];
-    std::snprintf(today, sizeof today, "%04d-%02d-%02d", now_local.year, now_local.month,
-                  now_local.day);
+    const domain::Date today = domain::to_date(now_local);
     if (day_ != today) {
       close_day(read_at);
       day_ = today;
@@ -117,18 +115,12 @@ void EnergyAccounts::on_poll(WallTime read_at, bool clock_trusted) {
   if (!clock_trusted) return;
   // Booked at the interval's start: [22:59:50, 23:00:00) is still the day band.
   const CivilTime local = to_local_civil(*start);
-  const domain::Date day{std::chrono::year(local.year),
-                         std::chrono::month(static_cast<unsigned>(local.month)),
-                         std::chrono::day(static_cast<unsigned>(local.day))};
-  const std::string band = tariff_.tariff().band_at(local, tariff_.holidays().day_type(day)).name;
-  char key[16];
-  std::snprintf(key, sizeof key, "%04d-%02d-%02d", local.year, local.month, local.day);
-  pending_days_[{key, band}] += added;
+  pending_days_[{domain::format_date(domain::to_date(local)), tariff_.band_at(local).name}] +=
+      added;
 }
 
 void EnergyAccounts::close_day(WallTime now) {
-  if (day_.empty() || !day_complete_ || !inverter_pv_today_ || !inverter_load_today_ ||
-      !record_event_) {
+  if (!day_ || !day_complete_ || !inverter_pv_today_ || !inverter_load_today_ || !record_event_) {
     return;
   }
   for (const auto& m :
@@ -137,9 +129,12 @@ void EnergyAccounts::close_day(WallTime now) {
     std::snprintf(text, sizeof text,
                   "%s energy on %s: the gateway counted %.2f kWh, the inverter %.2f kWh; check the "
                   "power readings (a meter error, or the inverter's own counter)",
-                  m.flow.c_str(), day_.c_str(), m.ours_kwh, m.inverter_kwh);
-    record_event_(
-        Event{now, "energy.mismatch", Severity::kWarning, text, {{"day", day_}, {"flow", m.flow}}});
+                  m.flow.c_str(), domain::format_date(*day_).c_str(), m.ours_kwh, m.inverter_kwh);
+    record_event_(Event{now,
+                        "energy.mismatch",
+                        Severity::kWarning,
+                        text,
+                        {{"day", domain::format_date(*day_)}, {"flow", m.flow}}});
   }
 }
 

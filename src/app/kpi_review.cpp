@@ -15,16 +15,6 @@ namespace {
 constexpr const char* kReviewedKey = "kpi.reviewed";
 constexpr int kReviewMinute = 7 * 60 + 10;  // the night is over, its last samples are in
 
-std::string text_of(domain::Date d) {
-  return domain::format_date(d);
-}
-
-std::optional<WallTime> local_at(domain::Date d, int hour) {
-  return from_local_civil(CivilTime{static_cast<int>(d.year()),
-                                    static_cast<int>(static_cast<unsigned>(d.month())),
-                                    static_cast<int>(static_cast<unsigned>(d.day())), hour, 0, 0});
-}
-
 }  // namespace
 
 KpiReview::KpiReview(adapters::HistoryStore& history, const TariffService& tariff,
@@ -43,8 +33,7 @@ domain::DayKpis KpiReview::day_kpis(const std::string& day) {
   if (!date) return k;
   k.month = static_cast<int>(static_cast<unsigned>(date->month()));
   // Daytime: every band but the night one (07:00-23:00 in the shipped plans).
-  const std::string night =
-      tariff_.tariff().band_at(CivilTime{2026, 1, 15, 3, 0, 0}, domain::DayType::kWeekday).name;
+  const std::string& night = tariff_.tariff().night_band();
   if (auto rows = adapters::EnergyStore(history_.db()).query(day, day)) {
     double bought = 0, load = 0;
     for (const auto& r : *rows) {
@@ -56,7 +45,7 @@ domain::DayKpis KpiReview::day_kpis(const std::string& day) {
   }
   // The night after: from the lowest SOC after 23:00 to the SOC at 07:00 the next morning.
   const domain::Date next{std::chrono::sys_days(*date) + std::chrono::days(1)};
-  const auto from = local_at(*date, 23), to = local_at(next, 7);
+  const auto from = domain::local_time_on(*date, 23), to = domain::local_time_on(next, 7);
   if (from && to) {
     if (auto samples = history_.query(*from, *to + std::chrono::minutes(1), {"battery.soc"})) {
       std::optional<double> lowest, last;
@@ -75,15 +64,13 @@ void KpiReview::run(WallTime now, bool clock_trusted) {
   if (!clock_trusted) return;
   const CivilTime local = to_local_civil(now);
   if (local.hour * 60 + local.minute < kReviewMinute) return;
-  const domain::Date today{std::chrono::year(local.year),
-                           std::chrono::month(static_cast<unsigned>(local.month)),
-                           std::chrono::day(static_cast<unsigned>(local.day))};
-  const std::string today_text = text_of(today);
+  const domain::Date today = domain::to_date(local);
+  const std::string today_text = domain::format_date(today);
   if (reviewed_ && *reviewed_ >= today_text) return;
   std::vector<domain::DayKpis> days;
   for (int back = domain::kGridDependencyStreakDays; back >= 1; --back) {
-    days.push_back(
-        day_kpis(text_of(domain::Date{std::chrono::sys_days(today) - std::chrono::days(back)})));
+    days.push_back(day_kpis(
+        domain::format_date(domain::Date{std::chrono::sys_days(today) - std::chrono::days(back)})));
   }
   for (const auto& f : domain::review_kpis(days)) {
     record_event_(Event{now,

@@ -17,12 +17,6 @@ namespace {
 
 constexpr const char* kStateKey = "maintenance";
 
-domain::Date local_today(WallTime now) {
-  const CivilTime c = to_local_civil(now);
-  return domain::Date{std::chrono::year(c.year), std::chrono::month(static_cast<unsigned>(c.month)),
-                      std::chrono::day(static_cast<unsigned>(c.day))};
-}
-
 std::string every_text(const domain::MaintenanceItem& m) {
   if (m.every_days) return "every " + std::to_string(*m.every_days) + " days";
   return "at each season change";
@@ -110,7 +104,7 @@ bool MaintenanceService::handle(const std::string& cmd, const json& request, Wal
             "judged or recorded yet"}});
     return true;
   }
-  const domain::Date today = local_today(now);
+  const domain::Date today = domain::local_date(now);
   if (!state_.contains("since")) {
     state_["since"] = domain::format_date(today);
     save(now);
@@ -121,7 +115,7 @@ bool MaintenanceService::handle(const std::string& cmd, const json& request, Wal
 
 void MaintenanceService::run(WallTime now, bool clock_trusted) {
   if (!clock_trusted) return;
-  const domain::Date today = local_today(now);
+  const domain::Date today = domain::local_date(now);
   if (!state_.contains("since")) {
     state_["since"] = domain::format_date(today);
     save(now);

@@ -252,9 +252,7 @@ json SettingsController::override_set(const json& request) {
     auto to = domain::parse_date(request.value("to", ""));
     if (!from || !to) return fail("away needs --from and --to dates (YYYY-MM-DD)");
     if (std::chrono::sys_days(*to) < std::chrono::sys_days(*from)) return fail("to is before from");
-    const CivilTime local = to_local_civil(now);
-    const domain::Date today{std::chrono::year(local.year), std::chrono::month(local.month),
-                             std::chrono::day(local.day)};
+    const domain::Date today = domain::local_date(now);
     if (std::chrono::sys_days(*to) < std::chrono::sys_days(today))
       return fail("the absence is over");
     if (std::chrono::sys_days(*to) - std::chrono::sys_days(today) > std::chrono::days(90)) {
@@ -291,13 +289,7 @@ json SettingsController::away_effect(WallTime now) const {
   // The settings serve the day after 07:00 (domain::served_day): an absence from day D is
   // served from 07:00 the day before.
   const domain::Date eve{std::chrono::sys_days(overrides_.away->from) - std::chrono::days(1)};
-  CivilTime start{static_cast<int>(eve.year()),
-                  static_cast<int>(static_cast<unsigned>(eve.month())),
-                  static_cast<int>(static_cast<unsigned>(eve.day())),
-                  7,
-                  0,
-                  0};
-  WallTime at = from_local_civil(start).value_or(now);
+  WallTime at = domain::local_time_on(eve, 7).value_or(now);
   if (at < now) at = now;
   domain::SelectionInput input = selection_input(at);
   const domain::Selection sel = domain::select(input);

@@ -176,10 +176,7 @@ domain::Selection SettingsController::evaluate(WallTime now) const {
 }
 
 std::string SettingsController::today(WallTime now) const {
-  const CivilTime c = to_local_civil(now);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
-  return buf;
+  return domain::format_date(domain::local_date(now));
 }
 
 std::optional<domain::SettingValues> SettingsController::current(

@@ -60,7 +60,14 @@ TariffService::TariffService(const adapters::TariffConfig& config)
       }()),
       holidays_(load_holidays()) {}
 
-void TariffService::update(domain::PointStore& points, WallTime now, bool clock_trusted) const {
+const domain::TariffBand& TariffService::band_at(const CivilTime& local) const {
+  return tariff_.band_at(local, holidays_.day_type(domain::to_date(local)));
+}
+
+void TariffService::update(domain::PointStore& points, WallTime now, bool clock_trusted) {
+  const auto minute = std::chrono::floor<std::chrono::minutes>(now.time_since_epoch());
+  if (updated_ && updated_->first == minute && updated_->second == clock_trusted) return;
+  updated_ = {minute, clock_trusted};
   if (!clock_trusted) {
     const std::string why = "the clock is not synchronised: the tariff band is not known";
     points.set(Point{"tariff.band", {}, "", Quality::kInvalid, {}, why}, kMaxAge);
@@ -68,11 +75,8 @@ void TariffService::update(domain::PointStore& points, WallTime now, bool clock_
     return;
   }
   const CivilTime local = to_local_civil(now);
-  const domain::Date day{std::chrono::year(local.year),
-                         std::chrono::month(static_cast<unsigned>(local.month)),
-                         std::chrono::day(static_cast<unsigned>(local.day))};
-  const domain::DayType type = holidays_.day_type(day);
-  const domain::TariffBand& band = tariff_.band_at(local, type);
+  const domain::Date day = domain::to_date(local);
+  const domain::TariffBand& band = band_at(local);
   // What the price leaves out is said, not hidden: unknown surcharges or adjustments this month.
   std::vector<std::string> unknown;
   const std::string month = domain::month_key(local.year, local.month);

@@ -52,12 +52,6 @@ std::string aligned_value(const Point& p) {
   return p.unit.empty() ? n : n + " " + p.unit;  // "%" too: every unit in one column
 }
 
-std::string rtrim(std::string s) {
-  while (!s.empty() && s.back() == ' ')
-    s.pop_back();
-  return s;
-}
-
 }  // namespace
 
 std::string render_status(const json& status) {
@@ -386,6 +380,12 @@ std::string render_doctor(const json& doctor) {
     out << wrap_line("  ", counters.str(), 2);
   }
   return out.str();
+}
+
+std::string rtrim(std::string s) {
+  while (!s.empty() && s.back() == ' ')
+    s.pop_back();
+  return s;
 }
 
 std::string wrap_line(const std::string& prefix, const std::string& text, std::size_t indent) {

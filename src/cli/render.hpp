@@ -9,6 +9,8 @@
 
 namespace sb::cli {
 
+// Without trailing spaces (no line the renderers print ends in padding).
+std::string rtrim(std::string s);
 // `prefix` then `text` broken at spaces into lines of at most 80 columns; continuation lines
 // start with `indent` spaces (a word longer than a line is left whole).
 std::string wrap_line(const std::string& prefix, const std::string& text, std::size_t indent);

@@ -26,10 +26,7 @@ std::string row(const std::string& band, const json& b) {
                 num(b.value("pv_kwh", json()), 2).c_str(),
                 num(b.value("yen_no_system", json()), 0).c_str(),
                 num(b.value("yen_pv_only", json()), 0).c_str());
-  std::string s = line;
-  while (!s.empty() && s.back() == ' ')
-    s.pop_back();
-  return s + "\n";
+  return rtrim(line) + "\n";
 }
 
 const char* kCsvColumns[] = {"grid_import_kwh",    "grid_export_kwh",

@@ -28,8 +28,7 @@ std::string line(const std::string& label, const std::vector<std::string>& items
     out += (first ? "" : "   ") + item;
     first = false;
   }
-  while (!out.empty() && out.back() == ' ')
-    out.pop_back();
+  out = rtrim(std::move(out));
   if (out.size() > kWidth) out = out.substr(0, kWidth - 3) + "...";
   return out + "\n";
 }

@@ -59,4 +59,19 @@ std::string format_date(Date date) {
   return buf;
 }
 
+Date to_date(const CivilTime& local) {
+  return Date{std::chrono::year(local.year), std::chrono::month(static_cast<unsigned>(local.month)),
+              std::chrono::day(static_cast<unsigned>(local.day))};
+}
+
+Date local_date(WallTime t) {
+  return to_date(to_local_civil(t));
+}
+
+std::optional<WallTime> local_time_on(Date date, int hour) {
+  return from_local_civil(CivilTime{
+      static_cast<int>(date.year()), static_cast<int>(static_cast<unsigned>(date.month())),
+      static_cast<int>(static_cast<unsigned>(date.day())), hour, 0, 0});
+}
+
 }  // namespace sb::domain

@@ -7,11 +7,6 @@ namespace {
 
 using std::chrono::sys_days;
 
-Date to_date(const CivilTime& c) {
-  return Date{std::chrono::year(c.year), std::chrono::month(static_cast<unsigned>(c.month)),
-              std::chrono::day(static_cast<unsigned>(c.day))};
-}
-
 Date add_days(Date d, int n) {
   return Date{sys_days(d) + std::chrono::days(n)};
 }

@@ -223,6 +223,10 @@ const TariffBand& Tariff::band_at(const CivilTime& local, DayType day) const {
   return bands_.back();  // unreachable: from_json checked the coverage
 }
 
+const std::string& Tariff::night_band() const {
+  return band_at(CivilTime{2026, 1, 15, 3, 0, 0}, DayType::kWeekday).name;
+}
+
 double Tariff::surcharge_per_kwh(const std::string& month,
                                  std::vector<std::string>* unknown) const {
   double sum = 0;

@@ -62,7 +62,8 @@ class Daemon {
   void on_bms_report(device::BmsReport report);
   void run_cross_checks(WallTime now);
   void check_time_sync();
-  // Once a morning (after 07:15, clock trusted, broker configured): yesterday's report retained
+  // Once a morning (after 07:15, clock trusted, broker configured; checked with each history
+  // commit): yesterday's report retained
   // on report/daily, and on Mondays the week before on report/weekly.
   void publish_reports(WallTime now);
   void save_learned_holes(const std::string& firmware, const device::LearnedHoles& holes,

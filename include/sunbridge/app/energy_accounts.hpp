@@ -53,9 +53,9 @@ class EnergyAccounts {
   std::chrono::milliseconds max_gap_;
   std::function<void(const Event&)> record_event_;
   std::optional<WallTime> last_read_;
-  std::string day_;                // the local day being counted
-  bool day_complete_ = false;      // counted from midnight, with every reading, no gap
-  domain::EnergyFlows day_flows_;  // what was counted of it
+  std::optional<domain::Date> day_;  // the local day being counted
+  bool day_complete_ = false;        // counted from midnight, with every reading, no gap
+  domain::EnergyFlows day_flows_;    // what was counted of it
   std::optional<double> inverter_pv_today_, inverter_load_today_;  // its last readings that day
   std::optional<domain::EnergyFlows> saved_;  // nullopt: unknown (could not be read)
   std::string unknown_reason_;

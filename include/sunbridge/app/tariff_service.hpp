@@ -6,7 +6,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "sunbridge/adapters/config.hpp"
 #include "sunbridge/core/clock.hpp"
@@ -28,13 +30,17 @@ class TariffService {
 
   [[nodiscard]] const domain::Tariff& tariff() const { return tariff_; }
   [[nodiscard]] const domain::HolidayCalendar& holidays() const { return holidays_; }
+  // The band in force at a local time, holidays applied.
+  [[nodiscard]] const domain::TariffBand& band_at(const CivilTime& local) const;
   // Sets tariff.band and tariff.price for `now` (site-local time); invalid while `clock_trusted`
-  // is false.
-  void update(domain::PointStore& points, WallTime now, bool clock_trusted) const;
+  // is false. Called with every poll; the points change at most once a minute (the bands are
+  // whole minutes), so the other calls return at once.
+  void update(domain::PointStore& points, WallTime now, bool clock_trusted);
 
  private:
   domain::Tariff tariff_;
   domain::HolidayCalendar holidays_;
+  std::optional<std::pair<std::chrono::minutes, bool>> updated_;  // minute and trust last set
 };
 
 }  // namespace sb::app

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sunbridge/core/clock.hpp"
+#include "sunbridge/core/local_time.hpp"
 
 namespace sb::domain {
 
@@ -39,5 +40,12 @@ struct Forecast {
 // "2026-07-12" <-> Date. Nullopt on anything that is not a real date.
 std::optional<Date> parse_date(std::string_view text);
 std::string format_date(Date date);
+
+// The date of a local civil time; the local date of an instant (the process time zone, the
+// site's in the daemon); the instant a local date reaches `hour` o'clock (nullopt for a time the
+// zone skips).
+Date to_date(const CivilTime& local);
+Date local_date(WallTime t);
+std::optional<WallTime> local_time_on(Date date, int hour = 0);
 
 }  // namespace sb::domain

@@ -74,6 +74,9 @@ class Tariff {
   [[nodiscard]] double basic_yen_per_month() const { return basic_yen_; }
   // The band in force at a local time: the first band that matches (data order).
   [[nodiscard]] const TariffBand& band_at(const CivilTime& local, DayType day) const;
+  // The band that is not daytime: the one in force at 03:00 on a January weekday (23:00-07:00 in
+  // the shipped plans); the guide's daytime measures leave it out.
+  [[nodiscard]] const std::string& night_band() const;
   // The energy price at a local time: the band's rate plus the surcharges and known adjustments
   // of that month.
   [[nodiscard]] double price_at(const CivilTime& local, DayType day) const;

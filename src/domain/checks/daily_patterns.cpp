@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/domain/forecast.hpp"
 
 namespace sb::domain::checks {
 
@@ -60,8 +61,7 @@ std::optional<double> DailyPatterns::median_full_min() const {
 
 std::vector<Event> DailyPatterns::update(const PointStore& points, WallTime now) {
   const CivilTime c = to_local_civil(now);
-  char day[16];
-  std::snprintf(day, sizeof day, "%04d-%02d-%02d", c.year, c.month, c.day);
+  const std::string day = format_date(to_date(c));
   std::vector<Event> out;
   if (today_.day != day) {
     if (!today_.day.empty()) finish_day(now, out);

@@ -6,6 +6,7 @@
 
 #include "sunbridge/core/text.hpp"
 #include "sunbridge/domain/checks/check.hpp"
+#include "sunbridge/domain/forecast.hpp"
 
 namespace sb::domain::checks {
 
@@ -14,9 +15,7 @@ namespace {
 constexpr std::chrono::minutes kMaxGap{30};
 
 std::string date_text(const CivilTime& c) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
-  return buf;
+  return format_date(to_date(c));
 }
 
 // The night a sample inside `w` belongs to: the evening's date. A window that crosses midnight

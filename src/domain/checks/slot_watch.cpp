@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "sunbridge/core/text.hpp"
+#include "sunbridge/domain/forecast.hpp"
 
 namespace sb::domain::checks {
 
@@ -26,8 +27,7 @@ std::vector<Event> SlotWatch::update(const PointStore& points, WallTime now) {
     samples_.pop_front();
 
   const CivilTime c = to_local_civil(now);
-  char day[16];
-  std::snprintf(day, sizeof day, "%04d-%02d-%02d", c.year, c.month, c.day);
+  const std::string day = format_date(to_date(c));
   if (c.hour * 60 + c.minute < rule_.evaluate_min || evaluated_day_ == day) return {};
   // The windows as the inverter holds them now; without them (no settings poll yet) wait.
   auto hhmm = [&](const char* name) -> std::optional<int> {
