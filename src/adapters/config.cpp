@@ -227,6 +227,8 @@ Schema config_schema() {
       schema::optional("settings", settings_section_schema()),
       schema::optional("checks", checks_section_schema()),
       schema::optional("mqtt", mqtt_section_schema()),
+      schema::optional("email", email_section_schema()),
+      schema::optional("notify", notify_section_schema()),
   });
 }
 
@@ -268,6 +270,7 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
   Config c;
   load_profiles_sections(*doc, base_dir, c, out.issues);
   load_mqtt_section(*doc, base_dir, c, out.issues, secret_files);
+  load_notify_sections(*doc, base_dir, c, out.issues, secret_files);
   if (!out.issues.empty()) return out;
 
   InverterConfig& ic = c.inverter;

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "sunbridge/adapters/mqtt_client.hpp"
+#include "sunbridge/adapters/run_program.hpp"
 #include "sunbridge/core/text.hpp"
 #include "sunbridge/core/worker_thread.hpp"
 
@@ -69,36 +70,10 @@ Status run_command(const std::vector<std::string>& argv, bool on,
                    std::chrono::milliseconds timeout) {
   std::vector<std::string> args = argv;
   args.emplace_back(on ? "on" : "off");
-  std::vector<char*> cargs;
-  for (auto& a : args)
-    cargs.push_back(a.data());
-  cargs.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid < 0) return Error::io(errno, "cannot start " + argv[0]);
-  if (pid == 0) {
-    ::execvp(cargs[0], cargs.data());
-    ::_exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
-  for (;;) {
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (r < 0 && errno != EINTR) return Error::io(errno, "cannot wait for " + argv[0]);
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      return Error::timeout(argv[0] + " " + args.back() + " did not finish in " +
-                            std::to_string(timeout.count()) + " ms");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-    return Error::invalid("cannot run " + argv[0]);
-  }
-  return Error::io(0, argv[0] + " " + args.back() + " failed (exit status " +
-                          std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+  auto run = run_program(args, {}, timeout);
+  if (!run) return run.error();
+  if (run->exit_status == 0) return {};
+  return Error::io(0, describe_failure(args, *run));
 }
 
 // A command for anything else (a USB relay tool, a script): run off the loop, one at a time.

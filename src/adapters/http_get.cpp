@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "sunbridge/adapters/curl_global.hpp"
 #include "sunbridge/adapters/weather.hpp"
 
 namespace sb::adapters {
@@ -27,15 +28,15 @@ std::size_t on_data(char* data, std::size_t size, std::size_t count, void* user)
   return n;
 }
 
-void global_init_once() {
+}  // namespace
+
+void curl_global_init_once() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-}  // namespace
-
 Result<std::string> http_get(const std::string& url, const HttpOptions& options) {
-  global_init_once();
+  curl_global_init_once();
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return Error::io(0, "libcurl: cannot create a handle");
   Sink sink;

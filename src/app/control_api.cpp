@@ -83,6 +83,8 @@ bool ControlApi::handle(const std::string& cmd, const json& request,
     reply(pq(request));
   } else if (cmd == "report" && ctx_.tariff) {
     reply(report(request));
+  } else if (cmd == "plot" && ctx_.tariff) {
+    plot(request, reply);
   } else {
     return false;
   }

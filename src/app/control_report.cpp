@@ -17,9 +17,7 @@ using std::chrono::sys_days;
 
 namespace {
 
-struct Period {
-  domain::Date first, last;
-};
+using Period = domain::DatePeriod;
 
 // The energy book of a period priced by the tariff.
 Result<domain::EnergyReport> report_of(adapters::HistoryStore& history,
@@ -31,28 +29,6 @@ Result<domain::EnergyReport> report_of(adapters::HistoryStore& history,
   const int days = static_cast<int>((sys_days(p.last) - sys_days(p.first)).count()) + 1;
   return domain::make_energy_report(*rows, tariff, first, last, days, tariff.night_band(),
                                     battery_kwh);
-}
-
-// The period of that kind containing `date`: the day, the week from Monday, the calendar month
-// or year.
-std::optional<Period> period_of(const std::string& kind, domain::Date date) {
-  if (kind == "day") return Period{date, date};
-  if (kind == "week") {
-    const std::chrono::weekday wd{sys_days(date)};
-    const auto monday = sys_days(date) - (wd - std::chrono::Monday);
-    return Period{domain::Date{monday}, domain::Date{monday + std::chrono::days(6)}};
-  }
-  if (kind == "month") {
-    const domain::Date first{date.year(), date.month(), std::chrono::day(1)};
-    const std::chrono::year_month_day_last last{date.year(),
-                                                std::chrono::month_day_last{date.month()}};
-    return Period{first, domain::Date{last}};
-  }
-  if (kind == "year") {
-    return Period{domain::Date{date.year(), std::chrono::January, std::chrono::day(1)},
-                  domain::Date{date.year(), std::chrono::December, std::chrono::day(31)}};
-  }
-  return std::nullopt;
 }
 
 json flows_json(const domain::EnergyFlows& f) {
@@ -150,7 +126,7 @@ json ControlApi::report(const json& request) const {
   } else {
     date = domain::local_date(now);
   }
-  const auto period = period_of(kind, date);
+  const auto period = domain::period_containing(kind, date);
   if (!period) return {{"ok", false}, {"error", "period must be day, week, month or year"}};
   const domain::Tariff& tariff = ctx_.tariff->tariff();
   auto build = [&](const Period& p) {
@@ -198,7 +174,7 @@ json ControlApi::report(const json& request) const {
     year_ago = domain::Date{std::chrono::year_month_day_last{
         year_ago.year(), std::chrono::month_day_last{year_ago.month()}}};
   }
-  if (auto before = period_of(kind, year_ago)) {
+  if (auto before = domain::period_containing(kind, year_ago)) {
     if (auto last = build(*before); last && last->days_with_data > 0) {
       out["last_year"] = {{"from", last->from_day},
                           {"to", last->to_day},

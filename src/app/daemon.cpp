@@ -39,6 +39,14 @@ std::optional<transport::PortLock> acquire_lock(const adapters::InverterConfig& 
   return std::move(*lock);
 }
 
+// The name in report and notification subjects: the MQTT device id, else the host name.
+std::string site_name(const adapters::Config& config) {
+  if (!config.mqtt.device_id.empty()) return config.mqtt.device_id;
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) == 0 && host[0] != 0) return host;
+  return "gateway";
+}
+
 // The settings-store key of the learned register holes, per firmware.
 constexpr const char* kLearnedHolesKey = "inverter.learned_holes";
 
@@ -71,6 +79,13 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
               clock_.wall_now(), [this](const Event& e) { record_event(e); }),
       kpis_(history_, tariff_, [this](const Event& e) { record_event(e); }),
       maintenance_(history_.db(), [this](const Event& e) { record_event(e); }),
+      notifications_(config_.email, config_.notify, site_name(config_), loop_, clock_, log_),
+      reports_(control_, notifications_, config_.email, site_name(config_),
+               [this](const std::string& leaf, const std::string& payload) {
+                 if (!cloud_ || !cloud_->started()) return false;
+                 cloud_->publish_state(leaf, payload);
+                 return true;
+               }),
       client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),
       link_(client_, map_, faults_, config_.inverter.link, clock_, log_),
       bms_(make_bms_link(config_, clock_, log_)),
@@ -113,13 +128,17 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
     for (const auto& s : checks_.engine().statuses())
       check_names.push_back(s.name);
     cloud_->set_check_names(std::move(check_names));
-    history_.set_event_observer([this](const Event& e) { cloud_->record_event(e); });
     remote_ = std::make_unique<RemoteControl>(
         RemoteContext{config_.mqtt, clock_, log_, history_, *cloud_, *settings_, time_,
                       [this](const json& request, adapters::IpcServer::Reply reply) {
                         handle(request, std::move(reply));
                       }});
   }
+  // Every stored event, whoever recorded it, goes to the cloud and to the notifications.
+  history_.set_event_observer([this](const Event& e) {
+    if (cloud_) cloud_->record_event(e);
+    notifications_.on_event(e);
+  });
   local_poll_interval_ = config_.inverter.poll_interval;
   local_settings_interval_ = config_.inverter.settings_interval;
   settings_->on_desired_adopted(
@@ -428,26 +447,6 @@ json Daemon::time_json() const {
           {"detail", s ? s->detail : std::string("not read yet")}};
 }
 
-void Daemon::publish_reports(WallTime now) {
-  if (!cloud_ || !cloud_->started() || !time_.trusted()) return;
-  const CivilTime local = to_local_civil(now);
-  if (local.hour * 60 + local.minute < 7 * 60 + 15) return;  // after the KPI review
-  const domain::Date today = domain::to_date(local);
-  const std::string today_text = domain::format_date(today);
-  if (reports_published_ == today_text) return;
-  const std::string yesterday =
-      domain::format_date(domain::Date{std::chrono::sys_days(today) - std::chrono::days(1)});
-  json daily = control_.report({{"period", "day"}, {"date", yesterday}});
-  daily.erase("ok");
-  cloud_->publish_state("report/daily", daily.dump());
-  if (std::chrono::weekday{std::chrono::sys_days(today)} == std::chrono::Monday) {
-    json weekly = control_.report({{"period", "week"}, {"date", yesterday}});
-    weekly.erase("ok");
-    cloud_->publish_state("report/weekly", weekly.dump());
-  }
-  reports_published_ = today_text;
-}
-
 void Daemon::check_time_sync() {
   auto change = time_.check();
   // The tariff band follows the clock: refreshed here, with every poll.
@@ -471,7 +470,7 @@ void Daemon::schedule_commit() {
     energy_.save(now);
     maintenance_.run(now, time_.trusted());
     kpis_.run(now, time_.trusted());
-    publish_reports(now);
+    reports_.run(now, time_.trusted());
     if (Status s = history_.flush(); !s) {
       log_.error(kComponent,
                  "history commit failed (kept for the next attempt): " + s.error().describe());
@@ -535,6 +534,8 @@ void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {
                  {"bms", bms_counters_json()}});
         });
       });
+    } else if (reports_.handle(cmd, request, reply)) {
+      // report.mail
     } else if (maintenance_.handle(cmd, request, clock_.wall_now(), time_.trusted(), reply)) {
       // maintenance.list, maintenance.done
     } else if (cmd == "refresh") {

@@ -16,6 +16,7 @@
 #include "cli/cli_context.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/period.hpp"
+#include "cli/plot_command.hpp"
 #include "cli/render.hpp"
 #include "cli/settings_commands.hpp"
 #include "cli/setup.hpp"
@@ -143,7 +144,16 @@ int cmd_pq(const Context& ctx, const sb::cli::Period& period, bool as_json) {
 }
 
 int cmd_report(const Context& ctx, const std::string& period, const std::string& date, bool as_json,
-               bool csv) {
+               bool csv, bool mail) {
+  if (mail) {
+    // Drawing the chart and talking to the mail server take a while on a Pi.
+    auto sent = call(ctx, {{"cmd", "report.mail"}, {"period", period}, {"date", date}},
+                     std::chrono::seconds(150));
+    if (!sent) return 1;
+    std::cout << "e-mailed the " << period << " report to "
+              << sb::join((*sent)["sent_to"].get<std::vector<std::string>>(), ", ") << "\n";
+    return 0;
+  }
   auto reply = call(ctx, {{"cmd", "report"}, {"period", period}, {"date", date}});
   if (!reply) return 1;
   if (as_json) {
@@ -366,7 +376,7 @@ int main(int argc, char** argv) {
   pq->add_flag("--json", as_json, "the summary as JSON");
 
   std::string report_period, report_date;
-  bool report_csv = false;
+  bool report_csv = false, report_mail = false;
   auto* report = app.add_subcommand(
       "report", "energy and yen by tariff band for a day, week, month or year; savings, KPIs");
   report
@@ -379,6 +389,11 @@ int main(int argc, char** argv) {
                      "a day in the period, YYYY-MM-DD (default today; weeks start on Monday)");
   report->add_flag("--json", as_json, "the report as JSON");
   report->add_flag("--csv", report_csv, "one line per band, CSV");
+  report->add_flag("--mail", report_mail,
+                   "e-mail the report with its chart now, to the configured addresses");
+
+  sb::cli::PlotArgs plot_args;
+  auto* plot = sb::cli::add_plot_command(app, plot_args);
 
   std::string maintenance_item, maintenance_note, maintenance_date;
   auto* maintenance = app.add_subcommand("maintenance", "maintenance reminders: what is due");
@@ -444,7 +459,9 @@ int main(int argc, char** argv) {
   if (battery->parsed()) return cmd_battery(ctx, show_cells, as_json);
   if (events->parsed()) return cmd_events(ctx, events_period, as_json);
   if (pq->parsed()) return cmd_pq(ctx, pq_period, as_json);
-  if (report->parsed()) return cmd_report(ctx, report_period, report_date, as_json, report_csv);
+  if (report->parsed())
+    return cmd_report(ctx, report_period, report_date, as_json, report_csv, report_mail);
+  if (plot->parsed()) return sb::cli::run_plot(ctx, plot_args);
   if (maintenance_list->parsed())
     return cmd_maintenance(ctx, {{"cmd", "maintenance.list"}}, as_json);
   if (maintenance_done->parsed()) {

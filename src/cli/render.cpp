@@ -382,27 +382,4 @@ std::string render_doctor(const json& doctor) {
   return out.str();
 }
 
-std::string rtrim(std::string s) {
-  while (!s.empty() && s.back() == ' ')
-    s.pop_back();
-  return s;
-}
-
-std::string wrap_line(const std::string& prefix, const std::string& text, std::size_t indent) {
-  constexpr std::size_t kWidth = 80;
-  std::string out, line = prefix;
-  bool line_has_word = false;
-  std::istringstream words(text);
-  for (std::string word; words >> word;) {
-    if (line_has_word && line.size() + 1 + word.size() > kWidth) {
-      out += rtrim(line) + "\n";
-      line = std::string(indent, ' ');
-      line_has_word = false;
-    }
-    line += (line_has_word ? " " : "") + word;
-    line_has_word = true;
-  }
-  return out + rtrim(line) + "\n";
-}
-
 }  // namespace sb::cli

@@ -7,13 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sunbridge/adapters/report_text.hpp"
+#include "sunbridge/core/text.hpp"
+
 namespace sb::cli {
 
-// Without trailing spaces (no line the renderers print ends in padding).
-std::string rtrim(std::string s);
-// `prefix` then `text` broken at spaces into lines of at most 80 columns; continuation lines
-// start with `indent` spaces (a word longer than a line is left whole).
-std::string wrap_line(const std::string& prefix, const std::string& text, std::size_t indent);
+using sb::rtrim;
+using sb::wrap_line;
 // `sunbridge status`: one screen that fits 80 x 24: power flows, battery, grid legs, links, the
 // active profile and what needs attention (render_status.cpp).
 std::string render_status_screen(const nlohmann::json& status);
@@ -34,10 +34,10 @@ std::string render_checks(const nlohmann::json& reply);
 // `sunbridge pq`: per leg, the share of 10-minute means within the band; events; outages.
 std::string render_pq(const nlohmann::json& reply);
 // `sunbridge report`: kWh and yen by tariff band, savings, KPIs; or CSV by band
-// (render_report.cpp).
-std::string render_report(const nlohmann::json& report, bool csv);
-// `sunbridge maintenance list|done`: one block per item, due ones first marked (render_report.cpp).
-std::string render_maintenance(const nlohmann::json& reply);
+// (adapters/report_text.hpp: the daemon's e-mail reports use the same text).
+using adapters::render_report;
+// `sunbridge maintenance list|done`: one block per item, due ones first marked.
+using adapters::render_maintenance;
 // `sunbridge doctor`: the survey with the daemon/port situation on top.
 std::string render_doctor(const nlohmann::json& doctor);
 

@@ -2,6 +2,7 @@
 #include "sunbridge/core/text.hpp"
 
 #include <algorithm>
+#include <sstream>
 #include <vector>
 
 namespace sb {
@@ -32,6 +33,29 @@ std::string closest(std::string_view word, const std::set<std::string>& candidat
     }
   }
   return best;
+}
+
+std::string rtrim(std::string s) {
+  while (!s.empty() && s.back() == ' ')
+    s.pop_back();
+  return s;
+}
+
+std::string wrap_line(const std::string& prefix, const std::string& text, std::size_t indent) {
+  constexpr std::size_t kWidth = 80;
+  std::string out, line = prefix;
+  bool line_has_word = false;
+  std::istringstream words(text);
+  for (std::string word; words >> word;) {
+    if (line_has_word && line.size() + 1 + word.size() > kWidth) {
+      out += rtrim(line) + "\n";
+      line = std::string(indent, ' ');
+      line_has_word = false;
+    }
+    line += (line_has_word ? " " : "") + word;
+    line_has_word = true;
+  }
+  return out + rtrim(line) + "\n";
 }
 
 }  // namespace sb

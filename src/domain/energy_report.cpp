@@ -6,6 +6,26 @@
 
 namespace sb::domain {
 
+std::optional<DatePeriod> period_containing(const std::string& kind, Date date) {
+  using std::chrono::sys_days;
+  if (kind == "day") return DatePeriod{date, date};
+  if (kind == "week") {
+    const std::chrono::weekday wd{sys_days(date)};
+    const auto monday = sys_days(date) - (wd - std::chrono::Monday);
+    return DatePeriod{Date{monday}, Date{monday + std::chrono::days(6)}};
+  }
+  if (kind == "month") {
+    const std::chrono::year_month_day_last last{date.year(),
+                                                std::chrono::month_day_last{date.month()}};
+    return DatePeriod{Date{date.year(), date.month(), std::chrono::day(1)}, Date{last}};
+  }
+  if (kind == "year") {
+    return DatePeriod{Date{date.year(), std::chrono::January, std::chrono::day(1)},
+                      Date{date.year(), std::chrono::December, std::chrono::day(31)}};
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 void add_unknown(std::vector<std::string>& list, const std::vector<std::string>& more) {

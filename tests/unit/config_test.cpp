@@ -200,3 +200,50 @@ TEST_CASE("the checks' charging rules, cabinet fan and early warnings: defaults 
   REQUIRE_FALSE(load.config);
   CHECK(sb::test::has_issue(load.issues, "checks.fan.command", "required"));
 }
+
+TEST_CASE("the email and notify sections: defaults, required pairs, addresses, secrets",
+          "[unit][config]") {
+  auto ok = load_config_text(R"({"email": {"url": "smtps://mail.example.com:465",
+      "from": "sunbridge <gw@example.com>", "to": ["owner@example.com"], "username": "gw",
+      "password": "hunter2"}, "notify": {"command": ["/usr/local/bin/hook"], "group_s": 30}})",
+                             "");
+  REQUIRE(ok.issues.empty());
+  REQUIRE(ok.config);
+  CHECK(ok.config->email.enabled);
+  CHECK(ok.config->email.password == "hunter2");
+  CHECK(ok.config->email.daily_report);
+  CHECK(ok.config->notify.min_severity == sb::Severity::kWarning);
+  CHECK(ok.config->notify.group == std::chrono::seconds(30));
+  CHECK(ok.config->notify.command == std::vector<std::string>{"/usr/local/bin/hook"});
+  CHECK(redacted(ok.config->effective)["email"]["password"] == "***");
+  CHECK_FALSE(default_config().email.enabled);
+
+  auto bad =
+      load_config_text(R"({"email": {"url": "http://mail.example.com", "to": ["not an address"],
+      "port": 25}, "notify": {"min_severity": "loud", "max_per_hour": 0}})",
+                       "");
+  std::set<std::string> paths;
+  for (const auto& i : bad.issues)
+    paths.insert(i.path);
+  INFO(sb::schema::format_issues(bad.issues, "x.json"));
+  CHECK(paths.count("email.url"));
+  CHECK(paths.count("email.port"));  // unknown key
+  CHECK(paths.count("notify.min_severity"));
+  CHECK(paths.count("notify.max_per_hour"));
+
+  auto missing = load_config_text(R"({"email": {"url": "smtp://127.0.0.1:2525",
+      "to": ["bad@"]}})",
+                                  "");
+  paths.clear();
+  for (const auto& i : missing.issues)
+    paths.insert(i.path);
+  CHECK(paths.count("email.to[0]"));
+  auto pairs = load_config_text(R"({"email": {"url": "smtp://127.0.0.1:2525",
+      "to": ["owner@example.com"]}})",
+                                "");
+  REQUIRE(pairs.issues.size() == 1);
+  CHECK(pairs.issues[0].path == "email.from");
+  auto orphan = load_config_text(R"({"email": {"to": ["owner@example.com"]}})", "");
+  REQUIRE(orphan.issues.size() == 1);
+  CHECK(orphan.issues[0].message == "needs email.url");
+}

@@ -16,6 +16,7 @@
 
 #include "sunbridge/adapters/mqtt_client.hpp"
 #include "sunbridge/adapters/weather.hpp"
+#include "sunbridge/core/event.hpp"
 #include "sunbridge/core/log.hpp"
 #include "sunbridge/core/schema.hpp"
 #include "sunbridge/device/bms.hpp"
@@ -151,6 +152,28 @@ struct CoolingConfig {
   std::vector<std::string> command;  // program and arguments; "on" or "off" is appended
 };
 
+// An SMTP server for the reports and notifications (docs/reports.md "E-mail").
+struct EmailConfig {
+  bool enabled = false;  // url given
+  std::string url;  // smtps://host:465, or smtp://host:587 (STARTTLS required off this machine)
+  std::string from;
+  std::vector<std::string> to;
+  std::string username, password;  // password: from password_file when given
+  std::string ca_file;
+  std::chrono::seconds timeout{30};
+  bool daily_report = true, weekly_report = true, attach_plot = true;
+};
+
+// Which events reach a person, and how (docs/reports.md "Notifications").
+struct NotifyConfig {
+  Severity min_severity = Severity::kWarning;
+  bool email = true;                 // when an e-mail server is configured
+  std::vector<std::string> command;  // program and arguments; the events as JSON on stdin
+  std::chrono::seconds group{120};   // events within this time go out together
+  int max_per_hour = 6;              // messages per hour; more wait and are grouped
+  std::chrono::seconds retry_max{3600};
+};
+
 struct Config {
   InverterConfig inverter;
   BmsConfig bms;
@@ -163,6 +186,8 @@ struct Config {
   domain::checks::ChecksConfig checks;  // docs/checks.md
   CoolingConfig cooling;
   MqttConfig mqtt;
+  EmailConfig email;
+  NotifyConfig notify;
   LogLevel log_level = LogLevel::kInfo;
   // The complete document with defaults filled in (for --check-config; secrets redacted there).
   nlohmann::json effective;
@@ -208,6 +233,12 @@ std::optional<std::string> read_secret_file(const std::string& path, const std::
                                             schema::Issues& issues);
 // Resolves `path` against `base_dir` unless absolute.
 std::string resolve_path(const std::string& base_dir, const std::string& path);
+
+// The "email" and "notify" sections (config_notify.cpp).
+schema::Schema email_section_schema();
+schema::Schema notify_section_schema();
+void load_notify_sections(nlohmann::json& doc, const std::string& base_dir, Config& c,
+                          schema::Issues& issues, Secrets secret_files);
 
 // `base_dir` resolves relative paths ("" = current directory).
 ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,

@@ -65,6 +65,9 @@ class ControlApi {
   // A day, week, month or year in kWh and yen by tariff band (docs/reports.md;
   // control_report.cpp).
   [[nodiscard]] nlohmann::json report(const nlohmann::json& request) const;
+  // A chart description ("day", "week" or "month" containing request["date"]; control_plot.cpp),
+  // answered through `reply`, on the loop, once the history is read.
+  void plot(const nlohmann::json& request, const std::function<void(nlohmann::json)>& reply);
   // Each settings change of the last year with the 7 days before and the 7 from it.
   [[nodiscard]] nlohmann::json report_changes(WallTime now) const;
 

@@ -19,7 +19,9 @@
 #include "sunbridge/app/energy_accounts.hpp"
 #include "sunbridge/app/kpi_review.hpp"
 #include "sunbridge/app/maintenance_service.hpp"
+#include "sunbridge/app/notification_service.hpp"
 #include "sunbridge/app/remote_control.hpp"
+#include "sunbridge/app/report_delivery.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/app/tariff_service.hpp"
 #include "sunbridge/app/time_watch.hpp"
@@ -65,7 +67,6 @@ class Daemon {
   // Once a morning (after 07:15, clock trusted, broker configured; checked with each history
   // commit): yesterday's report retained
   // on report/daily, and on Mondays the week before on report/weekly.
-  void publish_reports(WallTime now);
   void save_learned_holes(const std::string& firmware, const device::LearnedHoles& holes,
                           WallTime now);
   [[nodiscard]] nlohmann::json time_json() const;
@@ -99,6 +100,8 @@ class Daemon {
   EnergyAccounts energy_;
   KpiReview kpis_;
   MaintenanceService maintenance_;
+  NotificationService notifications_;  // events and reports to people (its thread posts to loop_)
+  ReportDelivery reports_;             // the morning reports on MQTT and by e-mail
   adapters::SystemdNotifier notifier_;
   std::unique_ptr<adapters::IpcServer> ipc_;
   transport::LibmodbusClient client_;
@@ -128,7 +131,6 @@ class Daemon {
   SampleClock bank_samples_{std::chrono::seconds(60)};
   SampleClock pack_samples_{std::chrono::seconds(300)};
   std::optional<device::BmsReport> last_bms_;
-  std::string reports_published_;  // the local day the morning reports went out
   int exit_code_ = 0;
 };
 

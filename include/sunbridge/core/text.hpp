@@ -47,4 +47,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string closest(std::string_view word, const std::set<std::string>& candidates,
                     std::size_t max_distance = 2);
 
+// Without trailing spaces (no line the renderers print ends in padding).
+std::string rtrim(std::string s);
+// `prefix` then `text` broken at spaces into lines of at most 80 columns; continuation lines
+// start with `indent` spaces (a word longer than a line is left whole).
+std::string wrap_line(const std::string& prefix, const std::string& text, std::size_t indent);
+
 }  // namespace sb

@@ -11,9 +11,18 @@
 #include <vector>
 
 #include "sunbridge/domain/energy_meter.hpp"
+#include "sunbridge/domain/forecast.hpp"
 #include "sunbridge/domain/tariff.hpp"
 
 namespace sb::domain {
+
+// The dates of a report period, both inclusive.
+struct DatePeriod {
+  Date first, last;
+};
+// The period of that kind ("day", "week" from Monday, calendar "month" or "year") containing
+// `date`; nullopt for another kind.
+std::optional<DatePeriod> period_containing(const std::string& kind, Date date);
 
 struct BandReport {
   EnergyFlows flows;

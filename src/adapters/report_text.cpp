@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// `sunbridge report`: energy and yen by tariff band, savings, KPIs (docs/reports.md).
+// The text of `sunbridge report` and of the e-mailed reports: energy and yen by tariff band,
+// savings, KPIs (docs/reports.md); and of `sunbridge maintenance`.
 #include <cstdio>
 #include <sstream>
 
-#include "cli/render.hpp"
+#include "sunbridge/adapters/report_text.hpp"
 
-namespace sb::cli {
+#include "sunbridge/core/text.hpp"
+
+namespace sb::adapters {
 
 using nlohmann::json;
 
@@ -156,4 +159,4 @@ std::string render_report(const json& r, bool csv) {
   return out.str();
 }
 
-}  // namespace sb::cli
+}  // namespace sb::adapters

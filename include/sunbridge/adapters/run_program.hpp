@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// Runs another program and waits for it, bounded: the chart drawer, a notification hook, a fan
+// command. Call it off the event loop: it blocks until the program ends or the time is up.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sunbridge/core/result.hpp"
+
+namespace sb::adapters {
+
+struct ProgramRun {
+  int exit_status = 0;  // 0: success
+  std::string output;   // standard output, at most 1 MB kept
+  std::string errors;   // standard error, at most 64 KB kept
+};
+
+// Runs argv[0] (searched in PATH when it has no '/') with `argv`, `input` on its standard input
+// (closed after it), and waits at most `timeout` (then kills it: a timeout error). A program that
+// cannot be started is an invalid error; one that ran and failed is a ProgramRun with its exit
+// status (a signal counts as 128 + the signal's number).
+Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string_view input,
+                               std::chrono::milliseconds timeout);
+
+// "exit status 3: <first line of its standard error>", for messages.
+std::string describe_failure(const std::vector<std::string>& argv, const ProgramRun& run);
+
+// The path of program `name` installed beside the running executable (as sunbridge-plot is
+// beside sunbridge and sunbridged, in the package and in a build tree); `name` alone, to be
+// searched in PATH, when there is none.
+std::string program_beside_self(const std::string& name);
+
+}  // namespace sb::adapters

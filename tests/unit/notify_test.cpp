@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+// Notifications: grouped, a flapping kind counted, at most so many an hour, retried with a
+// growing wait; the hook's JSON; running a program with a bound.
+#include <catch2/catch.hpp>
+
+#include "sunbridge/adapters/run_program.hpp"
+#include "sunbridge/app/notification_service.hpp"
+#include "sunbridge/domain/notify_batcher.hpp"
+
+using namespace sb;
+using namespace sb::domain;
+using namespace std::chrono_literals;
+
+namespace {
+
+const WallTime t0 = WallTime{} + std::chrono::hours(24 * 20000);
+
+Event ev(WallTime ts, const std::string& kind, Severity s = Severity::kWarning) {
+  return {ts, kind, s, kind + " at " + std::to_string((ts - t0) / 1s) + " s", {}};
+}
+
+NotifyPolicy policy() {
+  NotifyPolicy p;
+  p.group = 120s;
+  p.max_per_hour = 3;
+  p.retry_min = 60s;
+  p.retry_max = 240s;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("events are grouped for the group time; a flapping kind is one line with a count",
+          "[unit][notify]") {
+  NotifyBatcher b(policy());
+  CHECK_FALSE(b.add(ev(t0, "kpi.night_charge", Severity::kInfo)));  // below the threshold
+  CHECK_FALSE(b.next_due());
+  CHECK(b.add(ev(t0, "pq.dip")));
+  CHECK(b.add(ev(t0 + 10s, "pq.dip.ended", Severity::kInfo)) == false);
+  for (int i = 1; i <= 4; ++i)
+    b.add(ev(t0 + std::chrono::seconds(20 * i), "pq.dip"));
+  b.add(ev(t0 + 30s, "thermal.battery"));
+  CHECK(b.next_due() == t0 + 120s);
+  CHECK_FALSE(b.take(t0 + 119s));
+  auto batch = b.take(t0 + 120s);
+  REQUIRE(batch);
+  REQUIRE(batch->entries.size() == 2);
+  CHECK(batch->entries[0].kind == "pq.dip");
+  CHECK(batch->entries[0].count == 5);
+  CHECK(batch->entries[0].first == t0);
+  CHECK(batch->entries[0].last == t0 + 80s);
+  CHECK(batch->entries[0].last_message == "pq.dip at 80 s");
+  CHECK(batch->events() == 6);
+  b.sent();
+  CHECK_FALSE(b.waiting());
+
+  const auto text = notify_text(*batch, "takamatsu");
+  CHECK(text.subject == "sunbridge takamatsu: warning: 6 events");
+  CHECK(text.body.find("5 times until") != std::string::npos);
+  const auto j = app::notify_json(*batch, "takamatsu");
+  CHECK(j["events"][0]["count"] == 5);
+  CHECK(j["events"][1]["kind"] == "thermal.battery");
+  CHECK(j["severity"] == "warning");
+}
+
+TEST_CASE("a critical event goes out without waiting for the group", "[unit][notify]") {
+  NotifyBatcher b(policy());
+  b.add(ev(t0, "grid.outage", Severity::kCritical));
+  auto batch = b.take(t0);
+  REQUIRE(batch);
+  CHECK(notify_text(*batch, "x").subject == "sunbridge x: critical: grid.outage at 0 s");
+}
+
+TEST_CASE("at most max_per_hour messages: the rest wait and go out together", "[unit][notify]") {
+  NotifyPolicy p = policy();
+  p.group = 0s;
+  NotifyBatcher b(p);
+  int sent = 0;
+  WallTime now = t0;
+  // A condition that flaps every 5 minutes for two hours: 24 events.
+  for (int i = 0; i < 24; ++i, now += 5min) {
+    b.add(ev(now, "pq.swell"));
+    if (auto batch = b.take(now)) {
+      ++sent;
+      b.sent();
+    }
+  }
+  // Three in the first hour, three in the second (the limit slides with the sends).
+  CHECK(sent == 6);
+  REQUIRE(b.waiting());
+  const auto due = b.next_due();
+  REQUIRE(due);
+  auto batch = b.take(*due);
+  REQUIRE(batch);
+  CHECK(batch->entries.size() == 1);
+  CHECK(batch->events() > 1);  // the waiting events together
+}
+
+TEST_CASE("a failed send is retried with a doubling wait, and what came since joins it",
+          "[unit][notify]") {
+  NotifyPolicy p = policy();
+  p.group = 0s;
+  NotifyBatcher b(p);
+  b.add(ev(t0, "pq.dip"));
+  auto batch = b.take(t0);
+  REQUIRE(batch);
+  b.failed(std::move(*batch), t0);
+  b.add(ev(t0 + 10s, "thermal.inverter"));
+  CHECK(b.next_due() == t0 + 60s);
+  CHECK_FALSE(b.take(t0 + 59s));
+  batch = b.take(t0 + 60s);
+  REQUIRE(batch);
+  CHECK(batch->entries.size() == 2);
+  CHECK(batch->entries[0].kind == "pq.dip");  // the older event first
+  b.failed(std::move(*batch), t0 + 60s);
+  CHECK(b.next_due() == t0 + 180s);  // 120 s
+  batch = b.take(t0 + 180s);
+  b.failed(std::move(*batch), t0 + 180s);
+  CHECK(b.next_due() == t0 + 420s);  // 240 s: the maximum
+  batch = b.take(t0 + 420s);
+  b.failed(std::move(*batch), t0 + 420s);
+  CHECK(b.next_due() == t0 + 660s);  // still 240 s
+  batch = b.take(t0 + 660s);
+  REQUIRE(batch);
+  CHECK(batch->events() == 2);  // nothing lost, nothing doubled
+  b.sent();
+  b.add(ev(t0 + 700s, "pq.dip"));
+  CHECK(b.next_due() == t0 + 700s);  // the wait is over after a success
+}
+
+TEST_CASE("more kinds than a message holds are counted, not listed", "[unit][notify]") {
+  NotifyPolicy p = policy();
+  p.max_kinds = 2;
+  NotifyBatcher b(p);
+  for (int i = 0; i < 5; ++i)
+    b.add(ev(t0, "kind." + std::to_string(i)));
+  auto batch = b.take(t0 + 120s);
+  REQUIRE(batch);
+  CHECK(batch->entries.size() == 2);
+  CHECK(batch->left_out == 3);
+  CHECK(notify_text(*batch, "x").body.find("3 more events") != std::string::npos);
+}
+
+TEST_CASE("a program gets its input, and its exit status and output come back", "[unit][notify]") {
+  auto run = adapters::run_program({"/bin/sh", "-c", "cat; echo oops >&2; exit 3"}, "hello\n", 10s);
+  REQUIRE(run.ok());
+  CHECK(run->exit_status == 3);
+  CHECK(run->output == "hello\n");
+  CHECK(adapters::describe_failure({"hook"}, *run) == "hook failed (exit status 3): oops");
+
+  // A program that does not read a large input does not stall the caller.
+  run = adapters::run_program({"/bin/true"}, std::string(1 << 20, 'x'), 10s);
+  REQUIRE(run.ok());
+  CHECK(run->exit_status == 0);
+
+  auto missing = adapters::run_program({"/nonexistent/hook"}, "", 10s);
+  REQUIRE(!missing.ok());
+  CHECK(missing.error().kind == ErrorKind::kInvalid);
+
+  const auto start = std::chrono::steady_clock::now();
+  auto slow = adapters::run_program({"/bin/sleep", "30"}, "", 300ms);
+  REQUIRE(!slow.ok());
+  CHECK(slow.error().kind == ErrorKind::kTimeout);
+  CHECK(std::chrono::steady_clock::now() - start < 10s);
+}
