@@ -27,11 +27,20 @@ std::vector<std::string> days_of(const domain::DatePeriod& p) {
   return days;
 }
 
-// The tariff's band names in the order the tariff lists them.
+// The tariff's band names from the cheapest to the dearest (each by its lowest rate), so that
+// every chart gives the night band the first colour and the peak the last.
 std::vector<std::string> band_order(const domain::Tariff& tariff) {
+  std::map<std::string, double> cheapest;
+  for (const auto& b : tariff.bands()) {
+    auto [it, added] = cheapest.try_emplace(b.name, b.yen_per_kwh);
+    if (!added) it->second = std::min(it->second, b.yen_per_kwh);
+  }
   std::vector<std::string> order;
-  for (const auto& b : tariff.bands())
-    if (std::find(order.begin(), order.end(), b.name) == order.end()) order.push_back(b.name);
+  for (const auto& [name, _] : cheapest)
+    order.push_back(name);
+  std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
+    return cheapest[a] < cheapest[b];
+  });
   return order;
 }
 
@@ -108,8 +117,8 @@ void ControlApi::plot(const json& request, const std::function<void(json)>& repl
       3600.0;
   ctx_.history_reader.query(
       *since, *until, kDayPoints, kMaxHistoryRows,
-      [reply, bands = std::move(bands), midnight = *since, date_text,
-       max_gap_hours](Result<adapters::HistoryPage> page) {
+      [reply, bands = std::move(bands), midnight = *since, date_text, max_gap_hours,
+       order](Result<adapters::HistoryPage> page) {
         if (!page) return reply({{"ok", false}, {"error", page.error().describe()}});
         std::map<WallTime, domain::DayPlotSample> by_ts;
         for (const auto& s : page->samples) {
@@ -126,8 +135,9 @@ void ControlApi::plot(const json& request, const std::function<void(json)>& repl
         samples.reserve(by_ts.size());
         for (auto& [_, s] : by_ts)
           samples.push_back(s);
-        reply(chart_reply("day", date_text,
-                          domain::day_plot(date_text, std::move(samples), bands, max_gap_hours)));
+        reply(chart_reply(
+            "day", date_text,
+            domain::day_plot(date_text, std::move(samples), bands, max_gap_hours, order)));
       });
 }
 

@@ -65,14 +65,15 @@ std::optional<PlotColour> plot_colour_from_name(const std::string& name) {
 }
 
 PlotSpec day_plot(const std::string& day, std::vector<DayPlotSample> samples,
-                  const std::vector<BandSpan>& bands, double max_gap_hours) {
+                  const std::vector<BandSpan>& bands, double max_gap_hours,
+                  const std::vector<std::string>& band_order) {
   std::sort(samples.begin(), samples.end(),
             [](const DayPlotSample& a, const DayPlotSample& b) { return a.hour < b.hour; });
   PlotSpec spec;
   spec.kind = PlotSpec::Kind::kLines;
   spec.title = "Power and state of charge, " + day;
   spec.x_label = "hour (local time)";
-  std::vector<std::string> order;
+  std::vector<std::string> order = band_order;
   for (const auto& b : bands) {
     if (std::find(order.begin(), order.end(), b.band) == order.end()) order.push_back(b.band);
     spec.shades.push_back({b.start_hour, b.end_hour, b.band, band_colour(order, b.band)});

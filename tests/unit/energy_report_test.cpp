@@ -6,11 +6,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 
 #include "cli/render.hpp"
 #include "sunbridge/adapters/energy_store.hpp"
 #include "sunbridge/adapters/history_store.hpp"
+#include "sunbridge/adapters/plot_json.hpp"
 #include "sunbridge/app/control_api.hpp"
 #include "sunbridge/app/energy_accounts.hpp"
 #include "sunbridge/core/local_time.hpp"
@@ -204,4 +207,48 @@ TEST_CASE("print example reports of the simulated year", "[.report-example]") {
   const auto r = api.report({{"period", "month"}, {"date", "2025-08-15"}});
   std::printf("$ sunbridge report month 2025-08-15 --csv\n%s\n",
               cli::render_report(r, true).c_str());
+}
+
+// Writes the chart descriptions of the simulated year's 2025-08-15 (day, week, month) as JSON
+// into $SUNBRIDGE_EXAMPLE_DIR, for sunbridge-plot to draw the examples in docs/reports.md.
+TEST_CASE("write example charts of the simulated year", "[.plot-example]") {
+  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
+  const char* out_dir = std::getenv("SUNBRIDGE_EXAMPLE_DIR");
+  REQUIRE(out_dir != nullptr);
+  testkit::TempDir dir;
+  adapters::HistoryStore history(dir.file("h.db"));
+  const app::TariffService tariff(adapters::TariffConfig{});
+  (void)simulate_year(history, tariff);
+  adapters::Config config = adapters::default_config();
+  const protocol::RegisterMap map = protocol::RegisterMap::embedded();
+  ManualClock clock{*from_local_civil({2026, 1, 10, 12, 0, 0})};
+  domain::PointStore points{map.derived()};
+  EventLoop loop;
+  adapters::HistoryReader reader{dir.file("h.db"), loop};
+  app::ControlApi api{app::ControlContext{config, map, clock, points, history, reader,
+                                          [] { return app::DaemonFacts{}; }, nullptr, &tariff}};
+  auto write = [&](const std::string& name, const nlohmann::json& chart) {
+    std::ofstream(std::string(out_dir) + "/" + name + ".json") << chart.dump();
+  };
+  for (const char* kind : {"week", "month"}) {
+    api.plot({{"kind", kind}, {"date", "2025-08-15"}}, [&](nlohmann::json reply) {
+      REQUIRE(reply["ok"] == true);
+      write(kind, reply["chart"]);
+    });
+  }
+  // The day from the same household model, every 5 minutes, SOC from the battery's energy
+  // (20.48 kWh) starting at 35 %.
+  std::vector<domain::DayPlotSample> samples;
+  double soc = 35;
+  const int doy = 226;  // 15 August
+  for (int minute = 0; minute <= 24 * 60; minute += 5) {
+    const Powers p = household(minute, doy);
+    samples.push_back({minute / 60.0, soc, p.pv, p.load, p.grid, p.battery});
+    soc += p.battery * (5.0 / 60.0) / 20480.0 * 100.0;
+  }
+  const auto bands = domain::band_spans([&](int minute) {
+    return tariff.band_at(CivilTime{2025, 8, 15, minute / 60, minute % 60, 0}).name;
+  });
+  write("day", adapters::plot_spec_to_json(
+                   domain::day_plot("2025-08-15", samples, bands, 0.25, {"night", "day", "peak"})));
 }

@@ -174,3 +174,13 @@ TEST_CASE("a bad chart description is refused with every problem named", "[unit]
   REQUIRE(!huge.ok());
   CHECK(huge.error().detail.find("more than 400 entries") != std::string::npos);
 }
+
+TEST_CASE("a band has the same colour in every chart: the order given first", "[unit][plot]") {
+  const std::vector<std::string> order = {"night", "day", "peak"};
+  const PlotSpec day = day_plot("2026-12-01", {}, {{0, 10, "peak"}, {10, 24, "night"}}, 1, order);
+  CHECK(day.shades[0].colour == PlotColour::kBand3);
+  CHECK(day.shades[1].colour == PlotColour::kBand1);
+  const PlotSpec week = week_energy_plot({"2026-12-01"}, {}, order);
+  CHECK(week.bars[2].name == "peak");
+  CHECK(week.bars[2].colour == PlotColour::kBand3);
+}

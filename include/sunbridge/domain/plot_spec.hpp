@@ -77,9 +77,10 @@ struct BandSpan {
 
 // The day's curves: power in kW (PV, load, grid: + bought, battery: + charging) over SOC in %.
 // Samples further apart than `max_gap_hours` break the lines. Bands are shaded, each band name
-// in its own colour in the order first seen.
+// in its own colour: in `band_order` (as the bar charts), then any other in the order seen.
 PlotSpec day_plot(const std::string& day, std::vector<DayPlotSample> samples,
-                  const std::vector<BandSpan>& bands, double max_gap_hours);
+                  const std::vector<BandSpan>& bands, double max_gap_hours,
+                  const std::vector<std::string>& band_order = {});
 
 // Grid energy bought per day, stacked by band, for the days given ("2026-12-01"); days without
 // rows are empty bars, named in the note.
