@@ -30,7 +30,7 @@ NotifyPolicy policy() {
 
 }  // namespace
 
-TEST_CASE("events are grouped for the group time; a flapping kind is one line with a count",
+TEST_CASE("events are grouped for the group time, a flapping kind is one line with a count",
           "[unit][notify]") {
   NotifyBatcher b(policy());
   CHECK_FALSE(b.add(ev(t0, "kpi.night_charge", Severity::kInfo)));  // below the threshold

@@ -68,7 +68,7 @@ TEST_CASE("the day chart: kW and SOC curves, broken at an outage, bands shaded",
   CHECK(day_plot("2026-12-02", {}, bands, 0.25).note == "no samples recorded for this day");
 }
 
-TEST_CASE("the week chart: grid energy per day stacked by band; missing days named",
+TEST_CASE("the week chart: grid energy per day stacked by band, missing days named",
           "[unit][plot]") {
   const std::vector<std::string> days = {"2026-11-30", "2026-12-01", "2026-12-02"};
   std::vector<DayBandEnergy> rows;
@@ -122,7 +122,7 @@ TEST_CASE("the month chart: yen per day by band and the month's total", "[unit][
         "and 11-30");
 }
 
-TEST_CASE("a chart description survives JSON; gaps stay gaps", "[unit][plot]") {
+TEST_CASE("a chart description survives JSON and gaps stay gaps", "[unit][plot]") {
   std::vector<DayPlotSample> samples = {at(0, 50, 0), at(1, 51, 0), at(5, 52, 100)};
   const PlotSpec spec = day_plot("2026-12-01", samples, {{0, 24, "flat"}}, 0.5);
   const auto j = adapters::plot_spec_to_json(spec);
