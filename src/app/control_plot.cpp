@@ -83,7 +83,7 @@ void ControlApi::plot(const json& request, const std::function<void(json)>& repl
     std::map<std::string, std::vector<domain::DayBandEnergy>> by_day;
     for (auto& r : *rows)
       by_day[r.day].push_back(std::move(r));
-    std::vector<domain::DayBandYen> yen;
+    std::vector<domain::DayBandAmount> yen;
     for (const auto& [day, day_rows] : by_day) {
       const auto report = domain::make_energy_report(
           day_rows, tariff, day, day, 1, tariff.night_band(), ctx_.config.site.battery_kwh);

@@ -131,73 +131,77 @@ PlotSpec day_plot(const std::string& day, std::vector<DayPlotSample> samples,
   return spec;
 }
 
+namespace {
+
+// One bar per day (labelled by `label`), one stacked series per band: `band_order`, then any
+// other band in `values`, each in its colour. Returns the days without a value, and the total.
+struct Stacked {
+  std::vector<std::string> missing;
+  double total = 0;
+};
+Stacked stack_by_band(PlotSpec& spec, const std::vector<std::string>& days,
+                      std::string (*label)(const std::string&),
+                      const std::vector<DayBandAmount>& values,
+                      const std::vector<std::string>& band_order) {
+  spec.kind = PlotSpec::Kind::kBars;
+  std::map<std::string, std::size_t> index;
+  for (const auto& d : days) {
+    index.emplace(d, spec.categories.size());
+    spec.categories.push_back(label(d));
+  }
+  std::vector<std::string> order = band_order;
+  for (const auto& v : values)
+    if (std::find(order.begin(), order.end(), v.band) == order.end()) order.push_back(v.band);
+  for (const auto& band : order)
+    spec.bars.push_back({band, band_colour(order, band), std::vector<double>(days.size(), 0.0)});
+  Stacked out;
+  std::set<std::string> seen;
+  for (const auto& v : values) {
+    auto day = index.find(v.day);
+    if (day == index.end()) continue;
+    seen.insert(v.day);
+    const auto band =
+        static_cast<std::size_t>(std::find(order.begin(), order.end(), v.band) - order.begin());
+    spec.bars[band].values[day->second] += v.value;
+    out.total += v.value;
+  }
+  for (const auto& d : days)
+    if (!seen.count(d)) out.missing.push_back(d);
+  return out;
+}
+
+std::string day_of_month(const std::string& day) {
+  return day.size() == 10 ? day.substr(8) : day;
+}
+
+}  // namespace
+
 PlotSpec week_energy_plot(const std::vector<std::string>& days,
                           const std::vector<DayBandEnergy>& rows,
                           const std::vector<std::string>& band_order) {
   PlotSpec spec;
-  spec.kind = PlotSpec::Kind::kBars;
   spec.title = days.empty() ? "Grid energy by band"
                             : "Grid energy bought by band, " + days.front() + " to " + days.back();
   spec.bar_y_label = "kWh";
-  std::map<std::string, std::size_t> index;
-  for (const auto& d : days) {
-    index.emplace(d, spec.categories.size());
-    spec.categories.push_back(short_day(d));
-  }
-  std::vector<std::string> order = band_order;
+  std::vector<DayBandAmount> bought;
   for (const auto& r : rows)
-    if (std::find(order.begin(), order.end(), r.band) == order.end()) order.push_back(r.band);
-  for (const auto& band : order)
-    spec.bars.push_back({band, band_colour(order, band), std::vector<double>(days.size(), 0.0)});
-  std::set<std::string> seen;
-  for (const auto& r : rows) {
-    auto day = index.find(r.day);
-    if (day == index.end()) continue;
-    seen.insert(r.day);
-    const auto band =
-        static_cast<std::size_t>(std::find(order.begin(), order.end(), r.band) - order.begin());
-    spec.bars[band].values[day->second] += r.flows.grid_import_kwh;
-  }
-  std::vector<std::string> missing;
-  for (const auto& d : days)
-    if (!seen.count(d)) missing.push_back(d);
-  spec.note = missing_note(missing);
+    bought.push_back({r.day, r.band, r.flows.grid_import_kwh});
+  spec.note = missing_note(stack_by_band(spec, days, short_day, bought, band_order).missing);
   return spec;
 }
 
 PlotSpec month_yen_plot(const std::string& month, const std::vector<std::string>& days,
-                        const std::vector<DayBandYen>& yen,
+                        const std::vector<DayBandAmount>& yen,
                         const std::vector<std::string>& band_order) {
   PlotSpec spec;
-  spec.kind = PlotSpec::Kind::kBars;
   spec.title = "Energy charges by band, " + month + " (yen per day)";
   spec.bar_y_label = "yen";
-  std::map<std::string, std::size_t> index;
-  for (const auto& d : days) {
-    index.emplace(d, spec.categories.size());
-    spec.categories.push_back(d.size() == 10 ? d.substr(8) : d);
-  }
-  std::vector<std::string> order = band_order;
-  for (const auto& y : yen)
-    if (std::find(order.begin(), order.end(), y.band) == order.end()) order.push_back(y.band);
-  for (const auto& band : order)
-    spec.bars.push_back({band, band_colour(order, band), std::vector<double>(days.size(), 0.0)});
-  std::set<std::string> seen;
-  double total = 0;
-  for (const auto& y : yen) {
-    auto day = index.find(y.day);
-    if (day == index.end()) continue;
-    seen.insert(y.day);
-    const auto band =
-        static_cast<std::size_t>(std::find(order.begin(), order.end(), y.band) - order.begin());
-    spec.bars[band].values[day->second] += y.yen;
-    total += y.yen;
-  }
-  std::vector<std::string> missing;
-  for (const auto& d : days)
-    if (!seen.count(d)) missing.push_back(short_day(d));
-  spec.note = "energy charges " + std::to_string(static_cast<long>(std::lround(total))) +
+  const Stacked stacked = stack_by_band(spec, days, day_of_month, yen, band_order);
+  spec.note = "energy charges " + std::to_string(static_cast<long>(std::lround(stacked.total))) +
               " yen (basic charge not included)";
+  std::vector<std::string> missing;
+  for (const auto& d : stacked.missing)
+    missing.push_back(short_day(d));
   if (missing.size() > 3) {
     spec.note += "; " + std::to_string(missing.size()) + " days without a record";
   } else if (!missing.empty()) {

@@ -122,6 +122,24 @@ std::map<std::string, Expected> simulate_year(adapters::HistoryStore& history,
   return by_day;
 }
 
+// The simulated year in a database, and the control API that answers reports and charts on it
+// (for the examples in docs/reports.md).
+struct SimulatedYear {
+  bool zone = set_process_timezone("Asia/Tokyo").ok();
+  testkit::TempDir dir;
+  adapters::HistoryStore history{dir.file("h.db")};
+  const app::TariffService tariff{adapters::TariffConfig{}};
+  std::map<std::string, Expected> expected = simulate_year(history, tariff);
+  adapters::Config config = adapters::default_config();
+  const protocol::RegisterMap map = protocol::RegisterMap::embedded();
+  ManualClock clock{*from_local_civil({2026, 1, 10, 12, 0, 0})};
+  domain::PointStore points{map.derived()};
+  EventLoop loop;
+  adapters::HistoryReader reader{dir.file("h.db"), loop};
+  app::ControlApi api{app::ControlContext{config, map, clock, points, history, reader,
+                                          [] { return app::DaemonFacts{}; }, nullptr, &tariff}};
+};
+
 }  // namespace
 
 TEST_CASE("a simulated year: day, week and month reports match a recomputation from the samples",
@@ -182,19 +200,9 @@ TEST_CASE("a simulated year: day, week and month reports match a recomputation f
 // Not run by default: prints the examples in docs/reports.md
 // (sunbridge-unit-tests "[.report-example]").
 TEST_CASE("print example reports of the simulated year", "[.report-example]") {
-  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
-  testkit::TempDir dir;
-  adapters::HistoryStore history(dir.file("h.db"));
-  const app::TariffService tariff(adapters::TariffConfig{});
-  (void)simulate_year(history, tariff);
-  adapters::Config config = adapters::default_config();
-  const protocol::RegisterMap map = protocol::RegisterMap::embedded();
-  ManualClock clock{*from_local_civil({2026, 1, 10, 12, 0, 0})};
-  domain::PointStore points{map.derived()};
-  EventLoop loop;
-  adapters::HistoryReader reader{dir.file("h.db"), loop};
-  app::ControlApi api{app::ControlContext{config, map, clock, points, history, reader,
-                                          [] { return app::DaemonFacts{}; }, nullptr, &tariff}};
+  SimulatedYear year;
+  REQUIRE(year.zone);
+  app::ControlApi& api = year.api;
   for (const auto& [period, date] :
        std::vector<std::pair<const char*, const char*>>{{"day", "2025-08-15"},
                                                         {"week", "2025-08-15"},
@@ -212,21 +220,11 @@ TEST_CASE("print example reports of the simulated year", "[.report-example]") {
 // Writes the chart descriptions of the simulated year's 2025-08-15 (day, week, month) as JSON
 // into $SUNBRIDGE_EXAMPLE_DIR, for sunbridge-plot to draw the examples in docs/reports.md.
 TEST_CASE("write example charts of the simulated year", "[.plot-example]") {
-  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
   const char* out_dir = std::getenv("SUNBRIDGE_EXAMPLE_DIR");
   REQUIRE(out_dir != nullptr);
-  testkit::TempDir dir;
-  adapters::HistoryStore history(dir.file("h.db"));
-  const app::TariffService tariff(adapters::TariffConfig{});
-  (void)simulate_year(history, tariff);
-  adapters::Config config = adapters::default_config();
-  const protocol::RegisterMap map = protocol::RegisterMap::embedded();
-  ManualClock clock{*from_local_civil({2026, 1, 10, 12, 0, 0})};
-  domain::PointStore points{map.derived()};
-  EventLoop loop;
-  adapters::HistoryReader reader{dir.file("h.db"), loop};
-  app::ControlApi api{app::ControlContext{config, map, clock, points, history, reader,
-                                          [] { return app::DaemonFacts{}; }, nullptr, &tariff}};
+  SimulatedYear year;
+  REQUIRE(year.zone);
+  app::ControlApi& api = year.api;
   auto write = [&](const std::string& name, const nlohmann::json& chart) {
     std::ofstream(std::string(out_dir) + "/" + name + ".json") << chart.dump();
   };
@@ -247,7 +245,7 @@ TEST_CASE("write example charts of the simulated year", "[.plot-example]") {
     soc += p.battery * (5.0 / 60.0) / 20480.0 * 100.0;
   }
   const auto bands = domain::band_spans([&](int minute) {
-    return tariff.band_at(CivilTime{2025, 8, 15, minute / 60, minute % 60, 0}).name;
+    return year.tariff.band_at(CivilTime{2025, 8, 15, minute / 60, minute % 60, 0}).name;
   });
   write("day", adapters::plot_spec_to_json(
                    domain::day_plot("2025-08-15", samples, bands, 0.25, {"night", "day", "peak"})));

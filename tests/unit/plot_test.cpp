@@ -106,7 +106,7 @@ TEST_CASE("the month chart: yen per day by band and the month's total", "[unit][
     std::snprintf(buf, sizeof buf, "2026-11-%02d", d);
     days.emplace_back(buf);
   }
-  std::vector<DayBandYen> yen;
+  std::vector<DayBandAmount> yen;
   for (int d = 0; d < 28; ++d) {
     yen.push_back({days[static_cast<std::size_t>(d)], "night", 100.0});
     yen.push_back({days[static_cast<std::size_t>(d)], "day", 50.4});

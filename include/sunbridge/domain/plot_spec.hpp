@@ -88,13 +88,14 @@ PlotSpec week_energy_plot(const std::vector<std::string>& days,
                           const std::vector<DayBandEnergy>& rows,
                           const std::vector<std::string>& band_order);
 
-// What each day's energy cost in yen, stacked by band; `yen` holds one row per day and band.
-struct DayBandYen {
+// An amount of one band on one day (yen, kWh).
+struct DayBandAmount {
   std::string day, band;
-  double yen = 0;
+  double value = 0;
 };
+// What each day's energy cost in yen, stacked by band; `yen` holds one row per day and band.
 PlotSpec month_yen_plot(const std::string& month, const std::vector<std::string>& days,
-                        const std::vector<DayBandYen>& yen,
+                        const std::vector<DayBandAmount>& yen,
                         const std::vector<std::string>& band_order);
 
 // Merges consecutive equal bands, sampled every `step_minutes` over the day by `band_at`
