@@ -171,6 +171,11 @@ Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string
     }
     if (!timed_out) {
       run.exit_status = status_of(wait_status);
+      // 127 is the spawned child's own "could not exec" (glibc reports that as an error
+      // itself, but not under every emulator, e.g. qemu-user), and a shell's "not found".
+      if (run.exit_status == 127) {
+        return Error::invalid("cannot run " + argv[0] + " (not found or not executable)");
+      }
       return run;
     }
   }

@@ -156,6 +156,9 @@ TEST_CASE("a program gets its input, and its exit status and output come back", 
   auto missing = adapters::run_program({"/nonexistent/hook"}, "", 10s);
   REQUIRE(!missing.ok());
   CHECK(missing.error().kind == ErrorKind::kInvalid);
+  auto not_found = adapters::run_program({"/bin/sh", "-c", "no-such-command-here"}, "", 10s);
+  REQUIRE(!not_found.ok());
+  CHECK(not_found.error().detail.find("not found") != std::string::npos);
 
   const auto start = std::chrono::steady_clock::now();
   auto slow = adapters::run_program({"/bin/sleep", "30"}, "", 300ms);

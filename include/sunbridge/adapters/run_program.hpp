@@ -20,8 +20,8 @@ struct ProgramRun {
 
 // Runs argv[0] (searched in PATH when it has no '/') with `argv`, `input` on its standard input
 // (closed after it), and waits at most `timeout` (then kills it: a timeout error). A program that
-// cannot be started is an invalid error; one that ran and failed is a ProgramRun with its exit
-// status (a signal counts as 128 + the signal's number).
+// cannot be started (or exits 127, "not found") is an invalid error; one that ran and failed is
+// a ProgramRun with its exit status (a signal counts as 128 + the signal's number).
 Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string_view input,
                                std::chrono::milliseconds timeout);
 
