@@ -7,11 +7,18 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/cli.hpp"
 #include "bench/outbox.hpp"
 #include "bench/poll.hpp"
 
 #ifndef SUNBRIDGE_SIM_PATH
 #define SUNBRIDGE_SIM_PATH "sunbridge-sim"
+#endif
+#ifndef SUNBRIDGED_PATH
+#define SUNBRIDGED_PATH "sunbridged"
+#endif
+#ifndef SUNBRIDGE_CLI_PATH
+#define SUNBRIDGE_CLI_PATH "sunbridge"
 #endif
 
 int main(int argc, char** argv) {
@@ -22,6 +29,8 @@ int main(int argc, char** argv) {
   auto* cmd = app.add_subcommand("poll", "full poll cycles vs the 9600-baud physical limit");
   cmd->add_option("--cycles,-n", poll.cycles, "number of cycles")->check(CLI::Range(1, 100000));
   cmd->add_option("--baud", poll.baud, "line speed")->check(CLI::Range(1200, 115200));
+  cmd->add_option("--rounds", poll.rounds, "rounds interleaved with the floor loop (medians)")
+      ->check(CLI::Range(1, 100));
   cmd->add_option("--sim", poll.sim_path, "sunbridge-sim binary");
   cmd->add_flag("--json", poll.json, "machine-readable figures");
   sb::bench::OutboxOptions outbox;
@@ -30,7 +39,15 @@ int main(int argc, char** argv) {
   ob->add_option("--inflight", outbox.max_inflight, "unacknowledged window")
       ->check(CLI::Range(1, 10000));
   ob->add_flag("--json", outbox.json, "machine-readable figures");
+  sb::bench::CliOptions cli{50, SUNBRIDGE_SIM_PATH, SUNBRIDGED_PATH, SUNBRIDGE_CLI_PATH, false};
+  auto* cl = app.add_subcommand("cli", "the homeowner CLI: status --json wall time, libraries");
+  cl->add_option("--runs,-n", cli.runs, "runs per figure")->check(CLI::Range(1, 10000));
+  cl->add_option("--sim", cli.sim_path, "sunbridge-sim binary");
+  cl->add_option("--daemon", cli.daemon_path, "sunbridged binary");
+  cl->add_option("--cli", cli.cli_path, "sunbridge binary");
+  cl->add_flag("--json", cli.json, "machine-readable figures");
   CLI11_PARSE(app, argc, argv);
+  if (cl->parsed()) return sb::bench::run_cli(cli);
   if (cmd->parsed()) return sb::bench::run_poll(poll);
   if (ob->parsed()) return sb::bench::run_outbox(outbox);
   return 2;

@@ -3,6 +3,9 @@
 // pacing on, compared with the physical limit of the same frames on the wire.
 #include "bench/poll.hpp"
 
+#include "bench/cost.hpp"
+#include "bench/floor.hpp"
+
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -29,13 +32,6 @@ double cpu_seconds() {
   return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
-
-double peak_rss_mb() {
-  rusage ru{};
-  ::getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
-
 }  // namespace
 
 // The CPU time the checks engine takes per poll cycle, on the values the cycles read (every
@@ -92,11 +88,18 @@ int run_poll(const PollOptions& opt) {
   // Warm-up: opens the port and reads the identity (not part of the periodic cycle).
   (void)link.poll(protocol::Group::kIdentity);
 
+  // The floor reads exactly the blocks of the daemon's plan.
+  std::vector<std::pair<std::uint16_t, std::uint16_t>> blocks;
+  for (auto group : {protocol::Group::kLive, protocol::Group::kSettings}) {
+    for (const auto& b : link.plan(group))
+      blocks.emplace_back(b.start, b.count);
+  }
+  FloorPoller floor(link_path, opt.baud, 1, blocks);
+
   std::vector<double> cycle_s;
-  const device::LinkStats before = link.stats();
-  const double cpu_before = cpu_seconds();
+  bool measuring = false, failed = false;
   domain::PointStore points(map.derived());
-  for (int i = 0; i < opt.cycles; ++i) {
+  auto our_cycle = [&] {
     auto t0 = std::chrono::steady_clock::now();
     auto live = link.poll(protocol::Group::kLive);
     auto settings = link.poll(protocol::Group::kSettings);
@@ -105,25 +108,55 @@ int run_poll(const PollOptions& opt) {
         points.apply(g.update);
     }
     auto t1 = std::chrono::steady_clock::now();
-    if (live.outcome.failed + settings.outcome.failed > 0) {
-      std::fprintf(stderr, "sunbridge-bench: cycle %d had failed transactions: %s\n", i,
-                   link.stats().last_error.c_str());
+    failed |= live.outcome.failed + settings.outcome.failed > 0;
+    if (measuring) cycle_s.push_back(std::chrono::duration<double>(t1 - t0).count());
+  };
+  bool floor_failed = false;
+  auto floor_cycle = [&] { floor_failed |= !floor.cycle(); };
+
+  // Interleaved rounds (ours, then the floor, on the same simulator and port), medians: the
+  // machine's background load hits both alike.
+  const int rounds = std::min(opt.rounds, opt.cycles);
+  const int per_round = opt.cycles / rounds;
+  std::vector<Cost> ours_rounds, floor_rounds;
+  std::uint64_t frames = 0, bytes = 0;
+  for (int round = 0; round < rounds; ++round) {
+    our_cycle();  // (re)opens the port: not measured
+    const device::LinkStats before = link.stats();
+    measuring = true;
+    ours_rounds.push_back(cost_per_cycle(our_cycle, per_round));
+    measuring = false;
+    const device::LinkStats after = link.stats();
+    frames += after.answered_frames - before.answered_frames;
+    bytes += (after.request_bytes - before.request_bytes) +
+             (after.response_bytes - before.response_bytes);
+    client.close();
+    if (!floor.open() || !floor.cycle()) {
+      std::fprintf(stderr, "sunbridge-bench: the floor loop cannot read: %s\n",
+                   floor.last_error().c_str());
       return 1;
     }
-    cycle_s.push_back(std::chrono::duration<double>(t1 - t0).count());
+    floor_rounds.push_back(cost_per_cycle(floor_cycle, per_round));
+    floor.close();
   }
-  const double cpu_per_cycle = (cpu_seconds() - cpu_before) / opt.cycles;
-  const device::LinkStats after = link.stats();
+  if (failed || floor_failed) {
+    std::fprintf(stderr, "sunbridge-bench: a cycle had failed transactions: %s\n",
+                 failed ? link.stats().last_error.c_str() : floor.last_error().c_str());
+    return 1;
+  }
+  const int measured_cycles = per_round * rounds;
+  const Cost ours = median_cost(ours_rounds);
+  const Cost floor_cost = median_cost(floor_rounds);
+  const double cpu_per_cycle = ours.cpu_s();
+  const double floor_ratio = cpu_per_cycle / floor_cost.cpu_s();
+  const Memory memory = process_memory();
 
   // The physical limit of exactly the frames exchanged: bytes x 10 bits / baud, plus the 3.5
   // character silence that ends each frame.
-  const auto frames = after.answered_frames - before.answered_frames;
-  const auto bytes =
-      (after.request_bytes - before.request_bytes) + (after.response_bytes - before.response_bytes);
   const double char_s = static_cast<double>(line.bits_per_char()) / opt.baud;
   const double wire_total_s =
       (static_cast<double>(bytes) + 3.5 * 2.0 * static_cast<double>(frames)) * char_s;
-  const double wire_s = wire_total_s / opt.cycles;
+  const double wire_s = wire_total_s / measured_cycles;
   std::sort(cycle_s.begin(), cycle_s.end());
   const double median = cycle_s[cycle_s.size() / 2];
   double mean = 0;
@@ -132,14 +165,12 @@ int run_poll(const PollOptions& opt) {
   mean /= static_cast<double>(cycle_s.size());
   const double ratio = mean / wire_s;
   const double checks_s = checks_cpu_per_cycle(points);
-  const auto blocks =
-      link.plan(protocol::Group::kLive).size() + link.plan(protocol::Group::kSettings).size();
 
   if (opt.json) {
     nlohmann::json j = {{"cycles", opt.cycles},
                         {"baud", opt.baud},
-                        {"transactions_per_cycle", blocks},
-                        {"bytes_per_cycle", bytes / static_cast<unsigned>(opt.cycles)},
+                        {"transactions_per_cycle", blocks.size()},
+                        {"bytes_per_cycle", bytes / static_cast<unsigned>(measured_cycles)},
                         {"wire_time_s", wire_s},
                         {"cycle_time_mean_s", mean},
                         {"cycle_time_median_s", median},
@@ -147,19 +178,31 @@ int run_poll(const PollOptions& opt) {
                         {"cycle_time_max_s", cycle_s.back()},
                         {"ratio", ratio},
                         {"cpu_per_cycle_s", cpu_per_cycle},
+                        {"cpu_user_per_cycle_s", ours.user_s},
+                        {"cpu_system_per_cycle_s", ours.system_s},
+                        {"floor_cpu_per_cycle_s", floor_cost.cpu_s()},
+                        {"floor_cpu_user_per_cycle_s", floor_cost.user_s},
+                        {"floor_cpu_system_per_cycle_s", floor_cost.system_s},
+                        {"cpu_ratio_to_floor", floor_ratio},
+                        {"context_switches_per_cycle", ours.context_switches},
+                        {"floor_context_switches_per_cycle", floor_cost.context_switches},
+                        {"rw_syscalls_per_cycle", ours.rw_syscalls},
+                        {"floor_rw_syscalls_per_cycle", floor_cost.rw_syscalls},
+                        {"private_rss_mb", memory.private_rss_mb},
                         {"checks_cpu_per_cycle_s", checks_s},
                         {"checks_share_of_cycle_cpu", checks_s / cpu_per_cycle},
-                        {"peak_rss_mb", peak_rss_mb()}};
+                        {"peak_rss_mb", memory.peak_rss_mb}};
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
   std::printf(
       "sunbridge-bench poll: %d full cycles (live + settings) at %d baud 8N1, "
-      "turnaround 0, gap 0, simulator line pacing on\n",
-      opt.cycles, opt.baud);
-  std::printf("  transactions per cycle   %zu\n", blocks);
+      "turnaround 0, gap 0, simulator line pacing on; %d interleaved rounds with the floor, "
+      "medians\n",
+      measured_cycles, opt.baud, rounds);
+  std::printf("  transactions per cycle   %zu\n", blocks.size());
   std::printf("  bytes per cycle          %llu (requests + replies)\n",
-              static_cast<unsigned long long>(bytes / static_cast<unsigned>(opt.cycles)));
+              static_cast<unsigned long long>(bytes / static_cast<unsigned>(measured_cycles)));
   std::printf(
       "  wire time per cycle      %.4f s  (physical limit: bytes x 10 bit / baud + 3.5 chars per "
       "frame)\n",
@@ -167,10 +210,20 @@ int run_poll(const PollOptions& opt) {
   std::printf("  measured cycle time      %.4f s mean, %.4f median, %.4f min, %.4f max\n", mean,
               median, cycle_s.front(), cycle_s.back());
   std::printf("  ratio measured / wire    %.3f  (target <= 1.15)\n", ratio);
-  std::printf("  CPU per cycle            %.2f ms\n", cpu_per_cycle * 1000);
+  std::printf("  CPU per cycle            %.3f ms (user %.3f, system %.3f)\n", cpu_per_cycle * 1000,
+              ours.user_s * 1000, ours.system_s * 1000);
+  std::printf("  floor: libmodbus alone   %.3f ms (user %.3f, system %.3f), the same %zu reads\n",
+              floor_cost.cpu_s() * 1000, floor_cost.user_s * 1000, floor_cost.system_s * 1000,
+              blocks.size());
+  std::printf("  ratio CPU / floor        %.2f  (target <= 1.2)\n", floor_ratio);
+  std::printf("  context switches/cycle   %.1f (floor %.1f)\n", ours.context_switches,
+              floor_cost.context_switches);
+  std::printf("  read+write syscalls/cycle %.1f (floor %.1f)\n", ours.rw_syscalls,
+              floor_cost.rw_syscalls);
   std::printf("  checks per cycle         %.3f ms CPU = %.1f %% of the cycle's (target < 5 %%)\n",
               checks_s * 1000, 100.0 * checks_s / cpu_per_cycle);
-  std::printf("  peak RSS                 %.1f MB\n", peak_rss_mb());
+  std::printf("  memory (this process)    peak RSS %.1f MB, private %.1f MB\n", memory.peak_rss_mb,
+              memory.private_rss_mb);
   return 0;
 }
 

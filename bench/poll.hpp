@@ -7,6 +7,7 @@ namespace sb::bench {
 
 struct PollOptions {
   int cycles = 20;
+  int rounds = 5;  // interleaved with the floor; cycles are split between them
   int baud = 9600;
   std::string sim_path;
   bool json = false;

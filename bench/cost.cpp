@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "bench/cost.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace sb::bench {
+
+namespace {
+
+struct Sample {
+  double user_s = 0, system_s = 0, switches = 0, syscalls = 0;
+};
+
+double seconds(const timeval& tv) {
+  return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+}
+
+// A "key: value" line of a /proc file (the first number after the key).
+double proc_field(const char* path, const std::string& key) {
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(key, 0) == 0) {
+      std::istringstream rest(line.substr(key.size()));
+      double v = 0;
+      rest >> v;
+      return v;
+    }
+  }
+  return 0;
+}
+
+Sample sample() {
+  rusage ru{};
+  ::getrusage(RUSAGE_THREAD, &ru);
+  return {
+      seconds(ru.ru_utime), seconds(ru.ru_stime), static_cast<double>(ru.ru_nvcsw + ru.ru_nivcsw),
+      proc_field("/proc/thread-self/io", "syscr:") + proc_field("/proc/thread-self/io", "syscw:")};
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+Cost cost_per_cycle(const std::function<void()>& cycle, int cycles) {
+  const Sample before = sample();
+  for (int i = 0; i < cycles; ++i)
+    cycle();
+  const Sample after = sample();
+  const double n = cycles;
+  return {(after.user_s - before.user_s) / n, (after.system_s - before.system_s) / n,
+          (after.switches - before.switches) / n, (after.syscalls - before.syscalls) / n};
+}
+
+Cost median_cost(std::vector<Cost> rounds) {
+  auto of = [&](double Cost::*field) {
+    std::vector<double> v;
+    for (const auto& r : rounds)
+      v.push_back(r.*field);
+    return median(v);
+  };
+  return {of(&Cost::user_s), of(&Cost::system_s), of(&Cost::context_switches),
+          of(&Cost::rw_syscalls)};
+}
+
+Memory process_memory() {
+  return {proc_field("/proc/self/status", "VmHWM:") / 1024.0,
+          (proc_field("/proc/self/smaps_rollup", "Private_Clean:") +
+           proc_field("/proc/self/smaps_rollup", "Private_Dirty:")) /
+              1024.0};
+}
+
+}  // namespace sb::bench

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+// What a stretch of work costs this thread: CPU (user and system), context switches and read/write
+// system calls, from getrusage(RUSAGE_THREAD) and /proc/thread-self/io; and the process's
+// memory (peak RSS, private RSS from /proc/self/smaps_rollup).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace sb::bench {
+
+struct Cost {
+  double user_s = 0, system_s = 0;
+  double context_switches = 0;  // voluntary + involuntary
+  double rw_syscalls = 0;       // read- and write-class system calls (/proc: syscr + syscw)
+  [[nodiscard]] double cpu_s() const { return user_s + system_s; }
+};
+
+// Runs `cycle` `cycles` times and returns the cost of one, on average.
+Cost cost_per_cycle(const std::function<void()>& cycle, int cycles);
+// The median of each figure over rounds.
+Cost median_cost(std::vector<Cost> rounds);
+
+struct Memory {
+  double peak_rss_mb = 0;     // VmHWM
+  double private_rss_mb = 0;  // Private_Clean + Private_Dirty
+};
+Memory process_memory();
+
+}  // namespace sb::bench
