@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sunbridge/adapters/run_program.hpp"
 #include "testkit/process.hpp"
 
 extern char** environ;
@@ -32,10 +33,7 @@ int spawn_and_wait(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   std::vector<std::string> args = argv;
-  std::vector<char*> cargs;
-  for (auto& a : args)
-    cargs.push_back(a.data());
-  cargs.push_back(nullptr);
+  std::vector<char*> cargs = adapters::exec_argv(args);
   pid_t pid = -1;
   const int rc = ::posix_spawn(&pid, cargs[0], &actions, nullptr, cargs.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

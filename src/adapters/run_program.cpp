@@ -108,10 +108,7 @@ Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   std::vector<std::string> args = argv;
-  std::vector<char*> cargs;
-  for (auto& a : args)
-    cargs.push_back(a.data());
-  cargs.push_back(nullptr);
+  std::vector<char*> cargs = exec_argv(args);
   pid_t pid = -1;
   const int rc = ::posix_spawnp(&pid, cargs[0], &actions, &attr, cargs.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -192,6 +189,15 @@ std::string describe_failure(const std::vector<std::string>& argv, const Program
   const std::string first = run.errors.substr(0, end);
   if (!first.empty()) text += ": " + first;
   return text;
+}
+
+std::vector<char*> exec_argv(std::vector<std::string>& args) {
+  std::vector<char*> out;
+  out.reserve(args.size() + 1);
+  for (auto& a : args)
+    out.push_back(a.data());
+  out.push_back(nullptr);
+  return out;
 }
 
 std::string program_beside_self(const std::string& name) {

@@ -28,6 +28,10 @@ Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string
 // "exit status 3: <first line of its standard error>", for messages.
 std::string describe_failure(const std::vector<std::string>& argv, const ProgramRun& run);
 
+// `args` as exec and posix_spawn take them: pointers into `args` (which must outlive them), then
+// a null pointer.
+std::vector<char*> exec_argv(std::vector<std::string>& args);
+
 // The path of program `name` installed beside the running executable (as sunbridge-plot is
 // beside sunbridge and sunbridged, in the package and in a build tree); `name` alone, to be
 // searched in PATH, when there is none.
