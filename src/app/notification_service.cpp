@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/app/notification_service.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 

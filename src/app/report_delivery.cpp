@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/app/report_delivery.hpp"
 
-#include <cmath>
 #include <cstdio>
 
 #include "sunbridge/adapters/report_text.hpp"
