@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/cli.hpp"
+#include "bench/history.hpp"
 #include "bench/outbox.hpp"
 #include "bench/poll.hpp"
 
@@ -46,7 +47,18 @@ int main(int argc, char** argv) {
   cl->add_option("--daemon", cli.daemon_path, "sunbridged binary");
   cl->add_option("--cli", cli.cli_path, "sunbridge binary");
   cl->add_flag("--json", cli.json, "machine-readable figures");
+  sb::bench::HistoryOptions history;
+  auto* hi = app.add_subcommand("history", "bytes per day per history tier, a year's database");
+  hi->add_option("--days", history.days, "days for the per-day figures")->check(CLI::Range(1, 60));
+  hi->add_option("--year-days", history.year_days, "days for the database size (0: skip)")
+      ->check(CLI::Range(0, 3650));
+  hi->add_option("--commit-s", history.commit_s, "seconds between commits")
+      ->check(CLI::Range(10, 3600));
+  hi->add_option("--prune-s", history.prune_s, "seconds between prunes")
+      ->check(CLI::Range(60, 86400));
+  hi->add_flag("--json", history.json, "machine-readable figures");
   CLI11_PARSE(app, argc, argv);
+  if (hi->parsed()) return sb::bench::run_history(history);
   if (cl->parsed()) return sb::bench::run_cli(cli);
   if (cmd->parsed()) return sb::bench::run_poll(poll);
   if (ob->parsed()) return sb::bench::run_outbox(outbox);

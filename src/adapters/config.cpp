@@ -194,9 +194,11 @@ Schema config_schema() {
   });
   Schema storage = Schema::object({
       schema::optional("path", path.with_default("/var/lib/sunbridge/sunbridge.db")),
-      schema::optional("commit_interval_s", Schema::integer(1, 3600).with_default(30)),
+      schema::optional("commit_interval_s", Schema::integer(1, 3600).with_default(600)),
       schema::optional("sample_interval_s", Schema::integer(1, 3600).with_default(60)),
-      schema::optional("retention_days", Schema::integer(1, 3650).with_default(90)),
+      schema::optional("retention_days", Schema::integer(1, 3650).with_default(7)),
+      schema::optional("minute_days", Schema::integer(1, 3650).with_default(90)),
+      schema::optional("quarter_days", Schema::integer(1, 36500).with_default(1095)),
   });
   Schema ipc = Schema::object({
       schema::optional("socket", path.with_default("/run/sunbridge/sunbridged.sock")),
@@ -341,7 +343,9 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
   const json& st = (*doc)["storage"];
   c.storage.path = resolve(base_dir, st["path"].get<std::string>());
   c.storage.commit_interval = std::chrono::seconds(st["commit_interval_s"].get<int>());
-  c.storage.retention_days = st["retention_days"].get<int>();
+  c.storage.retention.raw_days = st["retention_days"].get<int>();
+  c.storage.retention.minute_days = st["minute_days"].get<int>();
+  c.storage.retention.quarter_days = st["quarter_days"].get<int>();
   c.storage.sample_interval = std::chrono::seconds(st["sample_interval_s"].get<int>());
   c.ipc.socket = resolve(base_dir, (*doc)["ipc"]["socket"].get<std::string>());
   c.site.timezone = (*doc)["site"]["timezone"].get<std::string>();

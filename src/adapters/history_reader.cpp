@@ -13,9 +13,10 @@ HistoryReader::~HistoryReader() {
 }
 
 void HistoryReader::query(WallTime since, WallTime until, std::vector<std::string> names,
-                          std::size_t max_rows, Done done, std::set<std::string> known_now) {
+                          std::size_t max_rows, Done done, std::set<std::string> known_now,
+                          Resolution resolution) {
   worker_.submit([this, since, until, names = std::move(names), max_rows, done = std::move(done),
-                  known_now = std::move(known_now)]() mutable {
+                  known_now = std::move(known_now), resolution]() mutable {
     Result<HistoryPage> page = Error::disconnected("history database not open");
     try {
       if (!db_) {
@@ -23,7 +24,7 @@ void HistoryReader::query(WallTime since, WallTime until, std::vector<std::strin
         (void)db_->exec("PRAGMA query_only=ON;");  // this connection never writes
       }
       page = query_history(*db_, since, until, names, max_rows,
-                           known_now.empty() ? nullptr : &known_now);
+                           known_now.empty() ? nullptr : &known_now, resolution);
     } catch (const std::exception& e) {  // SqliteDb throws when the file cannot be opened
       page = Error::disconnected(std::string("history database: ") + e.what());
     }

@@ -117,6 +117,27 @@ CREATE TABLE energy_daily (
   PRIMARY KEY (day, band)
 ) WITHOUT ROWID;
 )sql"},
+      {7, "history tiers",
+       R"sql(
+-- The long-term history (docs/reports.md "History tiers"): one row per bucket of 1 minute,
+-- 15 minutes or one local day, holding every point's min, max, mean, last and, for energy
+-- counters, the energy in the bucket, as one compact blob (adapters/rollup_blob). Written once,
+-- when the bucket closes; a bucket without values has no row (an outage stays a gap).
+CREATE TABLE rollup_1m (
+  start_ms INTEGER PRIMARY KEY,
+  data     BLOB NOT NULL
+);
+CREATE TABLE rollup_15m (
+  start_ms INTEGER PRIMARY KEY,
+  data     BLOB NOT NULL
+);
+CREATE TABLE rollup_1d (
+  start_ms INTEGER PRIMARY KEY,
+  data     BLOB NOT NULL
+);
+-- The display precision of each point, so a bucket rebuilt from samples keeps it.
+ALTER TABLE point_names ADD COLUMN decimals INTEGER NOT NULL DEFAULT -1;
+)sql"},
   };
   return kMigrations;
 }

@@ -62,6 +62,10 @@ Statement& Statement::bind_null(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
 }
+Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
 
 Result<bool> Statement::step() {
   int rc = sqlite3_step(stmt_);
@@ -97,6 +101,12 @@ double Statement::column_double(int index) const {
 std::string Statement::column_text(int index) const {
   const auto* p = sqlite3_column_text(stmt_, index);
   return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p));
+}
+std::span<const std::uint8_t> Statement::column_blob(int index) const {
+  const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, index));
+  const int n = sqlite3_column_bytes(stmt_, index);
+  if (p == nullptr || n <= 0) return {};
+  return {p, static_cast<std::size_t>(n)};
 }
 bool Statement::column_is_null(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;

@@ -31,35 +31,78 @@ const std::vector<std::string> kDefaultHistoryPoints = {
     "pv.power",    "load.power",      "grid.power"};
 
 // One row per timestamp, one column per point name; a note when older samples were left out.
+// A tier's rows hold each bucket's mean, with its min, max and (energy counters) energy in
+// rows_min, rows_max and rows_delta of the same shape.
 json history_to_json(const adapters::HistoryPage& page, const std::vector<std::string>& names,
                      const json& units, WallTime since) {
   std::map<std::string, std::size_t> column;
   for (std::size_t i = 0; i < names.size(); ++i)
     column[names[i]] = i;
-  std::map<WallTime, json> rows;
+  struct Row {
+    json values, min, max, delta;
+  };
+  const bool tier = page.resolution != adapters::Resolution::kRaw;
+  std::map<WallTime, Row> rows;
+  auto blank = [&](WallTime ts) {
+    json row = json::array({format_iso8601_utc(ts)});
+    for (std::size_t i = 0; i < names.size(); ++i)
+      row.push_back(nullptr);
+    return row;
+  };
   for (const auto& s : page.samples) {
     auto [it, inserted] = rows.try_emplace(s.ts);
-    json& row = it->second;
+    Row& row = it->second;
     if (inserted) {
-      row = json::array({format_iso8601_utc(s.ts)});
-      for (std::size_t i = 0; i < names.size(); ++i)
-        row.push_back(nullptr);
+      row.values = blank(s.ts);
+      if (tier) row.min = row.max = row.delta = row.values;
     }
-    row[column[s.name] + 1] = s.value ? json(*s.value) : s.text ? json(*s.text) : json(nullptr);
+    const std::size_t c = column[s.name] + 1;
+    row.values[c] = s.value ? json(*s.value) : s.text ? json(*s.text) : json(nullptr);
+    if (tier && s.bucket) {
+      row.min[c] = s.bucket->min;
+      row.max[c] = s.bucket->max;
+      if (s.bucket->delta) row.delta[c] = *s.bucket->delta;
+    }
   }
   json out_rows = json::array();
-  for (auto& [_, row] : rows)
-    out_rows.push_back(std::move(row));
-  json out = {{"ok", true}, {"names", names}, {"units", units}, {"rows", std::move(out_rows)}};
+  json out_min = json::array();
+  json out_max = json::array();
+  json out_delta = json::array();
+  for (auto& [_, row] : rows) {
+    out_rows.push_back(std::move(row.values));
+    if (tier) {
+      out_min.push_back(std::move(row.min));
+      out_max.push_back(std::move(row.max));
+      out_delta.push_back(std::move(row.delta));
+    }
+  }
+  json out = {{"ok", true},
+              {"names", names},
+              {"units", units},
+              {"resolution", adapters::to_string(page.resolution)},
+              {"rows", std::move(out_rows)}};
+  if (tier) {
+    out["rows_min"] = std::move(out_min);
+    out["rows_max"] = std::move(out_max);
+    out["rows_delta"] = std::move(out_delta);
+  }
   out["truncated"] = page.truncated;
+  std::vector<std::string> notes;
   if (page.truncated && !page.samples.empty()) {
     const std::string first = format_iso8601_utc(page.samples.front().ts);
     out["complete_from"] = first;
-    out["note"] = "only the newest samples, from " + first +
-                  " on, are shown: the period asked for (from " + format_iso8601_utc(since) +
-                  ") holds more than " + std::to_string(page.samples.size()) +
-                  " values; ask for a shorter period or fewer points";
+    notes.push_back("only the newest " + std::string(tier ? "summaries" : "samples") + ", from " +
+                    first + " on, are shown: the period asked for (from " +
+                    format_iso8601_utc(since) + ") holds more than " +
+                    std::to_string(page.samples.size()) +
+                    " values; ask for a shorter period, fewer points or a coarser --resolution");
   }
+  if (page.damaged_buckets > 0) {
+    notes.push_back(std::to_string(page.damaged_buckets) +
+                    " stored summaries could not be read and are left out (the database file "
+                    "is damaged there)");
+  }
+  if (!notes.empty()) out["note"] = join(notes, "; ");
   return out;
 }
 
@@ -268,9 +311,22 @@ void ControlApi::history(const json& request, const adapters::IpcServer::Reply& 
     known.insert(d.name);
   for (const auto& p : ctx_.points.snapshot(now))
     known.insert(p.name);
-  const std::size_t max_rows = request.value("max_rows", kMaxHistoryRows);
+  const std::size_t max_rows =
+      std::min(request.value("max_rows", kMaxHistoryRows), kMaxHistoryRows);
+  const WallTime until = query_end(*period, now);
+  const std::string asked = request.value("resolution", "auto");
+  auto resolution = adapters::parse_resolution(asked);
+  if (!resolution) {
+    return reply({{"ok", false},
+                  {"error", "unknown resolution '" + asked + "' (auto, raw, 1m, 15m or 1d)"}});
+  }
+  if (*resolution == adapters::Resolution::kAuto) {
+    resolution = adapters::choose_resolution(
+        adapters::TierPolicy{ctx_.config.storage.retention, ctx_.config.storage.sample_interval},
+        since, until, now, names.size(), max_rows);
+  }
   ctx_.history_reader.query(
-      since, query_end(*period, now), names, std::min(max_rows, kMaxHistoryRows),
+      since, until, names, max_rows,
       [reply, names, units = std::move(units), decimals = std::move(decimals),
        since](Result<adapters::HistoryPage> page) {
         if (!page) {
@@ -282,7 +338,7 @@ void ControlApi::history(const json& request, const adapters::IpcServer::Reply& 
         out["decimals"] = decimals;
         reply(out);
       },
-      std::move(known));
+      std::move(known), *resolution);
 }
 
 }  // namespace sb::app

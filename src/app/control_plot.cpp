@@ -115,6 +115,12 @@ void ControlApi::plot(const json& request, const std::function<void(json)>& repl
   const double max_gap_hours =
       std::max(3.0 * static_cast<double>(ctx_.config.storage.sample_interval.count()), 300.0) /
       3600.0;
+  // Raw samples while they are kept, the 1-minute summaries (means) after that.
+  const auto resolution =
+      *since >= ctx_.clock.wall_now() -
+                    std::chrono::hours(24) * ctx_.config.storage.retention.raw_days
+          ? adapters::Resolution::kRaw
+          : adapters::Resolution::kMinute;
   ctx_.history_reader.query(
       *since, *until, kDayPoints, kMaxHistoryRows,
       [reply, bands = std::move(bands), midnight = *since, date_text, max_gap_hours,
@@ -138,7 +144,8 @@ void ControlApi::plot(const json& request, const std::function<void(json)>& repl
         reply(chart_reply(
             "day", date_text,
             domain::day_plot(date_text, std::move(samples), bands, max_gap_hours, order)));
-      });
+      },
+      {}, resolution);
 }
 
 }  // namespace sb::app

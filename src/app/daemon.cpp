@@ -99,6 +99,11 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
   live_samples_.set_interval(config_.storage.sample_interval);
   bank_samples_.set_interval(config_.storage.sample_interval);
   pack_samples_.set_interval(config_.bms.pack_sample_interval);
+  // Settings and identity registers are not summarised in the history tiers: the audit keeps
+  // every settings change, and identity does not change.
+  for (const auto& row : map_.rows()) {
+    if (row.group != protocol::Group::kLive) untiered_.insert(row.name);
+  }
   // What earlier runs learned the firmware lacks: not probed again with exception 02 each start.
   if (auto known = adapters::SettingsStore(history_.db()).get(kLearnedHolesKey); known && *known) {
     link_.set_known_holes(adapters::learned_holes_from_json(**known));
@@ -191,7 +196,8 @@ int Daemon::run() {
   bus_.stop();
   if (bms_bus_) bms_bus_->stop();
   energy_.save(clock_.wall_now());
-  if (Status s = history_.flush(); !s) {
+  // Commits, and keeps the history tiers' open buckets for the next start.
+  if (Status s = history_.save_open_buckets(); !s) {
     log_.error(kComponent, "final history flush failed: " + s.error().describe());
     exit_code_ = 1;
   }
@@ -270,13 +276,18 @@ void Daemon::on_report(device::PollReport report) {
                     Quality::kOk, now, report.outcome.last_error});
   if (!report.attempted) return;
 
-  // History: every settings poll, and live values every sample interval (SampleClock).
+  // History: the tiers see every poll's measured values; raw samples are every settings poll
+  // and live values every sample interval (SampleClock).
+  std::vector<Point> fresh;
+  std::vector<Point> measured;
+  for (auto& p : points_.snapshot(now)) {
+    if (p.quality != Quality::kOk || p.ts < report.started) continue;
+    if (untiered_.count(p.name) == 0) measured.push_back(p);
+    fresh.push_back(std::move(p));
+  }
+  history_.rollup(measured, report.started);
   const bool live_due = live_samples_.due(now, config_.inverter.poll_interval);
   if (!has_settings && !live_due) return;
-  std::vector<Point> fresh;
-  for (auto& p : points_.snapshot(now)) {
-    if (p.quality == Quality::kOk && p.ts >= report.started) fresh.push_back(std::move(p));
-  }
   if (!fresh.empty()) {
     history_.record(fresh, report.started);
     if (live_due) live_samples_.taken(now);
@@ -394,13 +405,19 @@ void Daemon::on_bms_report(device::BmsReport report) {
     points_.set(std::move(p), age);
 
   // History: bank values with the inverter's sample cadence, pack details at their own.
+  std::vector<Point> measured;
+  for (auto& p : points_.snapshot(now)) {
+    if (p.quality == Quality::kOk && p.ts >= report.started &&
+        (p.name.rfind("bank.", 0) == 0 || p.name.rfind("pack.", 0) == 0)) {
+      measured.push_back(std::move(p));
+    }
+  }
+  history_.rollup(measured, report.started);
   auto record_prefix = [&](const std::string& prefix, SampleClock& samples) {
     if (!samples.due(now, config_.bms.poll_interval)) return;
     std::vector<Point> fresh;
-    for (auto& p : points_.snapshot(now)) {
-      if (p.quality == Quality::kOk && p.name.rfind(prefix, 0) == 0 && p.ts >= report.started) {
-        fresh.push_back(std::move(p));
-      }
+    for (const auto& p : measured) {
+      if (p.name.rfind(prefix, 0) == 0) fresh.push_back(p);
     }
     if (fresh.empty()) return;
     history_.record(fresh, report.started);
@@ -481,12 +498,13 @@ void Daemon::schedule_commit() {
 
 void Daemon::schedule_prune() {
   loop_.schedule_after(std::chrono::seconds(5), [this] {
-    const auto cutoff = clock_.wall_now() - std::chrono::hours(24) * config_.storage.retention_days;
-    if (auto n = history_.prune(cutoff); !n) {
+    if (auto n = history_.prune(config_.storage.retention, clock_.wall_now()); !n) {
       log_.warn(kComponent, "history prune failed: " + n.error().describe());
-    } else if (*n > 0) {
-      log_.info(kComponent, "pruned " + std::to_string(*n) + " samples older than " +
-                                std::to_string(config_.storage.retention_days) + " days");
+    } else if (n->total() > 0) {
+      log_.info(kComponent, "pruned " + std::to_string(n->samples) + " samples, " +
+                                std::to_string(n->minute_buckets + n->quarter_buckets) +
+                                " summaries and " + std::to_string(n->events) +
+                                " events past their keeping time");
     }
     loop_.schedule_after(std::chrono::hours(1), [this] { schedule_prune(); });
   });

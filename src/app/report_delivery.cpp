@@ -15,8 +15,6 @@ namespace {
 
 // After the KPI review at 07:00 has booked yesterday.
 constexpr int kReportMinute = 7 * 60 + 15;
-constexpr int kMaxMailAttempts = 3;
-constexpr auto kMailRetry = std::chrono::minutes(15);
 
 // The chart that goes with a report period (a year has none).
 std::optional<std::string> chart_of(const std::string& period) {
@@ -69,21 +67,13 @@ void ReportDelivery::run(WallTime now, bool clock_trusted) {
     }
   }
 
-  if (!email_.enabled || mailed_day_ == today_text) return;
-  if (mail_retry_after_ && now < *mail_retry_after_) return;
-  std::vector<std::string> periods;
-  if (email_.daily_report) periods.emplace_back("day");
-  if (email_.weekly_report && monday) periods.emplace_back("week");
-  mailed_day_ = today_text;  // one attempt at a time; a failure re-opens the day
-  mail_retry_after_.reset();
-  for (const auto& period : periods) {
-    mail(period, yesterday, [this, today_text, now](Status s) {
-      if (s || ++mail_attempts_ >= kMaxMailAttempts) {
-        if (s) mail_attempts_ = 0;
-        return;
-      }
-      if (mailed_day_ == today_text) mailed_day_.clear();
-      mail_retry_after_ = now + kMailRetry;
+  if (!email_.enabled) return;
+  std::vector<std::string> wanted;
+  if (email_.daily_report) wanted.emplace_back("day");
+  if (email_.weekly_report && monday) wanted.emplace_back("week");
+  for (const auto& period : plan_.start(today_text, wanted, now)) {
+    mail(period, yesterday, [this, today_text, period, now](Status s) {
+      plan_.finished(today_text, period, s.ok(), now);
     });
   }
 }

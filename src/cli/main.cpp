@@ -96,8 +96,8 @@ int cmd_params_get(const Context& ctx, const std::vector<std::string>& ids, bool
 }
 
 int cmd_history(const Context& ctx, const sb::cli::Period& period, bool csv, bool as_json,
-                const std::vector<std::string>& points) {
-  json request = {{"cmd", "history"}, {"points", points}};
+                const std::vector<std::string>& points, const std::string& resolution) {
+  json request = {{"cmd", "history"}, {"points", points}, {"resolution", resolution}};
   if (!sb::cli::put_period(period, request)) return 2;
   auto reply = call(ctx, request, std::chrono::seconds(60));
   if (!reply) return 1;
@@ -354,6 +354,13 @@ int main(int argc, char** argv) {
   history->add_flag("--json", as_json, "the samples as JSON");
   history->add_option("--points", points, "point names (default: battery, PV, load, grid)")
       ->delimiter(',');
+  std::string resolution = "auto";
+  history
+      ->add_option("--resolution", resolution,
+                   "raw samples, or 1m, 15m or 1d summaries (mean, min, max); auto picks the "
+                   "finest that still holds the period")
+      ->check(CLI::IsMember({"auto", "raw", "1m", "15m", "1d"}))
+      ->default_str("auto");
 
   bool show_cells = false;
   auto* battery = app.add_subcommand("battery", "the battery bank and each pack (BMS)");
@@ -455,7 +462,7 @@ int main(int argc, char** argv) {
   if (setup->parsed()) return sb::cli::run_setup(setup_args);
   if (status->parsed()) return cmd_status(ctx, as_json, all, watch_s);
   if (params_get->parsed()) return cmd_params_get(ctx, ids, as_json);
-  if (history->parsed()) return cmd_history(ctx, history_period, csv, as_json, points);
+  if (history->parsed()) return cmd_history(ctx, history_period, csv, as_json, points, resolution);
   if (battery->parsed()) return cmd_battery(ctx, show_cells, as_json);
   if (events->parsed()) return cmd_events(ctx, events_period, as_json);
   if (pq->parsed()) return cmd_pq(ctx, pq_period, as_json);

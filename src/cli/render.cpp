@@ -124,25 +124,54 @@ std::string render_history(const json& history, bool csv) {
     if (v.is_string()) return v.get<std::string>();
     return v.dump();
   };
+  // A tier's rows are bucket means; CSV adds each point's min and max (and an energy
+  // counter's energy in the bucket) beside it.
+  const bool tier = history.contains("rows_min");
+  const json empty = json::array();
+  const json& rows = history.contains("rows") ? history["rows"] : empty;
+  const json& rows_min = tier ? history["rows_min"] : empty;
+  const json& rows_max = tier ? history["rows_max"] : empty;
+  const json& rows_delta = tier ? history["rows_delta"] : empty;
   if (csv) {
-    out << "ts";
-    for (const auto& n : names)
-      out << "," << n;
+    auto quoted = [](std::string c) {
+      if (c.find_first_of(",\"\n") == std::string::npos) return c;
+      std::string q = "\"";
+      for (char ch : c)
+        q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      return q + "\"";
+    };
+    // Which points have an energy column: those with a delta in any row.
+    std::vector<bool> has_delta(names.size(), false);
+    for (const auto& row : rows_delta) {
+      for (std::size_t i = 1; i < row.size() && i - 1 < names.size(); ++i)
+        if (!row[i].is_null()) has_delta[i - 1] = true;
+    }
+    out << (tier ? "start" : "ts");
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      out << "," << names[i];
+      if (tier) out << "," << names[i] << ".min," << names[i] << ".max";
+      if (has_delta[i]) out << "," << names[i] << ".delta";
+    }
     out << "\n";
-    for (const auto& row : history.value("rows", json::array())) {
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        std::string c = cell(row[i]);
-        if (c.find_first_of(",\"\n") != std::string::npos) {
-          std::string q = "\"";
-          for (char ch : c)
-            q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-          c = q + "\"";
-        }
-        out << (i == 0 ? "" : ",") << c;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const json& row = rows[r];
+      out << quoted(cell(row[0]));
+      for (std::size_t i = 1; i < row.size(); ++i) {
+        out << "," << quoted(cell(row[i]));
+        if (!tier) continue;
+        out << "," << cell(rows_min.at(r).at(i)) << "," << cell(rows_max.at(r).at(i));
+        if (has_delta[i - 1]) out << "," << cell(rows_delta.at(r).at(i));
       }
       out << "\n";
     }
     return out.str();
+  }
+  if (tier) {
+    const std::string r = history.value("resolution", "");
+    out << (r == "1m"    ? "1-minute"
+            : r == "15m" ? "15-minute"
+                         : "daily")
+        << " means (bucket start; min and max with --csv or --json)\n";
   }
   out << pad("time", 20);
   for (std::size_t i = 0; i < names.size(); ++i) {

@@ -172,6 +172,24 @@ TEST_CASE("the benchmark prints its figures, the simulator enforces the wire tim
   CHECK(j["private_rss_mb"].get<double>() > 0.0);
 }
 
+TEST_CASE("the history benchmark prints bytes per tier and a database size", "[integration]") {
+  // A day and two simulated days for the size: a smoke run (docs/benchmarks.md has a year).
+  auto r = sb::testkit::run(
+      {SUNBRIDGE_BENCH_PATH, "history", "--days", "1", "--year-days", "2", "--json"}, 300s);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  json j = json::parse(r.out);
+  const json& per_day = j["bytes_per_day"];
+  // Every tier was written; the raw samples of a day (1440 of about 90 points and 288 of the
+  // packs) and the minute tier (1440 buckets) are the big ones; a day has one daily bucket.
+  CHECK(per_day["raw"].get<double>() > 1e6);
+  CHECK(per_day["1m"].get<double>() > per_day["15m"].get<double>() * 5);
+  CHECK(per_day["15m"].get<double>() > per_day["1d"].get<double>());
+  CHECK(per_day["1d"].get<double>() > 0);
+  CHECK(j["written_per_day"].get<double>() > per_day["raw"].get<double>());
+  CHECK(j["year"]["file_bytes"].get<double>() > 0);
+}
+
 namespace {
 
 // User plus system CPU time the process has used (from /proc/PID/stat, in clock ticks).

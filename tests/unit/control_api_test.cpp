@@ -100,13 +100,20 @@ TEST_CASE("control API: history answered from the reader, events from the store"
   CHECK(h["rows"][1][1] == 51.0);
   CHECK(h["units"][0] == "%");
   CHECK(h["truncated"] == false);
-  h = rig.ask(
-      {{"cmd", "history"}, {"since_s", 3600}, {"points", {"battery.soc"}}, {"max_rows", 1}});
+  CHECK(h["resolution"] == "raw");  // an hour: the samples themselves
+  h = rig.ask({{"cmd", "history"},
+               {"since_s", 3600},
+               {"points", {"battery.soc"}},
+               {"max_rows", 1},
+               {"resolution", "raw"}});
   CHECK(h["truncated"] == true);
   REQUIRE(h["rows"].size() == 1);
   CHECK(h["rows"][0][1] == 51.0);  // the newest, never the oldest
   CHECK(h["note"].get<std::string>().find("only the newest samples") != std::string::npos);
   CHECK(rig.ask({{"cmd", "history"}, {"since_s", -1}})["ok"] == false);
+  json bad = rig.ask({{"cmd", "history"}, {"since_s", 3600}, {"resolution", "5m"}});
+  CHECK(bad["ok"] == false);
+  CHECK(bad["error"].get<std::string>().find("unknown resolution '5m'") != std::string::npos);
   json e = rig.ask({{"cmd", "events"}, {"since_s", 3600}});
   REQUIRE(e["events"].size() == 1);
   CHECK(e["events"][0]["kind"] == "link.inverter.offline");

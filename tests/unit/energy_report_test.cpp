@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "cli/render.hpp"
 #include "sunbridge/adapters/energy_store.hpp"
@@ -249,4 +250,41 @@ TEST_CASE("write example charts of the simulated year", "[.plot-example]") {
   });
   write("day", adapters::plot_spec_to_json(
                    domain::day_plot("2025-08-15", samples, bands, 0.25, {"night", "day", "peak"})));
+}
+
+TEST_CASE("a day older than the raw samples is charted from the 1-minute means",
+          "[unit][plot][tiers]") {
+  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
+  testkit::TempDir dir;
+  adapters::HistoryStore history(dir.file("h.db"));
+  const app::TariffService tariff(adapters::TariffConfig{});
+  // 2026-01-01, polled every 10 s, summarised but with no raw samples left (as after 7 days).
+  const WallTime midnight = *from_local_civil({2026, 1, 1, 0, 0, 0});
+  for (int s = 0; s <= 24 * 3600; s += 10) {
+    const WallTime t = midnight + std::chrono::seconds(s);
+    const double soc = s < 12 * 3600 ? 40.0 + (s % 60) / 10 : 80.0;  // a minute's mean: 42.5
+    history.rollup({{"battery.soc", soc, "%", Quality::kOk, t, "", 0},
+                    {"pv.power", 1000.0, "W", Quality::kOk, t, "", 0}},
+                   t);
+  }
+  REQUIRE(history.flush().ok());
+  adapters::Config config = adapters::default_config();
+  const protocol::RegisterMap map = protocol::RegisterMap::embedded();
+  ManualClock clock{*from_local_civil({2026, 1, 10, 12, 0, 0})};  // raw keeps 7 days
+  domain::PointStore points{map.derived()};
+  EventLoop loop;
+  adapters::HistoryReader reader{dir.file("h.db"), loop};
+  app::ControlApi api{app::ControlContext{config, map, clock, points, history, reader,
+                                          [] { return app::DaemonFacts{}; }, nullptr, &tariff}};
+  std::optional<nlohmann::json> got;
+  api.plot({{"kind", "day"}, {"date", "2026-01-01"}}, [&](nlohmann::json r) { got = r; });
+  for (int i = 0; i < 200 && !got; ++i)
+    loop.run_once(20ms);
+  REQUIRE(got);
+  INFO(got->dump());
+  REQUIRE((*got)["ok"] == true);
+  const auto& soc_y = (*got)["chart"]["panels"][1]["lines"][0]["y"];
+  REQUIRE(soc_y.size() == 24 * 60);  // one mean a minute, no gaps
+  CHECK(soc_y[0].get<double>() == Approx(42.5));
+  CHECK(soc_y[24 * 60 - 1].get<double>() == Approx(80.0));
 }

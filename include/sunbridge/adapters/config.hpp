@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sunbridge/adapters/history_tiers.hpp"
 #include "sunbridge/adapters/mqtt_client.hpp"
 #include "sunbridge/adapters/weather.hpp"
 #include "sunbridge/core/event.hpp"
@@ -58,10 +59,10 @@ struct BmsConfig {
 
 struct StorageConfig {
   std::string path = "/var/lib/sunbridge/sunbridge.db";
-  std::chrono::seconds commit_interval{30};
+  std::chrono::seconds commit_interval{600};
   // Live values are recorded at most this often (every settings poll is recorded too).
   std::chrono::seconds sample_interval{60};
-  int retention_days = 90;
+  HistoryRetention retention;
 };
 
 struct IpcConfig {

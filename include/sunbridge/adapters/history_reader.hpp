@@ -27,9 +27,10 @@ class HistoryReader {
   HistoryReader& operator=(const HistoryReader&) = delete;
 
   // Runs query_history() on the reader thread; `done` is called on the loop with the result.
-  // `known_now`: see query_history (empty: no name check).
+  // `known_now`: see query_history (empty: no name check); `resolution` not kAuto.
   void query(WallTime since, WallTime until, std::vector<std::string> names, std::size_t max_rows,
-             Done done, std::set<std::string> known_now = {});
+             Done done, std::set<std::string> known_now = {},
+             Resolution resolution = Resolution::kRaw);
 
  private:
   std::string path_;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,7 @@ class Statement {
   Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view value);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
 
   // True while a row is available; false when done. Errors: Error::io.
   Result<bool> step();
@@ -40,6 +42,8 @@ class Statement {
   [[nodiscard]] double column_double(int index) const;
   [[nodiscard]] std::string column_text(int index) const;
   [[nodiscard]] bool column_is_null(int index) const;
+  // The bytes of a BLOB column, valid until the next step or reset.
+  [[nodiscard]] std::span<const std::uint8_t> column_blob(int index) const;
 
  private:
   sqlite3* db_ = nullptr;

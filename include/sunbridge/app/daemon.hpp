@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "sunbridge/adapters/config.hpp"
 #include "sunbridge/adapters/history_reader.hpp"
@@ -130,6 +131,7 @@ class Daemon {
   SampleClock live_samples_{std::chrono::seconds(60)};
   SampleClock bank_samples_{std::chrono::seconds(60)};
   SampleClock pack_samples_{std::chrono::seconds(300)};
+  std::set<std::string> untiered_;  // map rows the history tiers leave out
   std::optional<device::BmsReport> last_bms_;
   int exit_code_ = 0;
 };

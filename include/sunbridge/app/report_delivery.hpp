@@ -13,6 +13,7 @@
 #include "sunbridge/adapters/config.hpp"
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/app/control_api.hpp"
+#include "sunbridge/app/mail_plan.hpp"
 #include "sunbridge/app/notification_service.hpp"
 #include "sunbridge/core/clock.hpp"
 
@@ -40,9 +41,8 @@ class ReportDelivery {
   const adapters::EmailConfig& email_;
   std::string site_name_;
   Publish publish_;
-  std::string published_day_, mailed_day_;  // local days done
-  int mail_attempts_ = 0;
-  std::optional<WallTime> mail_retry_after_;
+  std::string published_day_;  // the local day whose reports went to MQTT
+  MailPlan plan_;              // what is still to be e-mailed today
 };
 
 // "sunbridge gw1: day 2026-12-01: 8.40 kWh bought, 212 yen; saved 431 yen".
