@@ -217,6 +217,24 @@ TEST_CASE("values show the decimals their point declares, JSON and CSV keep ever
   CHECK(table.find("55.493") != std::string::npos);  // nothing declared: the default
 }
 
+TEST_CASE("a tier's history: means in the table, min, max and energy beside them in CSV",
+          "[unit][cli][tiers]") {
+  const json h = {{"names", {"battery.soc", "energy.pv.today"}},
+                  {"units", {"%", "kWh"}},
+                  {"resolution", "15m"},
+                  {"rows", {{"2026-11-22T05:00:00.000Z", 56.5, 3.2}}},
+                  {"rows_min", {{"2026-11-22T05:00:00.000Z", 55, 3.0}}},
+                  {"rows_max", {{"2026-11-22T05:00:00.000Z", 58, 3.4}}},
+                  {"rows_delta", {{"2026-11-22T05:00:00.000Z", nullptr, 0.4}}}};
+  CHECK(sb::cli::render_history(h, true) ==
+        "start,battery.soc,battery.soc.min,battery.soc.max,energy.pv.today,energy.pv.today.min,"
+        "energy.pv.today.max,energy.pv.today.delta\n"
+        "2026-11-22T05:00:00.000Z,56.5,55,58,3.2,3,3.4,0.4\n");
+  const std::string table = sb::cli::render_history(h, false);
+  CHECK(table.rfind("15-minute means", 0) == 0);
+  CHECK(table.find("56.5") != std::string::npos);
+}
+
 TEST_CASE("render_change: one line per register, failures and kept values say so", "[render]") {
   const json change = {{"ok", false},
                        {"dry_run", false},
