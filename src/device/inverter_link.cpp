@@ -73,7 +73,10 @@ Result<T> InverterLink::transact(Op&& op, std::size_t request_bytes, std::size_t
     wait_gap();
     ++stats_.transactions;
     Result<T> result = op();
-    last_transaction_end_ = std::chrono::steady_clock::now();
+    // Only a gap to keep needs the time (a clock read per transaction showed in the profile).
+    if (options_.inter_transaction_gap.count() > 0) {
+      last_transaction_end_ = std::chrono::steady_clock::now();
+    }
     if (result.ok()) {
       stats_.request_bytes += request_bytes;
       stats_.response_bytes += response_bytes;
@@ -346,6 +349,7 @@ void InverterLink::read_block(const Block& block, bool may_bisect, PointUpdate& 
 void InverterLink::decode_block(const Block& block, std::span<const std::uint16_t> words,
                                 WallTime read_at, PointUpdate& update) {
   const protocol::DecodeContext ctx = decode_context();
+  update.fresh.reserve(update.fresh.size() + block.rows.size() + 1);
   for (const RegisterRow* row : block.rows) {
     auto slice = words.subspan(row->address - block.start, row->length);
     if (row->group == Group::kIdentity) note_identity(*row, slice);

@@ -9,8 +9,23 @@ namespace sb::domain {
 PointStore::PointStore(std::vector<DerivedPoint> derived) : derived_(std::move(derived)) {}
 
 void PointStore::apply(const PointUpdate& update) {
-  for (const Point& p : update.fresh)
-    entries_[p.name] = Entry{p, update.max_age};
+  for (const Point& p : update.fresh) {
+    // In place: the name stays, the unit and note keep their buffers (a poll updates the same
+    // points every time; copying whole points showed in the poll's profile).
+    auto it = entries_.find(p.name);
+    if (it == entries_.end()) {
+      entries_.emplace(p.name, Entry{p, update.max_age});
+      continue;
+    }
+    Point& e = it->second.point;
+    e.value = p.value;
+    if (e.unit != p.unit) e.unit = p.unit;
+    e.quality = p.quality;
+    e.ts = p.ts;
+    e.note = p.note;
+    e.decimals = p.decimals;
+    it->second.max_age = update.max_age;
+  }
   for (const PointIssue& issue : update.stale) {
     Entry& e = entries_[issue.name];
     if (e.point.name.empty()) e.point.name = issue.name;

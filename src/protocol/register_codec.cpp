@@ -12,17 +12,18 @@ namespace sb::protocol {
 namespace {
 
 // Decimal places implied by a scale (0.1 -> 1, 0.01 -> 2), used to round away binary noise.
+// Powers of ten by table: pow() per value per poll showed in the poll's profile.
+constexpr double kPow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+
 int decimals_of(double step) {
   int d = 0;
-  while (d < 6 &&
-         std::fabs(step * std::pow(10.0, d) - std::round(step * std::pow(10.0, d))) > 1e-9) {
+  while (d < 6 && std::fabs(step * kPow10[d] - std::round(step * kPow10[d])) > 1e-9)
     ++d;
-  }
   return d;
 }
 
 double round_to(double v, int decimals) {
-  double p = std::pow(10.0, decimals);
+  const double p = kPow10[std::clamp(decimals, 0, 6)];
   double r = std::round(v * p) / p;
   return r == 0.0 ? 0.0 : r;  // no negative zero
 }

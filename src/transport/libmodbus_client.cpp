@@ -55,6 +55,7 @@ Status LibmodbusClient::open() {
   }
   if (ctx == nullptr) return Error::invalid("libmodbus rejected the settings of " + describe());
   modbus_set_slave(ctx, slave_);
+  input_unknown_ = true;
   // Recovery is ours (retries, reopen, back-off); libmodbus must not sleep or reconnect.
   modbus_set_error_recovery(ctx, MODBUS_ERROR_RECOVERY_NONE);
   set_timeout(ctx, timing_.response_timeout, true);
@@ -131,8 +132,13 @@ Error LibmodbusClient::fail(const std::string& what) {
 }
 
 void LibmodbusClient::discard_input() {
-  // Anything already waiting is not the reply to the request we are about to send.
-  if (endpoint_.serial) modbus_flush(ctx_);
+  // What waits in the port after it opened is not the reply to our first request. After that
+  // every failed transaction discards what is left (fail()), and a complete reply leaves
+  // nothing: a flush before every request was a system call per transaction for nothing
+  // (docs/benchmarks.md). Noise between transactions fails the next reply's checksum, which
+  // discards and retries.
+  if (endpoint_.serial && input_unknown_) modbus_flush(ctx_);
+  input_unknown_ = false;
 }
 
 Result<std::vector<std::uint16_t>> LibmodbusClient::read_holding(std::uint16_t address,

@@ -40,6 +40,7 @@ class LibmodbusClient final : public ModbusClient {
   int slave_;
   Timing timing_;
   _modbus* ctx_ = nullptr;
+  bool input_unknown_ = true;  // since the port opened, nothing has been read or discarded
 };
 
 }  // namespace sb::transport
