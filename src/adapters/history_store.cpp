@@ -134,8 +134,8 @@ std::optional<domain::RollupState> parse_open_buckets(const std::string& text) {
     state.open.push_back(std::move(b));
   }
   for (const auto& c : j["counters"]) {
-    if (!c.is_array() || c.size() != 3 || !c[0].is_number_integer() ||
-        !c[1].is_number_integer() || !c[2].is_number()) {
+    if (!c.is_array() || c.size() != 3 || !c[0].is_number_integer() || !c[1].is_number_integer() ||
+        !c[2].is_number()) {
       return std::nullopt;
     }
     state.counters[c[0].get<std::int64_t>()] = {c[1].get<std::int64_t>(), c[2].get<double>()};
@@ -283,8 +283,9 @@ Status HistoryStore::save_open_buckets() {
   nlohmann::json counters = nlohmann::json::array();
   for (const auto& [id, c] : state.counters)
     counters.push_back({id, c.first, c.second});
-  const nlohmann::json j = {
-      {"last_ts_ms", state.last_ts_ms}, {"open", std::move(open)}, {"counters", std::move(counters)}};
+  const nlohmann::json j = {{"last_ts_ms", state.last_ts_ms},
+                            {"open", std::move(open)},
+                            {"counters", std::move(counters)}};
   auto st = db_.prepare("INSERT OR REPLACE INTO state(key, value, updated_ms) VALUES (?, ?, ?)");
   if (!st) return st.error();
   return st->bind(1, std::string_view(kOpenBucketsKey))
@@ -304,9 +305,7 @@ Status HistoryStore::insert_buckets() {
   return {};
 }
 
-Status HistoryStore::write_buckets() {
-  if (buckets_.empty()) return {};
-  if (Status s = db_.exec("BEGIN"); !s) return s;
+Status HistoryStore::commit_with_buckets() {
   if (Status s = insert_buckets(); !s) {
     (void)db_.exec("ROLLBACK");
     return s;
@@ -317,6 +316,12 @@ Status HistoryStore::write_buckets() {
   }
   buckets_.clear();
   return {};
+}
+
+Status HistoryStore::write_buckets() {
+  if (buckets_.empty()) return {};
+  if (Status s = db_.exec("BEGIN"); !s) return s;
+  return commit_with_buckets();
 }
 
 void HistoryStore::record(const std::vector<Point>& points, WallTime ts) {
@@ -421,16 +426,8 @@ Status HistoryStore::flush() {
     }
   }
   // The tier buckets closed since the last commit go in the same transaction.
-  if (Status s = insert_buckets(); !s) {
-    (void)db_.exec("ROLLBACK");
-    return s;
-  }
-  if (Status s = db_.exec("COMMIT"); !s) {
-    (void)db_.exec("ROLLBACK");
-    return s;
-  }
+  if (Status s = commit_with_buckets(); !s) return s;
   pending_.clear();
-  buckets_.clear();
   return {};
 }
 

@@ -284,7 +284,8 @@ json ControlApi::params(const json& request) const {
 
 void ControlApi::history(const json& request, const adapters::IpcServer::Reply& reply) {
   const WallTime now = ctx_.clock.wall_now();
-  auto period = read_period(request, now, std::chrono::hours(1), std::chrono::hours(24 * 366));
+  // The daily summaries are kept for good: ten years back at most.
+  auto period = read_period(request, now, std::chrono::hours(1), std::chrono::hours(24 * 3653));
   if (!period) return reply({{"ok", false}, {"error", period.error().detail}});
   std::vector<std::string> names = kDefaultHistoryPoints;
   if (request.contains("points") && !request["points"].empty()) {

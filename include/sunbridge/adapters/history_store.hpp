@@ -122,6 +122,8 @@ class HistoryStore {
   void resume_tiers();
   Status insert_buckets();  // inside the caller's transaction
   Status write_buckets();   // in a transaction of its own
+  // Inserts the closed buckets and commits the open transaction (rolled back on failure).
+  Status commit_with_buckets();
 
   SqliteDb db_;
   domain::RollupBuilder tiers_;
