@@ -276,13 +276,17 @@ void Daemon::on_report(device::PollReport report) {
                     Quality::kOk, now, report.outcome.last_error});
   if (!report.attempted) return;
 
-  // History: the tiers see every poll's measured values; raw samples are every settings poll
-  // and live values every sample interval (SampleClock).
+  // History: the tiers see every poll's measured values (the bank's and packs' come with the
+  // BMS report); raw samples are every settings poll and live values every sample interval
+  // (SampleClock).
   std::vector<Point> fresh;
   std::vector<Point> measured;
   for (auto& p : points_.snapshot(now)) {
     if (p.quality != Quality::kOk || p.ts < report.started) continue;
-    if (untiered_.count(p.name) == 0) measured.push_back(p);
+    if (untiered_.count(p.name) == 0 && p.name.rfind("bank.", 0) != 0 &&
+        p.name.rfind("pack.", 0) != 0) {
+      measured.push_back(p);
+    }
     fresh.push_back(std::move(p));
   }
   history_.rollup(measured, report.started);
