@@ -45,21 +45,6 @@ void RollupStats::add(double value, int value_decimals) {
   decimals = value_decimals;
 }
 
-void RollupStats::merge(const RollupStats& later) {
-  if (later.count == 0) return;
-  if (count == 0) {
-    *this = later;
-    return;
-  }
-  min = std::min(min, later.min);
-  max = std::max(max, later.max);
-  sum += later.sum;
-  count += later.count;
-  last = later.last;
-  if (later.delta) delta = delta.value_or(0) + *later.delta;
-  decimals = later.decimals;
-}
-
 RollupBuilder::RollupBuilder(RollupOptions options) : options_(std::move(options)) {
   if (!options_.day_start) {
     options_.day_start = [](std::int64_t ts_ms) { return floor_to(ts_ms, kDayMs); };

@@ -33,7 +33,6 @@ struct RollupStats {
 
   [[nodiscard]] double mean() const { return count > 0 ? sum / static_cast<double>(count) : 0; }
   void add(double value, int value_decimals);
-  void merge(const RollupStats& later);  // `later` covers a later stretch of time
 };
 
 struct RollupBucket {
