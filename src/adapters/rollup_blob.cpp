@@ -91,15 +91,14 @@ std::vector<std::uint8_t> encode_rollup(const std::map<std::int64_t, domain::Rol
       continue;
     }
     // As many decimals as the point shows, fewer when a value is too large for them.
+    auto all_fit = [&](int decimals) {
+      return fits(s.min, decimals) && fits(s.max, decimals) && fits(s.last, decimals) &&
+             fits(mean, decimals + 1) && (!s.delta || fits(*s.delta, decimals));
+    };
     int d = std::clamp(s.decimals, 0, kMaxDecimals);
-    while (d > 0 && !(fits(s.min, d) && fits(s.max, d) && fits(s.last, d) && fits(mean, d + 1) &&
-                      (!s.delta || fits(*s.delta, d)))) {
+    while (d > 0 && !all_fit(d))
       --d;
-    }
-    if (!(fits(s.min, d) && fits(s.max, d) && fits(s.last, d) && fits(mean, d + 1) &&
-          (!s.delta || fits(*s.delta, d)))) {
-      continue;
-    }
+    if (!all_fit(d)) continue;
     const double scale = scale_of(d);
     put_varint(body, static_cast<std::uint64_t>(id - previous_id));
     previous_id = id;
