@@ -83,7 +83,10 @@ std::vector<std::uint8_t> encode_rollup(const std::map<std::int64_t, domain::Rol
   std::vector<std::uint8_t> body;
   std::uint64_t entries = 0;
   std::int64_t previous_id = 0;
-  for (const auto& [id, s] : points) {
+  for (const auto& entry : points) {
+    // Not a structured binding: clang does not let a lambda capture one.
+    const std::int64_t id = entry.first;
+    const domain::RollupStats& s = entry.second;
     if (s.count <= 0 || id < previous_id) continue;
     const double mean = s.mean();
     if (!std::isfinite(s.min) || !std::isfinite(s.max) || !std::isfinite(s.last) ||
