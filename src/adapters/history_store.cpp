@@ -69,34 +69,6 @@ constexpr std::int64_t kCounterGapMs = 5 * 60 * 1000;
 // Where a clean stop leaves the tiers' open buckets (the state table).
 constexpr const char* kOpenBucketsKey = "history.open_buckets";
 
-std::string to_hex(const std::vector<std::uint8_t>& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (std::uint8_t b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-  return out;
-}
-
-std::optional<std::vector<std::uint8_t>> from_hex(const std::string& text) {
-  if (text.size() % 2 != 0) return std::nullopt;
-  std::vector<std::uint8_t> out;
-  out.reserve(text.size() / 2);
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    const int hi = nibble(text[i]), lo = nibble(text[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
-  }
-  return out;
-}
-
 // The saved state, or nothing when it is absent or does not read whole (then the open buckets
 // are rebuilt from the samples, as after a crash).
 std::optional<domain::RollupState> parse_open_buckets(const std::string& text) {

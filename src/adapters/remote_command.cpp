@@ -9,6 +9,7 @@
 
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/core/schema.hpp"
+#include "sunbridge/core/text.hpp"
 
 namespace sb::adapters {
 
@@ -30,13 +31,7 @@ std::string hmac_sha256_hex(std::span<const std::uint8_t> key, std::string_view 
            &length) == nullptr) {
     return "";
   }
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 0xF];
-  }
-  return out;
+  return to_hex(std::span<const std::uint8_t>(mac, length));
 }
 
 namespace {

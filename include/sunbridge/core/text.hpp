@@ -2,7 +2,10 @@
 // Small text helpers shared by messages and reports.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,5 +55,10 @@ std::string rtrim(std::string s);
 // `prefix` then `text` broken at spaces into lines of at most 80 columns; continuation lines
 // start with `indent` spaces (a word longer than a line is left whole).
 std::string wrap_line(const std::string& prefix, const std::string& text, std::size_t indent);
+
+// Lower-case hexadecimal, two digits a byte ("0a1b").
+std::string to_hex(std::span<const std::uint8_t> bytes);
+// The bytes of lower-case hexadecimal; nothing when the length is odd or a digit is not one.
+std::optional<std::vector<std::uint8_t>> from_hex(std::string_view text);
 
 }  // namespace sb
