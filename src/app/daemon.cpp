@@ -279,6 +279,8 @@ void Daemon::on_report(device::PollReport report) {
   // History: the tiers see every poll's measured values (the bank's and packs' come with the
   // BMS report); raw samples are every settings poll and live values every sample interval
   // (SampleClock).
+  const bool live_due = live_samples_.due(now, config_.inverter.poll_interval);
+  const bool sample = has_settings || live_due;  // raw samples only on these polls
   std::vector<Point> fresh;
   std::vector<Point> measured;
   for (auto& p : points_.snapshot(now)) {
@@ -287,11 +289,10 @@ void Daemon::on_report(device::PollReport report) {
         p.name.rfind("pack.", 0) != 0) {
       measured.push_back(p);
     }
-    fresh.push_back(std::move(p));
+    if (sample) fresh.push_back(std::move(p));
   }
   history_.rollup(measured, report.started);
-  const bool live_due = live_samples_.due(now, config_.inverter.poll_interval);
-  if (!has_settings && !live_due) return;
+  if (!sample) return;
   if (!fresh.empty()) {
     history_.record(fresh, report.started);
     if (live_due) live_samples_.taken(now);
