@@ -38,29 +38,33 @@ bool in_minute_tiers(const std::string& name) {
   return name.rfind("pack.", 0) != 0 || name.find(".cell.") == std::string::npos;
 }
 
-const char* tier_table(domain::Tier tier) {
-  switch (tier) {
-    case domain::Tier::kMinute:
-      return "rollup_1m";
-    case domain::Tier::kQuarter:
-      return "rollup_15m";
-    case domain::Tier::kDay:
-      return "rollup_1d";
-  }
-  return "rollup_1m";
+// Each tier's table, the resolution that asks for it, and how long before a query's start one
+// of its buckets may begin and still reach into the period (a local day is up to 25 hours).
+struct TierTable {
+  domain::Tier tier;
+  Resolution resolution;
+  const char* table;
+  std::int64_t reach_ms;
+};
+constexpr TierTable kTierTables[] = {
+    {domain::Tier::kMinute, Resolution::kMinute, "rollup_1m", 60'000},
+    {domain::Tier::kQuarter, Resolution::kQuarter, "rollup_15m", 900'000},
+    {domain::Tier::kDay, Resolution::kDay, "rollup_1d", 25 * 3'600'000},
+};
+
+static_assert(kTierTables[static_cast<int>(domain::Tier::kMinute)].tier == domain::Tier::kMinute &&
+              kTierTables[static_cast<int>(domain::Tier::kQuarter)].tier ==
+                  domain::Tier::kQuarter &&
+              kTierTables[static_cast<int>(domain::Tier::kDay)].tier == domain::Tier::kDay);
+
+const TierTable& table_of(domain::Tier tier) {
+  return kTierTables[static_cast<int>(tier)];
 }
 
-std::optional<domain::Tier> tier_of(Resolution r) {
-  switch (r) {
-    case Resolution::kMinute:
-      return domain::Tier::kMinute;
-    case Resolution::kQuarter:
-      return domain::Tier::kQuarter;
-    case Resolution::kDay:
-      return domain::Tier::kDay;
-    default:
-      return std::nullopt;
-  }
+const TierTable* table_of(Resolution r) {
+  for (const TierTable& t : kTierTables)
+    if (t.resolution == r) return &t;
+  return nullptr;
 }
 
 // An energy counter's increase over a longer gap (an outage) is booked in no bucket.
@@ -87,16 +91,11 @@ std::optional<domain::RollupState> parse_open_buckets(const std::string& text) {
       return std::nullopt;
     }
     domain::RollupBucket b;
-    const std::string tier = o["tier"].get<std::string>();
-    if (tier == "1m") {
-      b.tier = domain::Tier::kMinute;
-    } else if (tier == "15m") {
-      b.tier = domain::Tier::kQuarter;
-    } else if (tier == "1d") {
-      b.tier = domain::Tier::kDay;
-    } else {
-      return std::nullopt;
-    }
+    // Saved under the tier's resolution name ("1m", "15m", "1d").
+    const auto resolution = parse_resolution(o["tier"].get<std::string>());
+    const TierTable* table = resolution ? table_of(*resolution) : nullptr;
+    if (table == nullptr) return std::nullopt;
+    b.tier = table->tier;
     b.start_ms = o["start_ms"].get<std::int64_t>();
     auto bytes = from_hex(o["data"].get<std::string>());
     if (!bytes) return std::nullopt;
@@ -152,7 +151,7 @@ void HistoryStore::resume_tiers() {
   // Where each tier stopped: after its last stored bucket.
   std::int64_t from_ms = std::numeric_limits<std::int64_t>::max();
   for (domain::Tier tier : domain::kAllTiers) {
-    auto st = db_.prepare(std::string("SELECT MAX(start_ms) FROM ") + tier_table(tier));
+    auto st = db_.prepare(std::string("SELECT MAX(start_ms) FROM ") + table_of(tier).table);
     if (!st) throw std::runtime_error(st.error().describe());
     auto row = st->step();
     if (!row) throw std::runtime_error(row.error().describe());
@@ -248,13 +247,13 @@ Status HistoryStore::save_open_buckets() {
   const domain::RollupState state = tiers_.state();
   nlohmann::json open = nlohmann::json::array();
   for (const auto& b : state.open) {
-    open.push_back({{"tier", domain::to_string(b.tier)},
+    open.push_back({{"tier", to_string(table_of(b.tier).resolution)},
                     {"start_ms", b.start_ms},
                     {"data", to_hex(encode_rollup(b.points))}});
   }
   nlohmann::json counters = nlohmann::json::array();
   for (const auto& [id, c] : state.counters)
-    counters.push_back({id, c.first, c.second});
+    counters.push_back({id, c.ts_ms, c.value});
   const nlohmann::json j = {{"last_ts_ms", state.last_ts_ms},
                             {"open", std::move(open)},
                             {"counters", std::move(counters)}};
@@ -268,7 +267,7 @@ Status HistoryStore::save_open_buckets() {
 
 Status HistoryStore::insert_buckets() {
   for (const domain::RollupBucket& b : buckets_) {
-    auto ins = db_.prepare(std::string("INSERT OR REPLACE INTO ") + tier_table(b.tier) +
+    auto ins = db_.prepare(std::string("INSERT OR REPLACE INTO ") + table_of(b.tier).table +
                            "(start_ms, data) VALUES (?, ?)");
     if (!ins) return ins.error();
     const std::vector<std::uint8_t> blob = encode_rollup(b.points);
@@ -407,7 +406,7 @@ namespace {
 
 // The tier's buckets that overlap [since, until), newest first, as samples of `names` (all when
 // empty) with the mean as the value; stops after `max_rows` + the bucket that passed it.
-Result<HistoryPage> query_tier(SqliteDb& db, domain::Tier tier, WallTime since, WallTime until,
+Result<HistoryPage> query_tier(SqliteDb& db, const TierTable& tier, WallTime since, WallTime until,
                                const std::vector<std::string>& names, std::size_t max_rows) {
   std::map<std::int64_t, std::string> wanted;
   {
@@ -422,19 +421,12 @@ Result<HistoryPage> query_tier(SqliteDb& db, domain::Tier tier, WallTime since, 
       if (asked.empty() || asked.count(name) != 0) wanted[st->column_int(0)] = std::move(name);
     }
   }
-  const std::int64_t width_ms = tier == domain::Tier::kMinute    ? 60'000
-                                : tier == domain::Tier::kQuarter ? 900'000
-                                                                 : 86'400'000;
-  auto st = db.prepare(std::string("SELECT start_ms, data FROM ") + tier_table(tier) +
+  auto st = db.prepare(std::string("SELECT start_ms, data FROM ") + tier.table +
                        " WHERE start_ms > ? AND start_ms < ? ORDER BY start_ms DESC");
   if (!st) return st.error();
-  // A local day is up to 25 hours: a bucket that starts that long before `since` may reach it.
-  const std::int64_t reach_ms = tier == domain::Tier::kDay ? 25 * 3'600'000 : width_ms;
-  st->bind(1, unix_ms(since) - reach_ms).bind(2, unix_ms(until));
+  st->bind(1, unix_ms(since) - tier.reach_ms).bind(2, unix_ms(until));
   HistoryPage page;
-  page.resolution = tier == domain::Tier::kMinute    ? Resolution::kMinute
-                    : tier == domain::Tier::kQuarter ? Resolution::kQuarter
-                                                     : Resolution::kDay;
+  page.resolution = tier.resolution;
   for (;;) {
     auto row = st->step();
     if (!row) return row.error();
@@ -492,7 +484,9 @@ Result<HistoryPage> query_history(SqliteDb& db, WallTime since, WallTime until,
                             (best.empty() ? std::string() : " (did you mean '" + best + "'?)"));
     }
   }
-  if (auto tier = tier_of(resolution)) return query_tier(db, *tier, since, until, names, max_rows);
+  if (const TierTable* tier = table_of(resolution)) {
+    return query_tier(db, *tier, since, until, names, max_rows);
+  }
   // Newest first, one row more than asked: that extra row tells whether older ones were left out.
   std::string sql =
       "SELECT s.ts_ms, p.name, s.value, s.text FROM samples s JOIN point_names p ON p.id = "

@@ -20,18 +20,6 @@ std::int64_t floor_to(std::int64_t ts_ms, std::int64_t width_ms) {
 
 }  // namespace
 
-const char* to_string(Tier tier) {
-  switch (tier) {
-    case Tier::kMinute:
-      return "1m";
-    case Tier::kQuarter:
-      return "15m";
-    case Tier::kDay:
-      return "1d";
-  }
-  return "?";
-}
-
 void RollupStats::add(double value, int value_decimals) {
   if (count == 0) {
     min = max = value;
@@ -90,9 +78,9 @@ int RollupBuilder::add(std::int64_t ts_ms, const std::vector<RollupInput>& value
   std::map<std::int64_t, double> deltas;
   for (const RollupInput& in : values) {
     if (!in.counter) continue;
-    auto [it, first] = counters_.try_emplace(in.point_id, CounterMemory{ts_ms, in.value});
+    auto [it, first] = counters_.try_emplace(in.point_id, RollupCounter{ts_ms, in.value});
     if (first) continue;
-    CounterMemory& prev = it->second;
+    RollupCounter& prev = it->second;
     if (ts_ms <= prev.ts_ms) continue;  // late or repeated: nothing new
     if (ts_ms - prev.ts_ms <= options_.max_counter_gap_ms) {
       // A counter that went down was reset (a new day, a replaced inverter): it counted up
@@ -139,8 +127,7 @@ RollupState RollupBuilder::state() const {
   s.last_ts_ms = last_ts_ms_;
   for (const auto& open : open_)
     if (open) s.open.push_back(*open);
-  for (const auto& [id, c] : counters_)
-    s.counters[id] = {c.ts_ms, c.value};
+  s.counters = counters_;
   return s;
 }
 
@@ -148,7 +135,7 @@ void RollupBuilder::restore(RollupState state) {
   for (auto& bucket : state.open)
     open_[static_cast<int>(bucket.tier)] = std::move(bucket);
   for (const auto& [id, c] : state.counters)
-    counters_[id] = {c.first, c.second};
+    counters_[id] = c;
   last_ts_ms_ = state.last_ts_ms;
   for (std::int64_t& resume : resume_)
     resume = std::max(resume, state.last_ts_ms + 1);

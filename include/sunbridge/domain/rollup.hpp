@@ -17,7 +17,6 @@ namespace sb::domain {
 
 enum class Tier { kMinute, kQuarter, kDay };
 inline constexpr Tier kAllTiers[] = {Tier::kMinute, Tier::kQuarter, Tier::kDay};
-[[nodiscard]] const char* to_string(Tier tier);  // "1m", "15m", "1d"
 
 // One point's summary over one bucket.
 struct RollupStats {
@@ -57,12 +56,18 @@ struct RollupInput {
   bool minute_tiers = true;  // whether the 1- and 15-minute tiers keep it (the daily one does)
 };
 
+// An energy counter's last value and when it was read.
+struct RollupCounter {
+  std::int64_t ts_ms = 0;
+  double value = 0;
+};
+
 // What a builder holds between two runs of the daemon: its open buckets, the energy counters'
 // last values and the time of the last values added.
 struct RollupState {
   std::int64_t last_ts_ms = 0;
   std::vector<RollupBucket> open;
-  std::map<std::int64_t, std::pair<std::int64_t, double>> counters;  // id -> (ts, value)
+  std::map<std::int64_t, RollupCounter> counters;  // by point id
 };
 
 class RollupBuilder {
@@ -92,17 +97,12 @@ class RollupBuilder {
   }
 
  private:
-  struct CounterMemory {
-    std::int64_t ts_ms = 0;
-    double value = 0;
-  };
-
   RollupOptions options_;
   std::optional<RollupBucket> open_[3];
   std::int64_t resume_[3] = {INT64_MIN, INT64_MIN, INT64_MIN};
   std::vector<RollupBucket> closed_;
   std::int64_t last_ts_ms_ = INT64_MIN;
-  std::map<std::int64_t, CounterMemory> counters_;  // the last value of each counter
+  std::map<std::int64_t, RollupCounter> counters_;  // the last value of each counter
 };
 
 }  // namespace sb::domain
