@@ -125,7 +125,7 @@ std::vector<Point> step(std::vector<SimPoint>& points, WallTime t, std::mt19937&
 }
 
 struct Run {
-  std::vector<std::uint64_t> written_by_day;  // bytes written by the end of each day
+  std::vector<std::uint64_t> written_by_day;        // bytes written by the end of each day
   std::map<std::string, double> mean_bucket_bytes;  // by tier table
   std::uint64_t written = 0;
   std::map<std::string, std::uint64_t> tables;
@@ -175,7 +175,8 @@ Run simulate(const std::string& path, WallTime start, int days, std::int64_t com
   run.tables = table_bytes(h.db());
   for (const char* t : {"rollup_1m", "rollup_15m", "rollup_1d"}) {
     auto st = h.db().prepare(std::string("SELECT AVG(LENGTH(data)) FROM ") + t);
-    if (st && *st->step() && !st->column_is_null(0)) run.mean_bucket_bytes[t] = st->column_double(0);
+    if (st && *st->step() && !st->column_is_null(0))
+      run.mean_bucket_bytes[t] = st->column_double(0);
   }
   for (const char* suffix : {"", "-wal"}) {
     std::error_code ec;
@@ -195,7 +196,8 @@ int run_history(const HistoryOptions& options) {
   testkit::TempDir dir("sunbridge-bench");
   // 2026-01-01 00:00 JST.
   const WallTime start{std::chrono::seconds(1'767'193'200)};
-  const Run days = simulate(dir.file("days.db"), start, options.days, options.commit_s, options.prune_s, 1);
+  const Run days =
+      simulate(dir.file("days.db"), start, options.days, options.commit_s, options.prune_s, 1);
   const double n = options.days;
   auto table = [](const Run& r, const char* name) {
     auto it = r.tables.find(name);
@@ -211,13 +213,14 @@ int run_history(const HistoryOptions& options) {
   Run year;
   if (options.year_days > 0)
     year = simulate(dir.file("year.db"), start, options.year_days, options.commit_s,
-                             options.prune_s, 2);
+                    options.prune_s, 2);
 
   // Written per day once every tier is pruning (raw after 7 days, minutes after 90): deleting
   // rewrites pages too.
   const int steady_from = options.year_days > 100 ? 100 : options.year_days > 8 ? 8 : 0;
   double steady_per_day = 0;
-  if (options.year_days > 0 && year.written_by_day.size() == static_cast<std::size_t>(options.year_days)) {
+  if (options.year_days > 0 &&
+      year.written_by_day.size() == static_cast<std::size_t>(options.year_days)) {
     const std::uint64_t before = steady_from > 0 ? year.written_by_day[steady_from - 1] : 0;
     steady_per_day = static_cast<double>(year.written_by_day.back() - before) /
                      (options.year_days - steady_from);
@@ -252,8 +255,9 @@ int run_history(const HistoryOptions& options) {
       static_cast<long long>(kPackSampleS), static_cast<long long>(options.commit_s));
   std::printf("per day (%d simulated):\n", options.days);
   std::printf("  raw samples      %7.2f MB stored\n", mb(raw_day));
-  std::printf("  1-minute tier    %7.2f MB stored (buckets of %.0f bytes)\n", mb(minute_day),
-              days.mean_bucket_bytes.count("rollup_1m") ? days.mean_bucket_bytes.at("rollup_1m") : 0.0);
+  std::printf(
+      "  1-minute tier    %7.2f MB stored (buckets of %.0f bytes)\n", mb(minute_day),
+      days.mean_bucket_bytes.count("rollup_1m") ? days.mean_bucket_bytes.at("rollup_1m") : 0.0);
   std::printf("  15-minute tier   %7.3f MB stored  -> %.0f MB for three years (target <= 300)\n",
               mb(quarter_day), mb(quarter_3y));
   std::printf("  daily tier       %7.3f MB stored\n", mb(daily_day));

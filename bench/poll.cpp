@@ -5,6 +5,7 @@
 
 #include "bench/cost.hpp"
 #include "bench/floor.hpp"
+#include "bench/replay_client.hpp"
 
 #include <sys/resource.h>
 
@@ -15,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sunbridge/adapters/config.hpp"
+#include "sunbridge/core/local_time.hpp"
 #include "sunbridge/device/inverter_link.hpp"
 #include "sunbridge/domain/checks/engine.hpp"
 #include "sunbridge/domain/point_store.hpp"
@@ -73,6 +76,12 @@ int run_poll(const PollOptions& opt) {
     return 1;
   }
 
+  // The daemon runs with the site's zone set (the decoded inverter clock goes through mktime);
+  // without TZ glibc checks /etc/localtime on every call, which the daemon never pays.
+  if (Status tz = set_process_timezone(adapters::Config{}.site.timezone); !tz) {
+    std::fprintf(stderr, "sunbridge-bench: %s\n", tz.error().describe().c_str());
+    return 1;
+  }
   SystemClock clock;
   Logger log(LogLevel::kWarning);
   auto map = protocol::RegisterMap::embedded();
@@ -144,6 +153,30 @@ int run_poll(const PollOptions& opt) {
                  failed ? link.stats().last_error.c_str() : floor.last_error().c_str());
     return 1;
   }
+  // The same cycle with the bus replaced by the words it answered: what planning, decoding and
+  // storing cost on their own (the part above the floor that is ours).
+  ReplayClient replay(client);
+  device::InverterLink replay_link(replay, map, faults, options, clock, log);
+  domain::PointStore replay_points(map.derived());
+  std::size_t values_per_cycle = 0;
+  auto replay_cycle = [&] {
+    values_per_cycle = 0;
+    for (auto group : {protocol::Group::kLive, protocol::Group::kSettings}) {
+      auto report = replay_link.poll(group);
+      failed |= report.outcome.failed > 0;
+      for (const auto& g : report.groups) {
+        replay_points.apply(g.update);
+        values_per_cycle += g.update.fresh.size();
+      }
+    }
+  };
+  (void)replay_link.poll(protocol::Group::kIdentity);  // recorded, with one cycle
+  replay_cycle();
+  replay.stop_recording();
+  client.close();
+  const int replay_cycles = std::max(opt.cycles, 1000);
+  const Cost no_bus = cost_per_cycle(replay_cycle, replay_cycles);
+
   const int measured_cycles = per_round * rounds;
   const Cost ours = median_cost(ours_rounds);
   const Cost floor_cost = median_cost(floor_rounds);
@@ -184,6 +217,8 @@ int run_poll(const PollOptions& opt) {
                         {"floor_cpu_user_per_cycle_s", floor_cost.user_s},
                         {"floor_cpu_system_per_cycle_s", floor_cost.system_s},
                         {"cpu_ratio_to_floor", floor_ratio},
+                        {"no_bus_cpu_per_cycle_s", no_bus.cpu_s()},
+                        {"values_per_cycle", values_per_cycle},
                         {"context_switches_per_cycle", ours.context_switches},
                         {"floor_context_switches_per_cycle", floor_cost.context_switches},
                         {"rw_syscalls_per_cycle", ours.rw_syscalls},
@@ -216,6 +251,10 @@ int run_poll(const PollOptions& opt) {
               floor_cost.cpu_s() * 1000, floor_cost.user_s * 1000, floor_cost.system_s * 1000,
               blocks.size());
   std::printf("  ratio CPU / floor        %.2f  (target <= 1.2)\n", floor_ratio);
+  std::printf(
+      "  without the bus          %.3f ms per cycle: plan, decode and store of %zu values, "
+      "the same cycle on replayed words (%d cycles)\n",
+      no_bus.cpu_s() * 1000, values_per_cycle, replay_cycles);
   std::printf("  context switches/cycle   %.1f (floor %.1f)\n", ours.context_switches,
               floor_cost.context_switches);
   std::printf("  read+write syscalls/cycle %.1f (floor %.1f)\n", ours.rw_syscalls,

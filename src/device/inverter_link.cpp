@@ -172,7 +172,9 @@ PollReport InverterLink::poll(Group group) {
   PollReport report;
   report.started = clock_.wall_now();
   const auto finish = [&] {
-    if (!holes_key_.empty()) {
+    // Compared only when something was learned (copying both sets every cycle showed).
+    if (!holes_key_.empty() && memory_.version() != reported_holes_version_) {
+      reported_holes_version_ = memory_.version();
       LearnedHoles now = memory_.learned();
       auto& known = known_holes_[holes_key_];
       if (!(now == known)) {
@@ -233,27 +235,59 @@ PollReport InverterLink::poll(Group group) {
   return finish();
 }
 
-void InverterLink::read_group(Group group, PollReport& report) {
-  PointUpdate update;
-  auto rows = readable_rows(group, &update);
-  auto blocks = protocol::plan_blocks(rows, constraints(), options_.plan);
+const InverterLink::GroupPlan& InverterLink::group_plan(Group group) {
+  GroupPlan& plan = plans_[group];
+  if (plan.made && plan.holes_version == memory_.version() &&
+      plan.protocol_raw == identity_.protocol_raw &&
+      plan.rated_voltage_raw == identity_.rated_voltage_raw) {
+    return plan;
+  }
+  plan = GroupPlan{};
+  plan.made = true;
+  plan.holes_version = memory_.version();
+  plan.protocol_raw = identity_.protocol_raw;
+  plan.rated_voltage_raw = identity_.rated_voltage_raw;
+  plan.ctx = decode_context();
+  PointUpdate skipped;
+  auto rows = readable_rows(group, &skipped);
+  plan.not_read = std::move(skipped.invalid);
+  plan.blocks = protocol::plan_blocks(rows, constraints(), options_.plan);
+  for (const Block& b : plan.blocks) {
+    auto& scales = plan.scales.emplace_back();
+    for (const RegisterRow* r : b.rows)
+      scales.push_back(protocol::number_scale(*r, plan.ctx));
+    plan.row_count += b.rows.size();
+  }
   // Rows the plan left out overlap a declared hole.
-  std::size_t planned = 0;
-  for (const auto& b : blocks)
-    planned += b.rows.size();
-  if (planned != rows.size()) {
+  if (plan.row_count != rows.size()) {
     for (const RegisterRow* row : rows) {
       bool in_plan = false;
-      for (const auto& b : blocks) {
+      for (const auto& b : plan.blocks) {
         for (const RegisterRow* r : b.rows)
           in_plan = in_plan || r == row;
       }
       if (!in_plan) {
-        update.invalid.push_back({row->name, "inside a declared hole of the map", row->unit});
+        plan.not_read.push_back({row->name, "inside a declared hole of the map", row->unit});
       }
     }
   }
-  for (const Block& block : blocks) {
+  return plan;
+}
+
+void InverterLink::read_group(Group group, PollReport& report) {
+  const GroupPlan& plan = group_plan(group);
+  PointUpdate update;
+  update.invalid = plan.not_read;
+  // Sized once per cycle (+1: the clock skew computed beside the clock).
+  update.fresh.reserve(plan.row_count + 1);
+  // Decoded after the last block, in one pass: between two reads the thread sleeps on the bus
+  // and comes back to cold caches, and decoding after every read paid that seven times a cycle
+  // (the same decoding cost 0.01 ms a cycle without the bus, ~0.15 ms with it).
+  std::vector<Answer> answers;
+  answers.reserve(plan.blocks.size());
+  // A hole learned in this loop changes the plan for the next cycle, not this one's.
+  for (std::size_t b = 0; b < plan.blocks.size(); ++b) {
+    const Block& block = plan.blocks[b];
     if (report.outcome.port_lost) {
       mark_rows(block, "port lost: " + report.outcome.last_error, update.stale);
       continue;
@@ -266,8 +300,11 @@ void InverterLink::read_group(Group group, PollReport& report) {
                 update.stale);
       continue;
     }
-    read_block(block, /*may_bisect=*/true, update, report.outcome);
+    read_block(block, plan.scales[b], plan.ctx, /*may_bisect=*/true, update, report.outcome,
+               &answers);
   }
+  for (Answer& a : answers)
+    decode_block(*a.block, a.scales, plan.ctx, a.words, a.read_at, update);
   if (group == Group::kIdentity) {
     // Complete only when every row answered or is known to be absent: a row that timed out
     // (E003, say, which sets the 12 V normalisation) is read again next cycle, not left unknown
@@ -301,14 +338,20 @@ void InverterLink::read_group(Group group, PollReport& report) {
   report.groups.push_back({group, std::move(update)});
 }
 
-void InverterLink::read_block(const Block& block, bool may_bisect, PointUpdate& update,
-                              CycleOutcome& outcome) {
+void InverterLink::read_block(const Block& block, std::span<const protocol::NumberScale> scales,
+                              const protocol::DecodeContext& ctx, bool may_bisect,
+                              PointUpdate& update, CycleOutcome& outcome,
+                              std::vector<Answer>* answers) {
   auto words = transact<std::vector<std::uint16_t>>(
       [&] { return client_.read_holding(block.start, block.count); }, protocol::kReadRequestBytes,
       protocol::read_response_bytes(block.count), &outcome, options_.retries);
   const WallTime read_at = clock_.wall_now();
   if (words.ok()) {
-    decode_block(block, *words, read_at, update);
+    if (answers != nullptr) {
+      answers->push_back({&block, scales, std::move(*words), read_at});
+    } else {
+      decode_block(block, scales, ctx, *words, read_at, update);
+    }
     return;
   }
   const Error& e = words.error();
@@ -338,33 +381,32 @@ void InverterLink::read_block(const Block& block, bool may_bisect, PointUpdate& 
   }
   log_.info(kComponent, "exception 02 on " + hex_range(block.start, block.count) +
                             ": splitting at " + hex_range(right.start, right.count));
-  read_block(left, false, update, outcome);
+  read_block(left, {}, ctx, false, update, outcome, nullptr);
   if (outcome.port_lost) {
     mark_rows(right, "port lost: " + outcome.last_error, update.stale);
     return;
   }
-  read_block(right, false, update, outcome);
+  read_block(right, {}, ctx, false, update, outcome, nullptr);
 }
 
-void InverterLink::decode_block(const Block& block, std::span<const std::uint16_t> words,
-                                WallTime read_at, PointUpdate& update) {
-  const protocol::DecodeContext ctx = decode_context();
-  update.fresh.reserve(update.fresh.size() + block.rows.size() + 1);
-  for (const RegisterRow* row : block.rows) {
+void InverterLink::decode_block(const Block& block, std::span<const protocol::NumberScale> scales,
+                                const protocol::DecodeContext& ctx,
+                                std::span<const std::uint16_t> words, WallTime read_at,
+                                PointUpdate& update) {
+  for (std::size_t i = 0; i < block.rows.size(); ++i) {
+    const RegisterRow* row = block.rows[i];
+    const protocol::NumberScale scale =
+        // Empty for the halves of a bisected block (rare): worked out here then.
+        scales.empty() ? protocol::number_scale(*row, ctx) : scales[i];
     auto slice = words.subspan(row->address - block.start, row->length);
     if (row->group == Group::kIdentity) note_identity(*row, slice);
-    auto value = protocol::decode(*row, slice, ctx);
+    auto value = protocol::decode(*row, slice, ctx, scale);
     if (!value) {
       update.invalid.push_back({row->name, value.error().describe(), row->unit});
       continue;
     }
-    update.fresh.push_back(Point{row->name,
-                                 std::move(*value),
-                                 row->unit,
-                                 Quality::kOk,
-                                 read_at,
-                                 {},
-                                 protocol::display_decimals(*row, ctx)});
+    update.fresh.push_back(
+        Point{row->name, std::move(*value), row->unit, Quality::kOk, read_at, {}, scale.decimals});
     if (row->type == RegType::kClock) {
       // Skew = inverter clock - system clock (the inverter keeps site-local time).
       auto civil = protocol::decode_clock(slice);

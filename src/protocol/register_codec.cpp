@@ -47,12 +47,6 @@ const std::map<int, std::string>* enum_table(const RegisterRow& row, const Decod
   return &row.enum_values;
 }
 
-std::string two_digits(int v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d", v);
-  return buf;
-}
-
 }  // namespace
 
 std::optional<double> battery_voltage_factor(VoltageScale scale,
@@ -78,7 +72,10 @@ Result<std::string> decode_hhmm(std::uint16_t raw) {
     std::snprintf(buf, sizeof buf, "slot time 0x%04X is not hour*256+minute", raw);
     return Error::malformed(buf);
   }
-  return two_digits(hour) + ":" + two_digits(minute);
+  // By hand: six slot times per settings poll, snprintf showed in its profile.
+  const char text[] = {static_cast<char>('0' + hour / 10), static_cast<char>('0' + hour % 10), ':',
+                       static_cast<char>('0' + minute / 10), static_cast<char>('0' + minute % 10)};
+  return std::string(text, sizeof text);
 }
 
 Result<std::uint16_t> encode_hhmm(std::string_view text) {
@@ -122,16 +119,30 @@ Result<std::vector<std::uint16_t>> encode_clock(const CivilTime& t) {
                                     static_cast<std::uint16_t>((t.minute << 8) | t.second)};
 }
 
-int display_decimals(const RegisterRow& row, const DecodeContext& ctx) {
-  if (row.type != RegType::kU16 && row.type != RegType::kS16 && row.type != RegType::kU32) {
-    return -1;
-  }
+namespace {
+bool is_number(const RegisterRow& row) {
+  return row.type == RegType::kU16 || row.type == RegType::kS16 || row.type == RegType::kU32;
+}
+}  // namespace
+
+NumberScale number_scale(const RegisterRow& row, const DecodeContext& ctx) {
+  if (!is_number(row)) return {};
   auto step = step_of(row, ctx);
-  return step ? decimals_of(*step) : -1;
+  if (!step) return {};
+  return {true, *step, decimals_of(*step)};
+}
+
+int display_decimals(const RegisterRow& row, const DecodeContext& ctx) {
+  return number_scale(row, ctx).decimals;
 }
 
 Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t> words,
                           const DecodeContext& ctx) {
+  return decode(row, words, ctx, number_scale(row, ctx));
+}
+
+Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t> words,
+                          const DecodeContext& ctx, const NumberScale& scale) {
   if (words.size() != row.length) {
     return Error::malformed(row.name + ": expected " + std::to_string(row.length) +
                             " registers, got " + std::to_string(words.size()));
@@ -147,11 +158,13 @@ Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t>
         raw = static_cast<double>(static_cast<std::uint32_t>(words[0]) |
                                   (static_cast<std::uint32_t>(words[1]) << 16));
       }
-      auto step = step_of(row, ctx);
-      if (!step) return step.error();
-      double v = raw * *step;
+      if (!scale.known) {
+        auto step = step_of(row, ctx);  // the reason it is unknown
+        return step ? Error::invalid(row.name + ": no scale") : step.error();
+      }
+      double v = raw * scale.step;
       if (row.negate) v = -v;
-      return PointValue{round_to(v, decimals_of(*step))};
+      return PointValue{round_to(v, scale.decimals)};
     }
     case RegType::kString: {
       std::string s;

@@ -266,6 +266,31 @@ TEST_CASE("a row's display precision follows its step", "[unit][codec]") {
   CHECK(display_decimals(row("setting.p41"), ctx48()) == -1);  // a time, not a number
 }
 
+TEST_CASE("a scale worked out once decodes as the context would", "[unit][codec]") {
+  for (const auto& r : map().rows()) {
+    std::vector<std::uint16_t> words(r.length, 0);
+    if (r.type == RegType::kHhmm) words[0] = 0x0D1E;  // 13:30
+    if (r.type == RegType::kClock) words = {0x1A0C, 0x0103, 0x0405};
+    words[0] = r.type == RegType::kU16 || r.type == RegType::kS16 ? 0x0123 : words[0];
+    const NumberScale scale = number_scale(r, ctx48());
+    auto plain = decode(r, words, ctx48());
+    auto scaled = decode(r, words, ctx48(), scale);
+    REQUIRE(plain.ok() == scaled.ok());
+    if (plain.ok()) CHECK(*plain == *scaled);
+    CHECK(scale.decimals == display_decimals(r, ctx48()));
+  }
+  // Without E003 a normalised row has no scale, and says why.
+  DecodeContext unknown = ctx48();
+  unknown.battery_voltage_factor.reset();
+  const NumberScale none = number_scale(row("setting.p09"), unknown);
+  CHECK_FALSE(none.known);
+  const std::uint16_t raw[] = {144};
+  auto v = decode(row("setting.p09"), raw, unknown, none);
+  REQUIRE_FALSE(v.ok());
+  CHECK(v.error().detail.find("E003") != std::string::npos);
+  CHECK(text(row("setting.p41"), {0x1709}) == "23:09");  // slot times written out by hand
+}
+
 TEST_CASE("the shipped map declares battery power in whole watts", "[unit][codec]") {
   bool found = false;
   for (const auto& d : map().derived()) {

@@ -24,8 +24,10 @@ struct LearnedHoles {
 
 class HoleMemory {
  public:
-  void add_break(std::uint16_t address) { breaks_.insert(address); }
-  void mark_unsupported(const protocol::RegisterRow& row) { unsupported_.insert(row.address); }
+  void add_break(std::uint16_t address) { version_ += breaks_.insert(address).second ? 1 : 0; }
+  void mark_unsupported(const protocol::RegisterRow& row) {
+    version_ += unsupported_.insert(row.address).second ? 1 : 0;
+  }
   [[nodiscard]] bool is_unsupported(const protocol::RegisterRow& row) const {
     return unsupported_.count(row.address) != 0;
   }
@@ -33,13 +35,17 @@ class HoleMemory {
   void reset() {
     breaks_.clear();
     unsupported_.clear();
+    ++version_;
   }
   [[nodiscard]] LearnedHoles learned() const { return {breaks_, unsupported_}; }
   // Adds what an earlier run learned about the same firmware.
   void merge(const LearnedHoles& h) {
     breaks_.insert(h.breaks.begin(), h.breaks.end());
     unsupported_.insert(h.unsupported.begin(), h.unsupported.end());
+    ++version_;
   }
+  // Changes whenever what is known changes: a plan made at one version holds until it moves.
+  [[nodiscard]] std::uint64_t version() const { return version_; }
 
   // The map's declared holes plus the unsupported rows, and the learned breaks.
   [[nodiscard]] protocol::PlanConstraints constraints(const protocol::RegisterMap& map) const;
@@ -49,6 +55,7 @@ class HoleMemory {
  private:
   std::set<std::uint16_t> breaks_;
   std::set<std::uint16_t> unsupported_;  // row start addresses
+  std::uint64_t version_ = 0;
 };
 
 }  // namespace sb::device

@@ -123,10 +123,34 @@ class InverterLink {
   template <typename T, typename Op>
   Result<T> transact(Op&& op, std::size_t request_bytes, std::size_t response_bytes,
                      CycleOutcome* outcome, int retries);
+  // How a group is read and decoded while the identity and the holes stay as they are: worked
+  // out once, not every cycle (planning and scaling per cycle showed in the poll's profile).
+  struct GroupPlan {
+    bool made = false;
+    std::uint64_t holes_version = 0;
+    std::optional<std::uint16_t> protocol_raw;
+    std::optional<std::uint16_t> rated_voltage_raw;
+    protocol::DecodeContext ctx;
+    std::vector<protocol::Block> blocks;
+    // Per block, per row: the number scale under ctx.
+    std::vector<std::vector<protocol::NumberScale>> scales;
+    std::vector<PointIssue> not_read;  // unsupported, too new for the protocol, in a hole
+    std::size_t row_count = 0;
+  };
+  const GroupPlan& group_plan(protocol::Group group);
+  // A block's reply, kept until the group's last block is read.
+  struct Answer {
+    const protocol::Block* block;
+    std::span<const protocol::NumberScale> scales;
+    std::vector<std::uint16_t> words;
+    WallTime read_at;
+  };
   void read_group(protocol::Group group, PollReport& report);
-  void read_block(const protocol::Block& block, bool may_bisect, PointUpdate& update,
-                  CycleOutcome& outcome);
-  void decode_block(const protocol::Block& block, std::span<const std::uint16_t> words,
+  void read_block(const protocol::Block& block, std::span<const protocol::NumberScale> scales,
+                  const protocol::DecodeContext& ctx, bool may_bisect, PointUpdate& update,
+                  CycleOutcome& outcome, std::vector<Answer>* answers);
+  void decode_block(const protocol::Block& block, std::span<const protocol::NumberScale> scales,
+                    const protocol::DecodeContext& ctx, std::span<const std::uint16_t> words,
                     WallTime read_at, PointUpdate& update);
   void note_identity(const protocol::RegisterRow& row, std::span<const std::uint16_t> words);
   // The rows of `group` worth reading now; the others are reported in `update` (if given).
@@ -147,6 +171,8 @@ class InverterLink {
   std::string last_serial_;
   std::string holes_key_;  // the firmware whose holes memory_ holds
   std::map<std::string, LearnedHoles> known_holes_;
+  std::map<protocol::Group, GroupPlan> plans_;
+  std::uint64_t reported_holes_version_ = ~std::uint64_t{0};  // memory_.version() last compared
   LinkStats stats_;
   std::chrono::steady_clock::time_point last_transaction_end_{};
   std::atomic<bool> stop_requested_{false};

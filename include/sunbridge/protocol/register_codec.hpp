@@ -45,6 +45,20 @@ std::optional<double> battery_voltage_factor(VoltageScale scale,
 Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t> words,
                           const DecodeContext& ctx);
 
+// What a number row's value needs from the context, worked out once: the step between raw
+// values in the row's unit and the decimals it implies. A poller that decodes the same rows
+// every cycle keeps these (the search for the decimals showed in the poll's profile).
+struct NumberScale {
+  bool known = false;  // false: not a number row, or its step needs the unknown E003 factor
+  double step = 1.0;
+  int decimals = -1;
+};
+NumberScale number_scale(const RegisterRow& row, const DecodeContext& ctx);
+
+// As decode(), with the row's scale as number_scale() gave it for this `ctx`.
+Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t> words,
+                          const DecodeContext& ctx, const NumberScale& scale);
+
 // Decimal places a number of this row is worth showing: those of its step (0.1 V -> 1, a 0.4 V
 // step on a 48 V bank -> 1, 1 W -> 0); -1 for rows that are not numbers.
 int display_decimals(const RegisterRow& row, const DecodeContext& ctx);
