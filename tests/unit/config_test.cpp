@@ -20,6 +20,8 @@ TEST_CASE("an empty configuration gives the embedded defaults", "[unit][config]"
   CHECK(c.inverter.link.voltage_scale == sb::protocol::VoltageScale::kAuto);
   CHECK(c.storage.path == "/var/lib/sunbridge/sunbridge.db");
   CHECK(c.ipc.socket == "/run/sunbridge/sunbridged.sock");
+  // The CLI without --config uses the plain struct's socket (it skips the schema): the same.
+  CHECK(Config{}.ipc.socket == c.ipc.socket);
   CHECK(c.site.timezone == "Asia/Tokyo");
   CHECK(c.effective["inverter"]["baud"] == 9600);
 }
