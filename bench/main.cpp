@@ -9,6 +9,7 @@
 
 #include "bench/cli.hpp"
 #include "bench/history.hpp"
+#include "bench/memory.hpp"
 #include "bench/outbox.hpp"
 #include "bench/poll.hpp"
 
@@ -47,6 +48,12 @@ int main(int argc, char** argv) {
   cl->add_option("--daemon", cli.daemon_path, "sunbridged binary");
   cl->add_option("--cli", cli.cli_path, "sunbridge binary");
   cl->add_flag("--json", cli.json, "machine-readable figures");
+  sb::bench::MemoryOptions memory{30, SUNBRIDGE_SIM_PATH, SUNBRIDGED_PATH, SUNBRIDGE_CLI_PATH,
+                                  false};
+  auto* me = app.add_subcommand("memory", "the daemon's RSS with the packs and MQTT on");
+  me->add_option("--seconds", memory.seconds, "how long the daemon runs first")
+      ->check(CLI::Range(1, 3600));
+  me->add_flag("--json", memory.json, "machine-readable figures");
   sb::bench::HistoryOptions history;
   auto* hi = app.add_subcommand("history", "bytes per day per history tier, a year's database");
   hi->add_option("--days", history.days, "days for the per-day figures")->check(CLI::Range(1, 60));
@@ -60,6 +67,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (hi->parsed()) return sb::bench::run_history(history);
   if (cl->parsed()) return sb::bench::run_cli(cli);
+  if (me->parsed()) return sb::bench::run_memory(memory);
   if (cmd->parsed()) return sb::bench::run_poll(poll);
   if (ob->parsed()) return sb::bench::run_outbox(outbox);
   return 2;

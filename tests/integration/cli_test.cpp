@@ -170,6 +170,26 @@ TEST_CASE("the benchmark prints its figures, the simulator enforces the wire tim
   CHECK(j["cpu_ratio_to_floor"].get<double>() > 0.0);
   CHECK(j["floor_rw_syscalls_per_cycle"].get<double>() >= 14.0);  // 7 requests and replies
   CHECK(j["private_rss_mb"].get<double>() > 0.0);
+  // The same cycle on replayed words decoded every value the bus run did.
+  CHECK(j["values_per_cycle"] == 99);
+  CHECK(j["no_bus_cpu_per_cycle_s"].get<double>() > 0.0);
+}
+
+TEST_CASE("the memory benchmark measures the daemon with the packs and MQTT on", "[integration]") {
+  auto r = sb::testkit::run({SUNBRIDGE_BENCH_PATH, "memory", "--seconds", "1", "--json"}, 120s);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  json j = json::parse(r.out);
+  CHECK(j["mqtt_client_connected"] == true);
+  const double peak = j["peak_rss_mb"].get<double>(), rss = j["rss_mb"].get<double>();
+  CHECK(rss > 0.0);
+  CHECK(peak >= rss);
+  CHECK(j["private_mb"].get<double>() <= rss);
+  CHECK(j["private_dirty_mb"].get<double>() <= j["private_mb"].get<double>());
+  bool own_code = false;
+  for (const auto& m : j["largest_mappings"])
+    own_code = own_code || m["name"] == "sunbridged";
+  CHECK(own_code);
 }
 
 TEST_CASE("the history benchmark prints bytes per tier and a database size", "[integration]") {
