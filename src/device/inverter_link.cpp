@@ -280,11 +280,6 @@ void InverterLink::read_group(Group group, PollReport& report) {
   update.invalid = plan.not_read;
   // Sized once per cycle (+1: the clock skew computed beside the clock).
   update.fresh.reserve(plan.row_count + 1);
-  // Decoded after the last block, in one pass: between two reads the thread sleeps on the bus
-  // and comes back to cold caches, and decoding after every read paid that seven times a cycle
-  // (the same decoding cost 0.01 ms a cycle without the bus, ~0.15 ms with it).
-  std::vector<Answer> answers;
-  answers.reserve(plan.blocks.size());
   // A hole learned in this loop changes the plan for the next cycle, not this one's.
   for (std::size_t b = 0; b < plan.blocks.size(); ++b) {
     const Block& block = plan.blocks[b];
@@ -300,11 +295,8 @@ void InverterLink::read_group(Group group, PollReport& report) {
                 update.stale);
       continue;
     }
-    read_block(block, plan.scales[b], plan.ctx, /*may_bisect=*/true, update, report.outcome,
-               &answers);
+    read_block(block, plan.scales[b], plan.ctx, /*may_bisect=*/true, update, report.outcome);
   }
-  for (Answer& a : answers)
-    decode_block(*a.block, a.scales, plan.ctx, a.words, a.read_at, update);
   if (group == Group::kIdentity) {
     // Complete only when every row answered or is known to be absent: a row that timed out
     // (E003, say, which sets the 12 V normalisation) is read again next cycle, not left unknown
@@ -340,18 +332,13 @@ void InverterLink::read_group(Group group, PollReport& report) {
 
 void InverterLink::read_block(const Block& block, std::span<const protocol::NumberScale> scales,
                               const protocol::DecodeContext& ctx, bool may_bisect,
-                              PointUpdate& update, CycleOutcome& outcome,
-                              std::vector<Answer>* answers) {
+                              PointUpdate& update, CycleOutcome& outcome) {
   auto words = transact<std::vector<std::uint16_t>>(
       [&] { return client_.read_holding(block.start, block.count); }, protocol::kReadRequestBytes,
       protocol::read_response_bytes(block.count), &outcome, options_.retries);
   const WallTime read_at = clock_.wall_now();
   if (words.ok()) {
-    if (answers != nullptr) {
-      answers->push_back({&block, scales, std::move(*words), read_at});
-    } else {
-      decode_block(block, scales, ctx, *words, read_at, update);
-    }
+    decode_block(block, scales, ctx, *words, read_at, update);
     return;
   }
   const Error& e = words.error();
@@ -381,12 +368,12 @@ void InverterLink::read_block(const Block& block, std::span<const protocol::Numb
   }
   log_.info(kComponent, "exception 02 on " + hex_range(block.start, block.count) +
                             ": splitting at " + hex_range(right.start, right.count));
-  read_block(left, {}, ctx, false, update, outcome, nullptr);
+  read_block(left, {}, ctx, false, update, outcome);
   if (outcome.port_lost) {
     mark_rows(right, "port lost: " + outcome.last_error, update.stale);
     return;
   }
-  read_block(right, {}, ctx, false, update, outcome, nullptr);
+  read_block(right, {}, ctx, false, update, outcome);
 }
 
 void InverterLink::decode_block(const Block& block, std::span<const protocol::NumberScale> scales,

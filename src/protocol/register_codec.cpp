@@ -39,6 +39,10 @@ Result<double> step_of(const RegisterRow& row, const DecodeContext& ctx) {
   return row.scale;
 }
 
+bool is_number(const RegisterRow& row) {
+  return row.type == RegType::kU16 || row.type == RegType::kS16 || row.type == RegType::kU32;
+}
+
 const std::map<int, std::string>* enum_table(const RegisterRow& row, const DecodeContext& ctx) {
   if (!row.enum_variants.empty()) {
     auto it = row.enum_variants.find(ctx.enum_variant);
@@ -118,12 +122,6 @@ Result<std::vector<std::uint16_t>> encode_clock(const CivilTime& t) {
                                     static_cast<std::uint16_t>((t.day << 8) | t.hour),
                                     static_cast<std::uint16_t>((t.minute << 8) | t.second)};
 }
-
-namespace {
-bool is_number(const RegisterRow& row) {
-  return row.type == RegType::kU16 || row.type == RegType::kS16 || row.type == RegType::kU32;
-}
-}  // namespace
 
 NumberScale number_scale(const RegisterRow& row, const DecodeContext& ctx) {
   if (!is_number(row)) return {};

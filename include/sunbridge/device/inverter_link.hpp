@@ -138,17 +138,10 @@ class InverterLink {
     std::size_t row_count = 0;
   };
   const GroupPlan& group_plan(protocol::Group group);
-  // A block's reply, kept until the group's last block is read.
-  struct Answer {
-    const protocol::Block* block;
-    std::span<const protocol::NumberScale> scales;
-    std::vector<std::uint16_t> words;
-    WallTime read_at;
-  };
   void read_group(protocol::Group group, PollReport& report);
   void read_block(const protocol::Block& block, std::span<const protocol::NumberScale> scales,
                   const protocol::DecodeContext& ctx, bool may_bisect, PointUpdate& update,
-                  CycleOutcome& outcome, std::vector<Answer>* answers);
+                  CycleOutcome& outcome);
   void decode_block(const protocol::Block& block, std::span<const protocol::NumberScale> scales,
                     const protocol::DecodeContext& ctx, std::span<const std::uint16_t> words,
                     WallTime read_at, PointUpdate& update);
