@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "bench/memory.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
+#include "bench/broker.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -68,20 +67,12 @@ double status_kb(pid_t pid, const std::string& field) {
 
 int run_memory(const MemoryOptions& opt) {
   testkit::TempDir dir("sunbridge-bench-memory");
-  const int port = testkit::free_loopback_port();
-  testkit::write_file(dir.file("mosquitto.conf"),
-                      "listener " + std::to_string(port) +
-                          " 127.0.0.1\nallow_anonymous true\n"
-                          // Started as root, mosquitto would otherwise drop to its own user.
-                          "user " +
-                          std::string(::getpwuid(::getuid())->pw_name) + "\n");
-  testkit::Process broker({"/usr/sbin/mosquitto", "-c", dir.file("mosquitto.conf")},
-                          dir.file("mosquitto.log"));
+  LoopbackBroker broker(dir);
   const std::string link = dir.file("inverter.tty"), packs = dir.file("packs.tty");
   testkit::Process sim(
       {opt.sim_path, "--link", link, "--pack-modbus-link", packs, "--log-level", "error"},
       dir.file("sim.log"));
-  if (!testkit::wait_until([&] { return testkit::loopback_port_open(port); }, 10s) ||
+  if (!broker.wait_listening() ||
       !testkit::wait_until([&] { return std::filesystem::exists(packs); }, 10s)) {
     std::fprintf(stderr, "sunbridge-bench: mosquitto or the simulator did not start\n");
     return 1;
@@ -91,10 +82,7 @@ int run_memory(const MemoryOptions& opt) {
   const nlohmann::json config = {
       {"inverter", {{"device", link}, {"poll_interval", 1}}},
       {"bms", {{"mode", "modbus"}, {"device", packs}, {"poll_interval", 5}}},
-      {"mqtt",
-       {{"url", "tcp://127.0.0.1:" + std::to_string(port)},
-        {"device_id", "BENCH"},
-        {"telemetry_interval_s", 1}}},
+      {"mqtt", {{"url", broker.url()}, {"device_id", "BENCH"}, {"telemetry_interval_s", 1}}},
       {"storage", {{"path", dir.file("h.db")}}},
       {"ipc", {{"socket", dir.file("d.sock")}}},
       {"site", {{"time_source", "trust"}}}};
@@ -125,8 +113,7 @@ int run_memory(const MemoryOptions& opt) {
   std::vector<std::pair<std::string, Resident>> by_rss(maps.begin(), maps.end());
   std::sort(by_rss.begin(), by_rss.end(),
             [](const auto& a, const auto& b) { return a.second.rss_kb > b.second.rss_kb; });
-  const bool published =
-      testkit::read_file(dir.file("mosquitto.log")).find("BENCH") != std::string::npos;
+  const bool published = broker.log().find("BENCH") != std::string::npos;
   daemon.stop(SIGTERM, 10s);
 
   if (opt.json) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "bench/outbox.hpp"
 
+#include "bench/broker.hpp"
+
 #include <netinet/in.h>
-#include <pwd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -45,12 +46,11 @@ nlohmann::json sample_body(std::int64_t i) {
 
 int run_outbox(const OutboxOptions& o) {
   testkit::TempDir dir("sunbridge-bench");
-  const int port = testkit::free_loopback_port();
-  testkit::write_file(dir.file("m.conf"), "listener " + std::to_string(port) +
-                                              " 127.0.0.1\nallow_anonymous true\nuser " +
-                                              std::string(::getpwuid(::getuid())->pw_name) + "\n");
-  testkit::Process broker({o.mosquitto, "-c", dir.file("m.conf")}, dir.file("m.log"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  LoopbackBroker broker(dir, o.mosquitto);
+  if (!broker.wait_listening()) {
+    std::fprintf(stderr, "sunbridge-bench: mosquitto did not start (%s)\n", broker.log().c_str());
+    return 1;
+  }
 
   const std::string path = dir.file("outbox.db");
   adapters::HistoryStore store(path);
@@ -71,7 +71,7 @@ int run_outbox(const OutboxOptions& o) {
     std::cerr << c << ": " << m << "\n";
   });
   adapters::MqttSettings s;
-  s.url = "tcp://127.0.0.1:" + std::to_string(port);
+  s.url = broker.url();
   s.client_id = "bench";
   adapters::MqttClient client(s, loop, log);
   std::int64_t sent_upto = 0, acked = 0, payload_bytes = 0;

@@ -159,11 +159,12 @@ int run_poll(const PollOptions& opt) {
   device::InverterLink replay_link(replay, map, faults, options, clock, log);
   domain::PointStore replay_points(map.derived());
   std::size_t values_per_cycle = 0;
+  bool replay_failed = false;
   auto replay_cycle = [&] {
     values_per_cycle = 0;
     for (auto group : {protocol::Group::kLive, protocol::Group::kSettings}) {
       auto report = replay_link.poll(group);
-      failed |= report.outcome.failed > 0;
+      replay_failed |= report.outcome.failed > 0;
       for (const auto& g : report.groups) {
         replay_points.apply(g.update);
         values_per_cycle += g.update.fresh.size();
@@ -176,6 +177,11 @@ int run_poll(const PollOptions& opt) {
   client.close();
   const int replay_cycles = std::max(opt.cycles, 1000);
   const Cost no_bus = cost_per_cycle(replay_cycle, replay_cycles);
+  if (replay_failed) {
+    std::fprintf(stderr, "sunbridge-bench: the replayed cycle failed: %s\n",
+                 replay_link.stats().last_error.c_str());
+    return 1;
+  }
 
   const int measured_cycles = per_round * rounds;
   const Cost ours = median_cost(ours_rounds);
