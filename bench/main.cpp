@@ -12,9 +12,13 @@
 #include "bench/memory.hpp"
 #include "bench/outbox.hpp"
 #include "bench/poll.hpp"
+#include "bench/strategy.hpp"
 
 #ifndef SUNBRIDGE_SIM_PATH
 #define SUNBRIDGE_SIM_PATH "sunbridge-sim"
+#endif
+#ifndef SUNBRIDGE_METER_CSV
+#define SUNBRIDGE_METER_CSV "grid_daily_kwh.csv"
 #endif
 #ifndef SUNBRIDGED_PATH
 #define SUNBRIDGED_PATH "sunbridged"
@@ -64,7 +68,28 @@ int main(int argc, char** argv) {
   hi->add_option("--prune-s", history.prune_s, "seconds between prunes")
       ->check(CLI::Range(60, 86400));
   hi->add_flag("--json", history.json, "machine-readable figures");
+  sb::bench::StrategyOptions strategy;
+  auto* st =
+      app.add_subcommand("strategy", "a simulated year under each settings strategy, in yen");
+  st->add_option("--year-seed", strategy.first_seed, "weather and load seed of the (first) year");
+  st->add_option("--years", strategy.seeds, "seeded years, from --year-seed on")
+      ->check(CLI::Range(1, 100));
+  st->add_option("--panels", strategy.panels, "panels of 410 W")->check(CLI::IsMember({6, 9, 12}));
+  st->add_option("--tariff", strategy.tariff, "shipped tariff")
+      ->check(CLI::IsMember({"shikoku-seasonal-tou", "bill-derived"}));
+  st->add_option("--slot1", strategy.slot1, "slot 1 charges, delivers nothing (field), or both")
+      ->check(CLI::IsMember({"charges", "none", "both"}));
+  st->add_flag("!--no-optimum", strategy.optimum,
+               "leave out the perfect-foresight optimum (minutes)");
+  st->add_option("--soc-step", strategy.soc_step_pct, "the optimum's SOC grid, %")
+      ->check(CLI::Range(0.25, 10.0));
+  st->add_option("--threads", strategy.threads, "threads for the optimum")
+      ->check(CLI::Range(1, 64));
+  strategy.meter_csv = SUNBRIDGE_METER_CSV;
+  st->add_option("--meter", strategy.meter_csv, "daily grid import CSV to calibrate on");
+  st->add_flag("--json", strategy.json, "machine-readable figures");
   CLI11_PARSE(app, argc, argv);
+  if (st->parsed()) return sb::bench::run_strategy(strategy);
   if (hi->parsed()) return sb::bench::run_history(history);
   if (cl->parsed()) return sb::bench::run_cli(cli);
   if (me->parsed()) return sb::bench::run_memory(memory);

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "bench/strategy.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sunbridge/adapters/grid_daily_csv.hpp"
+#include "sunbridge/core/local_time.hpp"
+#include "sunbridge/domain/profile.hpp"
+#include "sunbridge/domain/strategy/calendar.hpp"
+#include "sunbridge/domain/strategy/calibration.hpp"
+#include "sunbridge/domain/strategy/control_settings.hpp"
+#include "sunbridge/domain/strategy/optimum.hpp"
+#include "sunbridge/domain/strategy/profile_strategy.hpp"
+#include "sunbridge/domain/strategy/year_simulation.hpp"
+#include "sunbridge/domain/tariff.hpp"
+#include "sunbridge/embedded.hpp"
+
+namespace sb::bench {
+
+namespace {
+
+using domain::strategy::ControlSettings;
+using domain::strategy::YearResult;
+
+template <class T>
+T parse_or_die(std::string_view text, const char* what) {
+  schema::Issues issues;
+  auto parsed = T::from_json(text, issues);
+  if (!parsed) {
+    std::cerr << "shipped " << what << " does not load:\n" << schema::format_issues(issues);
+    std::exit(1);
+  }
+  return std::move(*parsed);
+}
+
+struct Row {
+  std::string name;
+  std::vector<YearResult> years;  // one per seed
+  double seconds = 0;             // simulation time, all seeds
+};
+
+double mean(const std::vector<YearResult>& ys, double (*f)(const YearResult&)) {
+  double s = 0;
+  for (const auto& y : ys)
+    s += f(y);
+  return ys.empty() ? 0 : s / static_cast<double>(ys.size());
+}
+
+// The owner's system started on this day (the field data's notes).
+constexpr domain::Date kSystemStart{std::chrono::year{2024}, std::chrono::month{8},
+                                    std::chrono::day{25}};
+
+// Fits the house's monthly use on the meter readings from before the system, then checks the
+// whole model on the months after it: Type B, slot 1 as the field data shows it (nothing).
+// Returns false when the readings cannot be read.
+bool calibrate(const StrategyOptions& o, const domain::Tariff& tariff,
+               const domain::ProfileLibrary& library, domain::strategy::YearSetup& setup,
+               nlohmann::json& out) {
+  std::ifstream file(o.meter_csv);
+  if (!file) {
+    std::cerr << "cannot read " << o.meter_csv << "\n";
+    return false;
+  }
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  const std::string text = buffer.str();
+  schema::Issues issues;
+  const auto days = adapters::parse_grid_daily_csv(text, issues);
+  if (!days) {
+    std::cerr << schema::format_issues(issues, o.meter_csv);
+    return false;
+  }
+  const auto use = domain::strategy::use_per_day_before(*days, kSystemStart);
+  for (std::size_t m = 0; m < 12; ++m) {
+    if (use[m]) setup.household.kwh_per_day[m] = *use[m];
+  }
+  const auto metered = domain::strategy::months_with_system(*days, kSystemStart);
+  domain::strategy::InverterModel field;
+  field.slot1_charges = false;
+  setup.site.panels = 6;  // as installed while the meter ran
+  std::array<double, 12> simulated{};
+  for (int k = 0; k < o.seeds; ++k) {
+    setup.seed = o.first_seed + static_cast<std::uint64_t>(k);
+    const auto in = domain::strategy::build_year_inputs(setup, tariff);
+    domain::strategy::ProfileStrategy type_b("Type B", *library.find("type-b"), library, {}, false);
+    const auto year = domain::strategy::simulate_year(in, field, type_b);
+    for (std::size_t m = 0; m < 12; ++m)
+      simulated[m] += year.grid_kwh_by_month[m] / o.seeds;
+  }
+  setup.site.panels = o.panels;
+  std::printf("Calibration on the owner's meter (%zu days): use per day before the system, kWh\n",
+              days->size());
+  for (std::size_t m = 0; m < 12; ++m)
+    std::printf(" %5.1f", setup.household.kwh_per_day[m]);
+  const auto check = domain::strategy::check_against_meter(metered, simulated);
+  std::printf(
+      "\nmonth      metered kWh  simulated  error   (6 panels, Type B, slot 1 as metered)\n");
+  nlohmann::json months = nlohmann::json::array();
+  for (const auto& m : check.months) {
+    std::printf("%04d-%02d %13.0f %10.0f %+6.1f %%\n", m.metered.year, m.metered.month,
+                m.metered.kwh, m.simulated_kwh, m.error_pct());
+    months.push_back({{"month", domain::month_key(m.metered.year, m.metered.month)},
+                      {"metered_kwh", m.metered.kwh},
+                      {"simulated_kwh", m.simulated_kwh}});
+  }
+  const double mape = check.mape_pct;
+  std::printf("mean absolute percentage error %.1f %% (target 10 %%)\n", mape);
+  out["calibration"] = {
+      {"use_kwh_per_day", setup.household.kwh_per_day}, {"months", months}, {"mape_pct", mape}};
+  return true;
+}
+
+}  // namespace
+
+int run_strategy(const StrategyOptions& o) {
+  if (auto tz = set_process_timezone("Asia/Tokyo"); !tz) {
+    std::cerr << "cannot set the site time zone\n";
+    return 1;
+  }
+  const auto tariff = parse_or_die<domain::Tariff>(o.tariff == "bill-derived"
+                                                       ? embedded::tariff_bill_derived()
+                                                       : embedded::tariff_shikoku_seasonal_tou(),
+                                                   "tariff");
+  domain::ProfileLibrary library;
+  library.add(parse_or_die<domain::Profile>(embedded::profile_type_b(), "profile"));
+  library.add(parse_or_die<domain::Profile>(embedded::profile_type_a(), "profile"));
+  library.add(parse_or_die<domain::Profile>(embedded::profile_type_a_monthly(), "profile"));
+  library.add(parse_or_die<domain::Profile>(embedded::profile_panels_9(), "profile"));
+
+  domain::strategy::YearSetup setup;
+  setup.site.panels = o.panels;
+  nlohmann::json out;
+  if (!calibrate(o, tariff, library, setup, out)) return 1;
+  const auto baseline = parse_or_die<domain::Baseline>(embedded::profile_baseline(), "baseline");
+  const auto controls = domain::strategy::allowed_controls(
+      domain::strategy::ControlRanges{}, baseline.values, domain::InterlockLimits{});
+  std::vector<bool> slot1_modes;
+  if (o.slot1 != "none") slot1_modes.push_back(true);
+  if (o.slot1 != "charges") slot1_modes.push_back(false);
+
+  out["tariff"] = tariff.name();
+  out["panels"] = o.panels;
+  out["seeds"] = {o.first_seed, o.first_seed + static_cast<std::uint64_t>(o.seeds) - 1};
+  for (const bool slot1 : slot1_modes) {
+    domain::strategy::InverterModel model;
+    model.slot1_charges = slot1;
+    std::vector<Row> rows;
+    auto add = [&](const std::string& name, auto&& run) {
+      Row* row = nullptr;
+      for (auto& r : rows)
+        if (r.name == name) row = &r;
+      if (row == nullptr) row = &rows.emplace_back(Row{name, {}, 0});
+      const auto t0 = std::chrono::steady_clock::now();
+      row->years.push_back(run());
+      row->seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    for (int k = 0; k < o.seeds; ++k) {
+      setup.seed = o.first_seed + static_cast<std::uint64_t>(k);
+      const auto in = domain::strategy::build_year_inputs(setup, tariff);
+      add("no battery", [&] { return domain::strategy::simulate_without_battery(in, model); });
+      auto fixed = [&](const char* name, ControlSettings c) {
+        add(name, [&] {
+          domain::strategy::FixedStrategy s(name, c);
+          return domain::strategy::simulate_year(in, model, s);
+        });
+      };
+      fixed("old settings", ControlSettings{60, 60, 180, 60});
+      fixed("baseline only", ControlSettings{50, 45, 180, 45});
+      auto profile = [&](const char* name, const char* file, bool forecast) {
+        add(name, [&] {
+          domain::strategy::ProfileStrategy s(name, *library.find(file), library, {}, forecast);
+          return domain::strategy::simulate_year(in, model, s);
+        });
+      };
+      profile("Type B", "type-b", false);
+      profile("Type A", "type-a", true);
+      profile("Type A monthly", "type-a-monthly", true);
+      profile("nine-panel", "panels-9", false);
+      if (o.optimum) {
+        add("optimum", [&] {
+          domain::strategy::OptimumOptions opt{controls, o.soc_step_pct, o.threads};
+          auto plan = domain::strategy::perfect_foresight(in, model, opt);
+          domain::strategy::PlanStrategy s("optimum", std::move(plan.plan));
+          return domain::strategy::simulate_year(in, model, s);
+        });
+      }
+    }
+    const double no_battery =
+        mean(rows.front().years, [](const YearResult& y) { return y.cost_yen(); });
+    std::printf("\nslot 1 %s; %d panel(s); tariff %s; seeds %llu..%llu (means)\n",
+                slot1 ? "charges" : "delivers nothing (as in the field data)", o.panels,
+                tariff.name().c_str(), static_cast<unsigned long long>(o.first_seed),
+                static_cast<unsigned long long>(o.first_seed + o.seeds - 1));
+    double optimum_cost = 0;
+    for (const auto& r : rows)
+      if (r.name == "optimum")
+        optimum_cost = mean(r.years, [](const YearResult& y) { return y.cost_yen(); });
+    std::printf("%-16s %10s %9s %9s %7s %7s %7s %9s %8s\n", "strategy", "yen/year", "saving",
+                "grid kWh", "self %", "cycles", "writes", "captured", "s/year");
+    nlohmann::json table = nlohmann::json::array();
+    for (const auto& r : rows) {
+      const double cost = mean(r.years, [](const YearResult& y) { return y.cost_yen(); });
+      const double grid = mean(r.years, [](const YearResult& y) { return y.grid_kwh; });
+      const double self = mean(r.years, [](const YearResult& y) { return y.self_consumption(); });
+      const double cycles = mean(r.years, [](const YearResult& y) { return y.battery_cycles; });
+      const double writes =
+          mean(r.years, [](const YearResult& y) { return static_cast<double>(y.writes); });
+      const double per_year = r.seconds / static_cast<double>(r.years.size());
+      // The share of the perfect-foresight saving (over no battery) this strategy captures.
+      const double captured =
+          optimum_cost > 0 ? (no_battery - cost) / (no_battery - optimum_cost) : 0.0;
+      char share[16] = "-";
+      if (optimum_cost > 0) std::snprintf(share, sizeof share, "%.1f %%", captured * 100);
+      std::printf("%-16s %10.0f %9.0f %9.0f %7.1f %7.1f %7.1f %9s %8.3f\n", r.name.c_str(), cost,
+                  no_battery - cost, grid, self * 100, cycles, writes, share, per_year);
+      table.push_back(
+          {{"strategy", r.name},
+           {"yen_per_year", cost},
+           {"grid_kwh", grid},
+           {"self_consumption", self},
+           {"battery_cycles", cycles},
+           {"writes_per_year", writes},
+           {"seconds_per_year", per_year},
+           {"captured", optimum_cost > 0 ? nlohmann::json(captured) : nlohmann::json()}});
+    }
+    out[slot1 ? "slot1_charges" : "slot1_none"] = table;
+  }
+  if (o.json) std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace sb::bench
