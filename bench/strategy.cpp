@@ -15,6 +15,7 @@
 #include "sunbridge/adapters/grid_daily_csv.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/domain/profile.hpp"
+#include "sunbridge/domain/strategy/auto_strategy.hpp"
 #include "sunbridge/domain/strategy/calendar.hpp"
 #include "sunbridge/domain/strategy/calibration.hpp"
 #include "sunbridge/domain/strategy/control_settings.hpp"
@@ -47,6 +48,12 @@ struct Row {
   std::vector<YearResult> years;  // one per seed
   double seconds = 0;             // simulation time, all seeds
 };
+
+const Row* find_row(const std::vector<Row>& rows, const std::string& name) {
+  for (const auto& r : rows)
+    if (r.name == name) return &r;
+  return nullptr;
+}
 
 double mean(const std::vector<YearResult>& ys, double (*f)(const YearResult&)) {
   double s = 0;
@@ -143,6 +150,8 @@ int run_strategy(const StrategyOptions& o) {
   const auto baseline = parse_or_die<domain::Baseline>(embedded::profile_baseline(), "baseline");
   const auto controls = domain::strategy::allowed_controls(
       domain::strategy::ControlRanges{}, baseline.values, domain::InterlockLimits{});
+  const auto auto_candidates = domain::strategy::auto_candidates(
+      {}, domain::strategy::ControlRanges{}, baseline.values, domain::InterlockLimits{});
   std::vector<bool> slot1_modes;
   if (o.slot1 != "none") slot1_modes.push_back(true);
   if (o.slot1 != "charges") slot1_modes.push_back(false);
@@ -185,6 +194,11 @@ int run_strategy(const StrategyOptions& o) {
       profile("Type A", "type-a", true);
       profile("Type A monthly", "type-a-monthly", true);
       profile("nine-panel", "panels-9", false);
+      add("automatic", [&] {
+        domain::strategy::AutoStrategy s({setup.site, setup.climate, setup.household}, tariff,
+                                         auto_candidates, model, {});
+        return domain::strategy::simulate_year(in, model, s);
+      });
       if (o.optimum) {
         add("optimum", [&] {
           domain::strategy::OptimumOptions opt{controls, o.soc_step_pct, o.threads};
@@ -194,18 +208,28 @@ int run_strategy(const StrategyOptions& o) {
         });
       }
     }
-    const double no_battery =
+    const double none_cost =
         mean(rows.front().years, [](const YearResult& y) { return y.cost_yen(); });
     std::printf("\nslot 1 %s; %d panel(s); tariff %s; seeds %llu..%llu (means)\n",
                 slot1 ? "charges" : "delivers nothing (as in the field data)", o.panels,
                 tariff.name().c_str(), static_cast<unsigned long long>(o.first_seed),
                 static_cast<unsigned long long>(o.first_seed + o.seeds - 1));
-    double optimum_cost = 0;
-    for (const auto& r : rows)
-      if (r.name == "optimum")
-        optimum_cost = mean(r.years, [](const YearResult& y) { return y.cost_yen(); });
-    std::printf("%-16s %10s %9s %9s %7s %7s %7s %9s %8s\n", "strategy", "yen/year", "saving",
-                "grid kWh", "self %", "cycles", "writes", "captured", "s/year");
+    const Row* optimum = find_row(rows, "optimum");
+    const Row& none = rows.front();
+    // The share of the perfect-foresight saving (over no battery) a strategy captures in each
+    // year, averaged over the years.
+    auto captured = [&](const Row& r) {
+      double sum = 0, worst = 1e9;
+      for (std::size_t k = 0; k < r.years.size(); ++k) {
+        const double best = none.years[k].cost_yen() - optimum->years[k].cost_yen();
+        const double share = best > 0 ? (none.years[k].cost_yen() - r.years[k].cost_yen()) / best : 0;
+        sum += share;
+        worst = std::min(worst, share);
+      }
+      return std::pair{sum / static_cast<double>(r.years.size()), worst};
+    };
+    std::printf("%-16s %10s %9s %9s %7s %7s %7s %8s %9s %8s\n", "strategy", "yen/year", "saving",
+                "grid kWh", "self %", "cycles", "writes", "changes", "captured", "s/year");
     nlohmann::json table = nlohmann::json::array();
     for (const auto& r : rows) {
       const double cost = mean(r.years, [](const YearResult& y) { return y.cost_yen(); });
@@ -214,24 +238,48 @@ int run_strategy(const StrategyOptions& o) {
       const double cycles = mean(r.years, [](const YearResult& y) { return y.battery_cycles; });
       const double writes =
           mean(r.years, [](const YearResult& y) { return static_cast<double>(y.writes); });
+      const double changes =
+          mean(r.years, [](const YearResult& y) { return static_cast<double>(y.change_days); });
       const double per_year = r.seconds / static_cast<double>(r.years.size());
-      // The share of the perfect-foresight saving (over no battery) this strategy captures.
-      const double captured =
-          optimum_cost > 0 ? (no_battery - cost) / (no_battery - optimum_cost) : 0.0;
       char share[16] = "-";
-      if (optimum_cost > 0) std::snprintf(share, sizeof share, "%.1f %%", captured * 100);
-      std::printf("%-16s %10.0f %9.0f %9.0f %7.1f %7.1f %7.1f %9s %8.3f\n", r.name.c_str(), cost,
-                  no_battery - cost, grid, self * 100, cycles, writes, share, per_year);
-      table.push_back(
-          {{"strategy", r.name},
-           {"yen_per_year", cost},
-           {"grid_kwh", grid},
-           {"self_consumption", self},
-           {"battery_cycles", cycles},
-           {"writes_per_year", writes},
-           {"seconds_per_year", per_year},
-           {"captured", optimum_cost > 0 ? nlohmann::json(captured) : nlohmann::json()}});
+      nlohmann::json share_json;
+      if (optimum != nullptr) {
+        const auto [average, worst] = captured(r);
+        std::snprintf(share, sizeof share, "%.1f %%", average * 100);
+        share_json = {{"mean", average}, {"worst_year", worst}};
+      }
+      std::printf("%-16s %10.0f %9.0f %9.0f %7.1f %7.1f %7.1f %8.1f %9s %8.3f\n", r.name.c_str(),
+                  cost, none_cost - cost, grid, self * 100, cycles, writes, changes, share, per_year);
+      table.push_back({{"strategy", r.name},
+                       {"yen_per_year", cost},
+                       {"grid_kwh", grid},
+                       {"self_consumption", self},
+                       {"battery_cycles", cycles},
+                       {"writes_per_year", writes},
+                       {"changes_per_year", changes},
+                       {"seconds_per_year", per_year},
+                       {"captured", share_json}});
     }
+    // The automatic mode's targets, year by year.
+    const Row* automatic = find_row(rows, "automatic");
+    const Row* type_a = find_row(rows, "Type A");
+    const Row* type_b = find_row(rows, "Type B");
+    int below_a = 0, below_b = 0;
+    for (std::size_t k = 0; k < automatic->years.size(); ++k) {
+      below_a += automatic->years[k].cost_yen() < type_a->years[k].cost_yen() ? 1 : 0;
+      below_b += automatic->years[k].cost_yen() < type_b->years[k].cost_yen() ? 1 : 0;
+    }
+    std::printf("automatic costs less than Type B in %d of %zu years, than Type A in %d",
+                below_b, automatic->years.size(), below_a);
+    if (optimum != nullptr) {
+      const auto [average, worst] = captured(*automatic);
+      std::printf("; captures %.1f %% of the optimum's saving on average (worst year %.1f %%)",
+                  average * 100, worst * 100);
+    }
+    std::printf("\n");
+    out[slot1 ? "automatic_slot1_charges" : "automatic_slot1_none"] = {
+        {"years", automatic->years.size()}, {"cheaper_than_type_b", below_b},
+        {"cheaper_than_type_a", below_a}};
     out[slot1 ? "slot1_charges" : "slot1_none"] = table;
   }
   if (o.json) std::cout << out.dump(2) << "\n";

@@ -72,8 +72,21 @@ Schema profiles_section_schema() {
       schema::optional("retry_min", Schema::integer(1, 1440).with_default(30)),
       schema::optional("timeout_s", Schema::integer(1, 300).with_default(20)),
   });
+  // Automatic mode (docs/strategy.md "Automatic mode"): the array as installed, and when a
+  // change is worth a write.
+  Schema automatic = Schema::object({
+      schema::optional("pv_kw", Schema::number(0.1, 100).with_default(2.46)),
+      schema::optional("tilt_deg", Schema::number(0, 90).with_default(30)),
+      schema::optional("azimuth_deg", Schema::number(0, 360).with_default(180)),
+      schema::optional("system_efficiency", Schema::number(0.3, 1).with_default(0.85)),
+      schema::optional("min_saving_yen", Schema::number(0, 100000).with_default(20)),
+      schema::optional("horizon_days", Schema::integer(1, 7).with_default(3)),
+      schema::optional("decide_at",
+                       Schema::string(5, 5).with_check(check_time_of_day).with_default("22:00")),
+  });
   return Schema::object({
       schema::optional("mode", Schema::string(1, 60).with_default("type-b")),
+      schema::optional("auto", automatic),
       schema::optional("directory", Schema::string(1, 4096)),
       schema::optional("baseline", Schema::string(1, 4096)),
       schema::optional("weather", weather),
@@ -145,6 +158,17 @@ void load_profiles_sections(json& doc, const std::string& base_dir, Config& c,
   for (const json& t : w["fetch_times"])
     p.fetch_times.push_back(*parse_time_of_day(t.get<std::string>()));
   p.fetch_retry = std::chrono::minutes(w["retry_min"].get<int>());
+  const json& aj = pj["auto"];
+  AutoModeConfig& a = p.auto_mode;
+  a.latitude_deg = w["latitude"].get<double>();
+  a.longitude_deg = w["longitude"].get<double>();
+  a.pv_kw = aj["pv_kw"].get<double>();
+  a.tilt_deg = aj["tilt_deg"].get<double>();
+  a.azimuth_deg = aj["azimuth_deg"].get<double>();
+  a.system_efficiency = aj["system_efficiency"].get<double>();
+  a.min_saving_yen_per_write = aj["min_saving_yen"].get<double>();
+  a.horizon_days = aj["horizon_days"].get<int>();
+  a.decide_at = *parse_time_of_day(aj["decide_at"].get<std::string>());
 
   const json& sj = doc["settings"];
   SettingsConfig& s = c.settings;

@@ -48,6 +48,14 @@ json settings_to_json(const domain::SettingValues& values) {
   return out;
 }
 
+domain::SettingValues settings_from_json(const json& values) {
+  domain::SettingValues out;
+  if (!values.is_object()) return out;
+  for (const auto& [lcd, v] : values.items())
+    out[lcd] = setting_from_json(v);
+  return out;
+}
+
 json overrides_to_json(const domain::Overrides& o) {
   json out = json::object();
   if (o.hold) out["hold"] = {{"until", time_json(o.hold->until)}};

@@ -33,8 +33,9 @@ bool SettingsController::handle(const std::string& cmd, const json& request,
     const WallTime now = ctx_.clock.wall_now();
     const domain::Selection sel = evaluate(now);
     if (sel.hold) {
-      reply(fail("on hold until " + format_local(*sel.hold_until) +
-                 " (sunbridge override clear hold)"));
+      reply(fail(sel.hold_until ? "on hold until " + format_local(*sel.hold_until) +
+                                      " (sunbridge override clear hold)"
+                                : sel.reason));
       return true;
     }
     const bool dry_run = request.value("dry_run", false);
@@ -72,7 +73,7 @@ json SettingsController::show_json() {
   const WallTime now = ctx_.clock.wall_now();
   const domain::Selection sel = evaluate(now);
   json out = {{"ok", true},
-              {"mode", profile_->name()},
+              {"mode", auto_mode() ? std::string("auto") : profile_->name()},
               {"profiles", library_.names()},
               {"selection", adapters::selection_to_json(sel)},
               {"applied", applied_},
@@ -90,6 +91,15 @@ json SettingsController::show_json() {
     out["forecast"] = nullptr;
   }
   out["weather_provider"] = ctx_.config.profiles.weather.provider;
+  if (auto_mode()) {
+    // The table's calendar is not what happens next: the next change is the evening's choice.
+    out.erase("next_change");
+    out["auto"] = auto_choice_;
+    const auto at = ctx_.config.profiles.auto_mode.decide_at.count();
+    char hhmm[8];
+    std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", static_cast<int>(at / 60), static_cast<int>(at % 60));
+    out["auto_decides_at"] = hhmm;
+  }
   if (auto used = store_.usage(today(now))) {
     out["budget"] = {{"used_today", used->total},
                      {"per_parameter", used->per_parameter},

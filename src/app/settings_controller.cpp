@@ -53,6 +53,10 @@ domain::SettingValues capped(domain::SettingValues values, std::optional<double>
 
 }  // namespace
 
+std::string table_profile(const std::string& mode) {
+  return mode == "auto" ? "type-b" : mode;
+}
+
 domain::ProfileLibrary load_profile_library(const std::string& directory) {
   domain::ProfileLibrary lib;
   std::string problems;
@@ -96,7 +100,7 @@ SettingsController::SettingsController(SettingsContext ctx)
       base_library_(load_profile_library(ctx.config.profiles.directory)),
       library_(base_library_),
       baseline_(load_baseline(ctx.config.profiles.baseline_path)) {
-  profile_ = library_.find(ctx_.config.profiles.mode);
+  profile_ = library_.find(table_profile(ctx_.config.profiles.mode));
   if (profile_ == nullptr) {
     throw std::runtime_error("profiles.mode: no profile named '" + ctx_.config.profiles.mode +
                              "' (available: " + join(library_.names(), ", ") + ")");
@@ -148,6 +152,7 @@ SettingsController::SettingsController(SettingsContext ctx)
       adopt_desired(std::move(*d), std::move(lib), std::move(values), false);
     }
   }
+  load_auto_choice();
 }
 
 const domain::WeatherPolicy& SettingsController::rules() const {
@@ -172,7 +177,9 @@ domain::SelectionInput SettingsController::selection_input(WallTime now) const {
 }
 
 domain::Selection SettingsController::evaluate(WallTime now) const {
-  return domain::select(selection_input(now));
+  domain::Selection sel = domain::select(selection_input(now));
+  overlay_auto(sel);
+  return sel;
 }
 
 std::string SettingsController::today(WallTime now) const {
@@ -246,6 +253,7 @@ void SettingsController::set_charge_lease(std::optional<double> amps) {
 void SettingsController::run_schedule(WallTime now) {
   const CivilTime local = to_local_civil(now);
   overrides_.expire(now, domain::served_day(local));
+  decide_auto(now);
   const domain::Selection sel = evaluate(now);
   if (!(sel.memory == memory_)) {
     memory_ = sel.memory;

@@ -28,7 +28,7 @@ std::vector<std::string> SettingsController::check_desired(const adapters::Desir
   library = base_library_;
   for (const auto& p : d.profiles)
     library.add(p);
-  const std::string mode = d.mode.value_or(ctx_.config.profiles.mode);
+  const std::string mode = table_profile(d.mode.value_or(ctx_.config.profiles.mode));
   if (library.find(mode) == nullptr) {
     problems.push_back("mode: no profile named '" + mode +
                        "' (available: " + join(library.names(), ", ") + ")");
@@ -71,7 +71,7 @@ void SettingsController::apply_desired(adapters::DesiredConfig d,
   // What the schedule selects under the new configuration goes into the same transaction.
   domain::SelectionInput in = selection_input(now);
   in.library = &lib;
-  in.profile = lib.find(d.mode.value_or(ctx_.config.profiles.mode));
+  in.profile = lib.find(table_profile(d.mode.value_or(ctx_.config.profiles.mode)));
   if (d.rules) in.policy = *d.rules;
   if (d.away_present) in.overrides.away = d.away;
   const domain::Selection sel = domain::select(in);
@@ -99,7 +99,7 @@ void SettingsController::adopt_desired(adapters::DesiredConfig d, domain::Profil
                                        domain::SettingValues values, bool persist) {
   const WallTime now = ctx_.clock.wall_now();
   library_ = std::move(library);
-  profile_ = library_.find(d.mode.value_or(ctx_.config.profiles.mode));
+  profile_ = library_.find(table_profile(d.mode.value_or(ctx_.config.profiles.mode)));
   remote_values_ = std::move(values);
   if (persist && d.away_present) {
     overrides_.away = d.away;
@@ -129,7 +129,7 @@ nlohmann::json SettingsController::reported_json() {
         p && p->quality == Quality::kOk ? adapters::setting_to_json(p->value) : json(nullptr);
   }
   return {{"version", desired_ ? json(desired_->version) : json(nullptr)},
-          {"mode", profile_->name()},
+          {"mode", auto_mode() ? std::string("auto") : profile_->name()},
           {"profile.active", sel.key()},
           {"reason", sel.reason},
           {"overrides", adapters::overrides_to_json(overrides_)},

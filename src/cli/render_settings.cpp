@@ -62,7 +62,10 @@ std::string render_profile(const json& show) {
     out << "effect   from " << text(e, "from") << "  " << text(e, "key") << "  "
         << values_line(e.value("values", json::object())) << "\n";
   }
-  if (show.contains("next_change")) {
+  if (show.contains("auto_decides_at")) {
+    out << "next     automatic mode chooses again each evening at " << text(show, "auto_decides_at")
+        << "\n";
+  } else if (show.contains("next_change")) {
     const json& n = show["next_change"];
     out << "next     " << text(n, "at_local") << "  " << text(n, "key") << "  "
         << values_line(n.value("values", json::object())) << "\n";

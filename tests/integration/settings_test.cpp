@@ -636,3 +636,56 @@ TEST_CASE("an absence under Type B uses Type A's energy-saving row, says so and 
   CHECK(r.out.find("override: away 2026-05-11 to 2026-05-14: energy saving") != std::string::npos);
   CHECK(r.out.find("2026-05-14 07:00:00  type-b/spring-autumn") != std::string::npos);
 }
+
+TEST_CASE("automatic mode: the daemon's first choice goes through the settings writer",
+          "[integration][settings][strategy]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  FakeTime fake(dir);
+  fake.set(jst(2027, 1, 15, 22, 30));  // a winter evening, after the choice's time
+  const std::string file = dir.file("forecast.json");
+  testkit::write_file(file, forecast_file(2027, 1, 15, "CSSSCCC"));
+  Daemon d(dir,
+           settings_config(dir, sim,
+                           {{"profiles",
+                             {{"mode", "auto"},
+                              {"auto", {{"min_saving_yen", 5}}},
+                              {"weather", {{"provider", "file"}, {"path", file}}}}}}),
+           "d", fake.env());
+  json rows;
+  testkit::wait_until(
+      [&] {
+        rows = audit(d);
+        return !rows.empty();
+      },
+      20s);
+  std::this_thread::sleep_for(1500ms);  // the whole transaction
+  rows = audit(d);
+  INFO(d.log());
+  REQUIRE_FALSE(rows.empty());
+  for (const auto& r : rows) {
+    CHECK(r["cause"] == "auto");
+    CHECK(r["result"] == "written");
+    CHECK(r["readback"] == r["new"]);
+  }
+  const json show = d.call({{"cmd", "profile.show"}});
+  CHECK(show["mode"] == "auto");
+  const json& choice = show["auto"];
+  REQUIRE(choice.is_object());
+  CHECK(choice["served"] == "2027-01-16");
+  const std::string reason = choice["reason"];
+  CHECK(reason.find("automatic for 2027-01-16: 07 ") == 0);
+  CHECK(reason.find("type-b would choose 07 60 A, 10 60 min, 41 03:00, 62 60 %") !=
+        std::string::npos);
+  // The inverter holds exactly the choice, and only the four parameters were written.
+  const json& v = choice["values"];
+  CHECK(reg(sim, k07) == static_cast<int>(v["07"].get<double>() * 10));
+  CHECK(reg(sim, k10) == static_cast<int>(v["10"].get<double>()));
+  CHECK(reg(sim, k62) == static_cast<int>(v["62"].get<double>()));
+  const std::string end = v["41"];
+  CHECK(reg(sim, k41) == std::stoi(end.substr(0, 2)) * 256 + std::stoi(end.substr(3, 2)));
+  for (const auto& w : writes(sim)) {
+    CHECK((w.address == k07 || w.address == k10 || w.address == k41 || w.address == k62));
+  }
+  CHECK(show["selection"]["key"].get<std::string>().rfind("auto/", 0) == 0);
+}

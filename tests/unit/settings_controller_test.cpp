@@ -7,8 +7,11 @@
 #include <optional>
 
 #include "fake_modbus_client.hpp"
+#include "sunbridge/adapters/profile_json.hpp"
 #include "sunbridge/app/settings_controller.hpp"
+#include "sunbridge/app/tariff_service.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/domain/strategy/control_settings.hpp"
 #include "testkit/process.hpp"
 
 using namespace sb;
@@ -45,10 +48,12 @@ struct Rig {
   adapters::HistoryStore history{dir.file("h.db")};
   FlippingSource source;
   app::TimeWatch time{source, clock, points};
+  domain::Tariff tariff = app::load_tariffs("").at("shikoku-seasonal-tou");
   std::unique_ptr<app::SettingsController> controller;
 
-  Rig() {
+  explicit Rig(const std::string& mode = "type-b") {
     REQUIRE(set_process_timezone("Asia/Tokyo"));
+    config.profiles.mode = mode;
     config.settings.settle = 0ms;
     config.settings.clock_sync = true;
     client.registers[0x001C] = 208;
@@ -65,7 +70,8 @@ struct Rig {
     lo.inter_transaction_gap = 0ms;
     link = std::make_unique<device::InverterLink>(client, map, faults, lo, clock, log);
     controller = std::make_unique<app::SettingsController>(
-        app::SettingsContext{config, map, clock, log, loop, bus, *link, points, history, time});
+        app::SettingsContext{config, map, clock, log, loop, bus, *link, points, history, time,
+                             &tariff});
   }
   ~Rig() { bus.stop(); }
 
@@ -139,4 +145,55 @@ TEST_CASE("settings controller: a manual change is validated, budgeted and read 
   CHECK(r["ok"] == true);
   CHECK(rig.client.registers[0xE20A] == 550);
   CHECK(std::get<double>(rig.points.get("setting.p07", rig.clock.wall_now())->value) == 55.0);
+}
+
+TEST_CASE("settings controller: automatic mode chooses, explains and writes through the writer",
+          "[unit][app][settings][strategy]") {
+  Rig rig("auto");
+  rig.source.synced = true;
+  auto ask = [&](const json& request) {
+    std::optional<json> reply;
+    REQUIRE(rig.controller->handle(request["cmd"], request, [&](json r) { reply = r; }));
+    for (int i = 0; i < 100 && !reply; ++i)
+      rig.loop.run_once(10ms);
+    REQUIRE(reply);
+    return *reply;
+  };
+  // Without the battery's charge nothing is chosen (nor written) on a guess.
+  rig.settings_poll();
+  CHECK(rig.client.writes.empty());
+  json waiting = ask({{"cmd", "profile.show"}});
+  CHECK(waiting["auto"].is_null());
+  CHECK(waiting["selection"]["reason"].get<std::string>().find("no choice yet") !=
+        std::string::npos);
+  rig.points.set(Point{"battery.soc", 40.0, "%", Quality::kOk, rig.clock.wall_now(), ""});
+  rig.settings_poll();
+  const json show = ask({{"cmd", "profile.show"}});
+  CHECK(show["mode"] == "auto");
+  const json& choice = show["auto"];
+  REQUIRE(choice.is_object());
+  CHECK(choice["served"] == "2027-01-16");
+  // It says what it chose, what it expects and what Type B would have chosen.
+  const std::string reason = choice["reason"];
+  CHECK(reason.find("automatic for 2027-01-16: ") == 0);
+  CHECK(reason.find("type-b would choose 07 60 A, 10 60 min, 41 03:00, 62 60 %") !=
+        std::string::npos);
+  CHECK(choice["expected_yen"].get<double>() <= choice["table"]["expected_yen"].get<double>());
+  // The choice is what reached the inverter, through the writer, audited with cause "auto".
+  REQUIRE_FALSE(rig.client.writes.empty());
+  const auto chosen =
+      domain::strategy::control_settings_from(adapters::settings_from_json(choice["values"]));
+  REQUIRE(chosen);
+  CHECK(rig.client.registers[0xE20A] == static_cast<std::uint16_t>(chosen->max_charge_a * 10));
+  CHECK(rig.client.registers[0xE020] == static_cast<std::uint16_t>(chosen->back_to_battery_soc));
+  const json audit = ask({{"cmd", "audit"}})["audit"];
+  REQUIRE_FALSE(audit.empty());
+  for (const auto& row : audit) {
+    CHECK(row["cause"] == "auto");
+    CHECK(row["result"] == "written");
+  }
+  // Asked again the same day, it keeps its choice: nothing more is written.
+  rig.client.writes.clear();
+  rig.settings_poll();
+  CHECK(rig.client.writes.empty());
 }

@@ -84,9 +84,25 @@ struct TariffConfig {
   std::string directory;  // the user's own tariff files (*.json); empty: the shipped ones only
 };
 
+// Automatic mode (docs/strategy.md "Automatic mode"): where the array is and what it is, and
+// when a change is worth a write.
+struct AutoModeConfig {
+  double latitude_deg = 34.34;  // the weather section's site
+  double longitude_deg = 134.05;
+  double pv_kw = 2.46;  // 6 x 410 W
+  double tilt_deg = 30;
+  double azimuth_deg = 180;
+  double system_efficiency = 0.85;
+  double min_saving_yen_per_write = 20;
+  int horizon_days = 3;
+  std::chrono::minutes decide_at{22 * 60};
+};
+
 // Which profile is active and how the weather is fetched (docs/configuration.md, "profiles").
 struct ProfilesConfig {
-  std::string mode = "type-b";  // type-b | type-a | type-a-monthly | a profile's name
+  // type-b | type-a | type-a-monthly | auto | a profile's name
+  std::string mode = "type-b";
+  AutoModeConfig auto_mode;
   std::string directory;        // the user's own profile files (*.json); empty: none
   std::string baseline_path;    // empty: the shipped baseline
   domain::WeatherPolicy rules;

@@ -14,6 +14,8 @@ namespace sb::adapters {
 nlohmann::json setting_to_json(const PointValue& v);
 PointValue setting_from_json(const nlohmann::json& v);
 nlohmann::json settings_to_json(const domain::SettingValues& values);
+// The inverse (an object of LCD id -> number or text); empty for anything else.
+domain::SettingValues settings_from_json(const nlohmann::json& values);
 
 nlohmann::json overrides_to_json(const domain::Overrides& o);
 // Strict: unknown keys or bad times are errors (the stored state is ours, but a newer version

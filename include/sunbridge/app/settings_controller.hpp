@@ -29,6 +29,8 @@
 #include "sunbridge/domain/point_store.hpp"
 #include "sunbridge/domain/profile.hpp"
 #include "sunbridge/domain/selection.hpp"
+#include "sunbridge/domain/strategy/auto_chooser.hpp"
+#include "sunbridge/domain/tariff.hpp"
 
 namespace sb::app {
 
@@ -36,6 +38,9 @@ namespace sb::app {
 // std::runtime_error listing every problem (a start-up failure).
 domain::ProfileLibrary load_profile_library(const std::string& directory);
 domain::Baseline load_baseline(const std::string& path);
+// The profile whose table a mode uses: automatic mode starts from Type B (its seasons, and the
+// choice it is compared with); any other mode is a profile's name.
+std::string table_profile(const std::string& mode);
 
 // What the settings controller needs from the daemon (dependencies, not singletons).
 struct SettingsContext {
@@ -49,6 +54,7 @@ struct SettingsContext {
   domain::PointStore& points;
   adapters::HistoryStore& history;
   const TimeWatch& time;  // nothing acts on the wall clock while it cannot be trusted
+  const domain::Tariff* tariff = nullptr;  // automatic mode prices its choices with it
 };
 
 class SettingsController {
@@ -100,6 +106,12 @@ class SettingsController {
   };
 
   domain::Selection evaluate(WallTime now) const;
+  // Automatic mode (settings_auto.cpp): whether it is on, the stored choice laid over a
+  // selection, the evening's choice, and the choice kept from before a restart.
+  [[nodiscard]] bool auto_mode() const;
+  void overlay_auto(domain::Selection& sel) const;
+  void decide_auto(WallTime now);
+  void load_auto_choice();
   domain::SelectionInput selection_input(WallTime now) const;
   void run_schedule(WallTime now);
   void check_drift(WallTime now);
@@ -161,6 +173,8 @@ class SettingsController {
   std::function<void(const adapters::DesiredConfig&)> on_desired_adopted_;
   std::optional<double> charge_lease_a_;          // the ceiling the checks ask for now
   std::optional<double> applied_charge_lease_a_;  // the one in force at the last write
+  nlohmann::json auto_choice_;  // automatic mode's current choice (null: none yet)
+  std::optional<domain::strategy::AutoCandidates> auto_candidates_;
 };
 
 }  // namespace sb::app

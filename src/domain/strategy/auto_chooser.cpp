@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/domain/strategy/auto_chooser.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "sunbridge/domain/strategy/control_settings.hpp"
+
+namespace sb::domain::strategy {
+
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+
+double cost_of(const ExpectedDays& e, const InverterModel& m, const ControlSettings& c,
+               BatteryState& s, std::size_t from, std::size_t to) {
+  double yen = 0;
+  StepInput in;
+  in.step_min = e.step_min;
+  const auto per_day = static_cast<std::size_t>(e.steps_per_day());
+  for (std::size_t i = from; i < to; ++i) {
+    in.minute_of_day = (e.first_minute + static_cast<int>(i % per_day) * e.step_min) % (24 * 60);
+    in.pv_kw = e.pv_kw[i];
+    in.load_kw = e.load_kw[i];
+    yen += step(m, c, s, in).grid() * e.price_yen_per_kwh[i];
+  }
+  return yen;
+}
+
+// Energy left in the battery at the horizon's end still has a value: at least the night energy
+// it saves buying later (a kWh delivered displaces one bought at the cheapest rate).
+double leftover_value_yen(const ExpectedDays& e, const InverterModel& m, const BatteryState& s) {
+  const float cheapest = *std::min_element(e.price_yen_per_kwh.begin(), e.price_yen_per_kwh.end());
+  const double usable = std::max(0.0, s.soc_pct - m.switch_to_grid_soc) / 100.0 * m.battery_kwh *
+                        m.discharge_efficiency;
+  return usable * cheapest;
+}
+
+struct ValueGrid {
+  double step_pct;
+  int points;
+  std::vector<double> v;  // [point * 2 + on_grid]
+  [[nodiscard]] double at(const BatteryState& s) const {
+    const double x = std::clamp(s.soc_pct / step_pct, 0.0, static_cast<double>(points - 1));
+    const int lo = std::min(static_cast<int>(x), points - 2);
+    const double w = x - lo;
+    const auto i = static_cast<std::size_t>(lo) * 2 + (s.on_grid ? 1 : 0);
+    return (1 - w) * v[i] + w * v[i + 2];
+  }
+};
+
+std::string fmt_yen(double yen) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f yen", yen);
+  return buf;
+}
+
+}  // namespace
+
+ExpectedDays expected_days(const PvSite& site, const Climate& climate,
+                           const HouseholdModel& household, const Tariff& tariff, Date served,
+                           const std::vector<DayWeather>& forecast, int n_days, int step_min,
+                           const std::optional<std::array<double, 24>>& load_kw_by_hour) {
+  ExpectedDays e;
+  e.step_min = std::clamp(step_min, 1, 60);
+  const int per_day = e.steps_per_day();
+  const auto start = sys_days{served} - days{1};
+  for (int i = 0; i < n_days * per_day; ++i) {
+    const int minute_total = e.first_minute + i * e.step_min;
+    const Date date{start + days{minute_total / (24 * 60)}};
+    const int minute = minute_total % (24 * 60);
+    const int month = static_cast<int>(static_cast<unsigned>(date.month()));
+    const int k = static_cast<int>((sys_days{date} - sys_days{served}).count());
+    const DayWeather w = k >= 0 && static_cast<std::size_t>(k) < forecast.size()
+                             ? forecast[static_cast<std::size_t>(k)]
+                             : DayWeather::kNormal;
+    const int day_of_year =
+        static_cast<int>((sys_days{date} - sys_days{date.year() / 1 / 1}).count()) + 1;
+    const double mid = minute + e.step_min / 2.0;
+    e.pv_kw.push_back(static_cast<float>(
+        pv_ac_kw(site, clear_sky_plane_w_m2(site, day_of_year, mid) * climate.plane_factor(w))));
+    const double load = load_kw_by_hour ? (*load_kw_by_hour)[static_cast<std::size_t>(minute / 60)]
+                                        : household_kw(household, month, 1.0, mid);
+    e.load_kw.push_back(static_cast<float>(load));
+    CivilTime local{static_cast<int>(date.year()), month,
+                    static_cast<int>(static_cast<unsigned>(date.day())), minute / 60, minute % 60,
+                    0};
+    const unsigned weekday = std::chrono::weekday{sys_days{date}}.c_encoding();
+    const DayType type = (weekday == 0 || weekday == 6) ? DayType::kHoliday : DayType::kWeekday;
+    e.price_yen_per_kwh.push_back(static_cast<float>(tariff.band_at(local, type).yen_per_kwh));
+  }
+  return e;
+}
+
+AutoCandidates auto_candidates(const AutoPolicy& policy, const ControlRanges& coming_night,
+                               const SettingValues& baseline, const InterlockLimits& limits) {
+  return {allowed_controls(coming_night, baseline, limits),
+          allowed_controls(policy.later_ranges, baseline, limits)};
+}
+
+AutoChoice choose_auto(const ExpectedDays& e, const InverterModel& m, const AutoContext& ctx,
+                       const AutoPolicy& policy) {
+  AutoChoice out;
+  out.settings = ctx.current;
+  const auto per_day = static_cast<std::size_t>(e.steps_per_day());
+  const int horizon =
+      std::clamp(policy.horizon_days, 1, static_cast<int>(e.pv_kw.size() / per_day));
+  // Values of the later nights, backwards, on the coarse grid.
+  ValueGrid next{policy.later_soc_step_pct,
+                 static_cast<int>(std::ceil(100.0 / policy.later_soc_step_pct)) + 1, {}};
+  next.v.assign(static_cast<std::size_t>(next.points) * 2, 0.0);
+  const auto& later = ctx.candidates->later_nights;
+  for (int d = horizon - 1; d >= 1; --d) {
+    ValueGrid here = next;
+    for (std::size_t k = 0; k < here.v.size(); ++k) {
+      double best = 1e18;
+      for (const auto& c : later) {
+        BatteryState s;
+        s.soc_pct = std::min(100.0, static_cast<double>(k / 2) * here.step_pct);
+        s.on_grid = (k % 2) == 1;
+        double cost = cost_of(e, m, c, s, static_cast<std::size_t>(d) * per_day,
+                              static_cast<std::size_t>(d + 1) * per_day);
+        cost += d == horizon - 1 ? -leftover_value_yen(e, m, s) : next.at(s);
+        best = std::min(best, cost);
+      }
+      here.v[k] = best;
+    }
+    next = std::move(here);
+  }
+  auto total = [&](const ControlSettings& c) {
+    BatteryState s = ctx.battery;
+    const double first = cost_of(e, m, c, s, 0, per_day);
+    return first + (horizon == 1 ? -leftover_value_yen(e, m, s) : next.at(s));
+  };
+  out.keep_cost_yen = total(ctx.current);
+  if (ctx.compare) out.compare_cost_yen = total(*ctx.compare);
+  double best_score = out.keep_cost_yen;
+  double best_cost = out.keep_cost_yen;
+  for (const auto& c : ctx.candidates->coming_night) {
+    const auto changed = changed_parameters(ctx.current, c);
+    if (changed.empty()) continue;
+    if (check_budget(ctx.budget, ctx.used_today, changed)) continue;  // over the budget
+    const double cost = total(c);
+    const double score = cost + policy.min_saving_yen_per_write * static_cast<double>(changed.size());
+    if (score < best_score - 1e-9) {
+      best_score = score;
+      best_cost = cost;
+      out.settings = c;
+      out.changed = changed;
+    }
+  }
+  out.expected_cost_yen = best_cost;
+  const std::string days_word = std::to_string(horizon) + (horizon == 1 ? " day" : " days");
+  if (out.changed.empty()) {
+    out.reason = "keeping " + describe(ctx.current) + ": expected " + fmt_yen(out.keep_cost_yen) +
+                 " over " + days_word + "; no change saves enough to be worth a write";
+  } else {
+    out.reason = describe(out.settings) + ": expected " + fmt_yen(out.expected_cost_yen) +
+                 " over " + days_word + ", against " + fmt_yen(out.keep_cost_yen) +
+                 " keeping " + describe(ctx.current);
+  }
+  return out;
+}
+
+}  // namespace sb::domain::strategy

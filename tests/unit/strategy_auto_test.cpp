@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+// The automatic mode's chooser: within the interlocks and the write budget over simulated days,
+// a change only when it pays for its writes, and a reason a homeowner can read.
+#include <catch2/catch.hpp>
+
+#include "source_files.hpp"
+#include "sunbridge/domain/strategy/auto_strategy.hpp"
+#include "sunbridge/domain/strategy/control_settings.hpp"
+#include "sunbridge/domain/strategy/profile_strategy.hpp"
+
+using namespace sb;
+using namespace sb::domain::strategy;
+
+namespace {
+
+domain::Tariff shipped_tariff() {
+  schema::Issues issues;
+  auto t = domain::Tariff::from_json(
+      test::read_source("profiles/tariffs/shikoku-seasonal-tou.json"), issues);
+  REQUIRE(t);
+  return *t;
+}
+
+domain::SettingValues baseline() {
+  schema::Issues issues;
+  auto b = domain::Baseline::from_json(test::read_source("profiles/baseline.json"), issues);
+  REQUIRE(b);
+  return b->values;
+}
+
+// Passes the choices through and checks each against the rules the settings writer enforces.
+class Checked : public Strategy {
+ public:
+  Checked(Strategy& inner, domain::SettingValues baseline, domain::BudgetPolicy budget)
+      : inner_(inner), baseline_(std::move(baseline)), budget_(budget) {}
+  [[nodiscard]] std::string name() const override { return inner_.name(); }
+  ControlSettings choose(const Decision& d) override {
+    const ControlSettings c = inner_.choose(d);
+    domain::SettingValues after = baseline_;
+    for (auto& [id, v] : to_setting_values(c)) after[id] = v;
+    const auto broken = domain::check_interlocks(after, {}, domain::profile_parameters());
+    interlock_violations += broken.empty() ? 0 : 1;
+    const auto changed = changed_parameters(d.current, c);
+    if (d.forecast != nullptr && domain::check_budget(budget_, {}, changed)) ++budget_violations;
+    ++decisions;
+    return c;
+  }
+  int interlock_violations = 0, budget_violations = 0, decisions = 0;
+
+ private:
+  Strategy& inner_;
+  domain::SettingValues baseline_;
+  domain::BudgetPolicy budget_;
+};
+
+}  // namespace
+
+TEST_CASE("automatic mode keeps the interlocks and the write budget over simulated months",
+          "[unit][strategy]") {
+  const auto tariff = shipped_tariff();
+  YearSetup setup;
+  setup.seed = 4;
+  const auto in = first_days(build_year_inputs(setup, tariff), 45);
+  const auto candidates = auto_candidates({}, ControlRanges{}, baseline(), {});
+  REQUIRE(candidates.coming_night.size() == 1500);
+  // A tight budget: two writes a day at most, one per parameter.
+  const domain::BudgetPolicy budget{1, 2};
+  const InverterModel model;
+  AutoStrategy automatic({setup.site, setup.climate, setup.household}, tariff, candidates, model,
+                         {}, budget);
+  Checked checked(automatic, baseline(), budget);
+  const auto r = simulate_year(in, model, checked);
+  CHECK(checked.decisions == 45);
+  CHECK(checked.interlock_violations == 0);
+  CHECK(checked.budget_violations == 0);
+  CHECK(r.writes > 0);
+  CHECK(r.writes <= 2 * r.change_days);
+  CHECK(r.worst_balance_kwh < 1e-9);
+  // It explains itself.
+  CHECK_FALSE(automatic.last().reason.empty());
+  CHECK(automatic.last().reason.find("yen over 3 days") != std::string::npos);
+  // Cheaper than Type B's winter row over the same days.
+  FixedStrategy winter("Type B winter", ControlSettings{60, 60, 180, 60});
+  CHECK(r.cost_yen() < simulate_year(in, model, winter).cost_yen());
+}
+
+TEST_CASE("automatic mode writes only when the expected saving pays for the writes",
+          "[unit][strategy]") {
+  const auto tariff = shipped_tariff();
+  YearSetup setup;
+  const auto in = build_year_inputs(setup, tariff);
+  const auto candidates = auto_candidates({}, ControlRanges{}, baseline(), {});
+  const ExpectedDays e =
+      expected_days(setup.site, setup.climate, setup.household, tariff,
+                    domain::Date{std::chrono::year{2025}, std::chrono::month{1}, std::chrono::day{20}},
+                    {DayWeather::kSunny, DayWeather::kSunny, DayWeather::kRainy}, 3, 15);
+  REQUIRE(e.pv_kw.size() == 3 * 96);
+  // 22:00 to 24:00: no sun; the next noon (sunny): some.
+  CHECK(e.pv_kw[0] == 0.0F);
+  CHECK(e.pv_kw[56] > 0.5F);
+  CHECK(e.price_yen_per_kwh[0] == Approx(31.32));  // 22:00, day rate
+  CHECK(e.price_yen_per_kwh[8] == Approx(14.95));  // 00:00, night
+  AutoContext ctx;
+  ctx.candidates = &candidates;
+  ctx.battery = BatteryState{40, false, 0};
+  ctx.current = ControlSettings{25, 15, 150, 70};  // a poor choice for a winter night
+  AutoPolicy policy;
+  const InverterModel model;
+  const auto chosen = choose_auto(e, model, ctx, policy);
+  REQUIRE_FALSE(chosen.changed.empty());
+  CHECK(chosen.expected_cost_yen < chosen.keep_cost_yen -
+                                       policy.min_saving_yen_per_write *
+                                           static_cast<double>(chosen.changed.size()));
+  // Asked again from its own choice, it keeps it.
+  ctx.current = chosen.settings;
+  const auto again = choose_auto(e, model, ctx, policy);
+  CHECK(again.changed.empty());
+  CHECK(again.reason.find("keeping") == 0);
+  // When no saving can pay for a write, nothing is written.
+  policy.min_saving_yen_per_write = 1e6;
+  ctx.current = ControlSettings{25, 15, 150, 70};
+  CHECK(choose_auto(e, model, ctx, policy).changed.empty());
+  // A budget already spent today allows no write either.
+  policy.min_saving_yen_per_write = 20;
+  ctx.used_today.total = 16;
+  CHECK(choose_auto(e, model, ctx, policy).changed.empty());
+}
