@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
                "leave out the perfect-foresight optimum (minutes)");
   st->add_option("--soc-step", strategy.soc_step_pct, "the optimum's SOC grid, %")
       ->check(CLI::Range(0.25, 10.0));
+  st->add_option("--min-saving", strategy.min_saving_yen_per_write,
+                 "automatic mode: yen a change must save per parameter written")
+      ->check(CLI::Range(0.0, 100000.0));
   st->add_option("--threads", strategy.threads, "threads for the optimum")
       ->check(CLI::Range(1, 64));
   strategy.meter_csv = SUNBRIDGE_METER_CSV;

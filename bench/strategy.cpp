@@ -195,8 +195,10 @@ int run_strategy(const StrategyOptions& o) {
       profile("Type A monthly", "type-a-monthly", true);
       profile("nine-panel", "panels-9", false);
       add("automatic", [&] {
+        domain::strategy::AutoPolicy policy;
+        policy.min_saving_yen_per_write = o.min_saving_yen_per_write;
         domain::strategy::AutoStrategy s({setup.site, setup.climate, setup.household}, tariff,
-                                         auto_candidates, model, {});
+                                         auto_candidates, model, policy);
         return domain::strategy::simulate_year(in, model, s);
       });
       if (o.optimum) {
@@ -222,7 +224,8 @@ int run_strategy(const StrategyOptions& o) {
       double sum = 0, worst = 1e9;
       for (std::size_t k = 0; k < r.years.size(); ++k) {
         const double best = none.years[k].cost_yen() - optimum->years[k].cost_yen();
-        const double share = best > 0 ? (none.years[k].cost_yen() - r.years[k].cost_yen()) / best : 0;
+        const double share =
+            best > 0 ? (none.years[k].cost_yen() - r.years[k].cost_yen()) / best : 0;
         sum += share;
         worst = std::min(worst, share);
       }
@@ -249,7 +252,8 @@ int run_strategy(const StrategyOptions& o) {
         share_json = {{"mean", average}, {"worst_year", worst}};
       }
       std::printf("%-16s %10.0f %9.0f %9.0f %7.1f %7.1f %7.1f %8.1f %9s %8.3f\n", r.name.c_str(),
-                  cost, none_cost - cost, grid, self * 100, cycles, writes, changes, share, per_year);
+                  cost, none_cost - cost, grid, self * 100, cycles, writes, changes, share,
+                  per_year);
       table.push_back({{"strategy", r.name},
                        {"yen_per_year", cost},
                        {"grid_kwh", grid},
@@ -269,8 +273,8 @@ int run_strategy(const StrategyOptions& o) {
       below_a += automatic->years[k].cost_yen() < type_a->years[k].cost_yen() ? 1 : 0;
       below_b += automatic->years[k].cost_yen() < type_b->years[k].cost_yen() ? 1 : 0;
     }
-    std::printf("automatic costs less than Type B in %d of %zu years, than Type A in %d",
-                below_b, automatic->years.size(), below_a);
+    std::printf("automatic costs less than Type B in %d of %zu years, than Type A in %d", below_b,
+                automatic->years.size(), below_a);
     if (optimum != nullptr) {
       const auto [average, worst] = captured(*automatic);
       std::printf("; captures %.1f %% of the optimum's saving on average (worst year %.1f %%)",
@@ -278,7 +282,8 @@ int run_strategy(const StrategyOptions& o) {
     }
     std::printf("\n");
     out[slot1 ? "automatic_slot1_charges" : "automatic_slot1_none"] = {
-        {"years", automatic->years.size()}, {"cheaper_than_type_b", below_b},
+        {"years", automatic->years.size()},
+        {"cheaper_than_type_b", below_b},
         {"cheaper_than_type_a", below_a}};
     out[slot1 ? "slot1_charges" : "slot1_none"] = table;
   }

@@ -15,6 +15,7 @@ struct StrategyOptions {
   std::string tariff = "shikoku-seasonal-tou";
   std::string slot1 = "both";  // "charges", "none" (as in the field data), "both"
   bool optimum = true;
+  double min_saving_yen_per_write = 20;  // automatic mode's threshold
   double soc_step_pct = 2.0;
   int threads = 2;
   std::string meter_csv;  // daily grid import, "date,grid_import_kwh"

@@ -25,10 +25,13 @@ constexpr const char* kAutoKey = "profiles.auto_choice";
 
 strategy::DayWeather day_weather(domain::DayKind k) {
   switch (k) {
-    case domain::DayKind::kSunny: return strategy::DayWeather::kSunny;
+    case domain::DayKind::kSunny:
+      return strategy::DayWeather::kSunny;
     case domain::DayKind::kRainy:
-    case domain::DayKind::kSnowy: return strategy::DayWeather::kRainy;
-    default: return strategy::DayWeather::kNormal;
+    case domain::DayKind::kSnowy:
+      return strategy::DayWeather::kRainy;
+    default:
+      return strategy::DayWeather::kNormal;
   }
 }
 
@@ -69,10 +72,12 @@ void SettingsController::decide_auto(WallTime now) {
   const auto minute = std::chrono::minutes(local.hour * 60 + local.minute);
   std::optional<domain::Date> stored;
   if (auto_choice_.is_object()) stored = domain::parse_date(auto_choice_.value("served", ""));
-  // A new choice each evening at decide_at for the next day; at once when there is none for
-  // the coming or the current day (first start, or the gateway was off in the evening).
+  // A new choice each evening at decide_at for the next day; at once when there is none, or
+  // only one older than yesterday's (the gateway was off for days).
   const bool evening = minute >= cfg.decide_at || local.hour < 7;
-  if (stored && (*stored == served || !evening)) return;
+  const bool stale = stored && std::chrono::sys_days{served} - std::chrono::sys_days{*stored} >
+                                   std::chrono::days{1};
+  if (stored && !stale && (*stored == served || !evening)) return;
 
   const domain::Selection table = domain::select(selection_input(now));  // Type B's choice
   if (table.hold || table.source == "override") return;
@@ -105,8 +110,8 @@ void SettingsController::decide_auto(WallTime now) {
   std::vector<strategy::DayWeather> forecast;
   if (forecast_ && now - forecast_->fetched_at <= rules().forecast_max_age) {
     for (int k = 0; k < cfg.horizon_days; ++k) {
-      const auto* day = forecast_->day(
-          domain::Date{std::chrono::sys_days{served} + std::chrono::days{k}});
+      const auto* day =
+          forecast_->day(domain::Date{std::chrono::sys_days{served} + std::chrono::days{k}});
       forecast.push_back(day != nullptr ? day_weather(day->kind) : strategy::DayWeather::kNormal);
     }
   }
@@ -127,12 +132,12 @@ void SettingsController::decide_auto(WallTime now) {
   if (!auto_candidates_) {
     domain::InterlockLimits limits;
     limits.bank_charge_limit_a = ctx_.config.settings.bank_charge_limit_a;
-    auto_candidates_ = strategy::auto_candidates(policy, strategy::ControlRanges{},
-                                                 baseline_.values, limits);
+    auto_candidates_ =
+        strategy::auto_candidates(policy, strategy::ControlRanges{}, baseline_.values, limits);
   }
-  const strategy::ExpectedDays expected = strategy::expected_days(
-      site, strategy::Climate{}, strategy::HouseholdModel{}, *ctx_.tariff, served, forecast,
-      policy.horizon_days, policy.model_step_min);
+  const strategy::ExpectedDays expected =
+      strategy::expected_days(site, strategy::Climate{}, strategy::HouseholdModel{}, *ctx_.tariff,
+                              served, forecast, policy.horizon_days, policy.model_step_min);
   strategy::AutoContext actx;
   actx.candidates = &*auto_candidates_;
   actx.battery.soc_pct = std::get<double>(soc->value);
@@ -144,19 +149,21 @@ void SettingsController::decide_auto(WallTime now) {
 
   std::string reason = "automatic for " + domain::format_date(served) + ": " + choice.reason;
   if (choice.compare_cost_yen) {
-    reason += "; " + table.profile + " would choose " + strategy::describe(*table_settings) +
-              ": " + yen(*choice.compare_cost_yen);
+    reason += "; " + table.profile + " would choose " + strategy::describe(*table_settings) + ": " +
+              yen(*choice.compare_cost_yen);
   }
   reason += forecast.empty() ? " (no current forecast: normal days assumed)" : "";
-  auto_choice_ = {{"served", domain::format_date(served)},
-                  {"at", format_iso8601_utc(now)},
-                  {"values", adapters::settings_to_json(strategy::to_setting_values(choice.settings))},
-                  {"reason", reason},
-                  {"expected_yen", choice.expected_cost_yen},
-                  {"keep_yen", choice.keep_cost_yen},
-                  {"table", {{"profile", table.profile},
-                             {"values", adapters::settings_to_json(table.values)},
-                             {"expected_yen", choice.compare_cost_yen.value_or(0.0)}}}};
+  auto_choice_ = {
+      {"served", domain::format_date(served)},
+      {"at", format_iso8601_utc(now)},
+      {"values", adapters::settings_to_json(strategy::to_setting_values(choice.settings))},
+      {"reason", reason},
+      {"expected_yen", choice.expected_cost_yen},
+      {"keep_yen", choice.keep_cost_yen},
+      {"table",
+       {{"profile", table.profile},
+        {"values", adapters::settings_to_json(table.values)},
+        {"expected_yen", choice.compare_cost_yen.value_or(0.0)}}}};
   if (Status s = store_.put(kAutoKey, auto_choice_, now); !s) {
     ctx_.log.error(kAutoComponent, "cannot store the automatic choice: " + s.error().describe());
   }

@@ -97,7 +97,8 @@ json SettingsController::show_json() {
     out["auto"] = auto_choice_;
     const auto at = ctx_.config.profiles.auto_mode.decide_at.count();
     char hhmm[8];
-    std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", static_cast<int>(at / 60), static_cast<int>(at % 60));
+    std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", static_cast<int>(at / 60),
+                  static_cast<int>(at % 60));
     out["auto_decides_at"] = hhmm;
   }
   if (auto used = store_.usage(today(now))) {
@@ -114,10 +115,15 @@ json SettingsController::plan_json(const json& request) {
   if (days < 1 || days > 400) return fail("days must be 1-400");
   const WallTime now = ctx_.clock.wall_now();
   auto entries = domain::plan(selection_input(now), std::chrono::hours(24 * days));
-  return {{"ok", true},
-          {"mode", profile_->name()},
-          {"days", days},
-          {"plan", adapters::plan_to_json(entries)}};
+  json out = {{"ok", true},
+              {"mode", profile_->name()},
+              {"days", days},
+              {"plan", adapters::plan_to_json(entries)}};
+  if (auto_mode()) {
+    out["note"] = "automatic mode chooses every evening; this is the " + profile_->name() +
+                  " calendar it starts from and compares with";
+  }
+  return out;
 }
 
 json SettingsController::audit_json(const json& request) {

@@ -83,6 +83,7 @@ std::string render_profile(const json& show) {
 std::string render_plan(const json& plan) {
   std::ostringstream out;
   out << "mode " << text(plan, "mode") << ", next " << plan.value("days", 0) << " days\n";
+  if (plan.contains("note")) out << text(plan, "note") << "\n";
   for (const json& c : plan.value("plan", json::array())) {
     std::string changed;
     for (const auto& id : c.value("changed", json::array())) {

@@ -69,9 +69,8 @@ struct Rig {
     device::LinkOptions lo;
     lo.inter_transaction_gap = 0ms;
     link = std::make_unique<device::InverterLink>(client, map, faults, lo, clock, log);
-    controller = std::make_unique<app::SettingsController>(
-        app::SettingsContext{config, map, clock, log, loop, bus, *link, points, history, time,
-                             &tariff});
+    controller = std::make_unique<app::SettingsController>(app::SettingsContext{
+        config, map, clock, log, loop, bus, *link, points, history, time, &tariff});
   }
   ~Rig() { bus.stop(); }
 

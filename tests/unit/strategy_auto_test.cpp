@@ -3,7 +3,7 @@
 // a change only when it pays for its writes, and a reason a homeowner can read.
 #include <catch2/catch.hpp>
 
-#include "source_files.hpp"
+#include "shipped_data.hpp"
 #include "sunbridge/domain/strategy/auto_strategy.hpp"
 #include "sunbridge/domain/strategy/control_settings.hpp"
 #include "sunbridge/domain/strategy/profile_strategy.hpp"
@@ -12,21 +12,6 @@ using namespace sb;
 using namespace sb::domain::strategy;
 
 namespace {
-
-domain::Tariff shipped_tariff() {
-  schema::Issues issues;
-  auto t = domain::Tariff::from_json(
-      test::read_source("profiles/tariffs/shikoku-seasonal-tou.json"), issues);
-  REQUIRE(t);
-  return *t;
-}
-
-domain::SettingValues baseline() {
-  schema::Issues issues;
-  auto b = domain::Baseline::from_json(test::read_source("profiles/baseline.json"), issues);
-  REQUIRE(b);
-  return b->values;
-}
 
 // Passes the choices through and checks each against the rules the settings writer enforces.
 class Checked : public Strategy {
@@ -37,7 +22,8 @@ class Checked : public Strategy {
   ControlSettings choose(const Decision& d) override {
     const ControlSettings c = inner_.choose(d);
     domain::SettingValues after = baseline_;
-    for (auto& [id, v] : to_setting_values(c)) after[id] = v;
+    for (auto& [id, v] : to_setting_values(c))
+      after[id] = v;
     const auto broken = domain::check_interlocks(after, {}, domain::profile_parameters());
     interlock_violations += broken.empty() ? 0 : 1;
     const auto changed = changed_parameters(d.current, c);
@@ -57,18 +43,18 @@ class Checked : public Strategy {
 
 TEST_CASE("automatic mode keeps the interlocks and the write budget over simulated months",
           "[unit][strategy]") {
-  const auto tariff = shipped_tariff();
+  const auto tariff = test::shipped_tariff();
   YearSetup setup;
   setup.seed = 4;
   const auto in = first_days(build_year_inputs(setup, tariff), 45);
-  const auto candidates = auto_candidates({}, ControlRanges{}, baseline(), {});
+  const auto candidates = auto_candidates({}, ControlRanges{}, test::shipped_baseline(), {});
   REQUIRE(candidates.coming_night.size() == 1500);
   // A tight budget: two writes a day at most, one per parameter.
   const domain::BudgetPolicy budget{1, 2};
   const InverterModel model;
   AutoStrategy automatic({setup.site, setup.climate, setup.household}, tariff, candidates, model,
                          {}, budget);
-  Checked checked(automatic, baseline(), budget);
+  Checked checked(automatic, test::shipped_baseline(), budget);
   const auto r = simulate_year(in, model, checked);
   CHECK(checked.decisions == 45);
   CHECK(checked.interlock_violations == 0);
@@ -86,14 +72,14 @@ TEST_CASE("automatic mode keeps the interlocks and the write budget over simulat
 
 TEST_CASE("automatic mode writes only when the expected saving pays for the writes",
           "[unit][strategy]") {
-  const auto tariff = shipped_tariff();
+  const auto tariff = test::shipped_tariff();
   YearSetup setup;
   const auto in = build_year_inputs(setup, tariff);
-  const auto candidates = auto_candidates({}, ControlRanges{}, baseline(), {});
-  const ExpectedDays e =
-      expected_days(setup.site, setup.climate, setup.household, tariff,
-                    domain::Date{std::chrono::year{2025}, std::chrono::month{1}, std::chrono::day{20}},
-                    {DayWeather::kSunny, DayWeather::kSunny, DayWeather::kRainy}, 3, 15);
+  const auto candidates = auto_candidates({}, ControlRanges{}, test::shipped_baseline(), {});
+  const ExpectedDays e = expected_days(
+      setup.site, setup.climate, setup.household, tariff,
+      domain::Date{std::chrono::year{2025}, std::chrono::month{1}, std::chrono::day{20}},
+      {DayWeather::kSunny, DayWeather::kSunny, DayWeather::kRainy}, 3, 15);
   REQUIRE(e.pv_kw.size() == 3 * 96);
   // 22:00 to 24:00: no sun; the next noon (sunny): some.
   CHECK(e.pv_kw[0] == 0.0F);
@@ -108,9 +94,9 @@ TEST_CASE("automatic mode writes only when the expected saving pays for the writ
   const InverterModel model;
   const auto chosen = choose_auto(e, model, ctx, policy);
   REQUIRE_FALSE(chosen.changed.empty());
-  CHECK(chosen.expected_cost_yen < chosen.keep_cost_yen -
-                                       policy.min_saving_yen_per_write *
-                                           static_cast<double>(chosen.changed.size()));
+  CHECK(chosen.expected_cost_yen <
+        chosen.keep_cost_yen -
+            policy.min_saving_yen_per_write * static_cast<double>(chosen.changed.size()));
   // Asked again from its own choice, it keeps it.
   ctx.current = chosen.settings;
   const auto again = choose_auto(e, model, ctx, policy);

@@ -2,7 +2,7 @@
 // Calibrating the household model on the owner's meter readings (tests/fixtures/field).
 #include <catch2/catch.hpp>
 
-#include "source_files.hpp"
+#include "shipped_data.hpp"
 #include "sunbridge/adapters/grid_daily_csv.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/core/local_time.hpp"
@@ -80,10 +80,7 @@ TEST_CASE("the calibration error: the model against the months the meter saw wit
   CHECK(mean_absolute_percentage_error({100, 200}, {110, 180}) == Approx(10.0));
   const auto metered = months_with_system(meter(), ymd(2024, 8, 25));
   const auto library = app::load_profile_library("");
-  schema::Issues issues;
-  const auto tariff = domain::Tariff::from_json(
-      test::read_source("profiles/tariffs/shikoku-seasonal-tou.json"), issues);
-  REQUIRE(tariff);
+  const auto tariff = test::shipped_tariff();
   std::array<double, 12> simulated{};
   constexpr int kSeeds = 3;
   InverterModel field;
@@ -91,7 +88,7 @@ TEST_CASE("the calibration error: the model against the months the meter saw wit
   for (int seed = 1; seed <= kSeeds; ++seed) {
     YearSetup setup;
     setup.seed = static_cast<std::uint64_t>(seed);
-    const auto in = build_year_inputs(setup, *tariff);
+    const auto in = build_year_inputs(setup, tariff);
     ProfileStrategy type_b("Type B", *library.find("type-b"), library, {}, false);
     const auto r = simulate_year(in, field, type_b);
     for (std::size_t m = 0; m < 12; ++m)

@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "source_files.hpp"
+#include "shipped_data.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/domain/strategy/calendar.hpp"
@@ -17,14 +17,6 @@ using namespace sb;
 using namespace sb::domain::strategy;
 
 namespace {
-
-domain::Tariff shipped_tariff() {
-  schema::Issues issues;
-  auto t = domain::Tariff::from_json(
-      test::read_source("profiles/tariffs/shikoku-seasonal-tou.json"), issues);
-  REQUIRE(t);
-  return *t;
-}
 
 StepInput at(int minute, double pv_kw, double load_kw) {
   StepInput s;
@@ -91,7 +83,7 @@ TEST_CASE("the weather year keeps the site's sunshine and its forecasts have the
 TEST_CASE("the year's mean sunlight on the panels matches the site's 4.1 kWh/m2 a day",
           "[unit][strategy]") {
   YearSetup setup;
-  const auto in = build_year_inputs(setup, shipped_tariff());
+  const auto in = build_year_inputs(setup, test::shipped_tariff());
   double kwh = 0;
   for (float kw : in.pv_kw)
     kwh += kw * setup.step_min / 60.0;
@@ -133,7 +125,7 @@ TEST_CASE("SBU: the house goes to the grid at 61 and back to the battery at 62",
   CHECK(f.battery_to_load > 0);
 }
 
-TEST_CASE("slot charging: the grid charges at 07 capped by 28; slot 1 can be made ineffective",
+TEST_CASE("slot charging: the grid charges at 07 capped by 28, and slot 1 can be made ineffective",
           "[unit][strategy]") {
   InverterModel m;
   ControlSettings c{60, 45, 180, 45};
@@ -184,7 +176,7 @@ TEST_CASE("every kWh of a simulated year is accounted for, in every step", "[uni
   REQUIRE(set_process_timezone("Asia/Tokyo"));
   YearSetup setup;
   setup.seed = 3;
-  const auto in = build_year_inputs(setup, shipped_tariff());
+  const auto in = build_year_inputs(setup, test::shipped_tariff());
   for (const bool slot1 : {true, false}) {
     InverterModel m;
     m.slot1_charges = slot1;
@@ -213,7 +205,7 @@ TEST_CASE("the profile strategies choose the shipped tables through the daemon's
   REQUIRE(set_process_timezone("Asia/Tokyo"));
   const auto library = app::load_profile_library("");
   YearSetup setup;
-  const auto in = build_year_inputs(setup, shipped_tariff());
+  const auto in = build_year_inputs(setup, test::shipped_tariff());
   ProfileStrategy type_b("Type B", *library.find("type-b"), library, {}, false);
   const InverterModel m;
   const auto r = simulate_year(in, m, type_b);

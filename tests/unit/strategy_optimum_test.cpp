@@ -3,7 +3,7 @@
 // the control grid kept within the interlocks.
 #include <catch2/catch.hpp>
 
-#include "source_files.hpp"
+#include "shipped_data.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/domain/strategy/control_settings.hpp"
 #include "sunbridge/domain/strategy/optimum.hpp"
@@ -12,40 +12,22 @@
 using namespace sb;
 using namespace sb::domain::strategy;
 
-namespace {
-
-domain::Tariff shipped_tariff() {
-  schema::Issues issues;
-  auto t = domain::Tariff::from_json(
-      test::read_source("profiles/tariffs/shikoku-seasonal-tou.json"), issues);
-  REQUIRE(t);
-  return *t;
-}
-
-domain::SettingValues baseline() {
-  schema::Issues issues;
-  auto b = domain::Baseline::from_json(test::read_source("profiles/baseline.json"), issues);
-  REQUIRE(b);
-  return b->values;
-}
-
-}  // namespace
-
 TEST_CASE("the optimum's control grid keeps the interlocks", "[unit][strategy]") {
-  const auto all = allowed_controls(ControlRanges{}, baseline(), domain::InterlockLimits{});
+  const auto all =
+      allowed_controls(ControlRanges{}, test::shipped_baseline(), domain::InterlockLimits{});
   CHECK(all.size() == 10 * 5 * 3 * 10);
   ControlRanges r;
   r.charge_a = {50, 120};  // 120 A is above 07's 100 A
   r.absorption_min = {45};
   r.slot1_end_min = {180};
   r.back_to_battery_soc = {45, 95};  // 95 % is above 60 (charge stop, 90 %)
-  const auto kept = allowed_controls(r, baseline(), domain::InterlockLimits{});
+  const auto kept = allowed_controls(r, test::shipped_baseline(), domain::InterlockLimits{});
   REQUIRE(kept.size() == 1);
   CHECK(describe(kept.front()) == "07 50 A, 10 45 min, 41 03:00, 62 45 %");
   // A bank limit below 07 rules it out too.
   domain::InterlockLimits bank;
   bank.bank_charge_limit_a = 40;
-  CHECK(allowed_controls(r, baseline(), bank).empty());
+  CHECK(allowed_controls(r, test::shipped_baseline(), bank).empty());
 }
 
 TEST_CASE("the dynamic programme finds the brute-force optimum of a small case",
@@ -53,7 +35,7 @@ TEST_CASE("the dynamic programme finds the brute-force optimum of a small case",
   YearSetup setup;
   setup.seed = 5;
   // Four winter days (January: the night charge matters most), four choices each evening.
-  const auto in = first_days(build_year_inputs(setup, shipped_tariff()), 4);
+  const auto in = first_days(build_year_inputs(setup, test::shipped_tariff()), 4);
   REQUIRE(in.days() == 4);
   const std::vector<ControlSettings> controls{
       {30, 45, 180, 30}, {30, 45, 180, 60}, {60, 45, 180, 30}, {60, 45, 180, 60}};

@@ -103,8 +103,8 @@ struct ProfilesConfig {
   // type-b | type-a | type-a-monthly | auto | a profile's name
   std::string mode = "type-b";
   AutoModeConfig auto_mode;
-  std::string directory;        // the user's own profile files (*.json); empty: none
-  std::string baseline_path;    // empty: the shipped baseline
+  std::string directory;      // the user's own profile files (*.json); empty: none
+  std::string baseline_path;  // empty: the shipped baseline
   domain::WeatherPolicy rules;
   WeatherSource weather;
   std::vector<std::chrono::minutes> fetch_times;  // local times of day

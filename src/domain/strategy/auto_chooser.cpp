@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "sunbridge/domain/strategy/control_settings.hpp"
+#include "sunbridge/domain/strategy/soc_values.hpp"
 
 namespace sb::domain::strategy {
 
@@ -38,19 +39,6 @@ double leftover_value_yen(const ExpectedDays& e, const InverterModel& m, const B
                         m.discharge_efficiency;
   return usable * cheapest;
 }
-
-struct ValueGrid {
-  double step_pct;
-  int points;
-  std::vector<double> v;  // [point * 2 + on_grid]
-  [[nodiscard]] double at(const BatteryState& s) const {
-    const double x = std::clamp(s.soc_pct / step_pct, 0.0, static_cast<double>(points - 1));
-    const int lo = std::min(static_cast<int>(x), points - 2);
-    const double w = x - lo;
-    const auto i = static_cast<std::size_t>(lo) * 2 + (s.on_grid ? 1 : 0);
-    return (1 - w) * v[i] + w * v[i + 2];
-  }
-};
 
 std::string fmt_yen(double yen) {
   char buf[32];
@@ -85,8 +73,11 @@ ExpectedDays expected_days(const PvSite& site, const Climate& climate,
     const double load = load_kw_by_hour ? (*load_kw_by_hour)[static_cast<std::size_t>(minute / 60)]
                                         : household_kw(household, month, 1.0, mid);
     e.load_kw.push_back(static_cast<float>(load));
-    CivilTime local{static_cast<int>(date.year()), month,
-                    static_cast<int>(static_cast<unsigned>(date.day())), minute / 60, minute % 60,
+    CivilTime local{static_cast<int>(date.year()),
+                    month,
+                    static_cast<int>(static_cast<unsigned>(date.day())),
+                    minute / 60,
+                    minute % 60,
                     0};
     const unsigned weekday = std::chrono::weekday{sys_days{date}}.c_encoding();
     const DayType type = (weekday == 0 || weekday == 6) ? DayType::kHoliday : DayType::kWeekday;
@@ -109,24 +100,20 @@ AutoChoice choose_auto(const ExpectedDays& e, const InverterModel& m, const Auto
   const int horizon =
       std::clamp(policy.horizon_days, 1, static_cast<int>(e.pv_kw.size() / per_day));
   // Values of the later nights, backwards, on the coarse grid.
-  ValueGrid next{policy.later_soc_step_pct,
-                 static_cast<int>(std::ceil(100.0 / policy.later_soc_step_pct)) + 1, {}};
-  next.v.assign(static_cast<std::size_t>(next.points) * 2, 0.0);
+  SocValues next(policy.later_soc_step_pct);
   const auto& later = ctx.candidates->later_nights;
   for (int d = horizon - 1; d >= 1; --d) {
-    ValueGrid here = next;
-    for (std::size_t k = 0; k < here.v.size(); ++k) {
+    SocValues here = next;
+    for (std::size_t k = 0; k < here.size(); ++k) {
       double best = 1e18;
       for (const auto& c : later) {
-        BatteryState s;
-        s.soc_pct = std::min(100.0, static_cast<double>(k / 2) * here.step_pct);
-        s.on_grid = (k % 2) == 1;
+        BatteryState s = here.state(k);
         double cost = cost_of(e, m, c, s, static_cast<std::size_t>(d) * per_day,
                               static_cast<std::size_t>(d + 1) * per_day);
         cost += d == horizon - 1 ? -leftover_value_yen(e, m, s) : next.at(s);
         best = std::min(best, cost);
       }
-      here.v[k] = best;
+      here[k] = best;
     }
     next = std::move(here);
   }
@@ -144,7 +131,8 @@ AutoChoice choose_auto(const ExpectedDays& e, const InverterModel& m, const Auto
     if (changed.empty()) continue;
     if (check_budget(ctx.budget, ctx.used_today, changed)) continue;  // over the budget
     const double cost = total(c);
-    const double score = cost + policy.min_saving_yen_per_write * static_cast<double>(changed.size());
+    const double score =
+        cost + policy.min_saving_yen_per_write * static_cast<double>(changed.size());
     if (score < best_score - 1e-9) {
       best_score = score;
       best_cost = cost;
@@ -159,8 +147,8 @@ AutoChoice choose_auto(const ExpectedDays& e, const InverterModel& m, const Auto
                  " over " + days_word + "; no change saves enough to be worth a write";
   } else {
     out.reason = describe(out.settings) + ": expected " + fmt_yen(out.expected_cost_yen) +
-                 " over " + days_word + ", against " + fmt_yen(out.keep_cost_yen) +
-                 " keeping " + describe(ctx.current);
+                 " over " + days_word + ", against " + fmt_yen(out.keep_cost_yen) + " keeping " +
+                 describe(ctx.current);
   }
   return out;
 }

@@ -6,8 +6,8 @@
 namespace sb::domain::strategy {
 
 AutoStrategy::AutoStrategy(Knowledge knowledge, const Tariff& tariff,
-                           const AutoCandidates& candidates, InverterModel model,
-                           AutoPolicy policy, BudgetPolicy budget)
+                           const AutoCandidates& candidates, InverterModel model, AutoPolicy policy,
+                           BudgetPolicy budget)
     : knowledge_(std::move(knowledge)),
       tariff_(&tariff),
       candidates_(&candidates),
@@ -17,11 +17,11 @@ AutoStrategy::AutoStrategy(Knowledge knowledge, const Tariff& tariff,
 
 ControlSettings AutoStrategy::choose(const Decision& decision) {
   const std::vector<DayWeather> none;
-  const ExpectedDays expected = expected_days(
-      knowledge_.site, knowledge_.climate, knowledge_.household, *tariff_,
-      date_of(decision.inputs->year, decision.served_day),
-      decision.forecast != nullptr ? *decision.forecast : none, policy_.horizon_days,
-      policy_.model_step_min);
+  const ExpectedDays expected =
+      expected_days(knowledge_.site, knowledge_.climate, knowledge_.household, *tariff_,
+                    date_of(decision.inputs->year, decision.served_day),
+                    decision.forecast != nullptr ? *decision.forecast : none, policy_.horizon_days,
+                    policy_.model_step_min);
   AutoContext ctx;
   ctx.candidates = candidates_;
   ctx.battery = decision.battery;

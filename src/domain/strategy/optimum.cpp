@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "sunbridge/domain/strategy/control_settings.hpp"
+#include "sunbridge/domain/strategy/soc_values.hpp"
 
 namespace sb::domain::strategy {
 
@@ -21,36 +22,19 @@ std::size_t segment_begin(const YearInputs& in, int j) {
   return static_cast<std::size_t>(j - 1) * static_cast<std::size_t>(in.steps_per_day) + step;
 }
 
-struct Grid {
-  double step_pct;
-  int points;
-  [[nodiscard]] double soc(int i) const { return std::min(100.0, i * step_pct); }
-  // Index of the state (SOC point, on grid or not).
-  [[nodiscard]] static std::size_t index(int point, bool on_grid) {
-    return static_cast<std::size_t>(point) * 2 + (on_grid ? 1 : 0);
-  }
-  // Value at any SOC, linear between the points of the same on-grid state.
-  [[nodiscard]] double value(const std::vector<double>& v, const BatteryState& s) const {
-    const double x = std::clamp(s.soc_pct / step_pct, 0.0, static_cast<double>(points - 1));
-    const int lo = std::min(static_cast<int>(x), points - 2);
-    const double w = x - lo;
-    return (1 - w) * v[index(lo, s.on_grid)] + w * v[index(lo + 1, s.on_grid)];
-  }
-};
-
 struct Best {
   double cost = std::numeric_limits<double>::infinity();
   std::size_t control = 0;
 };
 
 Best best_control(const YearInputs& in, const InverterModel& model, const OptimumOptions& o,
-                  const Grid& grid, const std::vector<double>& next, const BatteryState& start,
-                  std::size_t from, std::size_t to, bool last) {
+                  const SocValues& next, const BatteryState& start, std::size_t from,
+                  std::size_t to, bool last) {
   Best best;
   for (std::size_t u = 0; u < o.controls.size(); ++u) {
     BatteryState s = start;
     double cost = segment_cost_yen(in, model, o.controls[u], s, from, to);
-    if (!last) cost += grid.value(next, s);
+    if (!last) cost += next.at(s);
     if (cost < best.cost - 1e-12) best = {cost, u};
   }
   return best;
@@ -94,11 +78,9 @@ OptimumPlan perfect_foresight(const YearInputs& in, const InverterModel& model,
   OptimumPlan out;
   if (o.controls.empty()) return out;
   const int days = in.days();
-  const Grid grid{o.soc_step_pct, static_cast<int>(std::ceil(100.0 / o.soc_step_pct)) + 1};
-  const std::size_t states = static_cast<std::size_t>(grid.points) * 2;
   // value[j]: the cheapest energy cost from decision j on, by state.
-  std::vector<std::vector<double>> value(static_cast<std::size_t>(days) + 1,
-                                         std::vector<double>(states, 0.0));
+  std::vector<SocValues> value(static_cast<std::size_t>(days) + 1, SocValues(o.soc_step_pct));
+  const std::size_t states = value.front().size();
   const int threads = std::max(1, o.threads);
   for (int j = days - 1; j >= 1; --j) {
     const std::size_t from = segment_begin(in, j);
@@ -109,10 +91,7 @@ OptimumPlan perfect_foresight(const YearInputs& in, const InverterModel& model,
     auto work = [&](int first) {
       for (std::size_t k = static_cast<std::size_t>(first); k < states;
            k += static_cast<std::size_t>(threads)) {
-        BatteryState s;
-        s.soc_pct = grid.soc(static_cast<int>(k / 2));
-        s.on_grid = (k % 2) == 1;
-        here[k] = best_control(in, model, o, grid, next, s, from, to, last).cost;
+        here[k] = best_control(in, model, o, next, here.state(k), from, to, last).cost;
       }
     };
     std::vector<std::thread> pool;
@@ -127,8 +106,8 @@ OptimumPlan perfect_foresight(const YearInputs& in, const InverterModel& model,
   for (int j = 0; j < days; ++j) {
     const std::size_t from = segment_begin(in, j);
     const std::size_t to = segment_begin(in, j + 1);
-    const Best b = best_control(in, model, o, grid, value[static_cast<std::size_t>(j) + 1], s, from,
-                                to, j == days - 1);
+    const Best b = best_control(in, model, o, value[static_cast<std::size_t>(j) + 1], s, from, to,
+                                j == days - 1);
     if (j == 0) out.expected_energy_yen = b.cost;
     out.plan.push_back(o.controls[b.control]);
     segment_cost_yen(in, model, o.controls[b.control], s, from, to);

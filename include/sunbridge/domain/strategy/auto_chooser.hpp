@@ -51,11 +51,11 @@ ExpectedDays expected_days(const PvSite& site, const Climate& climate,
 
 struct AutoChoice {
   ControlSettings settings;
-  std::vector<std::string> changed;  // LCD ids to write
-  double expected_cost_yen = 0;      // over the horizon, with `settings`
-  double keep_cost_yen = 0;          // the same with the current settings
+  std::vector<std::string> changed;        // LCD ids to write
+  double expected_cost_yen = 0;            // over the horizon, with `settings`
+  double keep_cost_yen = 0;                // the same with the current settings
   std::optional<double> compare_cost_yen;  // the same with AutoContext::compare
-  std::string reason;                // one line for the audit and `profile show`
+  std::string reason;                      // one line for the audit and `profile show`
 };
 
 // The combinations the chooser may pick for the coming night and plans the later nights with,
