@@ -21,6 +21,7 @@
 #include "sunbridge/domain/strategy/control_settings.hpp"
 #include "sunbridge/domain/strategy/optimum.hpp"
 #include "sunbridge/domain/strategy/profile_strategy.hpp"
+#include "sunbridge/domain/strategy/unconstrained_bound.hpp"
 #include "sunbridge/domain/strategy/year_simulation.hpp"
 #include "sunbridge/domain/tariff.hpp"
 #include "sunbridge/embedded.hpp"
@@ -209,6 +210,16 @@ int run_strategy(const StrategyOptions& o) {
           return domain::strategy::simulate_year(in, model, s);
         });
       }
+      add("unconstrained bound", [&] {
+        // Not a strategy of this inverter: only its cost and grid energy are meaningful.
+        const auto b = domain::strategy::unconstrained_bound(in, model);
+        YearResult r;
+        r.strategy = "unconstrained bound";
+        r.energy_yen = b.energy_yen;
+        r.basic_yen = in.basic_yen_per_month * 12.0;
+        r.grid_kwh = b.grid_kwh;
+        return r;
+      });
     }
     const double none_cost =
         mean(rows.front().years, [](const YearResult& y) { return y.cost_yen(); });
@@ -251,9 +262,14 @@ int run_strategy(const StrategyOptions& o) {
         std::snprintf(share, sizeof share, "%.1f %%", average * 100);
         share_json = {{"mean", average}, {"worst_year", worst}};
       }
-      std::printf("%-16s %10.0f %9.0f %9.0f %7.1f %7.1f %7.1f %8.1f %9s %8.3f\n", r.name.c_str(),
-                  cost, none_cost - cost, grid, self * 100, cycles, writes, changes, share,
-                  per_year);
+      if (r.name == "unconstrained bound") {
+        std::printf("%-16s %10.0f %9.0f %9.0f %7s %7s %7s %8s %9s %8.3f\n", "bound, hourly", cost,
+                    none_cost - cost, grid, "-", "-", "-", "-", share, per_year);
+      } else {
+        std::printf("%-16s %10.0f %9.0f %9.0f %7.1f %7.1f %7.1f %8.1f %9s %8.3f\n", r.name.c_str(),
+                    cost, none_cost - cost, grid, self * 100, cycles, writes, changes, share,
+                    per_year);
+      }
       table.push_back({{"strategy", r.name},
                        {"yen_per_year", cost},
                        {"grid_kwh", grid},

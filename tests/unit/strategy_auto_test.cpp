@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include "shipped_data.hpp"
+#include "sunbridge/app/settings_controller.hpp"
+#include "sunbridge/core/local_time.hpp"
 #include "sunbridge/domain/strategy/auto_strategy.hpp"
 #include "sunbridge/domain/strategy/control_settings.hpp"
 #include "sunbridge/domain/strategy/profile_strategy.hpp"
@@ -41,22 +43,25 @@ class Checked : public Strategy {
 
 }  // namespace
 
-TEST_CASE("automatic mode keeps the interlocks and the write budget over simulated months",
+TEST_CASE("automatic mode keeps the interlocks and the write budget over a simulated year",
           "[unit][strategy]") {
+  REQUIRE(set_process_timezone("Asia/Tokyo"));
   const auto tariff = test::shipped_tariff();
   YearSetup setup;
   setup.seed = 4;
-  const auto in = first_days(build_year_inputs(setup, tariff), 45);
+  const auto in = build_year_inputs(setup, tariff);
   const auto candidates = auto_candidates({}, ControlRanges{}, test::shipped_baseline(), {});
   REQUIRE(candidates.coming_night.size() == 1500);
   // A tight budget: two writes a day at most, one per parameter.
   const domain::BudgetPolicy budget{1, 2};
   const InverterModel model;
+  AutoPolicy policy;
+  policy.model_step_min = 30;  // the same chooser, coarser inside: keeps the suite fast
   AutoStrategy automatic({setup.site, setup.climate, setup.household}, tariff, candidates, model,
-                         {}, budget);
+                         policy, budget);
   Checked checked(automatic, test::shipped_baseline(), budget);
   const auto r = simulate_year(in, model, checked);
-  CHECK(checked.decisions == 45);
+  CHECK(checked.decisions == 365);
   CHECK(checked.interlock_violations == 0);
   CHECK(checked.budget_violations == 0);
   CHECK(r.writes > 0);
@@ -65,9 +70,10 @@ TEST_CASE("automatic mode keeps the interlocks and the write budget over simulat
   // It explains itself.
   CHECK_FALSE(automatic.last().reason.empty());
   CHECK(automatic.last().reason.find("yen over 3 days") != std::string::npos);
-  // Cheaper than Type B's winter row over the same days.
-  FixedStrategy winter("Type B winter", ControlSettings{60, 60, 180, 60});
-  CHECK(r.cost_yen() < simulate_year(in, model, winter).cost_yen());
+  // Cheaper than Type B over the same year.
+  const auto library = app::load_profile_library("");
+  ProfileStrategy type_b("Type B", *library.find("type-b"), library, {}, false);
+  CHECK(r.cost_yen() < simulate_year(in, model, type_b).cost_yen());
 }
 
 TEST_CASE("automatic mode writes only when the expected saving pays for the writes",

@@ -8,6 +8,7 @@
 #include "sunbridge/domain/strategy/control_settings.hpp"
 #include "sunbridge/domain/strategy/optimum.hpp"
 #include "sunbridge/domain/strategy/profile_strategy.hpp"
+#include "sunbridge/domain/strategy/unconstrained_bound.hpp"
 
 using namespace sb;
 using namespace sb::domain::strategy;
@@ -66,10 +67,29 @@ TEST_CASE("the dynamic programme finds the brute-force optimum of a small case",
     CHECK(dp_cost >= brute - 1e-6);
     CHECK(dp_cost == Approx(brute).margin(1.0));
     CHECK(dp.expected_energy_yen == Approx(brute).epsilon(0.005));
+    // The hourly schedule free of the inverter's rules does at least as well.
+    CHECK(unconstrained_bound(in, model, {}, initial.soc_pct).energy_yen <= brute);
     // The cheapest fixed choice costs more than the optimum over the four days, or the same.
     for (const auto& c : controls) {
       FixedStrategy fixed("fixed", c);
       CHECK(simulate_year(in, model, fixed, initial).energy_yen >= brute - 1e-6);
     }
   }
+}
+
+TEST_CASE("the unconstrained bound prices every kWh of the best schedule", "[unit][strategy]") {
+  // Two days, no sun, 1 kW all the time at one price: the best any schedule can do is to use the
+  // battery's charge above the discharge stop once (charging it again only loses energy).
+  YearInputs flat;
+  flat.step_min = 5;
+  flat.steps_per_day = 288;
+  flat.pv_kw.assign(2 * 288, 0.0F);
+  flat.load_kw.assign(2 * 288, 1.0F);
+  flat.price_yen_per_kwh.assign(2 * 288, 20.0F);
+  flat.band.assign(2 * 288, 0);
+  const InverterModel model;
+  const auto b = unconstrained_bound(flat, model, {}, 50);
+  const double usable_kwh = (50 - 15) / 100.0 * 20.48 * 0.95;
+  CHECK(b.grid_kwh == Approx(48 * 1.05 - usable_kwh).margin(0.05));
+  CHECK(b.energy_yen == Approx(b.grid_kwh * 20).margin(0.01));
 }
