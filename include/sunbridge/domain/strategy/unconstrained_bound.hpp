@@ -12,7 +12,7 @@
 namespace sb::domain::strategy {
 
 struct BoundOptions {
-  double soc_step_pct = 0.1;  // coarser steps waste sunlight between them (0.5 %: +1.7 % cost)
+  double soc_step_pct = 0.1;       // coarser steps waste sunlight between them (0.5 %: +1.7 % cost)
   double max_charge_kw = 5.4;      // 100 A at 54 V (07's limit)
   double max_discharge_kw = 10.0;  // the inverter's rated output
 };
