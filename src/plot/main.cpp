@@ -19,7 +19,9 @@ extern "C" const char* __lsan_default_suppressions() {
   return "leak:libfontconfig.so\nleak:libltdl.so\nleak:libpango\nleak:libcairo.so\n"
          "leak:libglib-2.0.so\nleak:libgobject-2.0.so\nleak:libharfbuzz.so\n";
 }
-extern "C" const char* __lsan_default_options() { return "print_suppressions=0"; }
+extern "C" const char* __lsan_default_options() {
+  return "print_suppressions=0";
+}
 #endif
 
 namespace {
@@ -33,8 +35,9 @@ bool ends_with(const std::string& s, const std::string& tail) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"sunbridge-plot: draws a sunbridge chart description (JSON on standard input) to "
-               "a PNG or SVG file"};
+  CLI::App app{
+      "sunbridge-plot: draws a sunbridge chart description (JSON on standard input) to "
+      "a PNG or SVG file"};
   std::string output, format;
   int width_px = 1000, height_px = 600;
   app.add_option("-o,--output", output, "the image file to write")->required();
