@@ -18,17 +18,9 @@ using std::chrono::sys_days;
 
 double cost_of(const ExpectedDays& e, const InverterModel& m, const ControlSettings& c,
                BatteryState& s, std::size_t from, std::size_t to) {
-  double yen = 0;
-  StepInput in;
-  in.step_min = e.step_min;
-  const auto per_day = static_cast<std::size_t>(e.steps_per_day());
-  for (std::size_t i = from; i < to; ++i) {
-    in.minute_of_day = (e.first_minute + static_cast<int>(i % per_day) * e.step_min) % (24 * 60);
-    in.pv_kw = e.pv_kw[i];
-    in.load_kw = e.load_kw[i];
-    yen += step(m, c, s, in).grid() * e.price_yen_per_kwh[i];
-  }
-  return yen;
+  const StepSeries series{e.pv_kw.data(), e.load_kw.data(), e.price_yen_per_kwh.data(), e.step_min,
+                          e.first_minute};
+  return run_cost_yen(m, c, s, series, from, to);
 }
 
 // Energy left in the battery at the horizon's end still has a value: at least the night energy

@@ -88,6 +88,22 @@ StepFlows step(const InverterModel& m, const ControlSettings& c, BatteryState& s
   return f;
 }
 
+double run_cost_yen(const InverterModel& m, const ControlSettings& c, BatteryState& state,
+                    const StepSeries& series, std::size_t from, std::size_t to) {
+  double yen = 0;
+  StepInput in;
+  in.step_min = series.step_min;
+  for (std::size_t i = from; i < to; ++i) {
+    in.minute_of_day = static_cast<int>((static_cast<std::size_t>(series.first_minute) +
+                                         i * static_cast<std::size_t>(series.step_min)) %
+                                        static_cast<std::size_t>(kMinutesPerDay));
+    in.pv_kw = series.pv_kw[i];
+    in.load_kw = series.load_kw[i];
+    yen += step(m, c, state, in).grid() * series.price_yen_per_kwh[i];
+  }
+  return yen;
+}
+
 double energy_balance_error(const StepFlows& f) {
   return (f.grid() + f.pv) - (f.load + f.pv_lost + f.stored + f.losses);
 }

@@ -60,17 +60,9 @@ std::vector<ControlSettings> allowed_controls(const ControlRanges& r, const Sett
 
 double segment_cost_yen(const YearInputs& in, const InverterModel& model, const ControlSettings& c,
                         BatteryState& state, std::size_t from, std::size_t to) {
-  double yen = 0;
-  StepInput s;
-  s.step_min = in.step_min;
-  for (std::size_t i = from; i < to; ++i) {
-    s.minute_of_day =
-        static_cast<int>(i % static_cast<std::size_t>(in.steps_per_day)) * in.step_min;
-    s.pv_kw = in.pv_kw[i];
-    s.load_kw = in.load_kw[i];
-    yen += step(model, c, state, s).grid() * in.price_yen_per_kwh[i];
-  }
-  return yen;
+  const StepSeries series{in.pv_kw.data(), in.load_kw.data(), in.price_yen_per_kwh.data(),
+                          in.step_min, 0};
+  return run_cost_yen(model, c, state, series, from, to);
 }
 
 OptimumPlan perfect_foresight(const YearInputs& in, const InverterModel& model,

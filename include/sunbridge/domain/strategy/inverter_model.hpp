@@ -6,6 +6,7 @@
 // parameters here.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 
 namespace sb::domain::strategy {
@@ -71,6 +72,20 @@ bool charge_session_starts(const InverterModel& m, int minute_of_day, double ste
 // One step: updates `state` and says where the energy went.
 StepFlows step(const InverterModel& m, const ControlSettings& c, BatteryState& state,
                const StepInput& in);
+
+// A run of steps with its sunlight, load and prices (one value per step), the first step
+// starting at `first_minute` local time.
+struct StepSeries {
+  const float* pv_kw = nullptr;
+  const float* load_kw = nullptr;
+  const float* price_yen_per_kwh = nullptr;
+  int step_min = 5;
+  int first_minute = 0;
+};
+
+// The grid energy cost of the steps [from, to) of `series` under `c` (state updated).
+double run_cost_yen(const InverterModel& m, const ControlSettings& c, BatteryState& state,
+                    const StepSeries& series, std::size_t from, std::size_t to);
 
 // (grid + pv) - (load + pv lost + stored + losses), kWh: zero to rounding.
 double energy_balance_error(const StepFlows& f);
