@@ -129,6 +129,11 @@ void SettingsController::decide_auto(WallTime now) {
   model.discharge_stop_soc = number("59", model.discharge_stop_soc);
   model.absorption_start_soc = number("60", model.absorption_start_soc);
   model.ac_charge_limit_a = number("28", model.ac_charge_limit_a);
+  // The field data show slot 1 can deliver nothing; when the slot check has measured that, the
+  // plan does not count on it.
+  const bool slot1_dead =
+      ctx_.slots != nullptr && ctx_.slots->slot1_delivers() == std::optional<bool>(false);
+  model.slot1_charges = !slot1_dead;
   if (!auto_candidates_) {
     domain::InterlockLimits limits;
     limits.bank_charge_limit_a = ctx_.config.settings.bank_charge_limit_a;
@@ -153,6 +158,7 @@ void SettingsController::decide_auto(WallTime now) {
               yen(*choice.compare_cost_yen);
   }
   reason += forecast.empty() ? " (no current forecast: normal days assumed)" : "";
+  reason += slot1_dead ? " (slot 1 has delivered nothing lately: planned without it)" : "";
   auto_choice_ = {
       {"served", domain::format_date(served)},
       {"at", format_iso8601_utc(now)},

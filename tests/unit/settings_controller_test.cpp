@@ -49,11 +49,14 @@ struct Rig {
   FlippingSource source;
   app::TimeWatch time{source, clock, points};
   domain::Tariff tariff = app::load_tariffs("").at("shikoku-seasonal-tou");
+  domain::checks::SlotWatch slots{domain::checks::SlotWatchRule{}};
   std::unique_ptr<app::SettingsController> controller;
 
-  explicit Rig(const std::string& mode = "type-b") {
+  // `slot_nights`: what the charge-slot check has measured before the controller starts.
+  explicit Rig(const std::string& mode = "type-b", const json& slot_nights = nullptr) {
     REQUIRE(set_process_timezone("Asia/Tokyo"));
     config.profiles.mode = mode;
+    slots.restore(slot_nights);
     config.settings.settle = 0ms;
     config.settings.clock_sync = true;
     client.registers[0x001C] = 208;
@@ -70,7 +73,7 @@ struct Rig {
     lo.inter_transaction_gap = 0ms;
     link = std::make_unique<device::InverterLink>(client, map, faults, lo, clock, log);
     controller = std::make_unique<app::SettingsController>(app::SettingsContext{
-        config, map, clock, log, loop, bus, *link, points, history, time, &tariff});
+        config, map, clock, log, loop, bus, *link, points, history, time, &tariff, &slots});
   }
   ~Rig() { bus.stop(); }
 
@@ -195,4 +198,50 @@ TEST_CASE("settings controller: automatic mode chooses, explains and writes thro
   rig.client.writes.clear();
   rig.settings_poll();
   CHECK(rig.client.writes.empty());
+}
+
+TEST_CASE(
+    "automatic mode plans without slot 1 once the slot check has measured it delivers "
+    "nothing",
+    "[unit][app][settings][strategy]") {
+  json nights = json::array();
+  for (const char* night : {"2027-01-12", "2027-01-13", "2027-01-14"}) {
+    nights.push_back({{"night", night},
+                      {"slot", "slot 1 (40-41)"},
+                      {"samples", 180},
+                      {"soc_gain_pct", -9.0},
+                      {"charge_ah", 0.0},
+                      {"charge_kwh", 0.0},
+                      {"delivered", false}});
+    nights.push_back({{"night", night},
+                      {"slot", "slot 2 (42-43)"},
+                      {"samples", 140},
+                      {"soc_gain_pct", 16.8},
+                      {"charge_ah", 52.6},
+                      {"charge_kwh", 2.7},
+                      {"delivered", true}});
+  }
+  CHECK_FALSE(domain::checks::SlotWatch(domain::checks::SlotWatchRule{}).slot1_delivers());
+  Rig rig("auto", {{"nights", nights}});
+  REQUIRE(rig.slots.slot1_delivers() == std::optional<bool>(false));
+  rig.source.synced = true;
+  rig.points.set(Point{"battery.soc", 40.0, "%", Quality::kOk, rig.clock.wall_now(), ""});
+  rig.settings_poll();
+  std::optional<json> reply;
+  REQUIRE(rig.controller->handle("profile.show", json::object(), [&](json r) { reply = r; }));
+  REQUIRE(reply);
+  const std::string reason = (*reply)["auto"]["reason"];
+  INFO(reason);
+  CHECK(reason.find("slot 1 has delivered nothing lately: planned without it") !=
+        std::string::npos);
+  // One night that charged again: slot 1 counts once more.
+  nights.push_back({{"night", "2027-01-15"},
+                    {"slot", "slot 1 (40-41)"},
+                    {"samples", 180},
+                    {"soc_gain_pct", 20.0},
+                    {"charge_ah", 60.0},
+                    {"charge_kwh", 3.2},
+                    {"delivered", true}});
+  rig.slots.restore({{"nights", nights}});
+  CHECK(rig.slots.slot1_delivers() == std::optional<bool>(true));
 }

@@ -26,6 +26,7 @@
 #include "sunbridge/core/worker_thread.hpp"
 #include "sunbridge/device/inverter_link.hpp"
 #include "sunbridge/device/settings_transaction.hpp"
+#include "sunbridge/domain/checks/slot_watch.hpp"
 #include "sunbridge/domain/point_store.hpp"
 #include "sunbridge/domain/profile.hpp"
 #include "sunbridge/domain/selection.hpp"
@@ -55,6 +56,9 @@ struct SettingsContext {
   adapters::HistoryStore& history;
   const TimeWatch& time;  // nothing acts on the wall clock while it cannot be trusted
   const domain::Tariff* tariff = nullptr;  // automatic mode prices its choices with it
+  // What the charge-slot check has measured (nullptr: nothing): automatic mode plans without a
+  // slot 1 that delivers nothing.
+  const domain::checks::SlotWatch* slots = nullptr;
 };
 
 class SettingsController {

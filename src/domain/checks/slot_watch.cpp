@@ -45,6 +45,16 @@ std::vector<Event> SlotWatch::update(const PointStore& points, WallTime now) {
   return evaluate({{"slot 1 (40-41)", *s1, *e1}, {"slot 2 (42-43)", *s2, *e2}}, now);
 }
 
+std::optional<bool> SlotWatch::slot1_delivers() const {
+  int seen = 0;
+  for (auto it = nights_.rbegin(); it != nights_.rend() && seen < rule_.min_nights; ++it) {
+    if (it->slot.rfind("slot 1", 0) != 0) continue;
+    if (it->delivered) return true;
+    ++seen;
+  }
+  return seen >= rule_.min_nights ? std::optional<bool>(false) : std::nullopt;
+}
+
 std::vector<Event> SlotWatch::evaluate(const std::vector<SlotWindow>& windows, WallTime now) {
   const std::vector<BatterySample> samples(samples_.begin(), samples_.end());
   for (const SlotNight& n : slot_effectiveness(samples, windows)) {

@@ -59,6 +59,7 @@ class CheckEngine {
   explicit CheckEngine(const ChecksConfig& config);
   std::vector<Event> update(const PointStore& points, WallTime now);
   [[nodiscard]] std::vector<CheckStatus> statuses() const;
+  [[nodiscard]] const SlotWatch& slot_watch() const { return slots_; }
 
   // The LCD 07 ceiling the charging rules call for now, if any.
   [[nodiscard]] std::optional<double> charge_lease_a() const;

@@ -29,6 +29,9 @@ class SlotWatch {
   std::vector<Event> update(const PointStore& points, WallTime now);
   [[nodiscard]] const CheckStatus& status() const { return status_; }
   [[nodiscard]] const std::vector<SlotNight>& nights() const { return nights_; }
+  // Whether slot 1 charges, as measured: false when it delivered nothing on its last
+  // `min_nights` measured nights, true when it delivered on any of them, nullopt with fewer.
+  [[nodiscard]] std::optional<bool> slot1_delivers() const;
 
   [[nodiscard]] nlohmann::json to_json() const;
   void restore(const nlohmann::json& j);
