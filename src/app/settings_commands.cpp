@@ -95,11 +95,7 @@ json SettingsController::show_json() {
     // The table's calendar is not what happens next: the next change is the evening's choice.
     out.erase("next_change");
     out["auto"] = auto_choice_;
-    const auto at = ctx_.config.profiles.auto_mode.decide_at.count();
-    char hhmm[8];
-    std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", static_cast<int>(at / 60),
-                  static_cast<int>(at % 60));
-    out["auto_decides_at"] = hhmm;
+    out["auto_decides_at"] = format_time_of_day(ctx_.config.profiles.auto_mode.decide_at);
   }
   if (auto used = store_.usage(today(now))) {
     out["budget"] = {{"used_today", used->total},

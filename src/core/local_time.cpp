@@ -121,6 +121,13 @@ std::optional<WallTime> parse_iso8601_utc(std::string_view text) {
   return std::chrono::system_clock::from_time_t(secs) + std::chrono::milliseconds(ms);
 }
 
+std::string format_time_of_day(std::chrono::minutes minute_of_day) {
+  const auto m = static_cast<int>(((minute_of_day.count() % 1440) + 1440) % 1440);
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", m / 60, m % 60);
+  return buf;
+}
+
 std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text) {
   if (text.size() != 5 || text[2] != ':') return std::nullopt;
   for (std::size_t i : {0u, 1u, 3u, 4u}) {

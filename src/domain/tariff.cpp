@@ -191,9 +191,8 @@ std::optional<Tariff> Tariff::from_json(std::string_view text, schema::Issues& i
         for (const auto& b : t.bands_)
           covered = covered || b.matches(month, day, edge);
         if (!covered) {
-          char at[32];
-          std::snprintf(at, sizeof at, "%02d:%02d", edge / 60, edge % 60);
-          issues.push_back({"bands", std::string("no band covers ") + at + " on " +
+          issues.push_back({"bands", "no band covers " +
+                                         format_time_of_day(std::chrono::minutes(edge)) + " on " +
                                          (day == DayType::kWeekday ? "weekdays" : "holidays") +
                                          " in month " + std::to_string(month)});
         }

@@ -65,3 +65,16 @@ TEST_CASE("since and until: durations, dates and date-times in the site's zone",
     CHECK_FALSE(parse_since(bad, now));
   }
 }
+
+TEST_CASE("times of day: HH:MM read strictly and written back", "[unit][time]") {
+  using std::chrono::minutes;
+  CHECK(parse_time_of_day("06:30") == minutes(390));
+  CHECK_FALSE(parse_time_of_day("24:00"));
+  CHECK_FALSE(parse_time_of_day("6:30"));
+  CHECK(format_time_of_day(minutes(390)) == "06:30");
+  CHECK(format_time_of_day(minutes(0)) == "00:00");
+  CHECK(format_time_of_day(minutes(23 * 60 + 59)) == "23:59");
+  CHECK(format_time_of_day(minutes(24 * 60 + 5)) == "00:05");  // the next day wraps
+  for (int m = 0; m < 24 * 60; m += 7)
+    CHECK(parse_time_of_day(format_time_of_day(minutes(m))) == minutes(m));
+}

@@ -43,6 +43,8 @@ std::optional<WallTime> parse_iso8601_utc(std::string_view text);
 // "06:30" -> minutes after midnight; exactly HH:MM, 00:00-23:59 (schedules, the inverter's slot
 // times). Nothing for anything else.
 std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text);
+// The inverse: minutes after midnight -> "06:30" (a whole number of days wraps around).
+std::string format_time_of_day(std::chrono::minutes minute_of_day);
 
 // "90s", "15m", "1h", "2d", "1w", "1h30m" -> seconds. Nullopt on anything else.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);

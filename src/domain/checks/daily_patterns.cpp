@@ -19,10 +19,7 @@ std::optional<double> median_of(std::vector<double> v) {
 }
 
 std::string hhmm(double minutes) {
-  const int m = static_cast<int>(minutes + 0.5);
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", m / 60 % 24, m % 60);
-  return buf;
+  return format_time_of_day(std::chrono::minutes(static_cast<int>(minutes + 0.5)));
 }
 
 }  // namespace
