@@ -35,12 +35,6 @@ strategy::DayWeather day_weather(domain::DayKind k) {
   }
 }
 
-std::string yen(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f yen", v);
-  return buf;
-}
-
 }  // namespace
 
 bool SettingsController::auto_mode() const {
@@ -155,7 +149,7 @@ void SettingsController::decide_auto(WallTime now) {
   std::string reason = "automatic for " + domain::format_date(served) + ": " + choice.reason;
   if (choice.compare_cost_yen) {
     reason += "; " + table.profile + " would choose " + strategy::describe(*table_settings) + ": " +
-              yen(*choice.compare_cost_yen);
+              strategy::format_yen(*choice.compare_cost_yen);
   }
   reason += forecast.empty() ? " (no current forecast: normal days assumed)" : "";
   reason += slot1_dead ? " (slot 1 has delivered nothing lately: planned without it)" : "";

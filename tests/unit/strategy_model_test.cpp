@@ -216,7 +216,6 @@ TEST_CASE("the profile strategies choose the shipped tables through the daemon's
   Decision january;
   january.inputs = &in;
   january.served_day = 10;
-  january.month = 1;
   january.forecast = &in.weather.forecasts[9];
   CHECK(describe(type_b.choose(january)) == "07 60 A, 10 60 min, 41 03:00, 62 60 %");
   // Type A reads the evening's forecast: a forecast sunny spell picks the sunny row.

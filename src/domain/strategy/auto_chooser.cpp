@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 
 #include "sunbridge/domain/strategy/control_settings.hpp"
 #include "sunbridge/domain/strategy/soc_values.hpp"
+#include "sunbridge/domain/strategy/year_inputs.hpp"
 
 namespace sb::domain::strategy {
 
@@ -30,12 +30,6 @@ double leftover_value_yen(const ExpectedDays& e, const InverterModel& m, const B
   const double usable = std::max(0.0, s.soc_pct - m.switch_to_grid_soc) / 100.0 * m.battery_kwh *
                         m.discharge_efficiency;
   return usable * cheapest;
-}
-
-std::string fmt_yen(double yen) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f yen", yen);
-  return buf;
 }
 
 }  // namespace
@@ -65,15 +59,8 @@ ExpectedDays expected_days(const PvSite& site, const Climate& climate,
     const double load = load_kw_by_hour ? (*load_kw_by_hour)[static_cast<std::size_t>(minute / 60)]
                                         : household_kw(household, month, 1.0, mid);
     e.load_kw.push_back(static_cast<float>(load));
-    CivilTime local{static_cast<int>(date.year()),
-                    month,
-                    static_cast<int>(static_cast<unsigned>(date.day())),
-                    minute / 60,
-                    minute % 60,
-                    0};
-    const unsigned weekday = std::chrono::weekday{sys_days{date}}.c_encoding();
-    const DayType type = (weekday == 0 || weekday == 6) ? DayType::kHoliday : DayType::kWeekday;
-    e.price_yen_per_kwh.push_back(static_cast<float>(tariff.band_at(local, type).yen_per_kwh));
+    e.price_yen_per_kwh.push_back(
+        static_cast<float>(tariff_band(tariff, date, minute).yen_per_kwh));
   }
   return e;
 }
@@ -135,11 +122,12 @@ AutoChoice choose_auto(const ExpectedDays& e, const InverterModel& m, const Auto
   out.expected_cost_yen = best_cost;
   const std::string days_word = std::to_string(horizon) + (horizon == 1 ? " day" : " days");
   if (out.changed.empty()) {
-    out.reason = "keeping " + describe(ctx.current) + ": expected " + fmt_yen(out.keep_cost_yen) +
-                 " over " + days_word + "; no change saves enough to be worth a write";
+    out.reason = "keeping " + describe(ctx.current) + ": expected " +
+                 format_yen(out.keep_cost_yen) + " over " + days_word +
+                 "; no change saves enough to be worth a write";
   } else {
-    out.reason = describe(out.settings) + ": expected " + fmt_yen(out.expected_cost_yen) +
-                 " over " + days_word + ", against " + fmt_yen(out.keep_cost_yen) + " keeping " +
+    out.reason = describe(out.settings) + ": expected " + format_yen(out.expected_cost_yen) +
+                 " over " + days_word + ", against " + format_yen(out.keep_cost_yen) + " keeping " +
                  describe(ctx.current);
   }
   return out;

@@ -15,12 +15,6 @@ const double* number(const SettingValues& values, const char* id) {
   return it == values.end() ? nullptr : std::get_if<double>(&it->second);
 }
 
-std::string hhmm(int minutes) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", (minutes / 60) % 24, minutes % 60);
-  return buf;
-}
-
 }  // namespace
 
 std::optional<ControlSettings> control_settings_from(const SettingValues& values) {
@@ -45,14 +39,21 @@ std::optional<ControlSettings> control_settings_from(const SettingValues& values
 SettingValues to_setting_values(const ControlSettings& c) {
   return {{"07", PointValue{c.max_charge_a}},
           {"10", PointValue{static_cast<double>(c.absorption_min)}},
-          {"41", PointValue{hhmm(c.slot1_end_min)}},
+          {"41", PointValue{format_time_of_day(std::chrono::minutes(c.slot1_end_min))}},
           {"62", PointValue{c.back_to_battery_soc}}};
 }
 
 std::string describe(const ControlSettings& c) {
   char buf[80];
   std::snprintf(buf, sizeof buf, "07 %.0f A, 10 %d min, 41 %s, 62 %.0f %%", c.max_charge_a,
-                c.absorption_min, hhmm(c.slot1_end_min).c_str(), c.back_to_battery_soc);
+                c.absorption_min, format_time_of_day(std::chrono::minutes(c.slot1_end_min)).c_str(),
+                c.back_to_battery_soc);
+  return buf;
+}
+
+std::string format_yen(double yen) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f yen", yen);
   return buf;
 }
 

@@ -8,6 +8,18 @@
 
 namespace sb::domain::strategy {
 
+const TariffBand& tariff_band(const Tariff& tariff, Date date, int minute_of_day) {
+  const unsigned weekday = std::chrono::weekday{std::chrono::sys_days{date}}.c_encoding();
+  const DayType type = (weekday == 0 || weekday == 6) ? DayType::kHoliday : DayType::kWeekday;
+  const CivilTime local{static_cast<int>(date.year()),
+                        static_cast<int>(static_cast<unsigned>(date.month())),
+                        static_cast<int>(static_cast<unsigned>(date.day())),
+                        minute_of_day / 60,
+                        minute_of_day % 60,
+                        0};
+  return tariff.band_at(local, type);
+}
+
 YearInputs build_year_inputs(const YearSetup& setup, const Tariff& tariff) {
   YearInputs in;
   in.year = setup.year;
@@ -31,8 +43,6 @@ YearInputs build_year_inputs(const YearSetup& setup, const Tariff& tariff) {
   for (int d = 0; d < days; ++d) {
     const auto date = date_of(setup.year, d);
     const int month = month_of(setup.year, d);
-    const int weekday = weekday_of(setup.year, d);
-    const DayType day_type = (weekday == 0 || weekday == 6) ? DayType::kHoliday : DayType::kWeekday;
     const double plane_factor =
         setup.climate.plane_factor(in.weather.days[static_cast<std::size_t>(d)]);
     const double day_factor = 1.0 + setup.household.day_spread * (2.0 * load_rng.uniform() - 1.0);
@@ -44,13 +54,7 @@ YearInputs build_year_inputs(const YearSetup& setup, const Tariff& tariff) {
       in.pv_kw.push_back(static_cast<float>(pv_ac_kw(setup.site, plane)));
       in.load_kw.push_back(
           static_cast<float>(household_kw(setup.household, month, day_factor, mid)));
-      CivilTime local;
-      local.year = static_cast<int>(date.year());
-      local.month = month;
-      local.day = static_cast<int>(static_cast<unsigned>(date.day()));
-      local.hour = minute / 60;
-      local.minute = minute % 60;
-      const TariffBand& band = tariff.band_at(local, day_type);
+      const TariffBand& band = tariff_band(tariff, date, minute);
       in.price_yen_per_kwh.push_back(static_cast<float>(band.yen_per_kwh));
       const auto it = std::find(in.band_names.begin(), in.band_names.end(), band.name);
       in.band.push_back(static_cast<std::uint8_t>(it - in.band_names.begin()));

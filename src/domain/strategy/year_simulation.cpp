@@ -69,7 +69,6 @@ YearResult simulate_year(const YearInputs& in, const InverterModel& model, Strat
       if (k == decision_step && d + 1 < days) {
         Decision next;
         next.served_day = d + 1;
-        next.month = month_of(in.year, d + 1);
         next.inputs = &in;
         next.battery = state;
         next.current = settings;

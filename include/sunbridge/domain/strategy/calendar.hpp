@@ -17,10 +17,5 @@ inline std::chrono::year_month_day date_of(int year, int day_index) {
 inline int month_of(int year, int day_index) {
   return static_cast<int>(static_cast<unsigned>(date_of(year, day_index).month()));
 }
-// 0 = Sunday ... 6 = Saturday.
-inline int weekday_of(int year, int day_index) {
-  return static_cast<int>(
-      std::chrono::weekday{std::chrono::sys_days{date_of(year, day_index)}}.c_encoding());
-}
 
 }  // namespace sb::domain::strategy

@@ -16,5 +16,7 @@ std::optional<ControlSettings> control_settings_from(const SettingValues& values
 SettingValues to_setting_values(const ControlSettings& c);
 // "07 60 A, 10 60 min, 41 03:00, 62 60 %".
 std::string describe(const ControlSettings& c);
+// "1234 yen" (whole yen).
+std::string format_yen(double yen);
 
 }  // namespace sb::domain::strategy

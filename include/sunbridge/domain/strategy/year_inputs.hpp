@@ -38,6 +38,10 @@ struct YearInputs {
   [[nodiscard]] int days() const { return static_cast<int>(pv_kw.size()) / steps_per_day; }
 };
 
+// The tariff band in force at a local minute of a date; weekends are the tariff's holidays
+// (public holidays are not modelled).
+const TariffBand& tariff_band(const Tariff& tariff, Date date, int minute_of_day);
+
 // The tariff's energy rates by band (surcharges and monthly adjustments are left out: they do
 // not depend on the strategy's timing, only on the kWh). Weekends are the tariff's holidays.
 YearInputs build_year_inputs(const YearSetup& setup, const Tariff& tariff);

@@ -17,7 +17,6 @@ namespace sb::domain::strategy {
 // coming night and day: the day served, the forecasts issued that evening, the battery now.
 struct Decision {
   int served_day = 0;  // day index the night charge serves (0 at the start of the year)
-  int month = 1;       // of the served day
   const YearInputs* inputs = nullptr;
   BatteryState battery;
   ControlSettings current;
