@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "sunbridge/adapters/grid_daily_csv.hpp"
+#include "sunbridge/app/settings_controller.hpp"
+#include "sunbridge/app/tariff_service.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/domain/profile.hpp"
 #include "sunbridge/domain/strategy/auto_strategy.hpp"
@@ -24,7 +26,6 @@
 #include "sunbridge/domain/strategy/unconstrained_bound.hpp"
 #include "sunbridge/domain/strategy/year_simulation.hpp"
 #include "sunbridge/domain/tariff.hpp"
-#include "sunbridge/embedded.hpp"
 
 namespace sb::bench {
 
@@ -32,17 +33,6 @@ namespace {
 
 using domain::strategy::ControlSettings;
 using domain::strategy::YearResult;
-
-template <class T>
-T parse_or_die(std::string_view text, const char* what) {
-  schema::Issues issues;
-  auto parsed = T::from_json(text, issues);
-  if (!parsed) {
-    std::cerr << "shipped " << what << " does not load:\n" << schema::format_issues(issues);
-    std::exit(1);
-  }
-  return std::move(*parsed);
-}
 
 struct Row {
   std::string name;
@@ -92,19 +82,10 @@ bool calibrate(const StrategyOptions& o, const domain::Tariff& tariff,
     if (use[m]) setup.household.kwh_per_day[m] = *use[m];
   }
   const auto metered = domain::strategy::months_with_system(*days, kSystemStart);
-  domain::strategy::InverterModel field;
-  field.slot1_charges = false;
-  setup.site.panels = 6;  // as installed while the meter ran
-  std::array<double, 12> simulated{};
-  for (int k = 0; k < o.seeds; ++k) {
-    setup.seed = o.first_seed + static_cast<std::uint64_t>(k);
-    const auto in = domain::strategy::build_year_inputs(setup, tariff);
-    domain::strategy::ProfileStrategy type_b("Type B", *library.find("type-b"), library, {}, false);
-    const auto year = domain::strategy::simulate_year(in, field, type_b);
-    for (std::size_t m = 0; m < 12; ++m)
-      simulated[m] += year.grid_kwh_by_month[m] / o.seeds;
-  }
-  setup.site.panels = o.panels;
+  domain::strategy::YearSetup metered_setup = setup;
+  metered_setup.seed = o.first_seed;
+  const auto simulated = domain::strategy::simulate_metered_system(
+      metered_setup, tariff, *library.find("type-b"), library, o.seeds);
   std::printf("Calibration on the owner's meter (%zu days): use per day before the system, kWh\n",
               days->size());
   for (std::size_t m = 0; m < 12; ++m)
@@ -134,21 +115,25 @@ int run_strategy(const StrategyOptions& o) {
     std::cerr << "cannot set the site time zone\n";
     return 1;
   }
-  const auto tariff = parse_or_die<domain::Tariff>(o.tariff == "bill-derived"
-                                                       ? embedded::tariff_bill_derived()
-                                                       : embedded::tariff_shikoku_seasonal_tou(),
-                                                   "tariff");
+  // The daemon's own loaders: the shipped tariffs, profiles and baseline, checked as it checks
+  // them.
+  std::map<std::string, domain::Tariff> tariffs;
   domain::ProfileLibrary library;
-  library.add(parse_or_die<domain::Profile>(embedded::profile_type_b(), "profile"));
-  library.add(parse_or_die<domain::Profile>(embedded::profile_type_a(), "profile"));
-  library.add(parse_or_die<domain::Profile>(embedded::profile_type_a_monthly(), "profile"));
-  library.add(parse_or_die<domain::Profile>(embedded::profile_panels_9(), "profile"));
+  domain::Baseline baseline;
+  try {
+    tariffs = app::load_tariffs("");
+    library = app::load_profile_library("");
+    baseline = app::load_baseline("");
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  const domain::Tariff& tariff = tariffs.at(o.tariff);
 
   domain::strategy::YearSetup setup;
   setup.site.panels = o.panels;
   nlohmann::json out;
   if (!calibrate(o, tariff, library, setup, out)) return 1;
-  const auto baseline = parse_or_die<domain::Baseline>(embedded::profile_baseline(), "baseline");
   const auto controls = domain::strategy::allowed_controls(
       domain::strategy::ControlRanges{}, baseline.values, domain::InterlockLimits{});
   const auto auto_candidates = domain::strategy::auto_candidates(

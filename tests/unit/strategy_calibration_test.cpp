@@ -81,19 +81,10 @@ TEST_CASE("the calibration error: the model against the months the meter saw wit
   const auto metered = months_with_system(meter(), ymd(2024, 8, 25));
   const auto library = app::load_profile_library("");
   const auto tariff = test::shipped_tariff();
-  std::array<double, 12> simulated{};
-  constexpr int kSeeds = 3;
-  InverterModel field;
-  field.slot1_charges = false;
-  for (int seed = 1; seed <= kSeeds; ++seed) {
-    YearSetup setup;
-    setup.seed = static_cast<std::uint64_t>(seed);
-    const auto in = build_year_inputs(setup, tariff);
-    ProfileStrategy type_b("Type B", *library.find("type-b"), library, {}, false);
-    const auto r = simulate_year(in, field, type_b);
-    for (std::size_t m = 0; m < 12; ++m)
-      simulated[m] += r.grid_kwh_by_month[m] / kSeeds;
-  }
+  YearSetup setup;
+  setup.seed = 1;
+  const auto simulated =
+      simulate_metered_system(setup, tariff, *library.find("type-b"), library, 3);
   const auto check = check_against_meter(metered, simulated);
   REQUIRE(check.months.size() == 7);
   // A scaled month: September has 30 days, all metered.

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "sunbridge/domain/strategy/profile_strategy.hpp"
+
 namespace sb::domain::strategy {
 
 namespace {
@@ -49,6 +51,25 @@ std::vector<MeteredMonth> months_with_system(const std::vector<DailyKwh>& days, 
     if (m.days >= min_days) out.push_back(m);
   }
   return out;
+}
+
+std::array<double, 12> simulate_metered_system(YearSetup setup, const Tariff& tariff,
+                                               const Profile& profile,
+                                               const ProfileLibrary& library, int years) {
+  InverterModel field;
+  field.slot1_charges = false;
+  setup.site.panels = 6;  // as installed while the meter ran
+  const std::uint64_t first_seed = setup.seed;
+  std::array<double, 12> simulated{};
+  for (int k = 0; k < years; ++k) {
+    setup.seed = first_seed + static_cast<std::uint64_t>(k);
+    const auto in = build_year_inputs(setup, tariff);
+    ProfileStrategy strategy(profile.name(), profile, library, {}, false);
+    const auto year = simulate_year(in, field, strategy);
+    for (std::size_t m = 0; m < 12; ++m)
+      simulated[m] += year.grid_kwh_by_month[m] / years;
+  }
+  return simulated;
 }
 
 CalibrationCheck check_against_meter(const std::vector<MeteredMonth>& metered,

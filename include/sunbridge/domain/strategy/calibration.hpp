@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "sunbridge/domain/forecast.hpp"
+#include "sunbridge/domain/profile.hpp"
+#include "sunbridge/domain/strategy/year_inputs.hpp"
 
 namespace sb::domain::strategy {
 
@@ -33,6 +35,14 @@ struct MeteredMonth {
 // system) with at least `min_days` readings.
 std::vector<MeteredMonth> months_with_system(const std::vector<DailyKwh>& days, Date system_start,
                                              int min_days = 28);
+
+// The system as the meter saw it (6 panels, `profile` through the daemon's selection, slot 1
+// delivering nothing as the field data show): its grid import per calendar month ([0] =
+// January, whole months), averaged over `years` seeded years from `setup.seed` on. `setup`
+// brings the site, climate and household; its panel count is replaced.
+std::array<double, 12> simulate_metered_system(YearSetup setup, const Tariff& tariff,
+                                               const Profile& profile,
+                                               const ProfileLibrary& library, int years);
 
 struct MonthCheck {
   MeteredMonth metered;
