@@ -86,6 +86,7 @@ bool HouseholdModel::set(const std::string& name, double value) {
   auto it = values_.find(name);
   if (it == values_.end()) return false;
   it->second = value;
+  if (name == "battery.soc") soc_pct_ = value;  // a value set from outside wins
   recompute_sums();
   return true;
 }
@@ -109,21 +110,64 @@ void HouseholdModel::step(std::chrono::system_clock::time_point now) {
   const double dt_s = std::chrono::duration<double>(now - last_step_).count();
   last_step_ = now;
   if (frozen_ || dt_s <= 0 || dt_s > 3600) return;
+  const PowerFlows flows =
+      physics_ ? physics_->advance(*this, now, dt_s, soc_pct_) : built_in_day(now, dt_s);
+  publish(flows);
+}
 
+PowerFlows HouseholdModel::built_in_day(std::chrono::system_clock::time_point now, double dt_s) {
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
   ::localtime_r(&t, &tm);
   const double hour = tm.tm_hour + tm.tm_min / 60.0 + tm.tm_sec / 3600.0;
   std::normal_distribution<double> noise(0.0, 1.0);
+  PowerFlows f;
 
   // PV: a half-sine between 06:00 and 18:00 with passing clouds.
   double sun = (hour > 6 && hour < 18) ? std::sin(M_PI * (hour - 6) / 12.0) : 0.0;
   double cloud = std::clamp(0.85 + 0.08 * noise(rng_), 0.4, 1.0);
-  double pv_w = kPvPeakW * sun * cloud;
-  values_["pv1.power"] = std::round(pv_w * 0.6);
-  values_["pv2.power"] = std::round(pv_w * 0.4);
-  values_["pv1.voltage"] = sun > 0 ? std::round((305 + 10 * sun + noise(rng_)) * 10) / 10 : 0.0;
-  values_["pv2.voltage"] = sun > 0 ? std::round((292 + 10 * sun + noise(rng_)) * 10) / 10 : 0.0;
+  f.pv_w = kPvPeakW * sun * cloud;
+
+  // Load: base, evening cooking and lights, the EcoCute heat pump 01:00-04:00 (200 V, both legs).
+  double l1 = 280 + 40 * noise(rng_), l2 = 240 + 40 * noise(rng_);
+  if (hour >= 18 && hour < 22) l1 += 450, l2 += 300;
+  if (hour >= 1 && hour < 4) l1 += 1000, l2 += 1000;
+  f.load_l1_w = std::max(60.0, l1);
+  f.load_l2_w = std::max(60.0, l2);
+
+  // SBU: the battery carries the load until SOC <= LCD 61, then the grid until SOC >= LCD 62.
+  double soc = soc_pct_;
+  if (!on_grid_ && soc <= switch_to_grid_soc) on_grid_ = true;
+  if (on_grid_ && soc >= switch_to_battery_soc) on_grid_ = false;
+  f.battery_v = 49.6 + 0.06 * soc;
+  const double load_w = f.load_l1_w + f.load_l2_w;
+  const bool night_charge = hour >= 4.0 && hour < 7.0;  // as observed in the field data
+  double batt_w = f.pv_w - (on_grid_ ? 0.0 : load_w);   // + charging
+  f.grid_l1_w = on_grid_ ? f.load_l1_w : 0.0;
+  f.grid_l2_w = on_grid_ ? f.load_l2_w : 0.0;
+  if (night_charge && soc < 95) {
+    f.ac_charge_a = std::min(max_ac_charge_a, max_charge_a);
+    batt_w += f.ac_charge_a * f.battery_v;
+    f.grid_l1_w += f.ac_charge_a * f.battery_v / 2;
+    f.grid_l2_w += f.ac_charge_a * f.battery_v / 2;
+  }
+  f.battery_a = std::clamp(batt_w / f.battery_v, -200.0, max_charge_a);
+  if (soc >= 100 && f.battery_a > 0) f.battery_a = 0;
+  f.charge_w = std::max(0.0, batt_w);
+  f.line_mode = on_grid_;
+  f.duration_s = dt_s;
+  soc_pct_ = std::clamp(soc + f.battery_a * dt_s / 3600.0 / kBankAh * 100.0, 0.0, 100.0);
+  return f;
+}
+
+void HouseholdModel::publish(const PowerFlows& f) {
+  const double dt_s = f.duration_s;
+  std::normal_distribution<double> noise(0.0, 1.0);
+  const double sun = std::min(1.0, f.pv_w / kPvPeakW);
+  values_["pv1.power"] = std::round(f.pv_w * 0.6);
+  values_["pv2.power"] = std::round(f.pv_w * 0.4);
+  values_["pv1.voltage"] = f.pv_w > 0 ? std::round((305 + 10 * sun + noise(rng_)) * 10) / 10 : 0.0;
+  values_["pv2.voltage"] = f.pv_w > 0 ? std::round((292 + 10 * sun + noise(rng_)) * 10) / 10 : 0.0;
   values_["pv1.current"] = values_["pv1.voltage"] > 0
                                ? std::round(values_["pv1.power"] / values_["pv1.voltage"] * 10) / 10
                                : 0.0;
@@ -131,11 +175,8 @@ void HouseholdModel::step(std::chrono::system_clock::time_point now) {
                                ? std::round(values_["pv2.power"] / values_["pv2.voltage"] * 10) / 10
                                : 0.0;
 
-  // Load: base, evening cooking and lights, the EcoCute heat pump 01:00-04:00 (200 V, both legs).
-  double l1 = 280 + 40 * noise(rng_), l2 = 240 + 40 * noise(rng_);
-  if (hour >= 18 && hour < 22) l1 += 450, l2 += 300;
-  if (hour >= 1 && hour < 4) l1 += 1000, l2 += 1000;
-  l1 = std::max(60.0, l1), l2 = std::max(60.0, l2);
+  const double l1 = f.load_l1_w, l2 = f.load_l2_w;
+  const double load_w = l1 + l2;
   values_["load.l1.power"] = std::round(l1);
   values_["load.l2.power"] = std::round(l2);
   values_["load.l1.apparent_power"] = std::round(l1 * 1.06);
@@ -143,49 +184,31 @@ void HouseholdModel::step(std::chrono::system_clock::time_point now) {
   values_["load.l1.ratio"] = std::round(l1 / 50);  // 5 kW per leg
   values_["load.l2.ratio"] = std::round(l2 / 50);
 
-  // SBU: the battery carries the load until SOC <= LCD 61, then the grid until SOC >= LCD 62.
-  double soc = get("battery.soc");
-  if (!on_grid_ && soc <= switch_to_grid_soc) on_grid_ = true;
-  if (on_grid_ && soc >= switch_to_battery_soc) on_grid_ = false;
-  const double v_batt = 49.6 + 0.06 * soc;
-  const double load_w = l1 + l2;
-  const bool night_charge = hour >= 4.0 && hour < 7.0;  // as observed in the field data
-  double batt_w = pv_w - (on_grid_ ? 0.0 : load_w);     // + charging
-  double grid_l1 = on_grid_ ? l1 : 0.0, grid_l2 = on_grid_ ? l2 : 0.0;
-  double ac_charge_a = 0;
-  if (night_charge && soc < 95) {
-    ac_charge_a = std::min(max_ac_charge_a, max_charge_a);
-    batt_w += ac_charge_a * v_batt;
-    grid_l1 += ac_charge_a * v_batt / 2;
-    grid_l2 += ac_charge_a * v_batt / 2;
-  }
-  double batt_a = std::clamp(batt_w / v_batt, -200.0, max_charge_a);
-  if (soc >= 100 && batt_a > 0) batt_a = 0;
-  values_["battery.current"] = std::round(batt_a * 10) / 10;
-  values_["battery.voltage"] = std::round((v_batt + batt_a * 0.004) * 10) / 10;
-  soc = std::clamp(soc + batt_a * dt_s / 3600.0 / kBankAh * 100.0, 0.0, 100.0);
-  values_["battery.soc"] = std::round(soc * 100) / 100;
-  values_["battery.remaining_capacity"] = std::round(soc / 100 * kBankAh);
-  values_["battery.ac_charge_current"] = std::round(ac_charge_a * 10) / 10;
-  values_["battery.pv_charge_current"] = std::round(std::max(0.0, pv_w / v_batt) * 10) / 10;
+  values_["battery.current"] = std::round(f.battery_a * 10) / 10;
+  values_["battery.voltage"] = std::round((f.battery_v + f.battery_a * 0.004) * 10) / 10;
+  values_["battery.soc"] = std::round(soc_pct_ * 100) / 100;
+  values_["battery.remaining_capacity"] = std::round(soc_pct_ / 100 * kBankAh);
+  values_["battery.ac_charge_current"] = std::round(f.ac_charge_a * 10) / 10;
+  values_["battery.pv_charge_current"] =
+      std::round(std::max(0.0, f.battery_a - f.ac_charge_a) * 10) / 10;
   values_["inverter.bms.voltage"] = values_["battery.voltage"];
   values_["inverter.bms.current"] = std::fabs(values_["battery.current"]);
-  machine_state = on_grid_ ? 2 : 3;
-  charge_state = batt_a > 1 ? 1 : 0;
+  machine_state = f.line_mode ? 2 : 3;
+  charge_state = f.battery_a > 1 ? 1 : 0;
 
   // Grid: 101 V legs, 60 Hz, power + = import.
   values_["grid.l1.voltage"] = std::round((101.2 + 0.4 * noise(rng_)) * 10) / 10;
   values_["grid.l2.voltage"] = std::round((100.8 + 0.4 * noise(rng_)) * 10) / 10;
   values_["grid.frequency"] = std::round((60.0 + 0.01 * noise(rng_)) * 100) / 100;
-  values_["grid.l1.power"] = std::round(grid_l1);
-  values_["grid.l2.power"] = std::round(grid_l2);
-  values_["grid.l1.current"] = std::round(grid_l1 / values_["grid.l1.voltage"] * 10) / 10;
-  values_["grid.l2.current"] = std::round(grid_l2 / values_["grid.l2.voltage"] * 10) / 10;
+  values_["grid.l1.power"] = std::round(f.grid_l1_w);
+  values_["grid.l2.power"] = std::round(f.grid_l2_w);
+  values_["grid.l1.current"] = std::round(f.grid_l1_w / values_["grid.l1.voltage"] * 10) / 10;
+  values_["grid.l2.current"] = std::round(f.grid_l2_w / values_["grid.l2.voltage"] * 10) / 10;
   values_["output.l1.current"] = std::round(l1 / values_["output.l1.voltage"] * 10) / 10;
   values_["output.l2.current"] = std::round(l2 / values_["output.l2.voltage"] * 10) / 10;
   values_["load.l1.current"] = values_["output.l1.current"];
   values_["load.l2.current"] = values_["output.l2.current"];
-  values_["inverter.charge_power"] = std::round(std::max(0.0, batt_w));
+  values_["inverter.charge_power"] = std::round(f.charge_w);
 
   // Heatsinks follow the load slowly; worn fans raise their rise over ambient.
   const double k = std::min(1.0, dt_s / 600.0);
@@ -195,17 +218,18 @@ void HouseholdModel::step(std::chrono::system_clock::time_point now) {
     values_[sink] += k * (ambient + rise_c * fans - values_[sink]);
   };
   follow("inverter.temp.dcac", 6.6 + load_w / 150);
-  follow("inverter.temp.dcdc", 4.6 + pv_w / 150);
+  follow("inverter.temp.dcdc", 4.6 + f.pv_w / 150);
   follow("inverter.temp.transformer", 8.6 + load_w / 120);
 
   // Counters (kWh).
   const double h = dt_s / 3600.0;
-  values_["energy.pv.total"] += pv_w * h / 1000;
+  const double grid_w = f.grid_l1_w + f.grid_l2_w;
+  values_["energy.pv.total"] += f.pv_w * h / 1000;
   values_["energy.load.total"] += load_w * h / 1000;
-  values_["energy.grid.total"] += (grid_l1 + grid_l2) * h / 1000;
-  values_["energy.pv.today"] += pv_w * h / 1000;
+  values_["energy.grid.total"] += grid_w * h / 1000;
+  values_["energy.pv.today"] += f.pv_w * h / 1000;
   values_["energy.load.today"] += load_w * h / 1000;
-  values_["energy.grid.today"] += (grid_l1 + grid_l2) * h / 1000;
+  values_["energy.grid.today"] += grid_w * h / 1000;
   recompute_sums();
 }
 

@@ -14,6 +14,7 @@
 #include "sim/modbus_server.hpp"
 #include "sim/register_image.hpp"
 #include "sim/replay.hpp"
+#include "sim/year_physics.hpp"
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/local_time.hpp"
@@ -61,6 +62,8 @@ int main(int argc, char** argv) {
   int pack_turnaround_ms = 20;
   std::string replay_path;
   double replay_speed = 1.0;
+  std::string physics = "day";
+  sb::sim::YearPhysicsOptions year_options;
 
   app.add_option("--link", serve.link_path,
                  "symlink to create to the pty (e.g. var/sim/inverter.tty)");
@@ -95,6 +98,20 @@ int main(int argc, char** argv) {
                  "play a recorded CSV of readings (time, then point names or reg_0xADDR columns)");
   app.add_option("--replay-speed", replay_speed, "times faster than recorded (replay)")
       ->check(CLI::Range(0.001, 1e7));
+  app.add_option("--physics", physics,
+                 "the household: 'day' (a fixed day, quick to reason about in tests) or 'year' "
+                 "(the strategy benchmark's calibrated model: weather days, the season's sunlight "
+                 "and load, under the settings written to the inverter)")
+      ->check(CLI::IsMember({"day", "year"}));
+  app.add_option("--speed", year_options.speed,
+                 "with --physics year: the household's time runs this many times faster (the "
+                 "inverter's clock keeps the wall clock)")
+      ->check(CLI::Range(0.001, 100000.0));
+  app.add_option("--panels", year_options.panels, "with --physics year: 410 W panels")
+      ->check(CLI::Range(1, 40));
+  app.add_flag("--slot1-charges", year_options.slot1_charges,
+               "with --physics year: slot 1 (40-41) charges; by default it delivers nothing, as "
+               "in the owner's data");
   app.add_option("--tcp-port", tcp_port, "also serve Modbus TCP on 127.0.0.1:PORT")
       ->check(CLI::Range(1, 65535));
   app.add_option("--timezone", site_timezone, "the inverter clock's time zone");
@@ -153,6 +170,13 @@ int main(int argc, char** argv) {
     freeze = true;  // the recording sets the values, not the physics
   }
   model.set_frozen(freeze);
+  if (physics == "year") {
+    year_options.seed = seed;
+    model.set_physics(std::make_unique<sb::sim::YearPhysics>(year_options));
+  } else if (year_options.speed != 1.0 || year_options.slot1_charges) {
+    std::cerr << "sunbridge-sim: --speed and --slot1-charges need --physics year\n";
+    return 2;
+  }
   sb::sim::RegisterImage image(model, fw);
   image.clock_offset = std::chrono::seconds(clock_offset_s);
   sb::sim::ModbusServer server(loop, image, serve, faults, log, seed);

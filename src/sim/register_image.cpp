@@ -335,6 +335,13 @@ bool RegisterImage::poke(std::uint16_t address, std::uint16_t value) {
   return true;
 }
 
+namespace {
+// A slot register holds hour * 256 + minute (docs/inverter-registers.md).
+int minutes_of(std::uint16_t hhmm) {
+  return (hhmm >> 8) * 60 + (hhmm & 0xFF);
+}
+}  // namespace
+
 void RegisterImage::apply_to_model(std::uint16_t address, std::uint16_t value) {
   switch (address) {
     case 0xE01F:
@@ -348,6 +355,27 @@ void RegisterImage::apply_to_model(std::uint16_t address, std::uint16_t value) {
       break;
     case 0xE20A:
       model_.max_charge_a = value / 10.0;
+      break;
+    case 0xE012:
+      model_.absorption_min = value;
+      break;
+    case 0xE00F:
+      model_.discharge_stop_soc = value;
+      break;
+    case 0xE01D:
+      model_.charge_stop_soc = value;
+      break;
+    case 0xE026:
+      model_.slot1_start_min = minutes_of(value);
+      break;
+    case 0xE027:
+      model_.slot1_end_min = minutes_of(value);
+      break;
+    case 0xE028:
+      model_.slot2_start_min = minutes_of(value);
+      break;
+    case 0xE029:
+      model_.slot2_end_min = minutes_of(value);
       break;
     default:
       break;

@@ -38,6 +38,22 @@ struct YearInputs {
   [[nodiscard]] int days() const { return static_cast<int>(pv_kw.size()) / steps_per_day; }
 };
 
+// What each day of a generated year is like: its weather (with the forecasts of it), the share
+// of clear-sky sunlight that reaches the panels, and the household's level that day relative to
+// the month's. build_year_inputs steps through it; sunbridge-sim runs the same days in real time.
+struct YearDays {
+  WeatherYear weather;
+  std::vector<double> plane_factor;  // day of year - 1
+  std::vector<double> load_factor;   // day of year - 1
+};
+YearDays generate_year_days(const YearSetup& setup);
+
+// The array's AC power and the household's power, kW, at `minute_of_day` (local, fractional) of
+// day `day_index` (0-based) of `days`.
+double pv_kw_at(const YearSetup& setup, const YearDays& days, int day_index, double minute_of_day);
+double load_kw_at(const YearSetup& setup, const YearDays& days, int day_index,
+                  double minute_of_day);
+
 // The tariff band in force at a local minute of a date; weekends are the tariff's holidays
 // (public holidays are not modelled).
 const TariffBand& tariff_band(const Tariff& tariff, Date date, int minute_of_day);
