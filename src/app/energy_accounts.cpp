@@ -15,6 +15,9 @@ namespace {
 
 constexpr const char* kComponent = "energy";
 constexpr const char* kLifetimeKey = "energy.lifetime";
+// The household's use on whole measured days, for automatic mode's load forecast.
+constexpr const char* kMeasuredDaysKey = "energy.measured_days";
+constexpr std::size_t kMeasuredDaysKept = 28;
 
 // points.md names of the lifetime counters and the member each one shows.
 struct Counter {
@@ -92,6 +95,8 @@ void EnergyAccounts::on_poll(WallTime read_at, bool clock_trusted) {
     const CivilTime now_local = to_local_civil(read_at);
     const domain::Date today = domain::to_date(now_local);
     if (day_ != today) {
+      // A gap up to this first reading of the new day left the end of the old one uncounted.
+      if (start && read_at - *start > max_gap_) day_complete_ = false;
       close_day(read_at);
       day_ = today;
       day_flows_ = {};
@@ -120,6 +125,7 @@ void EnergyAccounts::on_poll(WallTime read_at, bool clock_trusted) {
 }
 
 void EnergyAccounts::close_day(WallTime now) {
+  if (day_ && day_complete_) record_measured_day(*day_, day_flows_.load_kwh, now);
   if (!day_ || !day_complete_ || !inverter_pv_today_ || !inverter_load_today_ || !record_event_) {
     return;
   }
@@ -136,6 +142,37 @@ void EnergyAccounts::close_day(WallTime now) {
                         text,
                         {{"day", domain::format_date(*day_)}, {"flow", m.flow}}});
   }
+}
+
+void EnergyAccounts::record_measured_day(domain::Date day, double load_kwh, WallTime now) {
+  adapters::SettingsStore store(db_);
+  std::vector<domain::strategy::MeasuredDay> days = read_measured_days(db_);
+  days.push_back({day, load_kwh});
+  if (days.size() > kMeasuredDaysKept) {
+    days.erase(days.begin(), days.end() - static_cast<std::ptrdiff_t>(kMeasuredDaysKept));
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& d : days)
+    rows.push_back({{"day", domain::format_date(d.day)}, {"load_kwh", d.load_kwh}});
+  if (Status s = store.put(kMeasuredDaysKey, rows, now); !s) {
+    log_.warn(kComponent, "cannot keep the day's measured use: " + s.error().describe());
+  }
+}
+
+std::vector<domain::strategy::MeasuredDay> read_measured_days(adapters::SqliteDb& db) {
+  std::vector<domain::strategy::MeasuredDay> out;
+  auto stored = adapters::SettingsStore(db).get(kMeasuredDaysKey);
+  if (!stored || !*stored || !(**stored).is_array()) return out;
+  for (const auto& row : **stored) {
+    if (!row.is_object() || !row.contains("day") || !row["day"].is_string() ||
+        !row.contains("load_kwh") || !row["load_kwh"].is_number()) {
+      continue;
+    }
+    if (auto day = domain::parse_date(row["day"].get<std::string>())) {
+      out.push_back({*day, row["load_kwh"].get<double>()});
+    }
+  }
+  return out;
 }
 
 void EnergyAccounts::save(WallTime now) {

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "sunbridge/adapters/profile_json.hpp"
+#include "sunbridge/app/energy_accounts.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/domain/strategy/auto_chooser.hpp"
@@ -134,9 +135,15 @@ void SettingsController::decide_auto(WallTime now) {
     auto_candidates_ =
         strategy::auto_candidates(policy, strategy::ControlRanges{}, baseline_.values, limits);
   }
+  // The household's level from its own whole measured days, the calibrated model until there
+  // are enough of them.
+  const std::vector<strategy::MeasuredDay> measured = read_measured_days(ctx_.history.db());
+  const strategy::LoadLearning learning;
+  const strategy::LearnedLoad load =
+      strategy::learn_load(strategy::HouseholdModel{}, measured, served, learning);
   const strategy::ExpectedDays expected =
-      strategy::expected_days(site, strategy::Climate{}, strategy::HouseholdModel{}, *ctx_.tariff,
-                              served, forecast, policy.horizon_days, policy.model_step_min);
+      strategy::expected_days(site, strategy::Climate{}, load.household, *ctx_.tariff, served,
+                              forecast, policy.horizon_days, policy.model_step_min);
   strategy::AutoContext actx;
   actx.candidates = &*auto_candidates_;
   actx.battery.soc_pct = std::get<double>(soc->value);
@@ -151,6 +158,7 @@ void SettingsController::decide_auto(WallTime now) {
     reason += "; " + table.profile + " would choose " + strategy::describe(*table_settings) + ": " +
               strategy::format_yen(*choice.compare_cost_yen);
   }
+  reason += "; " + load.describe(learning);
   reason += forecast.empty() ? " (no current forecast: normal days assumed)" : "";
   reason += slot1_dead ? " (slot 1 has delivered nothing lately: planned without it)" : "";
   auto_choice_ = {
@@ -160,6 +168,7 @@ void SettingsController::decide_auto(WallTime now) {
       {"reason", reason},
       {"expected_yen", choice.expected_cost_yen},
       {"keep_yen", choice.keep_cost_yen},
+      {"load", {{"measured_days", load.days_used}, {"factor", load.factor}}},
       {"table",
        {{"profile", table.profile},
         {"values", adapters::settings_to_json(table.values)},

@@ -170,3 +170,35 @@ TEST_CASE("a whole day counted is compared with the inverter's daily counters", 
   // A day the gateway joined at 00:30 is not complete: nothing is compared.
   CHECK(run_day(jst(2026, 12, 1, 0, 30, 0), jst(2026, 12, 2, 0, 0, 10)).empty());
 }
+
+TEST_CASE("whole measured days are kept for the load forecast, partial ones are not",
+          "[unit][energy]") {
+  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
+  testkit::TempDir dir;
+  adapters::HistoryStore history(dir.file("h.db"));
+  Logger log(LogLevel::kError);
+  const app::TariffService tariff(adapters::TariffConfig{});
+  // Polls every 10 s from `from` to `to`, with a silence (no live poll) over [gap_from, gap_to).
+  auto run = [&](WallTime from, WallTime to, WallTime gap_from, WallTime gap_to) {
+    domain::PointStore points{std::vector<DerivedPoint>{}};
+    app::EnergyAccounts accounts(history.db(), tariff, points, log, 30s, from);
+    for (WallTime t = from; t <= to; t += 10s) {
+      if (t >= gap_from && t < gap_to) continue;
+      feed(points, t, 0, 1250, 1250, 0);  // 1.25 kW all day: 30 kWh
+      accounts.on_poll(t, true);
+    }
+  };
+  const WallTime never = jst(2000, 1, 1, 0);
+  CHECK(app::read_measured_days(history.db()).empty());
+  run(jst(2026, 12, 1, 0, 0, 0), jst(2026, 12, 2, 0, 0, 10), never, never);
+  auto days = app::read_measured_days(history.db());
+  REQUIRE(days.size() == 1);
+  CHECK(domain::format_date(days[0].day) == "2026-12-01");
+  CHECK(days[0].load_kwh == Approx(30.0).margin(0.01));
+  // Joined at 00:30: not whole. Silent from 23:00 until the next day's first poll: not whole
+  // either (the end of the day went uncounted).
+  run(jst(2026, 12, 2, 0, 30, 0), jst(2026, 12, 3, 0, 0, 10), never, never);
+  run(jst(2026, 12, 3, 0, 0, 0), jst(2026, 12, 4, 0, 0, 10), jst(2026, 12, 3, 23, 0),
+      jst(2026, 12, 4, 0, 0, 5));
+  CHECK(app::read_measured_days(history.db()).size() == 1);
+}

@@ -8,6 +8,7 @@
 
 #include "fake_modbus_client.hpp"
 #include "sunbridge/adapters/profile_json.hpp"
+#include "sunbridge/adapters/settings_store.hpp"
 #include "sunbridge/app/settings_controller.hpp"
 #include "sunbridge/app/tariff_service.hpp"
 #include "sunbridge/core/local_time.hpp"
@@ -244,4 +245,43 @@ TEST_CASE(
                     {"delivered", true}});
   rig.slots.restore({{"nights", nights}});
   CHECK(rig.slots.slot1_delivers() == std::optional<bool>(true));
+}
+
+TEST_CASE("automatic mode plans with the load the gateway measured",
+          "[unit][app][settings][strategy]") {
+  // `share`: ten whole measured days at this share of the model's January use (none: no days).
+  auto choose = [](std::optional<double> share) {
+    Rig rig("auto");
+    rig.source.synced = true;
+    if (share) {
+      json rows = json::array();
+      for (int d = 5; d <= 14; ++d) {
+        char day[16];
+        std::snprintf(day, sizeof day, "2027-01-%02d", d);
+        rows.push_back({{"day", day}, {"load_kwh", 33.13 * *share}});
+      }
+      REQUIRE(adapters::SettingsStore(rig.history.db())
+                  .put("energy.measured_days", rows, rig.clock.wall_now()));
+    }
+    rig.points.set(Point{"battery.soc", 40.0, "%", Quality::kOk, rig.clock.wall_now(), ""});
+    rig.settings_poll();
+    std::optional<json> reply;
+    REQUIRE(rig.controller->handle("profile.show", json::object(), [&](json r) { reply = r; }));
+    REQUIRE(reply);
+    REQUIRE((*reply)["auto"].is_object());
+    return (*reply)["auto"];
+  };
+  const json model = choose(std::nullopt);
+  const json heavy = choose(1.4);
+  INFO(model["reason"] << "\n" << heavy["reason"]);
+  CHECK(model["reason"].get<std::string>().find(
+            "load from the calibrated model (fewer than 7 whole days measured)") !=
+        std::string::npos);
+  CHECK(model["load"]["measured_days"] == 0);
+  CHECK(heavy["reason"].get<std::string>().find(
+            "load learned from 10 measured days (140 % of the model)") != std::string::npos);
+  CHECK(heavy["load"]["measured_days"] == 10);
+  CHECK(heavy["load"]["factor"].get<double>() == Approx(1.4));
+  // The house that uses more costs more to run over the same three days, whatever is chosen.
+  CHECK(heavy["keep_yen"].get<double>() > model["keep_yen"].get<double>() + 100);
 }

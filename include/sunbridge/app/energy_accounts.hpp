@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sunbridge/adapters/sqlite_db.hpp"
 #include "sunbridge/app/tariff_service.hpp"
@@ -17,6 +18,7 @@
 #include "sunbridge/core/log.hpp"
 #include "sunbridge/domain/energy_meter.hpp"
 #include "sunbridge/domain/point_store.hpp"
+#include "sunbridge/domain/strategy/learned_load.hpp"
 
 namespace sb::app {
 
@@ -48,6 +50,8 @@ class EnergyAccounts {
   // At the first poll of a new local day: the day before against the inverter's daily counters,
   // when the gateway counted all of it (from midnight, without a gap).
   void close_day(WallTime now);
+  // Keeps a whole day's measured use (the newest 28 days) for automatic mode's load forecast.
+  void record_measured_day(domain::Date day, double load_kwh, WallTime now);
 
   domain::EnergyMeter meter_;
   std::chrono::milliseconds max_gap_;
@@ -62,6 +66,10 @@ class EnergyAccounts {
   domain::EnergyFlows pending_;
   std::map<std::pair<std::string, std::string>, domain::EnergyFlows> pending_days_;
 };
+
+// The whole days the gateway measured from midnight to midnight without a gap, oldest first
+// (settings store key "energy.measured_days"; empty when there are none or they cannot be read).
+std::vector<domain::strategy::MeasuredDay> read_measured_days(adapters::SqliteDb& db);
 
 // The persisted form of lifetime counters (settings store key "energy.lifetime").
 nlohmann::json flows_to_json(const domain::EnergyFlows& f);
