@@ -124,7 +124,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
       log_);
   settings_ = std::make_unique<SettingsController>(
       SettingsContext{config_, map_, clock_, log_, loop_, bus_, link_, points_, history_, time_,
-                      &tariff_.tariff(), &checks_.engine().slot_watch()});
+                      &tariff_.tariff(), &tariff_.holidays(), &checks_.engine().slot_watch()});
   weather_ = std::make_unique<WeatherService>(
       config_.profiles, clock_, log_, loop_,
       [this](domain::Forecast f) { settings_->on_forecast(std::move(f)); });

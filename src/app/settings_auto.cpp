@@ -141,12 +141,20 @@ void SettingsController::decide_auto(WallTime now) {
   const strategy::LoadLearning learning;
   const strategy::LearnedLoad load =
       strategy::learn_load(strategy::HouseholdModel{}, measured, served, learning);
-  const strategy::ExpectedDays expected =
-      strategy::expected_days(site, strategy::Climate{}, load.household, *ctx_.tariff, served,
-                              forecast, policy.horizon_days, policy.model_step_min);
+  const strategy::ExpectedDays expected = strategy::expected_days(
+      site, strategy::Climate{}, load.household, *ctx_.tariff, served, forecast,
+      policy.horizon_days, policy.model_step_min, std::nullopt, ctx_.holidays);
   strategy::AutoContext actx;
   actx.candidates = &*auto_candidates_;
   actx.battery.soc_pct = std::get<double>(soc->value);
+  // SBU may already have the house on the grid (below 61 earlier, not yet back at 62): then the
+  // coming night starts there, whatever the battery holds.
+  if (auto state = ctx_.points.get("inverter.state", now);
+      state && state->quality == Quality::kOk &&
+      std::holds_alternative<std::string>(state->value)) {
+    actx.battery.on_grid = std::get<std::string>(state->value) == "line" &&
+                           actx.battery.soc_pct < current_settings->back_to_battery_soc;
+  }
   actx.current = *current_settings;
   actx.budget = ctx_.config.settings.budget;
   if (auto used = store_.usage(today(now))) actx.used_today = *used;

@@ -4,6 +4,7 @@
 // simulator process: what is decided, and what reaches the inverter because of it.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <optional>
 
 #include "fake_modbus_client.hpp"
@@ -50,6 +51,7 @@ struct Rig {
   FlippingSource source;
   app::TimeWatch time{source, clock, points};
   domain::Tariff tariff = app::load_tariffs("").at("shikoku-seasonal-tou");
+  domain::HolidayCalendar holidays = app::load_holidays();
   domain::checks::SlotWatch slots{domain::checks::SlotWatchRule{}};
   std::unique_ptr<app::SettingsController> controller;
 
@@ -73,8 +75,9 @@ struct Rig {
     device::LinkOptions lo;
     lo.inter_transaction_gap = 0ms;
     link = std::make_unique<device::InverterLink>(client, map, faults, lo, clock, log);
-    controller = std::make_unique<app::SettingsController>(app::SettingsContext{
-        config, map, clock, log, loop, bus, *link, points, history, time, &tariff, &slots});
+    controller = std::make_unique<app::SettingsController>(
+        app::SettingsContext{config, map, clock, log, loop, bus, *link, points, history, time,
+                             &tariff, &holidays, &slots});
   }
   ~Rig() { bus.stop(); }
 
@@ -245,6 +248,26 @@ TEST_CASE(
                     {"delivered", true}});
   rig.slots.restore({{"nights", nights}});
   CHECK(rig.slots.slot1_delivers() == std::optional<bool>(true));
+}
+
+TEST_CASE("automatic mode starts the night on the grid when SBU has already switched",
+          "[unit][app][settings][strategy]") {
+  auto choose = [](const char* inverter_state) {
+    Rig rig("auto");
+    rig.source.synced = true;
+    const WallTime now = rig.clock.wall_now();
+    rig.points.set(Point{"battery.soc", 30.0, "%", Quality::kOk, now, ""});
+    rig.points.set(Point{"inverter.state", std::string(inverter_state), "", Quality::kOk, now, ""});
+    rig.settings_poll();
+    std::optional<json> reply;
+    REQUIRE(rig.controller->handle("profile.show", json::object(), [&](json r) { reply = r; }));
+    REQUIRE(reply);
+    REQUIRE((*reply)["auto"].is_object());
+    return (*reply)["auto"]["keep_yen"].get<double>();
+  };
+  // 30 % is above 61 (19 %) and below 62 (45 %): on the battery or on the grid, the night runs
+  // differently, and so does what keeping the settings costs.
+  CHECK(std::fabs(choose("line") - choose("battery")) > 1.0);
 }
 
 TEST_CASE("automatic mode plans with the load the gateway measured",

@@ -5,7 +5,9 @@
 
 #include "shipped_data.hpp"
 #include "sunbridge/app/settings_controller.hpp"
+#include "sunbridge/app/tariff_service.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "sunbridge/domain/strategy/auto_chooser.hpp"
 #include "sunbridge/domain/strategy/auto_strategy.hpp"
 #include "sunbridge/domain/strategy/control_settings.hpp"
 #include "sunbridge/domain/strategy/profile_strategy.hpp"
@@ -116,4 +118,29 @@ TEST_CASE("automatic mode writes only when the expected saving pays for the writ
   policy.min_saving_yen_per_write = 20;
   ctx.used_today.total = 16;
   CHECK(choose_auto(e, model, ctx, policy).changed.empty());
+}
+
+TEST_CASE("automatic mode prices a public holiday as the tariff's holiday", "[unit][strategy]") {
+  // A plan whose day rate is cheaper on holidays; 2027-01-11 (Coming of Age Day) is a Monday.
+  schema::Issues issues;
+  const auto tariff = domain::Tariff::from_json(R"({
+    "schema": "sunbridge.tariff/1", "name": "holiday-test", "basic_yen_per_month": 0,
+    "bands": [
+      {"name": "holiday-day", "yen_per_kwh": 20, "days": "holiday", "months": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], "from": "07:00", "to": "23:00"},
+      {"name": "day", "yen_per_kwh": 30, "days": "weekday", "months": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], "from": "07:00", "to": "23:00"},
+      {"name": "night", "yen_per_kwh": 15, "months": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], "from": "23:00", "to": "07:00"}]})",
+                                                issues);
+  INFO(schema::format_issues(issues, "tariff"));
+  REQUIRE(tariff);
+  const domain::HolidayCalendar holidays = app::load_holidays();
+  const domain::Date served{std::chrono::year{2027}, std::chrono::January, std::chrono::day{11}};
+  REQUIRE(holidays.is_public_holiday(served));
+  const auto noon_price = [&](const domain::HolidayCalendar* calendar) {
+    const ExpectedDays e = expected_days(PvSite{}, Climate{}, HouseholdModel{}, *tariff, served, {},
+                                         1, 60, std::nullopt, calendar);
+    // Steps start at 22:00 the evening before: noon is 14 hours in.
+    return e.price_yen_per_kwh.at(14);
+  };
+  CHECK(noon_price(nullptr) == 30.0f);    // weekends only: a Monday is a weekday
+  CHECK(noon_price(&holidays) == 20.0f);  // with the calendar: a holiday
 }

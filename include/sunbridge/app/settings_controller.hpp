@@ -56,6 +56,8 @@ struct SettingsContext {
   adapters::HistoryStore& history;
   const TimeWatch& time;  // nothing acts on the wall clock while it cannot be trusted
   const domain::Tariff* tariff = nullptr;  // automatic mode prices its choices with it
+  const domain::HolidayCalendar* holidays =
+      nullptr;  // and with these days as the tariff's holidays
   // What the charge-slot check has measured (nullptr: nothing): automatic mode plans without a
   // slot 1 that delivers nothing.
   const domain::checks::SlotWatch* slots = nullptr;

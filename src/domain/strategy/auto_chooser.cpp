@@ -37,7 +37,8 @@ double leftover_value_yen(const ExpectedDays& e, const InverterModel& m, const B
 ExpectedDays expected_days(const PvSite& site, const Climate& climate,
                            const HouseholdModel& household, const Tariff& tariff, Date served,
                            const std::vector<DayWeather>& forecast, int n_days, int step_min,
-                           const std::optional<std::array<double, 24>>& load_kw_by_hour) {
+                           const std::optional<std::array<double, 24>>& load_kw_by_hour,
+                           const HolidayCalendar* holidays) {
   ExpectedDays e;
   e.step_min = std::clamp(step_min, 1, 60);
   const int per_day = e.steps_per_day();
@@ -60,7 +61,7 @@ ExpectedDays expected_days(const PvSite& site, const Climate& climate,
                                         : household_kw(household, month, 1.0, mid);
     e.load_kw.push_back(static_cast<float>(load));
     e.price_yen_per_kwh.push_back(
-        static_cast<float>(tariff_band(tariff, date, minute).yen_per_kwh));
+        static_cast<float>(tariff_band(tariff, date, minute, holidays).yen_per_kwh));
   }
   return e;
 }

@@ -9,9 +9,12 @@
 
 namespace sb::domain::strategy {
 
-const TariffBand& tariff_band(const Tariff& tariff, Date date, int minute_of_day) {
+const TariffBand& tariff_band(const Tariff& tariff, Date date, int minute_of_day,
+                              const HolidayCalendar* holidays) {
   const unsigned weekday = std::chrono::weekday{std::chrono::sys_days{date}}.c_encoding();
-  const DayType type = (weekday == 0 || weekday == 6) ? DayType::kHoliday : DayType::kWeekday;
+  const DayType type = holidays != nullptr              ? holidays->day_type(date)
+                       : (weekday == 0 || weekday == 6) ? DayType::kHoliday
+                                                        : DayType::kWeekday;
   const CivilTime local{static_cast<int>(date.year()),
                         static_cast<int>(static_cast<unsigned>(date.month())),
                         static_cast<int>(static_cast<unsigned>(date.day())),

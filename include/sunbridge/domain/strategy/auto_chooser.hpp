@@ -47,7 +47,8 @@ struct ExpectedDays {
 ExpectedDays expected_days(const PvSite& site, const Climate& climate,
                            const HouseholdModel& household, const Tariff& tariff, Date served,
                            const std::vector<DayWeather>& forecast, int days, int step_min,
-                           const std::optional<std::array<double, 24>>& load_kw_by_hour = {});
+                           const std::optional<std::array<double, 24>>& load_kw_by_hour = {},
+                           const HolidayCalendar* holidays = nullptr);
 
 struct AutoChoice {
   ControlSettings settings;

@@ -54,9 +54,10 @@ double pv_kw_at(const YearSetup& setup, const YearDays& days, int day_index, dou
 double load_kw_at(const YearSetup& setup, const YearDays& days, int day_index,
                   double minute_of_day);
 
-// The tariff band in force at a local minute of a date; weekends are the tariff's holidays
-// (public holidays are not modelled).
-const TariffBand& tariff_band(const Tariff& tariff, Date date, int minute_of_day);
+// The tariff band in force at a local minute of a date: weekends and, given a calendar, its
+// public holidays are the tariff's holidays (the simulated years model weekends only).
+const TariffBand& tariff_band(const Tariff& tariff, Date date, int minute_of_day,
+                              const HolidayCalendar* holidays = nullptr);
 
 // The tariff's energy rates by band (surcharges and monthly adjustments are left out: they do
 // not depend on the strategy's timing, only on the kWh). Weekends are the tariff's holidays.
