@@ -88,4 +88,85 @@ Result<std::vector<std::uint16_t>> decode_read_response(std::span<const std::uin
   return words;
 }
 
+namespace {
+void put_u16(std::vector<std::uint8_t>& f, std::uint16_t v) {
+  f.push_back(static_cast<std::uint8_t>(v >> 8));
+  f.push_back(static_cast<std::uint8_t>(v & 0xFF));
+}
+}  // namespace
+
+std::vector<std::uint8_t> encode_write_request(const WriteRequest& r) {
+  std::vector<std::uint8_t> f = {r.slave, r.function};
+  put_u16(f, r.start);
+  if (r.function == 0x06) {
+    put_u16(f, r.values.empty() ? 0 : r.values.front());
+  } else {
+    put_u16(f, static_cast<std::uint16_t>(r.values.size()));
+    f.push_back(static_cast<std::uint8_t>(r.values.size() * 2));
+    for (auto v : r.values)
+      put_u16(f, v);
+  }
+  append_crc(f);
+  return f;
+}
+
+Result<WriteRequest> decode_write_request(std::span<const std::uint8_t> frame) {
+  if (frame.size() < 8) return Error::malformed("a write request is at least 8 bytes");
+  if (!rtu_crc_ok(frame)) return Error::crc("write request CRC");
+  ByteCursor c(frame.first(frame.size() - 2), "write request");
+  WriteRequest r;
+  r.slave = *c.u8();
+  r.function = *c.u8();
+  auto start = c.u16();
+  if (!start) return start.error();
+  r.start = *start;
+  if (r.function == 0x06) {
+    auto v = c.u16();
+    if (!v) return v.error();
+    r.values = {*v};
+  } else if (r.function == 0x10) {
+    auto count = c.u16();
+    auto bytes = c.u8();
+    if (!bytes) return bytes.error();
+    if (*count == 0 || *count > 123 || *bytes != *count * 2) {
+      return Error::malformed("write of " + std::to_string(*count) + " registers in " +
+                              std::to_string(*bytes) + " bytes");
+    }
+    for (int i = 0; i < *count; ++i) {
+      auto v = c.u16();
+      if (!v) return v.error();
+      r.values.push_back(*v);
+    }
+  } else {
+    return Error::malformed("not a write (FC 0x06 or 0x10) request");
+  }
+  if (!c.at_end()) return Error::malformed("write request longer than its count");
+  return r;
+}
+
+std::vector<std::uint8_t> encode_write_response(const WriteRequest& r) {
+  std::vector<std::uint8_t> f = {r.slave, r.function};
+  put_u16(f, r.start);
+  put_u16(f, r.function == 0x06 ? (r.values.empty() ? 0 : r.values.front())
+                                : static_cast<std::uint16_t>(r.values.size()));
+  append_crc(f);
+  return f;
+}
+
+Status decode_write_response(std::span<const std::uint8_t> frame, const WriteRequest& request) {
+  if (frame.size() < 5) return Error::malformed("response shorter than 5 bytes");
+  if (!rtu_crc_ok(frame)) return Error::crc("response CRC");
+  if (frame[0] != request.slave) return Error::malformed("response from another slave");
+  if (frame[1] == (request.function | 0x80)) {
+    if (frame.size() != 5) return Error::malformed("exception response is 5 bytes");
+    return Error::exception(frame[2]);
+  }
+  if (frame[1] != request.function) return Error::malformed("response to another function");
+  if (frame.size() != 8) return Error::malformed("a write acknowledgement is 8 bytes");
+  if (std::vector<std::uint8_t>(frame.begin(), frame.end()) != encode_write_response(request)) {
+    return Error::malformed("the write acknowledgement does not echo the request");
+  }
+  return {};
+}
+
 }  // namespace sb::protocol

@@ -27,6 +27,21 @@ class ByteCursor {
     pos_ += 2;
     return v;
   }
+  Result<std::uint16_t> u16_le() {  // little-endian (Solarman V5 headers)
+    if (!need(2)) return overrun(2);
+    auto v = static_cast<std::uint16_t>(bytes_[pos_] | (bytes_[pos_ + 1] << 8));
+    pos_ += 2;
+    return v;
+  }
+  Result<std::uint32_t> u32_le() {
+    if (!need(4)) return overrun(4);
+    auto v = static_cast<std::uint32_t>(bytes_[pos_]) |
+             (static_cast<std::uint32_t>(bytes_[pos_ + 1]) << 8) |
+             (static_cast<std::uint32_t>(bytes_[pos_ + 2]) << 16) |
+             (static_cast<std::uint32_t>(bytes_[pos_ + 3]) << 24);
+    pos_ += 4;
+    return v;
+  }
   Result<std::int16_t> s16() {
     auto v = u16();
     if (!v) return v.error();

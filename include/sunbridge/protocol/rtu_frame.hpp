@@ -33,4 +33,20 @@ std::vector<std::uint8_t> encode_exception_response(std::uint8_t slave, std::uin
 Result<std::vector<std::uint16_t>> decode_read_response(std::span<const std::uint8_t> frame,
                                                         const ReadRequest& request);
 
+// FC 0x06 (one register) and FC 0x10 (1-123 registers).
+struct WriteRequest {
+  std::uint8_t slave = 0;
+  std::uint8_t function = 0x10;
+  std::uint16_t start = 0;
+  std::vector<std::uint16_t> values;
+};
+std::vector<std::uint8_t> encode_write_request(const WriteRequest& request);
+// An FC 0x06 or 0x10 request with a valid CRC whose counts agree.
+Result<WriteRequest> decode_write_request(std::span<const std::uint8_t> frame);
+// The device's acknowledgement: FC 0x06 echoes address and value, FC 0x10 address and count.
+std::vector<std::uint8_t> encode_write_response(const WriteRequest& request);
+// Checks the acknowledgement of `request` (CRC, slave, function, echo); an exception response is
+// Error::exception(code).
+Status decode_write_response(std::span<const std::uint8_t> frame, const WriteRequest& request);
+
 }  // namespace sb::protocol
