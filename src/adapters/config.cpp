@@ -22,7 +22,7 @@ namespace {
 
 std::optional<std::string> check_endpoint(const json& v) {
   if (!transport::parse_endpoint(v.get<std::string>(), {})) {
-    return "expected a device path or tcp://host:port";
+    return "expected a device path, tcp://HOST:PORT or solarman://HOST[:PORT]?serial=N";
   }
   return std::nullopt;
 }
@@ -277,7 +277,7 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
 
   InverterConfig& ic = c.inverter;
   std::string device = inv["device"].get<std::string>();
-  if (device.rfind("tcp://", 0) != 0) device = resolve(base_dir, device);
+  if (device.find("://") == std::string::npos) device = resolve(base_dir, device);  // a path
   transport::SerialLine line;
   line.baud = inv["baud"].get<int>();
   line.parity = inv["parity"].get<std::string>()[0];

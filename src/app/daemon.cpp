@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/app/daemon.hpp"
 #include "sunbridge/core/version.hpp"
+#include "sunbridge/device/modbus_clients.hpp"
 
 #include <signal.h>
 #include <unistd.h>
@@ -86,14 +87,15 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
                  cloud_->publish_state(leaf, payload);
                  return true;
                }),
-      client_(config_.inverter.endpoint, config_.inverter.slave, config_.inverter.timing),
-      link_(client_, map_, faults_, config_.inverter.link, clock_, log_),
+      client_(device::make_modbus_client(config_.inverter.endpoint, config_.inverter.slave,
+                                         config_.inverter.timing)),
+      link_(*client_, map_, faults_, config_.inverter.link, clock_, log_),
       bms_(make_bms_link(config_, clock_, log_)),
       cross_check_(config_.bms.cross_check),
       bus_("sb-bus") {
   // Described once, here: the bus threads change the clients' state (the BMS poller switches
   // slave ids), so the loop never reads them while they run.
-  port_ = client_.describe();
+  port_ = client_->describe();
   if (bms_.source) bms_port_ = bms_.source->describe();
   if (bms_.source) bms_bus_ = std::make_unique<WorkerThread>("sb-bms");
   live_samples_.set_interval(config_.storage.sample_interval);

@@ -29,7 +29,7 @@
 #include "sunbridge/core/time_sync.hpp"
 #include "sunbridge/core/version.hpp"
 #include "sunbridge/device/inverter_survey.hpp"
-#include "sunbridge/transport/libmodbus_client.hpp"
+#include "sunbridge/device/modbus_clients.hpp"
 #include "sunbridge/transport/port_lock.hpp"
 
 namespace {
@@ -237,13 +237,15 @@ json local_doctor(const Context& ctx, int& failures) {
   sb::SystemClock clock;
   auto map = sb::adapters::load_register_map(inv.register_map_path);
   auto faults = sb::protocol::FaultTable::embedded();
-  sb::transport::LibmodbusClient client(inv.endpoint, inv.slave, inv.timing);
-  if (auto opened = client.open(); !opened) {
+  auto client = sb::device::make_modbus_client(inv.endpoint, inv.slave, inv.timing);
+  if (auto opened = client->open(); !opened) {
     check(false, opened.error().describe());
     return {{"checks", checks}};
   }
-  check(true, client.describe() + " opened and locked (no other process uses it)");
-  sb::device::InverterLink link(client, map, faults, inv.link, clock, quiet);
+  check(true,
+        client->describe() +
+            (inv.endpoint.serial ? " opened and locked (no other process uses it)" : " connected"));
+  sb::device::InverterLink link(*client, map, faults, inv.link, clock, quiet);
   auto survey = sb::device::survey(link, map);
   bool answered = link.identity().read;
   check(answered, answered

@@ -20,9 +20,9 @@
 #include "sunbridge/core/log.hpp"
 #include "sunbridge/core/text.hpp"
 #include "sunbridge/device/inverter_link.hpp"
+#include "sunbridge/device/modbus_clients.hpp"
 #include "sunbridge/protocol/fault_table.hpp"
 #include "sunbridge/protocol/register_map.hpp"
-#include "sunbridge/transport/libmodbus_client.hpp"
 #include "sunbridge/transport/port_list.hpp"
 #include "sunbridge/transport/port_lock.hpp"
 
@@ -58,7 +58,7 @@ std::optional<device::Identity> probe(const std::string& port, int slave, const 
   transport::Timing timing;
   timing.response_timeout = std::chrono::milliseconds(a.timeout_ms);
   timing.byte_timeout = std::chrono::milliseconds(50);
-  transport::LibmodbusClient client(*endpoint, slave, timing);
+  auto client = device::make_modbus_client(*endpoint, slave, timing);
   SystemClock clock;
   Logger quiet(LogLevel::kError);
   const auto map = protocol::RegisterMap::embedded();
@@ -66,7 +66,7 @@ std::optional<device::Identity> probe(const std::string& port, int slave, const 
   device::LinkOptions options;
   options.retries = 0;
   options.inter_transaction_gap = std::chrono::milliseconds(20);
-  device::InverterLink link(client, map, faults, options, clock, quiet);
+  device::InverterLink link(*client, map, faults, options, clock, quiet);
   (void)link.poll(protocol::Group::kIdentity);
   if (!link.identity().read) return std::nullopt;
   return link.identity();

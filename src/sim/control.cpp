@@ -178,6 +178,27 @@ json control(SimState& sim, const json& request) {
                  {"other_slave", s.other_slave},
                  {"writes", s.writes}});
     }
+    if (cmd == "solarman" || cmd == "solarman-reset") {
+      if (sim.solarman == nullptr) return fail("no Solarman logger (--solarman-port)");
+      if (cmd == "solarman-reset") {
+        sim.solarman->reset_connections();
+        return ok();
+      }
+      auto& q = sim.solarman->quirks();
+      q.mute = request.value("mute", q.mute);
+      q.double_crc = request.value("double_crc", q.double_crc);
+      q.heartbeat_every = request.value("heartbeat_every", q.heartbeat_every);
+      q.junk_every = request.value("junk_every", q.junk_every);
+      q.stub_every = request.value("stub_every", q.stub_every);
+      q.latency = std::chrono::milliseconds(request.value("latency_ms", q.latency.count()));
+      const auto& s = sim.solarman->stats();
+      return ok({{"requests", s.requests},
+                 {"replies", s.replies},
+                 {"wrong_serial", s.wrong_serial},
+                 {"connections", s.connections},
+                 {"resets", s.resets},
+                 {"mute", q.mute}});
+    }
     if (cmd == "pack-dump") return ok({{"values", sim.packs.dump()}, {"packs", sim.packs.count()}});
     if (cmd == "pack-silent" || cmd == "pack-fault" || cmd == "pack-set") {
       SimPack* p = sim.packs.find(request.at("pack").get<int>());

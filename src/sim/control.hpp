@@ -11,6 +11,7 @@
 #include "sim/pack_servers.hpp"
 #include "sim/register_image.hpp"
 #include "sim/replay.hpp"
+#include "sim/solarman_server.hpp"
 
 namespace sb::sim {
 
@@ -25,13 +26,15 @@ struct SimState {
   const PaceAsciiServer* pack_ascii = nullptr;
   const SniffPlayer* sniff = nullptr;
   const Replay* replay = nullptr;
+  SolarmanServer* solarman = nullptr;
 };
 
 // Executes one control request and returns the reply ({"ok": true, ...} or {"ok": false,
 // "error": ...}). Commands: ping, dump, set, get-reg, poke, state, charge-state, faults, freeze,
 // drop, corrupt, noise, drop-rate, corrupt-rate, delay, turnaround, pacing, disappear, appear,
 // clock-offset, hole, clear-holes, stats, fan (degradation), replay (position); packs: pack-dump,
-// pack-silent, pack-fault, pack-set, pack-corrupt, pack-stats. See docs/simulator.md.
+// pack-silent, pack-fault, pack-set, pack-corrupt, pack-stats; the Solarman logger: solarman
+// (quirks, stats), solarman-reset. See docs/simulator.md.
 nlohmann::json control(SimState& sim, const nlohmann::json& request);
 
 }  // namespace sb::sim

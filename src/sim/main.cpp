@@ -63,6 +63,11 @@ int main(int argc, char** argv) {
   std::string replay_path;
   double replay_speed = 1.0;
   std::string physics = "day";
+  int solarman_port = 0;
+  std::uint32_t solarman_serial = 3528830226u;
+  sb::sim::SolarmanQuirks solarman_quirks;
+  int solarman_latency_ms = 0;
+  int solarman_reset_s = 0;
   sb::sim::YearPhysicsOptions year_options;
 
   app.add_option("--link", serve.link_path,
@@ -112,6 +117,28 @@ int main(int argc, char** argv) {
   app.add_flag("--slot1-charges", year_options.slot1_charges,
                "with --physics year: slot 1 (40-41) charges; by default it delivers nothing, as "
                "in the owner's data");
+  app.add_option("--solarman-port", solarman_port,
+                 "also serve as a Solarman Wi-Fi logger (V5 frames) on 127.0.0.1:PORT")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--solarman-serial", solarman_serial, "the logger's serial number");
+  app.add_option("--solarman-latency-ms", solarman_latency_ms,
+                 "the logger's time to answer (field reports: about 400)")
+      ->check(CLI::Range(0, 60000));
+  app.add_option("--solarman-heartbeat-every", solarman_quirks.heartbeat_every,
+                 "a heartbeat before every Nth reply")
+      ->check(CLI::Range(0, 1000000));
+  app.add_flag("--solarman-double-crc", solarman_quirks.double_crc,
+               "two 0x00 after each reply's CRC, as some loggers send");
+  app.add_option("--solarman-junk-every", solarman_quirks.junk_every,
+                 "AT-command text before every Nth reply")
+      ->check(CLI::Range(0, 1000000));
+  app.add_option("--solarman-stub-every", solarman_quirks.stub_every,
+                 "a 'no answer from the inverter' stub instead of every Nth reply")
+      ->check(CLI::Range(0, 1000000));
+  app.add_option("--solarman-reset-every-s", solarman_reset_s, "drop the connections this often")
+      ->check(CLI::Range(0, 86400));
+  app.add_flag("--solarman-mute", solarman_quirks.mute,
+               "accept connections but answer nothing (a logger held by its cloud)");
   app.add_option("--tcp-port", tcp_port, "also serve Modbus TCP on 127.0.0.1:PORT")
       ->check(CLI::Range(1, 65535));
   app.add_option("--timezone", site_timezone, "the inverter clock's time zone");
@@ -184,6 +211,17 @@ int main(int argc, char** argv) {
     std::cerr << "sunbridge-sim: " << s.error().describe() << "\n";
     return 1;
   }
+  std::unique_ptr<sb::sim::SolarmanServer> solarman;
+  if (solarman_port != 0) {
+    solarman_quirks.latency = std::chrono::milliseconds(solarman_latency_ms);
+    solarman_quirks.reset_every = std::chrono::seconds(solarman_reset_s);
+    solarman = std::make_unique<sb::sim::SolarmanServer>(loop, image, solarman_port,
+                                                         solarman_serial, solarman_quirks, log);
+    if (auto s = solarman->start(); !s) {
+      std::cerr << "sunbridge-sim: " << s.error().describe() << "\n";
+      return 1;
+    }
+  }
   sb::sim::PackModel pack_model(model, packs, seed);
   sb::sim::PackFaults pack_faults;
   sb::sim::PackServeOptions pack_options;
@@ -223,7 +261,8 @@ int main(int argc, char** argv) {
                           pack_modbus.get(),
                           pack_ascii.get(),
                           sniff.get(),
-                          replay ? &*replay : nullptr};
+                          replay ? &*replay : nullptr,
+                          solarman.get()};
   std::unique_ptr<sb::adapters::IpcServer> ctl;
   try {
     if (!control_path.empty()) {

@@ -5,8 +5,58 @@
 
 namespace sb::transport {
 
+namespace {
+
+bool parse_port(std::string_view text, int& port) {
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+  return ec == std::errc() && ptr == text.data() + text.size() && port >= 1 && port <= 65535;
+}
+
+std::optional<SolarmanEndpoint> parse_solarman(std::string_view rest) {
+  SolarmanEndpoint s;
+  const auto query = rest.find('?');
+  if (query == std::string_view::npos) return std::nullopt;  // the serial is required
+  const std::string_view params = rest.substr(query + 1);
+  std::string_view address = rest.substr(0, query);
+  if (!address.empty() && address.back() == '/') address.remove_suffix(1);
+  if (!address.empty() && address.front() == '[') {  // [IPv6] or [IPv6]:port
+    const auto close = address.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    const std::string_view after = address.substr(close + 1);
+    if (!after.empty() && (after.front() != ':' || !parse_port(after.substr(1), s.port))) {
+      return std::nullopt;
+    }
+    address = address.substr(1, close - 1);
+  } else if (const auto colon = address.rfind(':');
+             colon != std::string_view::npos && address.find(':') == colon) {
+    if (!parse_port(address.substr(colon + 1), s.port)) return std::nullopt;
+    address = address.substr(0, colon);
+  }
+  if (address.empty()) return std::nullopt;
+  s.host = std::string(address);
+  constexpr std::string_view kSerial = "serial=";
+  if (params.rfind(kSerial, 0) != 0) return std::nullopt;
+  const std::string_view digits = params.substr(kSerial.size());
+  std::uint64_t serial = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), serial);
+  if (ec != std::errc() || ptr != digits.data() + digits.size() || serial > 0xFFFFFFFFu) {
+    return std::nullopt;
+  }
+  s.serial = static_cast<std::uint32_t>(serial);
+  return s;
+}
+
+}  // namespace
+
 std::optional<Endpoint> parse_endpoint(const std::string& device, const SerialLine& line_template) {
   Endpoint e;
+  constexpr std::string_view kSolarman = "solarman://";
+  if (device.rfind(kSolarman, 0) == 0) {
+    auto s = parse_solarman(std::string_view(device).substr(kSolarman.size()));
+    if (!s) return std::nullopt;
+    e.solarman = std::move(*s);
+    return e;
+  }
   constexpr std::string_view kTcp = "tcp://";
   if (device.rfind(kTcp, 0) == 0) {
     std::string rest = device.substr(kTcp.size());

@@ -9,6 +9,7 @@
 
 #include "sunbridge/protocol/rtu_frame.hpp"
 #include "sunbridge/protocol/solarman_v5.hpp"
+#include "sunbridge/transport/endpoint.hpp"
 
 using namespace sb;
 using namespace sb::protocol;
@@ -205,4 +206,34 @@ TEST_CASE("rtu: write requests and their acknowledgements", "[unit][solarman]") 
   lying.resize(lying.size() - 2);
   append_crc(lying);
   CHECK(decode_write_request(lying).error().kind == ErrorKind::kMalformed);
+}
+
+TEST_CASE("inverter.device names a serial port, Modbus TCP or a Solarman logger",
+          "[unit][solarman]") {
+  using transport::parse_endpoint;
+  auto e = parse_endpoint("solarman://192.168.1.20?serial=3528830226", {});
+  REQUIRE(e);
+  REQUIRE(e->solarman);
+  CHECK(e->solarman->host == "192.168.1.20");
+  CHECK(e->solarman->port == 8899);  // the loggers' port when none is given
+  CHECK(e->solarman->serial == 3528830226u);
+  CHECK_FALSE(e->serial);
+  e = parse_endpoint("solarman://logger.lan:18899/?serial=1", {});
+  REQUIRE(e);
+  CHECK(e->solarman->host == "logger.lan");
+  CHECK(e->solarman->port == 18899);
+  e = parse_endpoint("solarman://[fe80::1]:8899?serial=7", {});
+  REQUIRE(e);
+  CHECK(e->solarman->host == "fe80::1");
+  // The serial is required and must fit 32 bits; the port must be a port.
+  for (const char* bad :
+       {"solarman://192.168.1.20",
+        "solarman://192.168.1.20?serial=", "solarman://192.168.1.20?serial=4294967296",
+        "solarman://192.168.1.20?serial=12x", "solarman://:8899?serial=1",
+        "solarman://h:0?serial=1", "solarman://h:port?serial=1", "solarman://h?id=1"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_endpoint(bad, {}));
+  }
+  CHECK(parse_endpoint("tcp://127.0.0.1:1502", {})->tcp->port == 1502);
+  CHECK(parse_endpoint("/dev/ttyUSB0", {})->serial->device == "/dev/ttyUSB0");
 }

@@ -39,6 +39,7 @@
 #include "sunbridge/protocol/fault_table.hpp"
 #include "sunbridge/protocol/register_map.hpp"
 #include "sunbridge/transport/libmodbus_client.hpp"
+#include "sunbridge/transport/modbus_client.hpp"
 #include "sunbridge/transport/port_lock.hpp"
 
 namespace sb::app {
@@ -105,7 +106,7 @@ class Daemon {
   ReportDelivery reports_;             // the morning reports on MQTT and by e-mail
   adapters::SystemdNotifier notifier_;
   std::unique_ptr<adapters::IpcServer> ipc_;
-  transport::LibmodbusClient client_;
+  std::unique_ptr<transport::ModbusClient> client_;  // RS485, Modbus TCP or a Solarman logger
   device::InverterLink link_;
   BmsLink bms_;
   domain::CrossCheck cross_check_;

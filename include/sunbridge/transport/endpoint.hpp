@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -27,9 +28,18 @@ struct TcpEndpoint {
   int port = 502;
 };
 
+// A Solarman Wi-Fi stick logger (docs/solarman.md): Modbus RTU wrapped in Solarman V5 frames on
+// its TCP port, addressed by the logger's serial number.
+struct SolarmanEndpoint {
+  std::string host;
+  int port = 8899;
+  std::uint32_t serial = 0;
+};
+
 struct Endpoint {
   std::optional<SerialLine> serial;
   std::optional<TcpEndpoint> tcp;
+  std::optional<SolarmanEndpoint> solarman;
 };
 
 struct Timing {
@@ -38,8 +48,9 @@ struct Timing {
   std::chrono::milliseconds byte_timeout{500};
 };
 
-// "tcp://127.0.0.1:1502" -> TCP; anything else is a serial device path.
-// Nullopt for a malformed tcp:// URL.
+// "tcp://127.0.0.1:1502" -> Modbus TCP; "solarman://192.168.1.20:8899?serial=3528830226" (port
+// 8899 when left out) -> a Solarman logger; anything else is a serial device path.
+// Nullopt for a malformed tcp:// or solarman:// URL.
 std::optional<Endpoint> parse_endpoint(const std::string& device, const SerialLine& line_template);
 
 }  // namespace sb::transport

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// The inverter's Modbus through a Solarman Wi-Fi stick logger (docs/solarman.md): each RTU
+// request goes out in a Solarman V5 frame over one TCP connection, one request in flight, at
+// least `frame_gap` between frames (the loggers drop requests that come faster). Replies are
+// matched by our sequence byte and the logger's serial; heartbeats, replies to earlier requests
+// and the loggers' text in between are skipped. A reply lost with the connection is never
+// assumed: the read fails (the link retries it), the write fails (the settings writer reads back,
+// nothing here re-sends it).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sunbridge/protocol/solarman_v5.hpp"
+#include "sunbridge/transport/endpoint.hpp"
+#include "sunbridge/transport/modbus_client.hpp"
+#include "sunbridge/transport/tcp_stream.hpp"
+
+namespace sb::device {
+
+struct SolarmanStats {
+  std::uint64_t requests = 0;
+  std::uint64_t heartbeats = 0;     // unsolicited frames skipped
+  std::uint64_t stale_replies = 0;  // replies to another sequence or serial, skipped
+  std::uint64_t skipped_bytes = 0;  // text and damaged frames between frames
+  std::uint64_t connects = 0;
+  std::uint64_t timeouts = 0;
+};
+
+class SolarmanClient final : public transport::ModbusClient {
+ public:
+  SolarmanClient(transport::SolarmanEndpoint endpoint, int slave, transport::Timing timing,
+                 std::chrono::milliseconds frame_gap = std::chrono::milliseconds(100));
+
+  Status open() override;
+  void close() override;
+  [[nodiscard]] bool is_open() const override { return stream_.is_open(); }
+  void set_slave(int slave) override { slave_ = slave; }
+
+  Result<std::vector<std::uint16_t>> read_holding(std::uint16_t address,
+                                                  std::uint16_t count) override;
+  Status write_single(std::uint16_t address, std::uint16_t value) override;
+  Status write_multiple(std::uint16_t address, std::span<const std::uint16_t> values) override;
+  [[nodiscard]] std::string describe() const override;
+
+  [[nodiscard]] const SolarmanStats& stats() const { return stats_; }
+
+ private:
+  // One RTU request out, its RTU reply back.
+  Result<std::vector<std::uint8_t>> transact(const std::vector<std::uint8_t>& rtu);
+  void keep_frame_gap();
+
+  transport::SolarmanEndpoint endpoint_;
+  int slave_;
+  transport::Timing timing_;
+  std::chrono::milliseconds frame_gap_;
+  transport::TcpStream stream_;
+  protocol::v5::StreamParser parser_;
+  std::uint8_t seq_ = 0;
+  int timeouts_in_a_row_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> last_frame_;
+  SolarmanStats stats_;
+};
+
+}  // namespace sb::device

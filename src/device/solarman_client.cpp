@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sunbridge/device/solarman_client.hpp"
+
+#include <array>
+#include <thread>
+
+#include "sunbridge/protocol/rtu_frame.hpp"
+
+namespace sb::device {
+
+namespace {
+// After this many timeouts in a row the connection is presumed dead (a logger that lost its
+// Wi-Fi keeps the TCP connection open on our side): it is closed and opened afresh.
+constexpr int kTimeoutsBeforeReconnect = 2;
+}  // namespace
+
+SolarmanClient::SolarmanClient(transport::SolarmanEndpoint endpoint, int slave,
+                               transport::Timing timing, std::chrono::milliseconds frame_gap)
+    : endpoint_(std::move(endpoint)), slave_(slave), timing_(timing), frame_gap_(frame_gap) {}
+
+std::string SolarmanClient::describe() const {
+  return "solarman:" + endpoint_.host + ":" + std::to_string(endpoint_.port) + " logger " +
+         std::to_string(endpoint_.serial) + " slave " + std::to_string(slave_);
+}
+
+Status SolarmanClient::open() {
+  parser_.reset();
+  timeouts_in_a_row_ = 0;
+  ++stats_.connects;
+  return stream_.connect(endpoint_.host, endpoint_.port, timing_.response_timeout);
+}
+
+void SolarmanClient::close() {
+  stream_.close();
+  parser_.reset();
+}
+
+void SolarmanClient::keep_frame_gap() {
+  if (!last_frame_) return;
+  const auto due = *last_frame_ + frame_gap_;
+  if (std::chrono::steady_clock::now() < due) std::this_thread::sleep_until(due);
+}
+
+Result<std::vector<std::uint8_t>> SolarmanClient::transact(const std::vector<std::uint8_t>& rtu) {
+  if (!stream_.is_open()) return Error::disconnected("not connected to " + describe());
+  keep_frame_gap();
+  seq_ = static_cast<std::uint8_t>(seq_ + 1);
+  ++stats_.requests;
+  const auto frame = protocol::v5::encode_request(endpoint_.serial, seq_, rtu);
+  last_frame_ = std::chrono::steady_clock::now();
+  if (Status s = stream_.send_all(frame, timing_.response_timeout); !s) {
+    close();
+    return s.error();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timing_.response_timeout;
+  std::array<std::uint8_t, 512> buffer{};
+  for (;;) {
+    while (auto f = parser_.next()) {
+      if (f->control != protocol::v5::kResponse) {
+        ++stats_.heartbeats;
+        continue;
+      }
+      if (f->seq != seq_ || f->serial != endpoint_.serial) {
+        ++stats_.stale_replies;  // an earlier request's late reply, or another client's
+        continue;
+      }
+      timeouts_in_a_row_ = 0;
+      last_frame_ = std::chrono::steady_clock::now();
+      stats_.skipped_bytes = parser_.skipped_bytes();
+      return protocol::v5::response_rtu(f->payload);
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      ++stats_.timeouts;
+      if (++timeouts_in_a_row_ >= kTimeoutsBeforeReconnect) close();
+      return Error::timeout("no reply from the logger at " + endpoint_.host + ":" +
+                            std::to_string(endpoint_.port));
+    }
+    auto n = stream_.receive(buffer, left);
+    if (!n) {
+      if (n.error().kind == ErrorKind::kTimeout) continue;  // the deadline check above decides
+      close();
+      return n.error();
+    }
+    parser_.feed(std::span<const std::uint8_t>(buffer.data(), *n));
+  }
+}
+
+Result<std::vector<std::uint16_t>> SolarmanClient::read_holding(std::uint16_t address,
+                                                                std::uint16_t count) {
+  const protocol::ReadRequest request{static_cast<std::uint8_t>(slave_), address, count};
+  auto reply = transact(protocol::encode_read_request(request));
+  if (!reply) return reply.error();
+  return protocol::decode_read_response(*reply, request);
+}
+
+Status SolarmanClient::write_single(std::uint16_t address, std::uint16_t value) {
+  const protocol::WriteRequest request{static_cast<std::uint8_t>(slave_), 0x06, address, {value}};
+  auto reply = transact(protocol::encode_write_request(request));
+  if (!reply) return reply.error();
+  return protocol::decode_write_response(*reply, request);
+}
+
+Status SolarmanClient::write_multiple(std::uint16_t address,
+                                      std::span<const std::uint16_t> values) {
+  const protocol::WriteRequest request{static_cast<std::uint8_t>(slave_), 0x10, address,
+                                       std::vector<std::uint16_t>(values.begin(), values.end())};
+  auto reply = transact(protocol::encode_write_request(request));
+  if (!reply) return reply.error();
+  return protocol::decode_write_response(*reply, request);
+}
+
+}  // namespace sb::device
