@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // libFuzzer: the Solarman V5 stream parser on arbitrary TCP byte streams fed in arbitrary chunks,
-// and the payload decoders on what it returns. It must never crash, hang or hold more than one
+// the payload decoders on what it returns, and the discovery reply parser. It must never crash, hang or hold more than one
 // frame's worth of bytes once drained; what it returns must check out again.
 #include <cstdint>
+#include <string_view>
 
 #include "sunbridge/protocol/solarman_v5.hpp"
 
 using namespace sb::protocol;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  // The whole input as a discovery reply too: accepted means every field checked out.
+  if (auto reply = v5::parse_discovery_reply(
+          std::string_view(reinterpret_cast<const char*>(data), size))) {
+    if (reply->mac.size() != 12 || reply->ip.size() < 7 || reply->ip.size() > 15) __builtin_trap();
+  }
   v5::StreamParser parser;
   std::size_t pos = 0;
   while (pos < size) {

@@ -88,7 +88,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
                  return true;
                }),
       client_(device::make_modbus_client(config_.inverter.endpoint, config_.inverter.slave,
-                                         config_.inverter.timing)),
+                                         config_.inverter.timing, &log_)),
       link_(*client_, map_, faults_, config_.inverter.link, clock_, log_),
       bms_(make_bms_link(config_, clock_, log_)),
       cross_check_(config_.bms.cross_check),

@@ -7,8 +7,11 @@
 namespace sb::device {
 
 std::unique_ptr<transport::ModbusClient> make_modbus_client(const transport::Endpoint& endpoint,
-                                                            int slave, transport::Timing timing) {
-  if (endpoint.solarman) return std::make_unique<SolarmanClient>(*endpoint.solarman, slave, timing);
+                                                            int slave, transport::Timing timing,
+                                                            Logger* log) {
+  if (endpoint.solarman) {
+    return std::make_unique<SolarmanClient>(*endpoint.solarman, slave, timing, log);
+  }
   return std::make_unique<transport::LibmodbusClient>(endpoint, slave, timing);
 }
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "sunbridge/protocol/rtu_frame.hpp"
+#include "sunbridge/transport/udp_query.hpp"
 
 namespace sb::device {
 
@@ -12,11 +13,21 @@ namespace {
 // After this many timeouts in a row the connection is presumed dead (a logger that lost its
 // Wi-Fi keeps the TCP connection open on our side): it is closed and opened afresh.
 constexpr int kTimeoutsBeforeReconnect = 2;
+// The LAN is asked at most this often (a broadcast to every device), and answers are collected
+// for this long.
+constexpr std::chrono::seconds kDiscoveryInterval{30};
+constexpr std::chrono::milliseconds kDiscoveryWindow{1000};
+constexpr const char* kComponent = "solarman";
 }  // namespace
 
 SolarmanClient::SolarmanClient(transport::SolarmanEndpoint endpoint, int slave,
-                               transport::Timing timing, std::chrono::milliseconds frame_gap)
-    : endpoint_(std::move(endpoint)), slave_(slave), timing_(timing), frame_gap_(frame_gap) {}
+                               transport::Timing timing, Logger* log,
+                               std::chrono::milliseconds frame_gap)
+    : endpoint_(std::move(endpoint)),
+      slave_(slave),
+      timing_(timing),
+      log_(log),
+      frame_gap_(frame_gap) {}
 
 std::string SolarmanClient::describe() const {
   return "solarman:" + endpoint_.host + ":" + std::to_string(endpoint_.port) + " logger " +
@@ -27,7 +38,35 @@ Status SolarmanClient::open() {
   parser_.reset();
   timeouts_in_a_row_ = 0;
   ++stats_.connects;
-  return stream_.connect(endpoint_.host, endpoint_.port, timing_.response_timeout);
+  Status connected = stream_.connect(endpoint_.host, endpoint_.port, timing_.response_timeout);
+  if (connected || !endpoint_.discovery) return connected;
+  // The address stopped answering: under DHCP the logger may have another one now.
+  if (auto found = rediscover(); found && *found != endpoint_.host) {
+    if (log_ != nullptr) {
+      log_->warn(kComponent, "logger " + std::to_string(endpoint_.serial) +
+                                 " no longer answers at " + endpoint_.host + "; found it at " +
+                                 *found + " (the configuration is not changed)");
+    }
+    endpoint_.host = *found;
+    ++stats_.connects;
+    connected = stream_.connect(endpoint_.host, endpoint_.port, timing_.response_timeout);
+  }
+  return connected;
+}
+
+std::optional<std::string> SolarmanClient::rediscover() {
+  const auto now = std::chrono::steady_clock::now();
+  if (last_discovery_ && now - *last_discovery_ < kDiscoveryInterval) return std::nullopt;
+  last_discovery_ = now;
+  ++stats_.discoveries;
+  auto answers = transport::udp_query(endpoint_.discovery_address, endpoint_.discovery_port,
+                                      protocol::v5::kDiscoveryRequest, kDiscoveryWindow);
+  if (!answers) return std::nullopt;
+  for (const auto& a : *answers) {
+    auto reply = protocol::v5::parse_discovery_reply(a.text);
+    if (reply && reply->serial == endpoint_.serial) return reply->ip;
+  }
+  return std::nullopt;
 }
 
 void SolarmanClient::close() {

@@ -2,6 +2,7 @@
 #include "sunbridge/protocol/solarman_v5.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "sunbridge/protocol/byte_cursor.hpp"
@@ -150,6 +151,52 @@ Result<std::vector<std::uint8_t>> request_rtu(std::span<const std::uint8_t> payl
   if (c.remaining() < 4) return Error::malformed("Solarman V5 request without a Modbus frame");
   return std::vector<std::uint8_t>(payload.begin() + static_cast<std::ptrdiff_t>(c.position()),
                                    payload.end());
+}
+
+Result<DiscoveryReply> parse_discovery_reply(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+    text.remove_suffix(1);
+  const auto first = text.find(',');
+  const auto second = first == std::string_view::npos ? first : text.find(',', first + 1);
+  if (second == std::string_view::npos || text.find(',', second + 1) != std::string_view::npos) {
+    return Error::malformed("a logger's discovery reply is ip,mac,serial");
+  }
+  DiscoveryReply r;
+  const std::string_view ip = text.substr(0, first);
+  const std::string_view mac = text.substr(first + 1, second - first - 1);
+  const std::string_view serial = text.substr(second + 1);
+  int dots = 0;
+  int digits = 0;
+  for (char c : ip) {
+    if (c == '.') {
+      if (digits == 0) return Error::malformed("not an IPv4 address in the discovery reply");
+      ++dots;
+      digits = 0;
+    } else if (c >= '0' && c <= '9' && ++digits <= 3) {
+    } else {
+      return Error::malformed("not an IPv4 address in the discovery reply");
+    }
+  }
+  if (dots != 3 || digits == 0)
+    return Error::malformed("not an IPv4 address in the discovery reply");
+  if (mac.size() != 12 || !std::all_of(mac.begin(), mac.end(), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+      })) {
+    return Error::malformed("not a MAC address (12 hex digits) in the discovery reply");
+  }
+  std::uint64_t value = 0;
+  if (serial.empty() || serial.size() > 10) {
+    return Error::malformed("not a logger serial in the discovery reply");
+  }
+  for (char c : serial) {
+    if (c < '0' || c > '9') return Error::malformed("not a logger serial in the discovery reply");
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (value > 0xFFFFFFFFu) return Error::malformed("not a logger serial in the discovery reply");
+  r.ip = std::string(ip);
+  r.mac = std::string(mac);
+  r.serial = static_cast<std::uint32_t>(value);
+  return r;
 }
 
 void StreamParser::feed(std::span<const std::uint8_t> bytes) {

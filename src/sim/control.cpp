@@ -184,6 +184,11 @@ json control(SimState& sim, const json& request) {
         sim.solarman->reset_connections();
         return ok();
       }
+      if (request.contains("address")) {  // the logger got another address from DHCP
+        if (Status s = sim.solarman->move_to(request["address"].get<std::string>()); !s) {
+          return fail(s.error().describe());
+        }
+      }
       auto& q = sim.solarman->quirks();
       q.mute = request.value("mute", q.mute);
       q.double_crc = request.value("double_crc", q.double_crc);
@@ -197,7 +202,8 @@ json control(SimState& sim, const json& request) {
                  {"wrong_serial", s.wrong_serial},
                  {"connections", s.connections},
                  {"resets", s.resets},
-                 {"mute", q.mute}});
+                 {"mute", q.mute},
+                 {"address", sim.solarman->address()}});
     }
     if (cmd == "pack-dump") return ok({{"values", sim.packs.dump()}, {"packs", sim.packs.count()}});
     if (cmd == "pack-silent" || cmd == "pack-fault" || cmd == "pack-set") {

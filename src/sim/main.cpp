@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
   sb::sim::SolarmanQuirks solarman_quirks;
   int solarman_latency_ms = 0;
   int solarman_reset_s = 0;
+  std::string solarman_address = "127.0.0.1";
+  int solarman_discovery_port = 0;
   sb::sim::YearPhysicsOptions year_options;
 
   app.add_option("--link", serve.link_path,
@@ -121,6 +123,11 @@ int main(int argc, char** argv) {
                  "also serve as a Solarman Wi-Fi logger (V5 frames) on 127.0.0.1:PORT")
       ->check(CLI::Range(1, 65535));
   app.add_option("--solarman-serial", solarman_serial, "the logger's serial number");
+  app.add_option("--solarman-address", solarman_address,
+                 "the logger's loopback address (127.0.0.1, 127.0.0.2, ...)");
+  app.add_option("--solarman-discovery-port", solarman_discovery_port,
+                 "answer discovery datagrams on UDP 127.0.0.1:PORT (a real logger: 48899)")
+      ->check(CLI::Range(1, 65535));
   app.add_option("--solarman-latency-ms", solarman_latency_ms,
                  "the logger's time to answer (field reports: about 400)")
       ->check(CLI::Range(0, 60000));
@@ -215,8 +222,9 @@ int main(int argc, char** argv) {
   if (solarman_port != 0) {
     solarman_quirks.latency = std::chrono::milliseconds(solarman_latency_ms);
     solarman_quirks.reset_every = std::chrono::seconds(solarman_reset_s);
-    solarman = std::make_unique<sb::sim::SolarmanServer>(loop, image, solarman_port,
-                                                         solarman_serial, solarman_quirks, log);
+    solarman = std::make_unique<sb::sim::SolarmanServer>(
+        loop, image, solarman_address, solarman_port, solarman_serial, solarman_quirks, log,
+        solarman_discovery_port);
     if (auto s = solarman->start(); !s) {
       std::cerr << "sunbridge-sim: " << s.error().describe() << "\n";
       return 1;

@@ -10,7 +10,9 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "sunbridge/protocol/rtu_frame.hpp"
 
@@ -18,9 +20,17 @@ namespace sb::sim {
 
 namespace v5 = protocol::v5;
 
-SolarmanServer::SolarmanServer(EventLoop& loop, RegisterImage& image, int port,
-                               std::uint32_t serial, SolarmanQuirks quirks, Logger& log)
-    : loop_(loop), image_(image), port_(port), serial_(serial), quirks_(quirks), log_(log) {}
+SolarmanServer::SolarmanServer(EventLoop& loop, RegisterImage& image, std::string address, int port,
+                               std::uint32_t serial, SolarmanQuirks quirks, Logger& log,
+                               int discovery_port)
+    : loop_(loop),
+      image_(image),
+      address_(std::move(address)),
+      port_(port),
+      discovery_port_(discovery_port),
+      serial_(serial),
+      quirks_(quirks),
+      log_(log) {}
 
 SolarmanServer::~SolarmanServer() {
   while (!clients_.empty())
@@ -29,24 +39,88 @@ SolarmanServer::~SolarmanServer() {
     loop_.unwatch(listen_fd_);
     ::close(listen_fd_);
   }
+  if (discovery_fd_ >= 0) {
+    loop_.unwatch(discovery_fd_);
+    ::close(discovery_fd_);
+  }
 }
 
-Status SolarmanServer::start() {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) return Error::io(errno, "socket");
+namespace {
+
+// A loopback address only: the simulator never listens on a network.
+std::optional<in_addr> loopback(const std::string& address) {
+  in_addr a{};
+  if (::inet_pton(AF_INET, address.c_str(), &a) != 1) return std::nullopt;
+  if ((ntohl(a.s_addr) >> 24) != 127) return std::nullopt;
+  return a;
+}
+
+}  // namespace
+
+Status SolarmanServer::listen() {
+  const auto a = loopback(address_);
+  if (!a) return Error::invalid(address_ + " is not a loopback address (127.x.x.x)");
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Error::io(errno, "socket");
   const int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(port_));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // loopback only
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(listen_fd_, 4) != 0) {
-    return Error::io(errno, "cannot listen on 127.0.0.1:" + std::to_string(port_));
+  addr.sin_addr = *a;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 4) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Error::io(err, "cannot listen on " + address_ + ":" + std::to_string(port_));
   }
+  listen_fd_ = fd;
   loop_.watch(listen_fd_, POLLIN, [this](short) { on_accept(); });
+  return {};
+}
+
+Status SolarmanServer::start() {
+  if (Status s = listen(); !s) return s;
+  if (discovery_port_ != 0) {
+    discovery_fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (discovery_fd_ < 0) return Error::io(errno, "socket");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(discovery_port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(discovery_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      return Error::io(errno, "cannot listen on UDP 127.0.0.1:" + std::to_string(discovery_port_));
+    }
+    loop_.watch(discovery_fd_, POLLIN, [this](short) { on_discovery(); });
+  }
   schedule_reset();
   return {};
+}
+
+Status SolarmanServer::move_to(const std::string& address) {
+  if (!loopback(address)) return Error::invalid(address + " is not a loopback address (127.x.x.x)");
+  reset_connections();
+  if (listen_fd_ >= 0) {
+    loop_.unwatch(listen_fd_);
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+  }
+  address_ = address;
+  return listen();
+}
+
+void SolarmanServer::on_discovery() {
+  std::array<char, 128> buffer{};
+  sockaddr_in from{};
+  socklen_t len = sizeof from;
+  const ssize_t n = ::recvfrom(discovery_fd_, buffer.data(), buffer.size(), 0,
+                               reinterpret_cast<sockaddr*>(&from), &len);
+  if (n <= 0) return;
+  if (std::string_view(buffer.data(), static_cast<std::size_t>(n)) != v5::kDiscoveryRequest) {
+    return;  // loggers answer only their own question
+  }
+  const std::string reply = address_ + ",ACCF23" + std::to_string(100000 + serial_ % 900000) + "," +
+                            std::to_string(serial_);
+  ::sendto(discovery_fd_, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
 }
 
 void SolarmanServer::schedule_reset() {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <string>
 
 #include "sim/register_image.hpp"
 #include "sunbridge/core/event_loop.hpp"
@@ -43,8 +44,10 @@ struct SolarmanStats {
 
 class SolarmanServer {
  public:
-  SolarmanServer(EventLoop& loop, RegisterImage& image, int port, std::uint32_t serial,
-                 SolarmanQuirks quirks, Logger& log);
+  // Listens on `address` (a loopback address: 127.0.0.1, 127.0.0.2, ...) and `port`; answers
+  // discovery datagrams on 127.0.0.1:`discovery_port` when it is not 0.
+  SolarmanServer(EventLoop& loop, RegisterImage& image, std::string address, int port,
+                 std::uint32_t serial, SolarmanQuirks quirks, Logger& log, int discovery_port = 0);
   ~SolarmanServer();
   SolarmanServer(const SolarmanServer&) = delete;
   SolarmanServer& operator=(const SolarmanServer&) = delete;
@@ -52,6 +55,10 @@ class SolarmanServer {
   Status start();
   // Closes every connection now (control command "solarman-reset").
   void reset_connections();
+  // The logger's DHCP lease changed: it listens at `address` from now on (control command
+  // "solarman-move"); discovery answers with the new address.
+  Status move_to(const std::string& address);
+  [[nodiscard]] const std::string& address() const { return address_; }
   SolarmanQuirks& quirks() { return quirks_; }
   [[nodiscard]] const SolarmanStats& stats() const { return stats_; }
   [[nodiscard]] int port() const { return port_; }
@@ -63,6 +70,8 @@ class SolarmanServer {
   };
   // Connections by id (not fd: a delayed reply must not reach a later connection that reused
   // the descriptor).
+  Status listen();
+  void on_discovery();
   void on_accept();
   void on_readable(std::uint64_t id);
   void answer(std::uint64_t id, const protocol::v5::Frame& request);
@@ -72,7 +81,10 @@ class SolarmanServer {
 
   EventLoop& loop_;
   RegisterImage& image_;
+  std::string address_;
   int port_;
+  int discovery_port_;
+  int discovery_fd_ = -1;
   std::uint32_t serial_;
   SolarmanQuirks quirks_;
   Logger& log_;

@@ -34,15 +34,39 @@ std::optional<SolarmanEndpoint> parse_solarman(std::string_view rest) {
   }
   if (address.empty()) return std::nullopt;
   s.host = std::string(address);
-  constexpr std::string_view kSerial = "serial=";
-  if (params.rfind(kSerial, 0) != 0) return std::nullopt;
-  const std::string_view digits = params.substr(kSerial.size());
-  std::uint64_t serial = 0;
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), serial);
-  if (ec != std::errc() || ptr != digits.data() + digits.size() || serial > 0xFFFFFFFFu) {
-    return std::nullopt;
+  bool have_serial = false;
+  for (std::string_view rest_params = params; !rest_params.empty();) {
+    const auto amp = rest_params.find('&');
+    const std::string_view param = rest_params.substr(0, amp);
+    rest_params = amp == std::string_view::npos ? std::string_view{} : rest_params.substr(amp + 1);
+    const auto eq = param.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    const std::string_view key = param.substr(0, eq), value = param.substr(eq + 1);
+    if (key == "serial") {
+      std::uint64_t serial = 0;
+      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), serial);
+      if (ec != std::errc() || ptr != value.data() + value.size() || serial > 0xFFFFFFFFu) {
+        return std::nullopt;
+      }
+      s.serial = static_cast<std::uint32_t>(serial);
+      have_serial = true;
+    } else if (key == "discover") {
+      if (value == "off") {
+        s.discovery = false;
+        continue;
+      }
+      std::string_view host = value;
+      if (const auto colon = value.rfind(':'); colon != std::string_view::npos) {
+        if (!parse_port(value.substr(colon + 1), s.discovery_port)) return std::nullopt;
+        host = value.substr(0, colon);
+      }
+      if (host.empty()) return std::nullopt;
+      s.discovery_address = std::string(host);
+    } else {
+      return std::nullopt;  // an unknown parameter is a mistake, not something to ignore
+    }
   }
-  s.serial = static_cast<std::uint32_t>(serial);
+  if (!have_serial) return std::nullopt;
   return s;
 }
 

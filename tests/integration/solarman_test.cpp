@@ -139,3 +139,32 @@ TEST_CASE("the daemon rides out a logger that drops the connection or goes mute"
       30s);
   CHECK(fresh(s, "battery.soc"));
 }
+
+TEST_CASE("the daemon finds its logger again when its address changes", "[integration][solarman]") {
+  sb::testkit::TempDir dir;
+  const int port = sb::testkit::free_loopback_port();
+  const int discovery = sb::testkit::free_loopback_port();
+  auto args = quirky_logger(port);
+  args.insert(args.end(), {"--solarman-discovery-port", std::to_string(discovery)});
+  Sim sim(dir, args);
+  json config = logger_config(dir, port);
+  config["inverter"]["device"] =
+      solarman_url(port) + "&discover=127.0.0.1:" + std::to_string(discovery);
+  Daemon d(dir, config, "d");
+  d.wait_for([](const json& st) { return fresh(st, "battery.soc"); }, 30s);
+  INFO(d.log());
+  // DHCP gave the logger another address; the old one refuses connections.
+  sim.control({{"cmd", "solarman"}, {"address", "127.0.0.2"}});
+  sim.set("battery.soc", 58);
+  const json s = d.wait_for(
+      [](const json& st) {
+        return link_state(st) == "online" && maybe_number(st, "battery.soc") == 58.0;
+      },
+      30s);
+  CHECK(fresh(s, "battery.soc"));
+  CHECK(d.log().find("found it at 127.0.0.2 (the configuration is not changed)") !=
+        std::string::npos);
+  // The configuration file still names the old address.
+  CHECK(sb::testkit::read_file(d.config_path()).find("127.0.0.1:" + std::to_string(port)) !=
+        std::string::npos);
+}

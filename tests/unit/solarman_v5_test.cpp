@@ -237,3 +237,29 @@ TEST_CASE("inverter.device names a serial port, Modbus TCP or a Solarman logger"
   CHECK(parse_endpoint("tcp://127.0.0.1:1502", {})->tcp->port == 1502);
   CHECK(parse_endpoint("/dev/ttyUSB0", {})->serial->device == "/dev/ttyUSB0");
 }
+
+TEST_CASE("solarman v5: a logger's discovery reply", "[unit][solarman]") {
+  auto r = v5::parse_discovery_reply("192.168.1.20,ACCF23AABBCC,3528830226\r\n");
+  REQUIRE(r);
+  CHECK(r->ip == "192.168.1.20");
+  CHECK(r->mac == "ACCF23AABBCC");
+  CHECK(r->serial == 3528830226u);
+  for (const char* bad :
+       {"", "192.168.1.20", "192.168.1.20,ACCF23AABBCC", "192.168.1.20,ACCF23AABBCC,1,2",
+        "192.168.1,ACCF23AABBCC,1", "192.168.1.2000,ACCF23AABBCC,1", "a.b.c.d,ACCF23AABBCC,1",
+        "192.168.1.20,ACCF23AABB,1", "192.168.1.20,ACCF23AABBZZ,1", "192.168.1.20,ACCF23AABBCC,",
+        "192.168.1.20,ACCF23AABBCC,4294967296", "192.168.1.20,ACCF23AABBCC,12a",
+        "192.168.1..20,ACCF23AABBCC,1"}) {
+    INFO(bad);
+    CHECK_FALSE(v5::parse_discovery_reply(bad));
+  }
+  auto e = transport::parse_endpoint("solarman://10.0.0.5?serial=9&discover=127.0.0.1:40000", {});
+  REQUIRE(e);
+  CHECK(e->solarman->discovery_address == "127.0.0.1");
+  CHECK(e->solarman->discovery_port == 40000);
+  CHECK(
+      transport::parse_endpoint("solarman://10.0.0.5?serial=9", {})->solarman->discovery_address ==
+      "255.255.255.255");
+  CHECK_FALSE(transport::parse_endpoint("solarman://10.0.0.5?serial=9&discover=off", {})
+                  ->solarman->discovery);
+}

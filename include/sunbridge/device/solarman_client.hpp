@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sunbridge/core/log.hpp"
 #include "sunbridge/protocol/solarman_v5.hpp"
 #include "sunbridge/transport/endpoint.hpp"
 #include "sunbridge/transport/modbus_client.hpp"
@@ -28,11 +29,14 @@ struct SolarmanStats {
   std::uint64_t skipped_bytes = 0;  // text and damaged frames between frames
   std::uint64_t connects = 0;
   std::uint64_t timeouts = 0;
+  std::uint64_t discoveries = 0;  // times the LAN was asked where the logger is
 };
 
 class SolarmanClient final : public transport::ModbusClient {
  public:
+  // `log` (may be null) hears when the logger is found at a new address.
   SolarmanClient(transport::SolarmanEndpoint endpoint, int slave, transport::Timing timing,
+                 Logger* log = nullptr,
                  std::chrono::milliseconds frame_gap = std::chrono::milliseconds(100));
 
   Status open() override;
@@ -47,8 +51,11 @@ class SolarmanClient final : public transport::ModbusClient {
   [[nodiscard]] std::string describe() const override;
 
   [[nodiscard]] const SolarmanStats& stats() const { return stats_; }
+  [[nodiscard]] const std::string& host() const { return endpoint_.host; }
 
  private:
+  // Asks the LAN for the logger by its serial (UDP, no root); its address when it answered.
+  std::optional<std::string> rediscover();
   // One RTU request out, its RTU reply back.
   Result<std::vector<std::uint8_t>> transact(const std::vector<std::uint8_t>& rtu);
   void keep_frame_gap();
@@ -56,7 +63,9 @@ class SolarmanClient final : public transport::ModbusClient {
   transport::SolarmanEndpoint endpoint_;
   int slave_;
   transport::Timing timing_;
+  Logger* log_;
   std::chrono::milliseconds frame_gap_;
+  std::optional<std::chrono::steady_clock::time_point> last_discovery_;
   transport::TcpStream stream_;
   protocol::v5::StreamParser parser_;
   std::uint8_t seq_ = 0;

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "sunbridge/core/result.hpp"
@@ -44,6 +46,19 @@ std::vector<std::uint8_t> encode_response(std::uint32_t serial, std::uint8_t seq
                                           std::span<const std::uint8_t> rtu,
                                           std::uint8_t status = 0x01);
 std::vector<std::uint8_t> encode_heartbeat(std::uint32_t serial, std::uint8_t logger_seq);
+
+// Discovery without root: a UDP datagram kDiscoveryRequest to port 48899 (broadcast); each logger
+// answers "ip,mac,serial", e.g. "192.168.1.20,ACCF23AABBCC,3528830226".
+inline constexpr const char* kDiscoveryRequest = "WIFIKIT-214028-READ";
+inline constexpr int kDiscoveryPort = 48899;
+struct DiscoveryReply {
+  std::string ip;
+  std::string mac;
+  std::uint32_t serial = 0;
+};
+// Malformed unless it is three comma-separated fields: an IPv4 address, 12 hex digits, a serial
+// that fits 32 bits (a trailing line break is allowed).
+Result<DiscoveryReply> parse_discovery_reply(std::string_view text);
 
 // One checksummed frame off the stream.
 struct Frame {

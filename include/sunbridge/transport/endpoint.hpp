@@ -34,6 +34,11 @@ struct SolarmanEndpoint {
   std::string host;
   int port = 8899;
   std::uint32_t serial = 0;
+  // Where to ask for the logger when its address stops answering (its DHCP lease changed):
+  // "discover=ADDRESS[:PORT]" in the URL, "discover=off" to never ask.
+  bool discovery = true;
+  std::string discovery_address = "255.255.255.255";
+  int discovery_port = 48899;
 };
 
 struct Endpoint {
