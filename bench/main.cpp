@@ -12,6 +12,7 @@
 #include "bench/memory.hpp"
 #include "bench/outbox.hpp"
 #include "bench/poll.hpp"
+#include "bench/poll_solarman.hpp"
 #include "bench/strategy.hpp"
 
 #ifndef SUNBRIDGE_SIM_PATH
@@ -39,6 +40,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100));
   cmd->add_option("--sim", poll.sim_path, "sunbridge-sim binary");
   cmd->add_flag("--json", poll.json, "machine-readable figures");
+  std::string transport = "rtu";
+  sb::bench::SolarmanPollOptions solarman;
+  cmd->add_option("--transport", transport,
+                  "rtu (the pty at --baud, with the floor) or solarman (a simulated Wi-Fi logger)")
+      ->check(CLI::IsMember({"rtu", "solarman"}));
+  cmd->add_option("--latency-ms", solarman.latency_ms, "solarman: the logger's answer time")
+      ->check(CLI::Range(0, 10000));
   sb::bench::OutboxOptions outbox;
   auto* ob = app.add_subcommand("outbox", "MQTT outbox drain throughput (needs mosquitto)");
   ob->add_option("--records,-n", outbox.records, "backlog size")->check(CLI::Range(1, 10000000));
@@ -96,6 +104,12 @@ int main(int argc, char** argv) {
   if (hi->parsed()) return sb::bench::run_history(history);
   if (cl->parsed()) return sb::bench::run_cli(cli);
   if (me->parsed()) return sb::bench::run_memory(memory);
+  if (cmd->parsed() && transport == "solarman") {
+    solarman.cycles = poll.cycles;
+    solarman.sim_path = poll.sim_path;
+    solarman.json = poll.json;
+    return sb::bench::run_poll_solarman(solarman);
+  }
   if (cmd->parsed()) return sb::bench::run_poll(poll);
   if (ob->parsed()) return sb::bench::run_outbox(outbox);
   return 2;

@@ -22,7 +22,7 @@ namespace {
 
 std::optional<std::string> check_endpoint(const json& v) {
   if (!transport::parse_endpoint(v.get<std::string>(), {})) {
-    return "expected a device path, tcp://HOST:PORT or solarman://HOST[:PORT]?serial=N";
+    return "expected a device path, tcp://host:port or solarman://host[:port]?serial=N";
   }
   return std::nullopt;
 }

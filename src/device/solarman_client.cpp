@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/device/solarman_client.hpp"
 
+#include <algorithm>
 #include <array>
 #include <thread>
 
@@ -18,6 +19,7 @@ constexpr int kTimeoutsBeforeReconnect = 2;
 constexpr std::chrono::seconds kDiscoveryInterval{30};
 constexpr std::chrono::milliseconds kDiscoveryWindow{1000};
 constexpr const char* kComponent = "solarman";
+constexpr std::chrono::seconds kMaxMuteBackoff{600};
 }  // namespace
 
 SolarmanClient::SolarmanClient(transport::SolarmanEndpoint endpoint, int slave,
@@ -34,9 +36,25 @@ std::string SolarmanClient::describe() const {
          std::to_string(endpoint_.serial) + " slave " + std::to_string(slave_);
 }
 
+std::string SolarmanClient::mute_text() const {
+  return "the logger at " + endpoint_.host + ":" + std::to_string(endpoint_.port) +
+         " accepts connections but does not answer (its firmware or its cloud connection may hold "
+         "it, or another program is polling it)";
+}
+
 Status SolarmanClient::open() {
+  const auto now = std::chrono::steady_clock::now();
+  if (quiet_until_ && now < *quiet_until_) {
+    // Mute: not asked again before the quiet period ends, however often the link retries.
+    const auto left = std::chrono::duration_cast<std::chrono::seconds>(*quiet_until_ - now);
+    Error e = Error::timeout(mute_text() + "; asking again in " + std::to_string(left.count() + 1) +
+                             " s");
+    e.retry = Retry::kRetryable;
+    return e;
+  }
   parser_.reset();
   timeouts_in_a_row_ = 0;
+  answered_on_connection_ = false;
   ++stats_.connects;
   Status connected = stream_.connect(endpoint_.host, endpoint_.port, timing_.response_timeout);
   if (connected || !endpoint_.discovery) return connected;
@@ -104,6 +122,9 @@ Result<std::vector<std::uint8_t>> SolarmanClient::transact(const std::vector<std
         continue;
       }
       timeouts_in_a_row_ = 0;
+      answered_on_connection_ = true;
+      silent_in_a_row_ = 0;
+      quiet_until_.reset();
       last_frame_ = std::chrono::steady_clock::now();
       stats_.skipped_bytes = parser_.skipped_bytes();
       return protocol::v5::response_rtu(f->payload);
@@ -112,7 +133,20 @@ Result<std::vector<std::uint8_t>> SolarmanClient::transact(const std::vector<std
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       ++stats_.timeouts;
-      if (++timeouts_in_a_row_ >= kTimeoutsBeforeReconnect) close();
+      if (++timeouts_in_a_row_ >= kTimeoutsBeforeReconnect) {
+        if (!answered_on_connection_) {
+          ++stats_.silent_connections;
+          if (++silent_in_a_row_ >= 2) {
+            // Mute, not just slow: leave it alone for a while, longer each time.
+            const int doublings = std::min(silent_in_a_row_ - 2, 5);
+            const auto quiet = std::min<std::chrono::seconds>(
+                endpoint_.mute_backoff * (1 << doublings), kMaxMuteBackoff);
+            quiet_until_ = std::chrono::steady_clock::now() + quiet;
+          }
+        }
+        close();
+      }
+      if (!answered_on_connection_) return Error::timeout(mute_text());
       return Error::timeout("no reply from the logger at " + endpoint_.host + ":" +
                             std::to_string(endpoint_.port));
     }

@@ -50,6 +50,14 @@ std::optional<SolarmanEndpoint> parse_solarman(std::string_view rest) {
       }
       s.serial = static_cast<std::uint32_t>(serial);
       have_serial = true;
+    } else if (key == "mute_backoff_s") {
+      int seconds = 0;
+      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (ec != std::errc() || ptr != value.data() + value.size() || seconds < 1 ||
+          seconds > 3600) {
+        return std::nullopt;
+      }
+      s.mute_backoff = std::chrono::seconds(seconds);
     } else if (key == "discover") {
       if (value == "off") {
         s.discovery = false;

@@ -115,7 +115,9 @@ TEST_CASE("the daemon rides out a logger that drops the connection or goes mute"
   sb::testkit::TempDir dir;
   const int port = sb::testkit::free_loopback_port();
   Sim sim(dir, quirky_logger(port));
-  Daemon d(dir, logger_config(dir, port), "d");
+  json config = logger_config(dir, port);
+  config["inverter"]["device"] = solarman_url(port) + "&mute_backoff_s=1";
+  Daemon d(dir, config, "d");
   d.wait_for([](const json& st) { return fresh(st, "battery.soc"); }, 30s);
   INFO(d.log());
   // The logger drops every connection (its Wi-Fi reconnected): the daemon connects again.
@@ -124,10 +126,18 @@ TEST_CASE("the daemon rides out a logger that drops the connection or goes mute"
   json s = d.wait_for([](const json& st) { return maybe_number(st, "battery.soc") == 71.0; }, 20s);
   CHECK(link_state(s) == "online");
   CHECK(sim.control({{"cmd", "solarman"}})["connections"].get<int>() >= 2);
-  // Mute: connected, no replies. The link goes offline and the values stop being fresh.
+  // Mute: connected, no replies. The link goes offline, the values stop being fresh, the log
+  // says why, and the logger is left alone between attempts (quiet periods of 1, 2, 4 s here;
+  // the link alone would reconnect every 0.4 s).
   sim.control({{"cmd", "solarman"}, {"mute", true}});
   s = d.wait_for([](const json& st) { return link_state(st) == "offline"; }, 20s);
   CHECK_FALSE(fresh(s, "battery.soc"));
+  CHECK(sb::testkit::wait_until(
+      [&] { return d.log().find("accepts connections but does not answer") != std::string::npos; },
+      10s));
+  const int before = sim.control({{"cmd", "solarman"}})["connections"].get<int>();
+  std::this_thread::sleep_for(3s);
+  CHECK(sim.control({{"cmd", "solarman"}})["connections"].get<int>() - before <= 4);
   // Answering again: back online with the new value.
   sim.set("battery.soc", 64);
   sim.control({{"cmd", "solarman"}, {"mute", false}});
@@ -167,4 +177,34 @@ TEST_CASE("the daemon finds its logger again when its address changes", "[integr
   // The configuration file still names the old address.
   CHECK(sb::testkit::read_file(d.config_path()).find("127.0.0.1:" + std::to_string(port)) !=
         std::string::npos);
+}
+
+TEST_CASE("sunbridge doctor finds the logger on the LAN and reads the inverter through it",
+          "[integration][solarman]") {
+  sb::testkit::TempDir dir;
+  const int port = sb::testkit::free_loopback_port();
+  const int discovery = sb::testkit::free_loopback_port();
+  auto args = quirky_logger(port);
+  args.insert(args.end(), {"--solarman-discovery-port", std::to_string(discovery),
+                           "--solarman-address", "127.0.0.2"});
+  Sim sim(dir, args);
+  const std::string ask = "&discover=127.0.0.1:" + std::to_string(discovery);
+  // Configured at the logger's old address: doctor says where it answers now.
+  json config = logger_config(dir, port);
+  config["inverter"]["device"] = solarman_url(port) + ask;
+  sb::testkit::write_file(dir.file("old.json"), config.dump());
+  auto r = cli({"--config", dir.file("old.json"), "doctor"});
+  INFO(r.out << r.err);
+  CHECK(r.status == 1);
+  CHECK(r.out.find("logger 3528830226 answers at 127.0.0.2, not at 127.0.0.1 as configured") !=
+        std::string::npos);
+  // At the right address: found, and the inverter read through it.
+  config["inverter"]["device"] =
+      "solarman://127.0.0.2:" + std::to_string(port) + "?serial=" + kSerial + ask;
+  sb::testkit::write_file(dir.file("new.json"), config.dump());
+  r = cli({"--config", dir.file("new.json"), "doctor"});
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("logger 3528830226 answers at 127.0.0.2") != std::string::npos);
+  CHECK(r.out.find("inverter answers (serial") != std::string::npos);
 }

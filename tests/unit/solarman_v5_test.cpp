@@ -262,4 +262,7 @@ TEST_CASE("solarman v5: a logger's discovery reply", "[unit][solarman]") {
       "255.255.255.255");
   CHECK_FALSE(transport::parse_endpoint("solarman://10.0.0.5?serial=9&discover=off", {})
                   ->solarman->discovery);
+  CHECK(transport::parse_endpoint("solarman://10.0.0.5?serial=9&mute_backoff_s=5", {})
+            ->solarman->mute_backoff == std::chrono::seconds(5));
+  CHECK_FALSE(transport::parse_endpoint("solarman://10.0.0.5?serial=9&mute_backoff_s=0", {}));
 }

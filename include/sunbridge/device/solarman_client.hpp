@@ -29,7 +29,8 @@ struct SolarmanStats {
   std::uint64_t skipped_bytes = 0;  // text and damaged frames between frames
   std::uint64_t connects = 0;
   std::uint64_t timeouts = 0;
-  std::uint64_t discoveries = 0;  // times the LAN was asked where the logger is
+  std::uint64_t discoveries = 0;         // times the LAN was asked where the logger is
+  std::uint64_t silent_connections = 0;  // closed for timeouts without a single reply
 };
 
 class SolarmanClient final : public transport::ModbusClient {
@@ -70,6 +71,10 @@ class SolarmanClient final : public transport::ModbusClient {
   protocol::v5::StreamParser parser_;
   std::uint8_t seq_ = 0;
   int timeouts_in_a_row_ = 0;
+  bool answered_on_connection_ = false;
+  int silent_in_a_row_ = 0;  // connections closed for timeouts without a reply, in a row
+  std::optional<std::chrono::steady_clock::time_point> quiet_until_;
+  [[nodiscard]] std::string mute_text() const;
   std::optional<std::chrono::steady_clock::time_point> last_frame_;
   SolarmanStats stats_;
 };

@@ -39,6 +39,9 @@ struct SolarmanEndpoint {
   bool discovery = true;
   std::string discovery_address = "255.255.255.255";
   int discovery_port = 48899;
+  // A logger that keeps accepting connections without answering is left alone this long after
+  // its second silent connection, doubling each time up to 10 minutes ("mute_backoff_s=N").
+  std::chrono::seconds mute_backoff{30};
 };
 
 struct Endpoint {
