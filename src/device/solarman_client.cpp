@@ -20,6 +20,20 @@ constexpr std::chrono::seconds kDiscoveryInterval{30};
 constexpr std::chrono::milliseconds kDiscoveryWindow{1000};
 constexpr const char* kComponent = "solarman";
 constexpr std::chrono::seconds kMaxMuteBackoff{600};
+
+// A reply is an answer to the request when it decodes for it, as a value or as an exception;
+// a frame of another shape (another function, another length) is not ours.
+template <typename T>
+bool answers(const Result<T>& decoded) {
+  return decoded || decoded.error().kind == ErrorKind::kException;
+}
+
+// Where the sequence numbers start: not 1 for every client, so that two clients of one logger
+// (which should not happen, docs/solarman.md) rarely use the same number at the same time.
+std::uint8_t first_sequence() {
+  return static_cast<std::uint8_t>(std::chrono::steady_clock::now().time_since_epoch().count() &
+                                   0xFF);
+}
 }  // namespace
 
 SolarmanClient::SolarmanClient(transport::SolarmanEndpoint endpoint, int slave,
@@ -29,7 +43,8 @@ SolarmanClient::SolarmanClient(transport::SolarmanEndpoint endpoint, int slave,
       slave_(slave),
       timing_(timing),
       log_(log),
-      frame_gap_(frame_gap) {}
+      frame_gap_(frame_gap),
+      seq_(first_sequence()) {}
 
 std::string SolarmanClient::describe() const {
   return "solarman:" + endpoint_.host + ":" + std::to_string(endpoint_.port) + " logger " +
@@ -98,7 +113,8 @@ void SolarmanClient::keep_frame_gap() {
   if (std::chrono::steady_clock::now() < due) std::this_thread::sleep_until(due);
 }
 
-Result<std::vector<std::uint8_t>> SolarmanClient::transact(const std::vector<std::uint8_t>& rtu) {
+Result<std::vector<std::uint8_t>> SolarmanClient::transact(const std::vector<std::uint8_t>& rtu,
+                                                           const Fits& fits) {
   if (!stream_.is_open()) return Error::disconnected("not connected to " + describe());
   keep_frame_gap();
   seq_ = static_cast<std::uint8_t>(seq_ + 1);
@@ -121,13 +137,20 @@ Result<std::vector<std::uint8_t>> SolarmanClient::transact(const std::vector<std
         ++stats_.stale_replies;  // an earlier request's late reply, or another client's
         continue;
       }
+      auto reply = protocol::v5::response_rtu(f->payload);
+      if (reply && !fits(*reply)) {
+        // Our sequence number, but not an answer to our request: another client that uses the
+        // same numbers got its reply on our connection. Ours may still come.
+        ++stats_.foreign_replies;
+        continue;
+      }
       timeouts_in_a_row_ = 0;
       answered_on_connection_ = true;
       silent_in_a_row_ = 0;
       quiet_until_.reset();
       last_frame_ = std::chrono::steady_clock::now();
       stats_.skipped_bytes = parser_.skipped_bytes();
-      return protocol::v5::response_rtu(f->payload);
+      return reply;
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -163,14 +186,18 @@ Result<std::vector<std::uint8_t>> SolarmanClient::transact(const std::vector<std
 Result<std::vector<std::uint16_t>> SolarmanClient::read_holding(std::uint16_t address,
                                                                 std::uint16_t count) {
   const protocol::ReadRequest request{static_cast<std::uint8_t>(slave_), address, count};
-  auto reply = transact(protocol::encode_read_request(request));
+  auto reply = transact(protocol::encode_read_request(request), [&](const auto& rtu) {
+    return answers(protocol::decode_read_response(rtu, request));
+  });
   if (!reply) return reply.error();
   return protocol::decode_read_response(*reply, request);
 }
 
 Status SolarmanClient::write_single(std::uint16_t address, std::uint16_t value) {
   const protocol::WriteRequest request{static_cast<std::uint8_t>(slave_), 0x06, address, {value}};
-  auto reply = transact(protocol::encode_write_request(request));
+  auto reply = transact(protocol::encode_write_request(request), [&](const auto& rtu) {
+    return answers(protocol::decode_write_response(rtu, request));
+  });
   if (!reply) return reply.error();
   return protocol::decode_write_response(*reply, request);
 }
@@ -179,7 +206,9 @@ Status SolarmanClient::write_multiple(std::uint16_t address,
                                       std::span<const std::uint16_t> values) {
   const protocol::WriteRequest request{static_cast<std::uint8_t>(slave_), 0x10, address,
                                        std::vector<std::uint16_t>(values.begin(), values.end())};
-  auto reply = transact(protocol::encode_write_request(request));
+  auto reply = transact(protocol::encode_write_request(request), [&](const auto& rtu) {
+    return answers(protocol::decode_write_response(rtu, request));
+  });
   if (!reply) return reply.error();
   return protocol::decode_write_response(*reply, request);
 }

@@ -195,6 +195,7 @@ json control(SimState& sim, const json& request) {
       q.heartbeat_every = request.value("heartbeat_every", q.heartbeat_every);
       q.junk_every = request.value("junk_every", q.junk_every);
       q.stub_every = request.value("stub_every", q.stub_every);
+      q.thief_every = request.value("thief_every", q.thief_every);
       q.latency = std::chrono::milliseconds(request.value("latency_ms", q.latency.count()));
       const auto& s = sim.solarman->stats();
       return ok({{"requests", s.requests},

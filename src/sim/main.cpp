@@ -142,6 +142,9 @@ int main(int argc, char** argv) {
   app.add_option("--solarman-stub-every", solarman_quirks.stub_every,
                  "a 'no answer from the inverter' stub instead of every Nth reply")
       ->check(CLI::Range(0, 1000000));
+  app.add_option("--solarman-thief-every", solarman_quirks.thief_every,
+                 "before every Nth reply, another client's answer with the same sequence number")
+      ->check(CLI::Range(0, 1000000));
   app.add_option("--solarman-reset-every-s", solarman_reset_s, "drop the connections this often")
       ->check(CLI::Range(0, 86400));
   app.add_flag("--solarman-mute", solarman_quirks.mute,

@@ -222,6 +222,13 @@ void SolarmanServer::answer(std::uint64_t id, const v5::Frame& request) {
     const std::string text = "+ok=" + std::to_string(serial_) + "\r\nAT+WSCAN\r\n";
     out.insert(out.end(), text.begin(), text.end());
   }
+  if (every(quirks_.thief_every)) {
+    // Another client asked for three registers somewhere: its answer, with our number on it.
+    const std::vector<std::uint16_t> theirs = {0xDEAD, 0xBEEF, 0x0BAD};
+    const auto foreign = v5::encode_response(serial_, request.seq, ++logger_seq_,
+                                             protocol::encode_read_response(slave, theirs));
+    out.insert(out.end(), foreign.begin(), foreign.end());
+  }
   if (every(quirks_.heartbeat_every)) {
     const auto hb = v5::encode_heartbeat(serial_, ++logger_seq_);
     out.insert(out.end(), hb.begin(), hb.end());

@@ -32,6 +32,9 @@ struct SolarmanQuirks {
   bool mute = false;  // accept connections, answer nothing (the firmware or its cloud holds it)
   // A 2-byte "no answer from the inverter" stub instead of every Nth reply (0: never).
   int stub_every = 0;
+  // Before every Nth reply, another client's answer carrying the same sequence number (a second
+  // client numbering its requests like ours, its reply delivered on our connection) (0: never).
+  int thief_every = 0;
 };
 
 struct SolarmanStats {

@@ -20,7 +20,8 @@ namespace {
 constexpr const char* kSerial = "3528830226";
 
 // A logger with every quirk at once: heartbeats between replies, the double CRC, AT text, a
-// "no answer from the inverter" stub now and then, and a little latency.
+// "no answer from the inverter" stub now and then, another client's answer with our sequence
+// number, and a little latency.
 std::vector<std::string> quirky_logger(int port) {
   return {"--solarman-port",
           std::to_string(port),
@@ -33,6 +34,8 @@ std::vector<std::string> quirky_logger(int port) {
           "3",
           "--solarman-stub-every",
           "11",
+          "--solarman-thief-every",
+          "5",
           "--solarman-latency-ms",
           "20"};
 }
@@ -90,6 +93,15 @@ TEST_CASE("over a quirky Solarman logger every inverter value equals the simulat
   }
   CHECK(point(s, "inverter.serial")["value"] == dump["serial"]);
   CHECK(sim.control({{"cmd", "solarman"}})["wrong_serial"] == 0);
+  // Nothing the quirks put on the connection was taken for an answer: no malformed reply (the
+  // foreign answers with our number were recognised as not ours), no checksum error (the double
+  // CRC was stripped); the stubs came through as "no answer from the inverter" and were asked
+  // again.
+  const json& stats = s["daemon"]["link"]["stats"];
+  INFO(stats.dump());
+  CHECK(stats["malformed"] == 0);
+  CHECK(stats["crc_errors"] == 0);
+  CHECK(stats["exceptions"].get<int>() >= 1);
 }
 
 TEST_CASE("a setting written over a Solarman logger is read back and audited",

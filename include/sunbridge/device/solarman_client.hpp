@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ struct SolarmanStats {
   std::uint64_t timeouts = 0;
   std::uint64_t discoveries = 0;         // times the LAN was asked where the logger is
   std::uint64_t silent_connections = 0;  // closed for timeouts without a single reply
+  std::uint64_t foreign_replies = 0;     // our sequence number on another client's answer
 };
 
 class SolarmanClient final : public transport::ModbusClient {
@@ -57,8 +59,11 @@ class SolarmanClient final : public transport::ModbusClient {
  private:
   // Asks the LAN for the logger by its serial (UDP, no root); its address when it answered.
   std::optional<std::string> rediscover();
-  // One RTU request out, its RTU reply back.
-  Result<std::vector<std::uint8_t>> transact(const std::vector<std::uint8_t>& rtu);
+  // One RTU request out, its RTU reply back: the first reply with our sequence number and serial
+  // that `fits` the request.
+  using Fits = std::function<bool(std::span<const std::uint8_t>)>;
+  Result<std::vector<std::uint8_t>> transact(const std::vector<std::uint8_t>& rtu,
+                                             const Fits& fits);
   void keep_frame_gap();
 
   transport::SolarmanEndpoint endpoint_;
