@@ -6,6 +6,7 @@
 #include "bench/cost.hpp"
 #include "bench/floor.hpp"
 #include "bench/replay_client.hpp"
+#include "bench/site_zone.hpp"
 
 #include <sys/resource.h>
 
@@ -76,12 +77,7 @@ int run_poll(const PollOptions& opt) {
     return 1;
   }
 
-  // The daemon runs with the site's zone set (the decoded inverter clock goes through mktime);
-  // without TZ glibc checks /etc/localtime on every call, which the daemon never pays.
-  if (Status tz = set_process_timezone(adapters::Config{}.site.timezone); !tz) {
-    std::fprintf(stderr, "sunbridge-bench: %s\n", tz.error().describe().c_str());
-    return 1;
-  }
+  if (!use_site_timezone()) return 1;
   SystemClock clock;
   Logger log(LogLevel::kWarning);
   auto map = protocol::RegisterMap::embedded();

@@ -4,6 +4,7 @@
 // later (frames, ours and the logger's, go at least that far apart). The least a cycle can take
 // is therefore blocks x (latency + frame gap); the figure printed is the ratio to that.
 #include "bench/poll_solarman.hpp"
+#include "bench/site_zone.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -44,10 +45,7 @@ int run_poll_solarman(const SolarmanPollOptions& opt) {
                  testkit::read_file(dir.file("sim.log")).c_str());
     return 1;
   }
-  if (Status tz = set_process_timezone(adapters::Config{}.site.timezone); !tz) {
-    std::fprintf(stderr, "sunbridge-bench: %s\n", tz.error().describe().c_str());
-    return 1;
-  }
+  if (!use_site_timezone()) return 1;
   SystemClock clock;
   Logger log(LogLevel::kWarning);
   const auto map = protocol::RegisterMap::embedded();

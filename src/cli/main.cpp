@@ -30,6 +30,7 @@
 #include "sunbridge/core/version.hpp"
 #include "sunbridge/device/inverter_survey.hpp"
 #include "sunbridge/device/modbus_clients.hpp"
+#include "sunbridge/device/solarman_client.hpp"
 #include "sunbridge/protocol/solarman_v5.hpp"
 #include "sunbridge/transport/port_lock.hpp"
 #include "sunbridge/transport/udp_query.hpp"
@@ -217,31 +218,51 @@ json local_doctor(const Context& ctx, int& failures) {
       sb::make_time_sync(ctx.config.site.time_source)->read(std::chrono::system_clock::now());
   checks.push_back(
       time_check({{"source", t.source}, {"synced", t.synced}, {"detail", t.detail}}, failures));
-  if (inv.endpoint.solarman && inv.endpoint.solarman->discovery) {
+  if (inv.endpoint.solarman) {
     // Which loggers answer on the LAN, and whether ours is where the configuration says.
     const auto& s = *inv.endpoint.solarman;
-    auto answers = sb::transport::udp_query(s.discovery_address, s.discovery_port,
-                                            sb::protocol::v5::kDiscoveryRequest,
-                                            std::chrono::milliseconds(1500));
+    const std::string serial = std::to_string(s.serial);
     std::optional<std::string> ours;
     std::string seen;
-    for (const auto& a : answers ? *answers : std::vector<sb::transport::UdpAnswer>{}) {
-      auto reply = sb::protocol::v5::parse_discovery_reply(a.text);
-      if (!reply) continue;
-      seen += (seen.empty() ? "" : ", ") + std::to_string(reply->serial) + " at " + reply->ip;
-      if (reply->serial == s.serial) ours = reply->ip;
+    if (s.discovery) {
+      auto answers = sb::transport::udp_query(s.discovery_address, s.discovery_port,
+                                              sb::protocol::v5::kDiscoveryRequest,
+                                              std::chrono::milliseconds(1500));
+      for (const auto& a : answers ? *answers : std::vector<sb::transport::UdpAnswer>{}) {
+        auto reply = sb::protocol::v5::parse_discovery_reply(a.text);
+        if (!reply) continue;
+        seen += (seen.empty() ? "" : ", ") + std::to_string(reply->serial) + " at " + reply->ip;
+        if (reply->serial == s.serial) ours = reply->ip;
+      }
     }
-    if (!ours) {
-      check(false, "no Solarman logger with serial " + std::to_string(s.serial) +
-                       " answered on the LAN" + (seen.empty() ? "" : " (found: " + seen + ")") +
-                       "; check the serial on its label and that it is on this network");
-    } else if (*ours != s.host) {
-      check(false, "logger " + std::to_string(s.serial) + " answers at " + *ours + ", not at " +
-                       s.host + " as configured: set inverter.device to " + "solarman://" + *ours +
-                       (s.port == 8899 ? "" : ":" + std::to_string(s.port)) +
-                       "?serial=" + std::to_string(s.serial) + " or give it a fixed DHCP lease");
+    if (ours && *ours != s.host) {
+      check(false, "logger " + serial + " answers at " + *ours + ", not at " + s.host +
+                       " as configured: set inverter.device to solarman://" + *ours +
+                       (s.port == 8899 ? "" : ":" + std::to_string(s.port)) + "?serial=" + serial +
+                       " or give it a fixed DHCP lease");
+    } else if (ours) {
+      check(true, "logger " + serial + " answers at " + *ours);
     } else {
-      check(true, "logger " + std::to_string(s.serial) + " answers at " + *ours);
+      // Ask the configured address with serial 0: a logger answers that with its own serial.
+      sb::transport::SolarmanEndpoint any = s;
+      any.serial = 0;
+      any.discovery = false;
+      sb::device::SolarmanClient probe(any, inv.slave, inv.timing);
+      std::optional<std::uint32_t> there;
+      if (probe.open() && probe.read_holding(0x000A, 1)) there = probe.reply_serial();
+      if (there && *there == s.serial) {
+        check(true, "logger " + serial + " answers at " + s.host);
+      } else if (there) {
+        check(false, "the logger at " + s.host + " has serial " + std::to_string(*there) +
+                         ", not " + serial + " as configured (its label shows the right one)");
+      } else {
+        check(false,
+              "no Solarman logger answers at " + s.host + ":" + std::to_string(s.port) +
+                  (s.discovery ? ", and none with serial " + serial + " answered on the LAN" +
+                                     (seen.empty() ? "" : " (found: " + seen + ")")
+                               : "") +
+                  "; check that it is powered and on this network");
+      }
     }
   }
   std::optional<sb::transport::PortLock> lock;

@@ -133,7 +133,8 @@ Result<std::vector<std::uint8_t>> SolarmanClient::transact(const std::vector<std
         ++stats_.heartbeats;
         continue;
       }
-      if (f->seq != seq_ || f->serial != endpoint_.serial) {
+      // Serial 0 asks whichever logger this is; its reply carries its real serial.
+      if (f->seq != seq_ || (f->serial != endpoint_.serial && endpoint_.serial != 0)) {
         ++stats_.stale_replies;  // an earlier request's late reply, or another client's
         continue;
       }
@@ -144,6 +145,7 @@ Result<std::vector<std::uint8_t>> SolarmanClient::transact(const std::vector<std
         ++stats_.foreign_replies;
         continue;
       }
+      reply_serial_ = f->serial;
       timeouts_in_a_row_ = 0;
       answered_on_connection_ = true;
       silent_in_a_row_ = 0;

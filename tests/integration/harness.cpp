@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "harness.hpp"
 
+#include <cmath>
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -232,6 +234,17 @@ const json& point(const json& status, const std::string& name) {
   const auto& points = status.at("points");
   auto it = points.find(name);
   return it == points.end() ? kMissing : *it;
+}
+
+int check_equals_simulator(const json& status, const json& dump) {
+  int compared = 0;
+  for (const auto& [name, value] : dump["values"].items()) {
+    INFO(name);
+    REQUIRE(fresh(status, name));
+    CHECK(std::fabs(number(status, name) - value.get<double>()) < 1e-6);
+    ++compared;
+  }
+  return compared;
 }
 
 bool fresh(const json& status, const std::string& name) {

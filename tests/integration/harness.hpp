@@ -83,6 +83,9 @@ const json& point(const json& status, const std::string& name);
 bool fresh(const json& status, const std::string& name);
 // REQUIRE-s a fresh number: for assertions, never inside a wait condition.
 double number(const json& status, const std::string& name);
+// Checks that every numeric value of a simulator `dump` is fresh in `status` with exactly that
+// value (all are multiples of their register scale); returns how many were compared.
+int check_equals_simulator(const json& status, const json& dump);
 // The fresh number, if there is one: for wait conditions.
 std::optional<double> maybe_number(const json& status, const std::string& name);
 std::string link_state(const json& status);

@@ -55,6 +55,8 @@ class SolarmanClient final : public transport::ModbusClient {
 
   [[nodiscard]] const SolarmanStats& stats() const { return stats_; }
   [[nodiscard]] const std::string& host() const { return endpoint_.host; }
+  // The serial in the last reply: with serial 0 configured, the logger's real one.
+  [[nodiscard]] std::optional<std::uint32_t> reply_serial() const { return reply_serial_; }
 
  private:
   // Asks the LAN for the logger by its serial (UDP, no root); its address when it answered.
@@ -76,6 +78,7 @@ class SolarmanClient final : public transport::ModbusClient {
   protocol::v5::StreamParser parser_;
   std::uint8_t seq_ = 0;
   int timeouts_in_a_row_ = 0;
+  std::optional<std::uint32_t> reply_serial_;
   bool answered_on_connection_ = false;
   int silent_in_a_row_ = 0;  // connections closed for timeouts without a reply, in a row
   std::optional<std::chrono::steady_clock::time_point> quiet_until_;
