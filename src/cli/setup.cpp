@@ -23,8 +23,10 @@
 #include "sunbridge/device/modbus_clients.hpp"
 #include "sunbridge/protocol/fault_table.hpp"
 #include "sunbridge/protocol/register_map.hpp"
+#include "sunbridge/protocol/solarman_v5.hpp"
 #include "sunbridge/transport/port_list.hpp"
 #include "sunbridge/transport/port_lock.hpp"
+#include "sunbridge/transport/udp_query.hpp"
 
 namespace sb::cli {
 
@@ -161,9 +163,49 @@ std::vector<int> parse_slave_ids(const std::string& text) {
   return out;
 }
 
+namespace {
+
+// A logger answers within about 0.4 s (field reports): the serial default of 300 ms is too short.
+constexpr int kLoggerTimeoutMs = 1500;
+
+// The loggers that answer the discovery question, as inverter.device URLs.
+std::vector<transport::PortInfo> find_loggers(const SetupArgs& a) {
+  std::string address = a.discover;
+  int port = protocol::v5::kDiscoveryPort;
+  if (const auto colon = address.rfind(':'); colon != std::string::npos) {
+    port = std::atoi(address.c_str() + colon + 1);
+    address.resize(colon);
+  }
+  std::vector<transport::PortInfo> out;
+  auto answers = transport::udp_query(address, port, protocol::v5::kDiscoveryRequest,
+                                      std::chrono::milliseconds(2000));
+  if (!answers) {
+    std::cerr << "sunbridge setup: cannot ask the network: " << answers.error().describe() << "\n";
+    return out;
+  }
+  const bool default_question = a.discover == SetupArgs{}.discover;
+  for (const auto& answer : *answers) {
+    auto reply = protocol::v5::parse_discovery_reply(answer.text);
+    if (!reply) continue;
+    transport::PortInfo info;
+    info.device = "solarman://" + reply->ip +
+                  (a.logger_port == 8899 ? "" : ":" + std::to_string(a.logger_port)) +
+                  "?serial=" + std::to_string(reply->serial) +
+                  (default_question ? "" : "&discover=" + a.discover);
+    info.description =
+        "logger " + std::to_string(reply->serial) + " at " + reply->ip + ", MAC " + reply->mac;
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+}  // namespace
+
 CLI::App* add_setup_command(CLI::App& app, SetupArgs& a) {
   auto* cmd = app.add_subcommand(
-      "setup", "first run: find the inverter on a serial adapter and write the configuration");
+      "setup",
+      "first run: find the inverter on a serial adapter (or its Wi-Fi logger) and write the "
+      "configuration");
   cmd->add_option("--port", a.ports, "a port to try (repeatable; default: every serial port)");
   cmd->add_option("--slaves", a.slaves, "Modbus slave ids to try: 1-3 or 1,2,5");
   cmd->add_option("--baud", a.baud, "line speed")->check(CLI::IsMember({2400, 4800, 9600, 19200}));
@@ -179,6 +221,13 @@ CLI::App* add_setup_command(CLI::App& app, SetupArgs& a) {
                 "let the gateway write the profile's settings (otherwise it only observes)");
   cmd->add_option("--output,-o", a.output, "where to write the configuration");
   cmd->add_option("--lock-dir", a.lock_dir, "where port locks live");
+  cmd->add_flag("--wifi-logger", a.wifi_logger,
+                "look for the inverter's Solarman Wi-Fi logger on this network instead of a "
+                "serial adapter");
+  cmd->add_option("--discover", a.discover,
+                  "with --wifi-logger: where to ask for loggers (ADDRESS[:PORT])");
+  cmd->add_option("--logger-port", a.logger_port, "with --wifi-logger: the loggers' TCP port")
+      ->check(CLI::Range(1, 65535));
   return cmd;
 }
 
@@ -193,13 +242,23 @@ int run_setup(SetupArgs a) {
                  "defaults\n";
     return 2;
   }
-  // 1. The ports.
+  // 1. The ports: serial adapters, or the Wi-Fi loggers that answer on the LAN.
   std::vector<transport::PortInfo> ports;
-  if (a.ports.empty()) {
+  if (a.wifi_logger) {
+    ports = find_loggers(a);
+    if (ports.empty()) {
+      std::cerr << "sunbridge setup: no Solarman Wi-Fi logger answered on this network. Is the "
+                   "gateway on the same network as the logger, and the inverter on? Nothing "
+                   "was written.\n";
+      return 1;
+    }
+    a.timeout_ms = std::max(a.timeout_ms, kLoggerTimeoutMs);
+  } else if (a.ports.empty()) {
     ports = transport::list_serial_ports();
     if (ports.empty()) {
       std::cerr << "sunbridge setup: no serial port found. Is the USB-RS485 adapter plugged in? "
-                   "(`ls /dev/serial/by-id` lists what the system sees)\n";
+                   "(`ls /dev/serial/by-id` lists what the system sees) Without a cable, "
+                   "--wifi-logger looks for the inverter's Solarman Wi-Fi logger.\n";
       return 1;
     }
   } else {
@@ -210,7 +269,7 @@ int run_setup(SetupArgs a) {
       ports.push_back(info);
     }
   }
-  std::cout << "Serial ports:\n";
+  std::cout << (a.wifi_logger ? "Solarman Wi-Fi loggers:\n" : "Serial ports:\n");
   for (const auto& p : ports) {
     std::cout << "  " << p.device;
     if (!p.usb_id.empty()) std::cout << "  USB " << p.usb_id;
@@ -221,14 +280,21 @@ int run_setup(SetupArgs a) {
   }
 
   // 2. The inverter: the identity block at each slave id, on each port.
-  std::cout << "\nLooking for the inverter (slave " << a.slaves << ", " << a.baud << " baud):\n";
+  std::cout << "\nLooking for the inverter (slave " << a.slaves
+            << (a.wifi_logger ? "" : ", " + std::to_string(a.baud) + " baud") << "):\n";
   std::optional<Found> found;
   for (const auto& p : ports) {
-    auto lock = transport::PortLock::acquire(a.lock_dir, p.device);
-    if (!lock) {
-      std::cout << "  " << p.device << ": in use (" << lock.error().detail
-                << "); if sunbridged holds it: sudo systemctl stop sunbridged\n";
-      continue;
+    // A logger is not a port of this machine: nothing to lock (it serves one client well: the
+    // daemon must be stopped, docs/solarman.md).
+    std::optional<transport::PortLock> held;
+    if (!a.wifi_logger) {
+      auto lock = transport::PortLock::acquire(a.lock_dir, p.device);
+      if (!lock) {
+        std::cout << "  " << p.device << ": in use (" << lock.error().detail
+                  << "); if sunbridged holds it: sudo systemctl stop sunbridged\n";
+        continue;
+      }
+      held = std::move(*lock);
     }
     std::optional<device::Identity> id;
     int at = 0;
@@ -283,7 +349,7 @@ int run_setup(SetupArgs a) {
                  {"site", {{"timezone", a.timezone}}},
                  {"profiles", {{"mode", a.profile}}},
                  {"settings", {{"apply", a.apply}}}};
-  if (a.baud != 9600) config["inverter"]["baud"] = a.baud;
+  if (a.baud != 9600 && !a.wifi_logger) config["inverter"]["baud"] = a.baud;
   if (a.lock_dir != "/run/lock") config["inverter"]["lock_dir"] = a.lock_dir;
   if (a.bms != "none") config["bms"] = {{"mode", a.bms}, {"device", a.bms_port}};
   if (!a.mqtt_url.empty()) config["mqtt"] = {{"url", a.mqtt_url}};

@@ -28,6 +28,10 @@ struct SetupArgs {
   std::string output = "/etc/sunbridge/sunbridged.json";
   std::string lock_dir = "/run/lock";
   std::string systemd_dir = "/etc/systemd/system";
+  // Look for Solarman Wi-Fi loggers on the LAN instead of serial ports (docs/solarman.md).
+  bool wifi_logger = false;
+  std::string discover = "255.255.255.255:48899";  // where the discovery question goes
+  int logger_port = 8899;
 };
 
 CLI::App* add_setup_command(CLI::App& app, SetupArgs& args);

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -222,4 +223,36 @@ TEST_CASE("sunbridge doctor finds the logger on the LAN and reads the inverter t
   CHECK(r.status == 1);
   CHECK(r.out.find("the logger at 127.0.0.2 has serial 3528830226, not 12345 as configured") !=
         std::string::npos);
+}
+
+TEST_CASE("sunbridge setup finds the inverter through its Wi-Fi logger",
+          "[integration][solarman]") {
+  sb::testkit::TempDir dir;
+  const int port = sb::testkit::free_loopback_port();
+  const int discovery = sb::testkit::free_loopback_port();
+  auto args = quirky_logger(port);
+  args.insert(args.end(), {"--solarman-discovery-port", std::to_string(discovery)});
+  Sim sim(dir, args);
+  const std::string out = dir.file("etc/sunbridged.json");
+  const std::string ask = "127.0.0.1:" + std::to_string(discovery);
+  auto r = cli({"setup", "--yes", "--wifi-logger", "--discover", ask, "--logger-port",
+                std::to_string(port), "--output", out},
+               60s);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("Solarman Wi-Fi loggers:") != std::string::npos);
+  CHECK(r.out.find("logger 3528830226 at 127.0.0.1") != std::string::npos);
+  CHECK(r.out.find("inverter at slave 1") != std::string::npos);
+  CHECK(r.out.find("serial LVY10KU2408250123") != std::string::npos);
+  const json written = json::parse(sb::testkit::read_file(out));
+  CHECK(written["inverter"]["device"] ==
+        "solarman://127.0.0.1:" + std::to_string(port) + "?serial=3528830226&discover=" + ask);
+  // Nothing answering the question: a clear refusal, nothing written.
+  const std::string none = dir.file("none.json");
+  r = cli({"setup", "--yes", "--wifi-logger", "--discover",
+           "127.0.0.1:" + std::to_string(sb::testkit::free_loopback_port()), "--output", none},
+          60s);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("no Solarman Wi-Fi logger answered") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(none));
 }
