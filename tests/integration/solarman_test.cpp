@@ -51,6 +51,26 @@ json logger_config(const sb::testkit::TempDir& dir, int port) {
   return c;
 }
 
+// The quirky logger, also answering discovery on UDP 127.0.0.1:`discovery`, listening at
+// `address` (another loopback address stands for another DHCP lease).
+struct FindableLogger {
+  int port = sb::testkit::free_loopback_port();
+  int discovery = sb::testkit::free_loopback_port();
+  Sim sim;
+  explicit FindableLogger(const sb::testkit::TempDir& dir, const std::string& address = "127.0.0.1")
+      : sim(dir, arguments(address)) {}
+  // What inverter.device adds to ask this logger's discovery port instead of broadcasting.
+  [[nodiscard]] std::string ask() const { return "127.0.0.1:" + std::to_string(discovery); }
+
+ private:
+  [[nodiscard]] std::vector<std::string> arguments(const std::string& address) const {
+    auto args = quirky_logger(port);
+    args.insert(args.end(), {"--solarman-discovery-port", std::to_string(discovery),
+                             "--solarman-address", address});
+    return args;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("over a quirky Solarman logger every inverter value equals the simulator's",
@@ -158,14 +178,11 @@ TEST_CASE("the daemon rides out a logger that drops the connection or goes mute"
 
 TEST_CASE("the daemon finds its logger again when its address changes", "[integration][solarman]") {
   sb::testkit::TempDir dir;
-  const int port = sb::testkit::free_loopback_port();
-  const int discovery = sb::testkit::free_loopback_port();
-  auto args = quirky_logger(port);
-  args.insert(args.end(), {"--solarman-discovery-port", std::to_string(discovery)});
-  Sim sim(dir, args);
+  FindableLogger logger(dir);
+  Sim& sim = logger.sim;
+  const int port = logger.port;
   json config = logger_config(dir, port);
-  config["inverter"]["device"] =
-      solarman_url(port) + "&discover=127.0.0.1:" + std::to_string(discovery);
+  config["inverter"]["device"] = solarman_url(port) + "&discover=" + logger.ask();
   Daemon d(dir, config, "d");
   d.wait_for([](const json& st) { return fresh(st, "battery.soc"); }, 30s);
   INFO(d.log());
@@ -188,13 +205,9 @@ TEST_CASE("the daemon finds its logger again when its address changes", "[integr
 TEST_CASE("sunbridge doctor finds the logger on the LAN and reads the inverter through it",
           "[integration][solarman]") {
   sb::testkit::TempDir dir;
-  const int port = sb::testkit::free_loopback_port();
-  const int discovery = sb::testkit::free_loopback_port();
-  auto args = quirky_logger(port);
-  args.insert(args.end(), {"--solarman-discovery-port", std::to_string(discovery),
-                           "--solarman-address", "127.0.0.2"});
-  Sim sim(dir, args);
-  const std::string ask = "&discover=127.0.0.1:" + std::to_string(discovery);
+  FindableLogger logger(dir, "127.0.0.2");
+  const int port = logger.port;
+  const std::string ask = "&discover=" + logger.ask();
   // Configured at the logger's old address: doctor says where it answers now.
   json config = logger_config(dir, port);
   config["inverter"]["device"] = solarman_url(port) + ask;
@@ -228,13 +241,10 @@ TEST_CASE("sunbridge doctor finds the logger on the LAN and reads the inverter t
 TEST_CASE("sunbridge setup finds the inverter through its Wi-Fi logger",
           "[integration][solarman]") {
   sb::testkit::TempDir dir;
-  const int port = sb::testkit::free_loopback_port();
-  const int discovery = sb::testkit::free_loopback_port();
-  auto args = quirky_logger(port);
-  args.insert(args.end(), {"--solarman-discovery-port", std::to_string(discovery)});
-  Sim sim(dir, args);
+  FindableLogger logger(dir);
+  const int port = logger.port;
   const std::string out = dir.file("etc/sunbridged.json");
-  const std::string ask = "127.0.0.1:" + std::to_string(discovery);
+  const std::string ask = logger.ask();
   auto r = cli({"setup", "--yes", "--wifi-logger", "--discover", ask, "--logger-port",
                 std::to_string(port), "--output", out},
                60s);
