@@ -31,9 +31,7 @@
 #include "sunbridge/device/inverter_survey.hpp"
 #include "sunbridge/device/modbus_clients.hpp"
 #include "sunbridge/device/solarman_client.hpp"
-#include "sunbridge/protocol/solarman_v5.hpp"
 #include "sunbridge/transport/port_lock.hpp"
-#include "sunbridge/transport/udp_query.hpp"
 
 namespace {
 
@@ -225,14 +223,12 @@ json local_doctor(const Context& ctx, int& failures) {
     std::optional<std::string> ours;
     std::string seen;
     if (s.discovery) {
-      auto answers = sb::transport::udp_query(s.discovery_address, s.discovery_port,
-                                              sb::protocol::v5::kDiscoveryRequest,
-                                              std::chrono::milliseconds(1500));
-      for (const auto& a : answers ? *answers : std::vector<sb::transport::UdpAnswer>{}) {
-        auto reply = sb::protocol::v5::parse_discovery_reply(a.text);
-        if (!reply) continue;
-        seen += (seen.empty() ? "" : ", ") + std::to_string(reply->serial) + " at " + reply->ip;
-        if (reply->serial == s.serial) ours = reply->ip;
+      auto loggers = sb::device::discover_loggers(s.discovery_address, s.discovery_port,
+                                                  std::chrono::milliseconds(1500));
+      for (const auto& logger :
+           loggers ? *loggers : std::vector<sb::protocol::v5::DiscoveryReply>{}) {
+        seen += (seen.empty() ? "" : ", ") + std::to_string(logger.serial) + " at " + logger.ip;
+        if (logger.serial == s.serial) ours = logger.ip;
       }
     }
     if (ours && *ours != s.host) {

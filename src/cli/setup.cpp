@@ -21,12 +21,12 @@
 #include "sunbridge/core/text.hpp"
 #include "sunbridge/device/inverter_link.hpp"
 #include "sunbridge/device/modbus_clients.hpp"
+#include "sunbridge/device/solarman_client.hpp"
 #include "sunbridge/protocol/fault_table.hpp"
 #include "sunbridge/protocol/register_map.hpp"
 #include "sunbridge/protocol/solarman_v5.hpp"
 #include "sunbridge/transport/port_list.hpp"
 #include "sunbridge/transport/port_lock.hpp"
-#include "sunbridge/transport/udp_query.hpp"
 
 namespace sb::cli {
 
@@ -170,30 +170,26 @@ constexpr int kLoggerTimeoutMs = 1500;
 
 // The loggers that answer the discovery question, as inverter.device URLs.
 std::vector<transport::PortInfo> find_loggers(const SetupArgs& a) {
-  std::string address = a.discover;
-  int port = protocol::v5::kDiscoveryPort;
-  if (const auto colon = address.rfind(':'); colon != std::string::npos) {
-    port = std::atoi(address.c_str() + colon + 1);
-    address.resize(colon);
-  }
   std::vector<transport::PortInfo> out;
-  auto answers = transport::udp_query(address, port, protocol::v5::kDiscoveryRequest,
-                                      std::chrono::milliseconds(2000));
-  if (!answers) {
-    std::cerr << "sunbridge setup: cannot ask the network: " << answers.error().describe() << "\n";
+  const auto ask = transport::parse_host_port(a.discover, protocol::v5::kDiscoveryPort);
+  if (!ask) {
+    std::cerr << "sunbridge setup: --discover '" << a.discover << "' is not ADDRESS[:PORT]\n";
+    return out;
+  }
+  auto loggers = device::discover_loggers(ask->host, ask->port, std::chrono::milliseconds(2000));
+  if (!loggers) {
+    std::cerr << "sunbridge setup: cannot ask the network: " << loggers.error().describe() << "\n";
     return out;
   }
   const bool default_question = a.discover == SetupArgs{}.discover;
-  for (const auto& answer : *answers) {
-    auto reply = protocol::v5::parse_discovery_reply(answer.text);
-    if (!reply) continue;
+  for (const auto& logger : *loggers) {
     transport::PortInfo info;
-    info.device = "solarman://" + reply->ip +
+    info.device = "solarman://" + logger.ip +
                   (a.logger_port == 8899 ? "" : ":" + std::to_string(a.logger_port)) +
-                  "?serial=" + std::to_string(reply->serial) +
+                  "?serial=" + std::to_string(logger.serial) +
                   (default_question ? "" : "&discover=" + a.discover);
     info.description =
-        "logger " + std::to_string(reply->serial) + " at " + reply->ip + ", MAC " + reply->mac;
+        "logger " + std::to_string(logger.serial) + " at " + logger.ip + ", MAC " + logger.mac;
     out.push_back(std::move(info));
   }
   return out;

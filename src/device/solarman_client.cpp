@@ -36,6 +36,17 @@ std::uint8_t first_sequence() {
 }
 }  // namespace
 
+Result<std::vector<protocol::v5::DiscoveryReply>> discover_loggers(
+    const std::string& address, int port, std::chrono::milliseconds window) {
+  auto answers = transport::udp_query(address, port, protocol::v5::kDiscoveryRequest, window);
+  if (!answers) return answers.error();
+  std::vector<protocol::v5::DiscoveryReply> out;
+  for (const auto& a : *answers) {
+    if (auto reply = protocol::v5::parse_discovery_reply(a.text)) out.push_back(std::move(*reply));
+  }
+  return out;
+}
+
 SolarmanClient::SolarmanClient(transport::SolarmanEndpoint endpoint, int slave,
                                transport::Timing timing, Logger* log,
                                std::chrono::milliseconds frame_gap)
@@ -92,12 +103,11 @@ std::optional<std::string> SolarmanClient::rediscover() {
   if (last_discovery_ && now - *last_discovery_ < kDiscoveryInterval) return std::nullopt;
   last_discovery_ = now;
   ++stats_.discoveries;
-  auto answers = transport::udp_query(endpoint_.discovery_address, endpoint_.discovery_port,
-                                      protocol::v5::kDiscoveryRequest, kDiscoveryWindow);
-  if (!answers) return std::nullopt;
-  for (const auto& a : *answers) {
-    auto reply = protocol::v5::parse_discovery_reply(a.text);
-    if (reply && reply->serial == endpoint_.serial) return reply->ip;
+  auto loggers =
+      discover_loggers(endpoint_.discovery_address, endpoint_.discovery_port, kDiscoveryWindow);
+  if (!loggers) return std::nullopt;
+  for (const auto& logger : *loggers) {
+    if (logger.serial == endpoint_.serial) return logger.ip;
   }
   return std::nullopt;
 }

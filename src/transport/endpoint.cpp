@@ -12,6 +12,30 @@ bool parse_port(std::string_view text, int& port) {
   return ec == std::errc() && ptr == text.data() + text.size() && port >= 1 && port <= 65535;
 }
 
+}  // namespace
+
+std::optional<HostPort> parse_host_port(std::string_view text, int default_port) {
+  HostPort out{"", default_port};
+  if (!text.empty() && text.front() == '[') {  // [IPv6] or [IPv6]:port
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    const std::string_view after = text.substr(close + 1);
+    if (!after.empty() && (after.front() != ':' || !parse_port(after.substr(1), out.port))) {
+      return std::nullopt;
+    }
+    text = text.substr(1, close - 1);
+  } else if (const auto colon = text.rfind(':');
+             colon != std::string_view::npos && text.find(':') == colon) {
+    if (!parse_port(text.substr(colon + 1), out.port)) return std::nullopt;
+    text = text.substr(0, colon);
+  }  // more than one colon without brackets: a bare IPv6 address, no port
+  if (text.empty()) return std::nullopt;
+  out.host = std::string(text);
+  return out;
+}
+
+namespace {
+
 std::optional<SolarmanEndpoint> parse_solarman(std::string_view rest) {
   SolarmanEndpoint s;
   const auto query = rest.find('?');
@@ -19,21 +43,10 @@ std::optional<SolarmanEndpoint> parse_solarman(std::string_view rest) {
   const std::string_view params = rest.substr(query + 1);
   std::string_view address = rest.substr(0, query);
   if (!address.empty() && address.back() == '/') address.remove_suffix(1);
-  if (!address.empty() && address.front() == '[') {  // [IPv6] or [IPv6]:port
-    const auto close = address.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    const std::string_view after = address.substr(close + 1);
-    if (!after.empty() && (after.front() != ':' || !parse_port(after.substr(1), s.port))) {
-      return std::nullopt;
-    }
-    address = address.substr(1, close - 1);
-  } else if (const auto colon = address.rfind(':');
-             colon != std::string_view::npos && address.find(':') == colon) {
-    if (!parse_port(address.substr(colon + 1), s.port)) return std::nullopt;
-    address = address.substr(0, colon);
-  }
-  if (address.empty()) return std::nullopt;
-  s.host = std::string(address);
+  auto logger = parse_host_port(address, s.port);
+  if (!logger) return std::nullopt;
+  s.host = std::move(logger->host);
+  s.port = logger->port;
   bool have_serial = false;
   for (std::string_view rest_params = params; !rest_params.empty();) {
     const auto amp = rest_params.find('&');
@@ -63,13 +76,10 @@ std::optional<SolarmanEndpoint> parse_solarman(std::string_view rest) {
         s.discovery = false;
         continue;
       }
-      std::string_view host = value;
-      if (const auto colon = value.rfind(':'); colon != std::string_view::npos) {
-        if (!parse_port(value.substr(colon + 1), s.discovery_port)) return std::nullopt;
-        host = value.substr(0, colon);
-      }
-      if (host.empty()) return std::nullopt;
-      s.discovery_address = std::string(host);
+      auto ask = parse_host_port(value, s.discovery_port);
+      if (!ask) return std::nullopt;
+      s.discovery_address = std::move(ask->host);
+      s.discovery_port = ask->port;
     } else {
       return std::nullopt;  // an unknown parameter is a mistake, not something to ignore
     }

@@ -234,6 +234,15 @@ TEST_CASE("inverter.device names a serial port, Modbus TCP or a Solarman logger"
     INFO(bad);
     CHECK_FALSE(parse_endpoint(bad, {}));
   }
+  // The host:port reader they share (and setup --discover uses).
+  CHECK(transport::parse_host_port("127.0.0.1", 48899)->port == 48899);
+  CHECK(transport::parse_host_port("127.0.0.1:40000", 48899)->port == 40000);
+  CHECK(transport::parse_host_port("fe80::1", 8899)->host == "fe80::1");
+  CHECK(transport::parse_host_port("[fe80::1]:7", 8899)->port == 7);
+  for (const char* bad : {"", ":1", "h:0", "h:65536", "h:x", "[fe80::1", "[fe80::1]x"}) {
+    INFO(bad);
+    CHECK_FALSE(transport::parse_host_port(bad, 8899));
+  }
   CHECK(parse_endpoint("tcp://127.0.0.1:1502", {})->tcp->port == 1502);
   CHECK(parse_endpoint("/dev/ttyUSB0", {})->serial->device == "/dev/ttyUSB0");
 }

@@ -35,6 +35,11 @@ struct SolarmanStats {
   std::uint64_t foreign_replies = 0;     // our sequence number on another client's answer
 };
 
+// The loggers that answer the discovery question sent to `address`:`port` (a broadcast address
+// reaches the LAN) within `window`; answers that are not a logger's are left out.
+Result<std::vector<protocol::v5::DiscoveryReply>> discover_loggers(
+    const std::string& address, int port, std::chrono::milliseconds window);
+
 class SolarmanClient final : public transport::ModbusClient {
  public:
   // `log` (may be null) hears when the logger is found at a new address.

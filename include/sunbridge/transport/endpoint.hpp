@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sb::transport {
 
@@ -55,6 +56,14 @@ struct Timing {
   // Silence between two bytes of one reply that ends it early (libmodbus byte timeout).
   std::chrono::milliseconds byte_timeout{500};
 };
+
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+// "host", "host:port", "[IPv6]" or "[IPv6]:port" (a bare IPv6 address has no port): `default_port`
+// when none is given. Nullopt for an empty host or a port outside 1-65535.
+std::optional<HostPort> parse_host_port(std::string_view text, int default_port);
 
 // "tcp://127.0.0.1:1502" -> Modbus TCP; "solarman://192.168.1.20:8899?serial=3528830226" (port
 // 8899 when left out) -> a Solarman logger; anything else is a serial device path.
