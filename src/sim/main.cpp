@@ -225,9 +225,9 @@ int main(int argc, char** argv) {
   if (solarman_port != 0) {
     solarman_quirks.latency = std::chrono::milliseconds(solarman_latency_ms);
     solarman_quirks.reset_every = std::chrono::seconds(solarman_reset_s);
-    solarman = std::make_unique<sb::sim::SolarmanServer>(
-        loop, image, solarman_address, solarman_port, solarman_serial, solarman_quirks, log,
-        solarman_discovery_port);
+    solarman = std::make_unique<sb::sim::SolarmanServer>(loop, image, solarman_address,
+                                                         solarman_port, solarman_serial,
+                                                         solarman_quirks, solarman_discovery_port);
     if (auto s = solarman->start(); !s) {
       std::cerr << "sunbridge-sim: " << s.error().describe() << "\n";
       return 1;

@@ -21,16 +21,14 @@ namespace sb::sim {
 namespace v5 = protocol::v5;
 
 SolarmanServer::SolarmanServer(EventLoop& loop, RegisterImage& image, std::string address, int port,
-                               std::uint32_t serial, SolarmanQuirks quirks, Logger& log,
-                               int discovery_port)
+                               std::uint32_t serial, SolarmanQuirks quirks, int discovery_port)
     : loop_(loop),
       image_(image),
       address_(std::move(address)),
       port_(port),
       discovery_port_(discovery_port),
       serial_(serial),
-      quirks_(quirks),
-      log_(log) {}
+      quirks_(quirks) {}
 
 SolarmanServer::~SolarmanServer() {
   while (!clients_.empty())

@@ -8,12 +8,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "sim/register_image.hpp"
 #include "sunbridge/core/event_loop.hpp"
-#include "sunbridge/core/log.hpp"
 #include "sunbridge/core/result.hpp"
 #include "sunbridge/protocol/solarman_v5.hpp"
 
@@ -50,7 +48,7 @@ class SolarmanServer {
   // Listens on `address` (a loopback address: 127.0.0.1, 127.0.0.2, ...) and `port`; answers
   // discovery datagrams on 127.0.0.1:`discovery_port` when it is not 0.
   SolarmanServer(EventLoop& loop, RegisterImage& image, std::string address, int port,
-                 std::uint32_t serial, SolarmanQuirks quirks, Logger& log, int discovery_port = 0);
+                 std::uint32_t serial, SolarmanQuirks quirks, int discovery_port = 0);
   ~SolarmanServer();
   SolarmanServer(const SolarmanServer&) = delete;
   SolarmanServer& operator=(const SolarmanServer&) = delete;
@@ -90,7 +88,6 @@ class SolarmanServer {
   int discovery_fd_ = -1;
   std::uint32_t serial_;
   SolarmanQuirks quirks_;
-  Logger& log_;
   int listen_fd_ = -1;
   std::map<std::uint64_t, std::unique_ptr<Client>> clients_;
   std::uint64_t next_id_ = 1;

@@ -5,8 +5,6 @@
 #include <cmath>
 #include <ctime>
 
-#include "sunbridge/domain/strategy/calendar.hpp"
-
 namespace sb::sim {
 
 namespace ds = domain::strategy;

@@ -35,11 +35,6 @@ class YearPhysics : public Physics {
   // The household's time for a wall-clock time (after the first step).
   [[nodiscard]] std::chrono::system_clock::time_point household_time(
       std::chrono::system_clock::time_point now) const;
-  // The day now being simulated, and what it is like.
-  [[nodiscard]] const domain::strategy::YearDays* year_days() const {
-    return days_ ? &*days_ : nullptr;
-  }
-  [[nodiscard]] const domain::strategy::YearSetup& setup() const { return setup_; }
 
  private:
   void ensure_year(int year);
