@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/cli.hpp"
+#include "bench/dashboard.hpp"
 #include "bench/history.hpp"
 #include "bench/memory.hpp"
 #include "bench/outbox.hpp"
@@ -99,7 +100,18 @@ int main(int argc, char** argv) {
   strategy.meter_csv = SUNBRIDGE_METER_CSV;
   st->add_option("--meter", strategy.meter_csv, "daily grid import CSV to calibrate on");
   st->add_flag("--json", strategy.json, "machine-readable figures");
+  sb::bench::DashboardOptions dashboard;
+  dashboard.sim_path = SUNBRIDGE_SIM_PATH;
+  dashboard.daemon_path = SUNBRIDGED_PATH;
+  auto* da = app.add_subcommand("dashboard", "the web dashboard's page weight, CPU and memory");
+  da->add_option("--seconds", dashboard.seconds, "measured seconds per run")
+      ->check(CLI::Range(5, 3600));
+  da->add_option("--clients", dashboard.clients, "live views attached")->check(CLI::Range(0, 20));
+  da->add_option("--sim", dashboard.sim_path, "sunbridge-sim binary");
+  da->add_option("--daemon", dashboard.daemon_path, "sunbridged binary");
+  da->add_flag("--json", dashboard.json, "machine-readable figures");
   CLI11_PARSE(app, argc, argv);
+  if (da->parsed()) return sb::bench::run_dashboard(dashboard);
   if (st->parsed()) return sb::bench::run_strategy(strategy);
   if (hi->parsed()) return sb::bench::run_history(history);
   if (cl->parsed()) return sb::bench::run_cli(cli);

@@ -2,6 +2,7 @@
 #include "bench/memory.hpp"
 
 #include "bench/broker.hpp"
+#include "bench/proc_stats.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -55,14 +56,6 @@ std::map<std::string, Resident> mappings(pid_t pid) {
   return out;
 }
 
-double status_kb(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(field, 0) == 0) return std::stod(line.substr(field.size()));
-  }
-  return -1;
-}
-
 }  // namespace
 
 int run_memory(const MemoryOptions& opt) {
@@ -102,8 +95,8 @@ int run_memory(const MemoryOptions& opt) {
   }
   std::this_thread::sleep_for(std::chrono::seconds(opt.seconds));
   const pid_t pid = daemon.pid();
-  const double peak_kb = status_kb(pid, "VmHWM:");
-  const double rss_kb = status_kb(pid, "VmRSS:");
+  const double peak_kb = proc_status_kb(pid, "VmHWM:");
+  const double rss_kb = proc_status_kb(pid, "VmRSS:");
   const auto maps = mappings(pid);
   double private_kb = 0, dirty_kb = 0;
   for (const auto& [_, r] : maps) {

@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
-# sunbridge_embed(<target> NAMESPACE <ns> FILES <symbol>=<path> ...)
+# sunbridge_embed(<target> NAMESPACE <ns> [HEADER <name.hpp>] FILES <symbol>=<path> ...)
 # Builds a static library that exposes each file as `std::string_view <ns>::<symbol>()`.
 # The text is regenerated whenever a file changes, so the embedded data and the file in the
 # repository can never disagree.
 function(sunbridge_embed target)
-  cmake_parse_arguments(ARG "" "NAMESPACE" "FILES" ${ARGN})
-  set(out_dir ${CMAKE_BINARY_DIR}/generated/embedded)
-  set(header ${out_dir}/sunbridge/embedded.hpp)
+  cmake_parse_arguments(ARG "" "NAMESPACE;HEADER" "FILES" ${ARGN})
+  if(NOT ARG_HEADER)
+    set(ARG_HEADER embedded.hpp)
+  endif()
+  set(out_dir ${CMAKE_BINARY_DIR}/generated/${target})
+  set(header ${out_dir}/sunbridge/${ARG_HEADER})
   set(sources "")
   set(decls "")
   foreach(entry IN LISTS ARG_FILES)

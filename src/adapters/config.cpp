@@ -231,6 +231,7 @@ Schema config_schema() {
       schema::optional("mqtt", mqtt_section_schema()),
       schema::optional("email", email_section_schema()),
       schema::optional("notify", notify_section_schema()),
+      schema::optional("http", http_section_schema()),
   });
 }
 
@@ -273,6 +274,7 @@ ConfigLoad load_config_text(std::string_view text, const std::string& base_dir,
   load_profiles_sections(*doc, base_dir, c, out.issues);
   load_mqtt_section(*doc, base_dir, c, out.issues, secret_files);
   load_notify_sections(*doc, base_dir, c, out.issues, secret_files);
+  load_http_section(*doc, c, out.issues, out.warnings, base_dir);
   if (!out.issues.empty()) return out;
 
   InverterConfig& ic = c.inverter;

@@ -124,6 +124,17 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
         handle(request, std::move(reply));
       },
       log_);
+  if (config_.http.enabled) {
+    // Its threads hand every request to the loop, which answers as it answers the socket.
+    web_ = std::make_unique<adapters::web::WebServer>(
+        config_.http,
+        adapters::web::WebBackend{[this](json request, std::function<void(json)> reply) {
+          loop_.post([this, request = std::move(request), reply = std::move(reply)] {
+            handle(request, reply);
+          });
+        }},
+        live_feed_, log_);
+  }
   settings_ = std::make_unique<SettingsController>(
       SettingsContext{config_, map_, clock_, log_, loop_, bus_, link_, points_, history_, time_,
                       &tariff_.tariff(), &tariff_.holidays(), &checks_.engine().slot_watch()});
@@ -186,6 +197,7 @@ int Daemon::run() {
 
   loop_.run();
 
+  web_.reset();  // no request reaches the loop from here on
   notifier_.stopping();
   checks_.shutdown(clock_.wall_now());
   if (cloud_) {
@@ -277,6 +289,7 @@ void Daemon::on_report(device::PollReport report) {
   link_stats_ = report.stats;
   points_.set(Point{"link.inverter.state", std::string(device::to_string(report.state)), "",
                     Quality::kOk, now, report.outcome.last_error});
+  publish_live();
   if (!report.attempted) return;
 
   // History: the tiers see every poll's measured values (the bank's and packs' come with the
@@ -537,6 +550,13 @@ void Daemon::schedule_watchdog() {
     }
     schedule_watchdog();
   });
+}
+
+void Daemon::publish_live() {
+  if (!web_ || live_feed_.listeners() == 0) return;
+  json j = control_.status();
+  if (auto checks = control_.checks(); checks.contains("checks")) j["checks"] = checks["checks"];
+  live_feed_.publish(j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 void Daemon::handle(const json& request, adapters::IpcServer::Reply reply) {

@@ -165,8 +165,8 @@ void SettingsController::params_set(const json& request, adapters::IpcServer::Re
     return;
   }
   const std::string cause = request.value("cause", "cli");
-  if (cause != "cli" && cause != "remote") {
-    reply(fail("cause must be cli or remote"));
+  if (cause != "cli" && cause != "remote" && cause != "web") {
+    reply(fail("cause must be cli, remote or web"));
     return;
   }
   std::string reason = "sunbridge params set " + id + " " + request.value("value", "");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // sunbridged: the gateway daemon. See README.md and docs/configuration.md.
 #include <signal.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +14,7 @@
 
 #include "sunbridge/adapters/config.hpp"
 #include "sunbridge/adapters/register_map_file.hpp"
+#include "sunbridge/adapters/web/auth.hpp"
 #include "sunbridge/app/daemon.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/core/text.hpp"
@@ -104,6 +107,32 @@ int check_config(const std::string& path) {
   return 0;
 }
 
+// The dashboard password's hash, for http.password_hash. The password is read from standard
+// input (not echoed on a terminal), never from the command line, where other users see it.
+int print_password_hash() {
+  const bool tty = ::isatty(STDIN_FILENO) != 0;
+  termios saved{};
+  if (tty) {
+    std::cerr << "dashboard password: " << std::flush;
+    ::tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  if (password.size() < 8) {
+    std::cerr << "sunbridged: the password needs at least 8 characters\n";
+    return 2;
+  }
+  std::cout << sb::adapters::web::hash_password(password) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -120,7 +149,12 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "override log.level")
       ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
   app.add_flag("--version", version, "print the version and exit");
+  bool hash_password = false;
+  app.add_flag("--hash-password", hash_password,
+               "read the dashboard password from standard input, print the line for "
+               "http.password_hash, exit");
   CLI11_PARSE(app, argc, argv);
+  if (hash_password) return print_password_hash();
 
   if (version) {
     std::cout << "sunbridged " << sb::version_string() << "\n";

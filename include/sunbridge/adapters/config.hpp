@@ -191,6 +191,20 @@ struct NotifyConfig {
   std::chrono::seconds retry_max{3600};
 };
 
+// The local web dashboard (docs/dashboard.md). Off unless `http.listen` is set.
+struct HttpConfig {
+  bool enabled = false;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  // Control (a profile override, a parameter) from the page, after a login; read-only otherwise.
+  bool control = false;
+  std::string password_hash;  // "pbkdf2-sha256$ITERATIONS$SALT$HASH" (sunbridged --hash-password)
+  std::string tls_cert_file, tls_key_file;  // both or neither: HTTPS
+  int threads = 4;                          // for pages and API requests
+  int max_live_clients = 20;                // open live-value streams, each holding a thread
+  std::chrono::hours session_lifetime{12};
+};
+
 struct Config {
   InverterConfig inverter;
   BmsConfig bms;
@@ -205,6 +219,7 @@ struct Config {
   MqttConfig mqtt;
   EmailConfig email;
   NotifyConfig notify;
+  HttpConfig http;
   LogLevel log_level = LogLevel::kInfo;
   // The complete document with defaults filled in (for --check-config; secrets redacted there).
   nlohmann::json effective;
@@ -238,6 +253,10 @@ schema::Schema mqtt_section_schema();
 // `secret_files`: read key_file / password_file (the daemon); the homeowner CLI, which may not
 // be allowed to read them and needs none of them, passes Secrets::kSkip.
 enum class Secrets { kRead, kSkip };
+// The "http" section (config_http.cpp): the schema, and the typed reader of a validated one.
+schema::Schema http_section_schema();
+void load_http_section(const nlohmann::json& doc, Config& c, schema::Issues& issues,
+                       std::vector<std::string>& warnings, const std::string& base_dir);
 void load_mqtt_section(nlohmann::json& doc, const std::string& base_dir, Config& c,
                        schema::Issues& issues, Secrets secret_files);
 // Reads the validated sections into `c`; relation problems go to `issues`.

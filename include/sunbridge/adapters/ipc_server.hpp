@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The daemon's local control socket: a Unix stream socket, mode 0660, one JSON request per line
 // and one JSON reply per line. Runs on the event loop; a handler may reply later (after bus work)
-// through the Reply callback. The daemon opens no TCP port; this is its only way in.
+// through the Reply callback. Apart from the opt-in web dashboard (http.listen), this is the
+// daemon's only way in.
 #pragma once
 
 #include <functional>

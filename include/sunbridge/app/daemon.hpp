@@ -13,6 +13,8 @@
 #include "sunbridge/adapters/history_store.hpp"
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/adapters/systemd_notify.hpp"
+#include "sunbridge/adapters/web/live_feed.hpp"
+#include "sunbridge/adapters/web/server.hpp"
 #include "sunbridge/app/bms_link.hpp"
 #include "sunbridge/app/checks_runner.hpp"
 #include "sunbridge/app/cloud_link.hpp"
@@ -84,6 +86,8 @@ class Daemon {
   void refresh_weather(adapters::IpcServer::Reply reply);
   void adopt_poll_intervals(const adapters::DesiredConfig& desired);
   [[nodiscard]] DaemonFacts facts() const;
+  // The status (with the checks) to the dashboard's open live views, if there are any.
+  void publish_live();
 
   adapters::Config config_;
   const Clock& clock_;
@@ -135,6 +139,10 @@ class Daemon {
   std::set<std::string> untiered_;  // map rows the history tiers leave out
   std::optional<device::BmsReport> last_bms_;
   int exit_code_ = 0;
+  // The dashboard (http.listen): its live values, and its server, last so that it stops first
+  // (its threads ask the loop through handle()).
+  adapters::web::LiveFeed live_feed_;
+  std::unique_ptr<adapters::web::WebServer> web_;
 };
 
 }  // namespace sb::app
