@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
+#include "mqtt_support.hpp"
 #include "sunbridge/adapters/web/auth.hpp"
 
 using namespace sb;
@@ -194,6 +195,7 @@ TEST_CASE("the dashboard serves its page, its API and live values", "[integratio
     CHECK(body_of(c.Get("/api/v1/battery"))["ok"] == true);
     CHECK(body_of(c.Get("/api/v1/profile"))["ok"] == true);
     CHECK(body_of(c.Get("/api/v1/checks"))["checks"].size() > 0);
+    CHECK(body_of(c.Get("/api/v1/audit?since=1h"))["audit"].is_array());
   }
 
   SECTION("the live stream follows the simulator and resumes after the last id seen") {
@@ -292,6 +294,24 @@ TEST_CASE("control from the dashboard needs a login and the CSRF token, and is a
   CHECK(bad->status == 409);
   CHECK(p07(sim) == 54.5);
 
+  // Overrides: a hold and its end, through the same controller as `sunbridge override`.
+  const httplib::Headers session = {{"Cookie", cookie}, {"X-CSRF-Token", csrf}};
+  auto hold = c.Post("/api/v1/control/override", session, R"({"kind":"hold","until":"2h"})",
+                     "application/json");
+  REQUIRE(hold);
+  CHECK(hold->status == 200);
+  CHECK(d.call({{"cmd", "profile.show"}})["overrides"].contains("hold"));
+  auto no_profile = c.Post("/api/v1/control/override", session,
+                           R"({"kind":"pin","profile":"type-z","until":"2h"})", "application/json");
+  REQUIRE(no_profile);
+  CHECK(no_profile->status == 409);
+  CHECK_THAT(no_profile->body, Catch::Contains("no profile named 'type-z'"));
+  auto clear =
+      c.Post("/api/v1/control/override", session, R"({"kind":"clear"})", "application/json");
+  REQUIRE(clear);
+  CHECK(clear->status == 200);
+  CHECK_FALSE(d.call({{"cmd", "profile.show"}})["overrides"].contains("hold"));
+
   // After logging out the session is gone.
   auto out = c.Post("/api/v1/logout", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}, "{}",
                     "application/json");
@@ -377,4 +397,64 @@ TEST_CASE("slow clients and many live views never hold up the daemon", "[integra
   httplib::Client c("127.0.0.1", port);
   CHECK(soc_of(body_of(c.Get("/api/v1/snapshot"))) == 77.0);
   (void)s0;
+}
+
+TEST_CASE("the dashboard over HTTPS with a configured certificate", "[integration][web]") {
+  testkit::TempDir dir;
+  const TestPki pki(dir);
+  Sim sim(dir);
+  const int port = testkit::free_loopback_port();
+  json http = http_section(port, true);
+  http["tls"] = {{"cert_file", pki.server_cert}, {"key_file", pki.server_key}};
+  Daemon d(dir, sim.link(), {{"http", http}});
+  d.wait_for([](const json& s) { return fresh(s, "battery.soc"); });
+  httplib::SSLClient tls("127.0.0.1", port);
+  tls.set_ca_cert_path(pki.ca.c_str());
+  tls.enable_server_certificate_verification(true);
+  const json snap = body_of(tls.Get("/api/v1/snapshot"));
+  CHECK(snap["ok"] == true);
+  // The session cookie is for HTTPS only.
+  auto login = tls.Post("/api/v1/login", json{{"password", kPassword}}.dump(), "application/json");
+  REQUIRE(login);
+  CHECK(login->status == 200);
+  CHECK_THAT(login->get_header_value("Set-Cookie"), Catch::Contains("; Secure"));
+  // Plain HTTP gets no answer, and a client that does not trust the certificate refuses it.
+  httplib::Client plain("127.0.0.1", port);
+  plain.set_read_timeout(2s);
+  auto r = plain.Get("/api/v1/snapshot");
+  CHECK((!r || r->status != 200));
+  httplib::SSLClient untrusting("127.0.0.1", port);
+  untrusting.set_ca_cert_path(pki.other_ca.c_str());
+  untrusting.enable_server_certificate_verification(true);
+  CHECK_FALSE(untrusting.Get("/api/v1/snapshot"));
+}
+
+TEST_CASE("a dashboard address in use or a missing certificate stops the start with the reason",
+          "[integration][web]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  const int port = testkit::free_loopback_port();
+  json config = fast_config(dir, sim.link());
+  config["http"] = http_section(port, false);
+  config["http"]["tls"] = {{"cert_file", dir.file("missing.pem")},
+                           {"key_file", dir.file("missing.key")}};
+  testkit::write_file(dir.file("bad.json"), config.dump());
+  auto r = testkit::run({SUNBRIDGED_PATH, "--config", dir.file("bad.json")}, 20s);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.out + r.err, Catch::Contains("http.tls: cannot load the certificate"));
+  // The port taken by another program.
+  const int taken = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(taken, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(::listen(taken, 1) == 0);
+  config["http"].erase("tls");
+  testkit::write_file(dir.file("taken.json"), config.dump());
+  r = testkit::run({SUNBRIDGED_PATH, "--config", dir.file("taken.json")}, 20s);
+  ::close(taken);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.out + r.err,
+             Catch::Contains("http.listen: cannot listen on 127.0.0.1:" + std::to_string(port)));
 }
