@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Script mode helper for EmbedGzip.cmake: writes the bytes of INPUT as an array into OUTPUT.
+# Script mode helper for Embed.cmake (GZIP): writes the bytes of INPUT as an array into OUTPUT.
 file(READ ${INPUT} hex HEX)
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
 string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" bytes "${bytes}")

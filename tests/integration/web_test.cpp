@@ -25,6 +25,14 @@ namespace {
 
 constexpr const char* kPassword = "correct horse battery";
 
+sockaddr_in loopback(int port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return a;
+}
+
 json http_section(int port, bool control) {
   json h = {{"listen", "127.0.0.1:" + std::to_string(port)}, {"control", control}};
   if (control) h["password_hash"] = adapters::web::hash_password(kPassword, 10000);
@@ -80,7 +88,7 @@ Streamed read_stream(int port, std::size_t events, std::chrono::milliseconds tim
   return out;
 }
 
-// LCD 07 as the simulator's register holds it (0xE20A, 0.1 V).
+// LCD 07 as the simulator's register holds it (0xE20A, 0.1 A).
 double p07(Sim& sim) {
   return sim.control({{"cmd", "get-reg"}, {"address", 0xE20A}})["words"][0].get<int>() / 10.0;
 }
@@ -90,14 +98,27 @@ double soc_of(const json& status) {
   return p["value"].is_number() ? p["value"].get<double>() : -1;
 }
 
+// The simulator and a daemon serving the dashboard on a free loopback port, polling.
+struct Site {
+  explicit Site(bool control, const json& tls = nullptr) {
+    json http = http_section(port, control);
+    if (!tls.is_null()) http["tls"] = tls;
+    d = std::make_unique<Daemon>(dir, sim.link(), json{{"http", http}});
+    d->wait_for([](const json& s) { return fresh(s, "battery.soc"); });
+  }
+  testkit::TempDir dir;
+  Sim sim{dir};
+  const int port = testkit::free_loopback_port();
+  std::unique_ptr<Daemon> d;
+};
+
 }  // namespace
 
 TEST_CASE("the dashboard serves its page, its API and live values", "[integration][web]") {
-  testkit::TempDir dir;
-  Sim sim(dir);
-  const int port = testkit::free_loopback_port();
-  Daemon d(dir, sim.link(), {{"http", http_section(port, false)}});
-  d.wait_for([](const json& s) { return fresh(s, "battery.soc"); });
+  Site site(false);
+  Sim& sim = site.sim;
+  Daemon& d = *site.d;
+  const int port = site.port;
   httplib::Client c("127.0.0.1", port);
 
   SECTION("the page, with its security headers, and the compressed scripts") {
@@ -236,10 +257,10 @@ TEST_CASE("the dashboard serves its page, its API and live values", "[integratio
 
 TEST_CASE("control from the dashboard needs a login and the CSRF token, and is audited",
           "[integration][web]") {
-  testkit::TempDir dir;
-  Sim sim(dir);
-  const int port = testkit::free_loopback_port();
-  Daemon d(dir, sim.link(), {{"http", http_section(port, true)}});
+  Site site(true);
+  Sim& sim = site.sim;
+  Daemon& d = *site.d;
+  const int port = site.port;
   d.wait_for([](const json& s) { return s["points"].contains("setting.p07"); });
   httplib::Client c("127.0.0.1", port);
   const double before = p07(sim);
@@ -330,22 +351,18 @@ TEST_CASE("control from the dashboard needs a login and the CSRF token, and is a
 }
 
 TEST_CASE("slow clients and many live views never hold up the daemon", "[integration][web]") {
-  testkit::TempDir dir;
-  Sim sim(dir);
-  const int port = testkit::free_loopback_port();
-  Daemon d(dir, sim.link(), {{"http", http_section(port, false)}});
-  d.wait_for([](const json& s) { return fresh(s, "battery.soc"); });
+  Site site(false);
+  Sim& sim = site.sim;
+  Daemon& d = *site.d;
+  const int port = site.port;
 
   // A client that sends half a request and waits; one that opens a stream and never reads.
   const auto connect_raw = [&] {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     int small = 1024;
     ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    const sockaddr_in a = loopback(port);
+    REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0);
     return fd;
   };
   const int half = connect_raw();
@@ -400,14 +417,10 @@ TEST_CASE("slow clients and many live views never hold up the daemon", "[integra
 }
 
 TEST_CASE("the dashboard over HTTPS with a configured certificate", "[integration][web]") {
-  testkit::TempDir dir;
-  const TestPki pki(dir);
-  Sim sim(dir);
-  const int port = testkit::free_loopback_port();
-  json http = http_section(port, true);
-  http["tls"] = {{"cert_file", pki.server_cert}, {"key_file", pki.server_key}};
-  Daemon d(dir, sim.link(), {{"http", http}});
-  d.wait_for([](const json& s) { return fresh(s, "battery.soc"); });
+  testkit::TempDir certs;
+  const TestPki pki(certs);
+  Site site(true, {{"cert_file", pki.server_cert}, {"key_file", pki.server_key}});
+  const int port = site.port;
   httplib::SSLClient tls("127.0.0.1", port);
   tls.set_ca_cert_path(pki.ca.c_str());
   tls.enable_server_certificate_verification(true);
@@ -444,11 +457,8 @@ TEST_CASE("a dashboard address in use or a missing certificate stops the start w
   CHECK_THAT(r.out + r.err, Catch::Contains("http.tls: cannot load the certificate"));
   // The port taken by another program.
   const int taken = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(taken, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  const sockaddr_in a = loopback(port);
+  REQUIRE(::bind(taken, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0);
   REQUIRE(::listen(taken, 1) == 0);
   config["http"].erase("tls");
   testkit::write_file(dir.file("taken.json"), config.dump());
