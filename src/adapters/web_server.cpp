@@ -124,7 +124,13 @@ struct WebServer::Impl {
   void relay(httplib::Response& res, json request, int refused = 400,
              std::size_t downsample_to = 0) {
     auto reply = ask(std::move(request));
-    if (!reply) return send_error(res, 503, "the daemon did not answer in time");
+    if (!reply) {
+      // A change may still be made after this (it waits behind the inverter's current work).
+      return send_error(res, 503,
+                        refused == 409 ? "the daemon did not answer in time; the change may "
+                                         "still be written: see the changes written"
+                                       : "the daemon did not answer in time");
+    }
     if (downsample_to > 0) *reply = downsample_history(std::move(*reply), downsample_to);
     send_json(res, reply->value("ok", false) ? 200 : refused, *reply);
   }
