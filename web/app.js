@@ -119,10 +119,11 @@ function renderStatus(s) {
   const bat = showValue('battery-kw', 'battery.power', 0.001, 2);
   const grid = showValue('grid-kw', 'grid.power', 0.001, 2);
   const load = showValue('load-kw', 'load.power', 0.001, 2);
-  // Lines run from the hub outwards; reverse means towards the hub.
-  setFlow('line-pv', pv, () => true);
-  setFlow('line-battery', bat, (w) => w < 0);  // + charging: towards the battery
-  setFlow('line-grid', grid, (w) => w > 0);    // + bought: towards the hub
+  // The lines are drawn PV -> hub, battery -> hub, hub -> grid, hub -> load, and the dashes move
+  // that way unless reversed.
+  setFlow('line-pv', pv, () => false);
+  setFlow('line-battery', bat, (w) => w > 0);  // + charging: hub -> battery
+  setFlow('line-grid', grid, (w) => w > 0);    // + bought: grid -> hub
   setFlow('line-load', load, () => false);
   const soc = showValue('soc', 'battery.soc', 1, 0);
   $('soc-bar').style.width = soc === null ? '0' : Math.max(0, Math.min(100, soc)) + '%';

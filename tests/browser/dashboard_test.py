@@ -223,6 +223,12 @@ def main():
         print("figure: time to first live value %.0f ms (target 1000 ms)" % first_ms)
         check(driver.find_element(By.ID, "soc").text == "58", "the page shows the simulator's charge, 58 %")
         check("online" in driver.find_element(By.ID, "link-badge").get_attribute("class"), "the link shows online")
+        # The flow lines point the way the power goes: the battery line towards the battery when
+        # it charges (+), away from it when it discharges.
+        battery_w = float(driver.find_element(By.ID, "battery-kw").get_attribute("data-value"))
+        line = driver.find_element(By.ID, "line-battery").get_attribute("class")
+        check(("reverse" in line) == (battery_w >= 20),
+              "the battery line's direction matches %.0f W (%s)" % (battery_w, line))
         ipc(sim_ctl, {"cmd": "set", "name": "battery.soc", "value": 42})
         wait_for("the charge to follow the simulator",
                  lambda: driver.find_element(By.ID, "soc").get_attribute("data-value") == "42")
