@@ -12,10 +12,11 @@ using schema::Schema;
 namespace {
 
 std::optional<std::string> check_listen(const json& v) {
-  if (!transport::parse_host_port(v.get<std::string>(), 0)) {
-    return "expected ADDRESS:PORT, for example 127.0.0.1:8080 or 192.168.1.10:8080";
+  // No default port: "ADDRESS" alone (or a bare IPv6 address) is a mistake worth saying.
+  const auto hp = transport::parse_host_port(v.get<std::string>(), 0);
+  if (!hp || hp->port < 1) {
+    return "expected ADDRESS:PORT, for example 127.0.0.1:8080, 192.168.1.10:8080 or [::1]:8080";
   }
-  if (v.get<std::string>().find(':') == std::string::npos) return "give the port: ADDRESS:PORT";
   return std::nullopt;
 }
 

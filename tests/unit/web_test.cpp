@@ -298,6 +298,17 @@ TEST_CASE("the http section: off by default, loopback, control needs a password"
   CHECK(sb::test::has_issue(relations.issues, "http.tls", "both"));
   CHECK(sb::test::has_issue(relations.issues, "http.password_hash", "required"));
   CHECK(sb::test::has_issue(relations.issues, "http.listen", "required"));
+  for (const char* listen : {"::1", "127.0.0.1:0", "127.0.0.1:65536", ":8080"}) {
+    INFO(listen);
+    auto l = load_config_text(json{{"http", {{"listen", listen}}}}.dump(), "");
+    REQUIRE_FALSE(l.config);
+    CHECK(sb::test::has_issue(l.issues, "http.listen", "ADDRESS:PORT"));
+  }
+  auto v6 = load_config_text(R"({"http": {"listen": "[::1]:8080"}})", "");
+  REQUIRE(v6.config);
+  CHECK(v6.config->http.host == "::1");
+  CHECK(v6.config->http.port == 8080);
+  CHECK(v6.warnings.empty());
   auto weak = load_config_text(R"({"http": {"password_hash": "pbkdf2-sha256$5$00$00"}})", "");
   REQUIRE_FALSE(weak.config);
   CHECK(sb::test::has_issue(weak.issues, "http.password_hash", "--hash-password"));
