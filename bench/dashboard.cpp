@@ -73,7 +73,7 @@ Run run_daemon(const DashboardOptions& opt, bool http, std::size_t* page_bytes) 
       });
     }
   }
-  std::this_thread::sleep_for(5s);  // settled: history open, views attached
+  std::this_thread::sleep_for(3s);  // settled: history open, views attached
   const pid_t pid = daemon.pid();
   const double cpu0 = proc_cpu_s(pid);
   const auto t0 = std::chrono::steady_clock::now();

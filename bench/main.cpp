@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   dashboard.daemon_path = SUNBRIDGED_PATH;
   auto* da = app.add_subcommand("dashboard", "the web dashboard's page weight, CPU and memory");
   da->add_option("--seconds", dashboard.seconds, "measured seconds per run")
-      ->check(CLI::Range(5, 3600));
+      ->check(CLI::Range(1, 3600));
   da->add_option("--clients", dashboard.clients, "live views attached")->check(CLI::Range(0, 20));
   da->add_option("--sim", dashboard.sim_path, "sunbridge-sim binary");
   da->add_option("--daemon", dashboard.daemon_path, "sunbridged binary");

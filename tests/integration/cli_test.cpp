@@ -208,6 +208,21 @@ TEST_CASE("the memory benchmark measures the daemon with the packs and MQTT on",
   CHECK(own_code);
 }
 
+TEST_CASE("the dashboard benchmark measures the page and the daemon with live views",
+          "[integration]") {
+  auto r = sb::testkit::run(
+      {SUNBRIDGE_BENCH_PATH, "dashboard", "--seconds", "3", "--clients", "2", "--json"}, 120s);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  json j = json::parse(r.out);
+  // Chart.js alone is 66 kB compressed; the whole page stays under the 150 kB target.
+  CHECK(j["page_kb_compressed"].get<double>() > 66);
+  CHECK(j["page_kb_compressed"].get<double>() < 150);
+  CHECK(j["on"]["live_values_received"].get<long>() > 0);
+  CHECK(j["on"]["peak_rss_mb"].get<double>() > 0);
+  CHECK(j["off"]["peak_rss_mb"].get<double>() > 0);
+}
+
 TEST_CASE("the history benchmark prints bytes per tier and a database size", "[integration]") {
   // A simulated day for each figure: a smoke run (docs/benchmarks.md has a year).
   auto r = sb::testkit::run(
