@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "sunbridge/adapters/web/requests.hpp"
+#include "sunbridge/core/text.hpp"
 
 namespace {
 
@@ -15,14 +16,9 @@ using namespace sb::adapters::web;
 // "k=v&k=v" as the HTTP server hands the parameters over (already decoded).
 Query query_of(std::string_view text) {
   Query q;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const std::size_t amp = std::min(text.find('&', pos), text.size());
-    const std::string_view part = text.substr(pos, amp - pos);
+  for (const std::string& part : sb::split(text, '&')) {
     const std::size_t eq = part.find('=');
-    q.emplace(std::string(part.substr(0, eq)),
-              eq == std::string_view::npos ? std::string() : std::string(part.substr(eq + 1)));
-    pos = amp + 1;
+    q.emplace(part.substr(0, eq), eq == std::string::npos ? std::string() : part.substr(eq + 1));
   }
   return q;
 }

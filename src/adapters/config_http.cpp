@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The "http" configuration section: the local web dashboard. Reference: docs/dashboard.md.
 #include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/urls.hpp"
 #include "sunbridge/adapters/web/password_hash.hpp"
 #include "sunbridge/transport/endpoint.hpp"
 
@@ -25,10 +26,6 @@ std::optional<std::string> check_password_hash(const json& v) {
     return "expected the line `sunbridged --hash-password` prints (pbkdf2-sha256$...)";
   }
   return std::nullopt;
-}
-
-bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
 }  // namespace
@@ -79,7 +76,7 @@ void load_http_section(const json& doc, Config& c, schema::Issues& issues,
   hc.enabled = true;
   hc.host = hp->host;
   hc.port = hp->port;
-  if (!is_loopback(hc.host) && hc.tls_cert_file.empty()) {
+  if (!is_loopback_host(hc.host) && hc.tls_cert_file.empty()) {
     warnings.push_back("http.listen " + h["listen"].get<std::string>() +
                        " is reachable from the network without TLS: anyone on it can read the "
                        "dashboard" +

@@ -21,7 +21,10 @@ std::string host_of(const std::string& url) {
 }  // namespace
 
 bool is_loopback_url(const std::string& url) {
-  const std::string host = host_of(url);
+  return is_loopback_host(host_of(url));
+}
+
+bool is_loopback_host(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/adapters/web/password_hash.hpp"
 
-#include <charconv>
-
 #include "sunbridge/core/text.hpp"
 
 namespace sb::adapters::web {
@@ -16,10 +14,11 @@ std::optional<PasswordHash> parse_password_hash(std::string_view text) {
   const auto d2 = text.find('$', d1 + 1);
   if (d2 == std::string_view::npos) return std::nullopt;
   PasswordHash h;
-  const std::string_view iter = text.substr(0, d1);
-  auto [end, ec] = std::from_chars(iter.data(), iter.data() + iter.size(), h.iterations);
-  if (ec != std::errc() || end != iter.data() + iter.size()) return std::nullopt;
-  if (h.iterations < kMinPasswordIterations || h.iterations > 10'000'000) return std::nullopt;
+  const auto iterations = parse_whole_number<int>(text.substr(0, d1));
+  if (!iterations || *iterations < kMinPasswordIterations || *iterations > 10'000'000) {
+    return std::nullopt;
+  }
+  h.iterations = *iterations;
   auto salt = from_hex(text.substr(d1 + 1, d2 - d1 - 1));
   auto hash = from_hex(text.substr(d2 + 1));
   if (!salt || !hash || salt->size() < 16 || hash->size() != 32) return std::nullopt;

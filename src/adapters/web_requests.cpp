@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/adapters/web/requests.hpp"
 
-#include <charconv>
+#include <algorithm>
 #include <set>
 #include <vector>
+
+#include "sunbridge/core/text.hpp"
+#include "sunbridge/domain/forecast.hpp"
 
 namespace sb::adapters::web {
 
@@ -11,13 +14,14 @@ using nlohmann::json;
 
 namespace {
 
+bool listed(std::string_view key, std::initializer_list<std::string_view> names) {
+  return std::find(names.begin(), names.end(), key) != names.end();
+}
+
 // Each endpoint names the parameters it takes: anything else is a mistake worth saying.
 Status only_known(const Query& q, std::initializer_list<std::string_view> known) {
   for (const auto& [key, value] : q) {
-    bool ok = false;
-    for (auto k : known)
-      ok = ok || key == k;
-    if (!ok) return Error::invalid("unknown parameter '" + key.substr(0, 40) + "'");
+    if (!listed(key, known)) return Error::invalid("unknown parameter '" + key.substr(0, 40) + "'");
     if (q.count(key) > 1) return Error::invalid("parameter '" + key + "' given twice");
   }
   return {};
@@ -38,13 +42,6 @@ Result<std::string> when(const Query& q, const std::string& key) {
     if (c < 0x20 || c > 0x7e) return Error::invalid(key + ": expected a date or time");
   }
   return *v;
-}
-
-bool is_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (s[i] < '0' || s[i] > '9') return false;
-  return true;
 }
 
 Status add_period(const Query& q, json& request) {
@@ -89,10 +86,7 @@ Result<std::string> text_field(const json& j, const char* key, std::size_t max_l
 
 Status only_fields(const json& j, std::initializer_list<std::string_view> known) {
   for (const auto& [key, _] : j.items()) {
-    bool ok = false;
-    for (auto k : known)
-      ok = ok || key == k;
-    if (!ok) return Error::invalid("unknown field \"" + key.substr(0, 40) + "\"");
+    if (!listed(key, known)) return Error::invalid("unknown field \"" + key.substr(0, 40) + "\"");
   }
   return {};
 }
@@ -108,10 +102,7 @@ Result<json> history_request(const Query& q) {
   if (const std::string* p = get(q, "points")) {
     std::vector<std::string> names;
     std::set<std::string> seen;
-    std::size_t start = 0;
-    while (start <= p->size()) {
-      const std::size_t comma = std::min(p->find(',', start), p->size());
-      const std::string name = p->substr(start, comma - start);
+    for (const std::string& name : split(*p, ',')) {
       if (!is_point_name(name)) {
         return Error::invalid("points: '" + name.substr(0, 64) +
                               "' is not a point name (like battery.soc)");
@@ -120,18 +111,17 @@ Result<json> history_request(const Query& q) {
       if (names.size() > kMaxHistoryPoints) {
         return Error::invalid("points: at most " + std::to_string(kMaxHistoryPoints));
       }
-      start = comma + 1;
     }
     request["points"] = names;
   }
   std::size_t max_points = kDefaultChartPoints;
   if (const std::string* m = get(q, "max_points")) {
-    auto [end, ec] = std::from_chars(m->data(), m->data() + m->size(), max_points);
-    if (ec != std::errc() || end != m->data() + m->size() || max_points < 2 ||
-        max_points > kMaxChartPoints) {
+    const auto n = parse_whole_number<std::size_t>(*m);
+    if (!n || *n < 2 || *n > kMaxChartPoints) {
       return Error::invalid("max_points: expected a whole number from 2 to " +
                             std::to_string(kMaxChartPoints));
     }
+    max_points = *n;
   }
   request["max_points"] = max_points;
   if (const std::string* r = get(q, "resolution")) {
@@ -175,7 +165,7 @@ Result<json> dated(const Query& q, const char* cmd, const char* kind_key,
     request[kind_key] = *k;
   }
   if (const std::string* d = get(q, "date")) {
-    if (!is_date(*d)) return Error::invalid("date: expected YYYY-MM-DD");
+    if (!domain::parse_date(*d)) return Error::invalid("date: expected YYYY-MM-DD");
     request["date"] = *d;
   }
   return request;
@@ -232,11 +222,8 @@ Result<std::string> login_password(std::string_view body) {
 }
 
 std::optional<std::uint64_t> parse_last_event_id(std::string_view text) {
-  std::uint64_t id = 0;
-  if (text.empty() || text.size() > 20) return std::nullopt;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return id;
+  if (text.size() > 20) return std::nullopt;
+  return parse_whole_number<std::uint64_t>(text);
 }
 
 json downsample_history(json reply, std::size_t max_points) {

@@ -2,6 +2,7 @@
 #include "sunbridge/adapters/web/server.hpp"
 
 #include <httplib.h>
+#include <openssl/crypto.h>
 
 #include <atomic>
 #include <future>
@@ -65,14 +66,6 @@ std::string cookie_value(const httplib::Request& req, std::string_view name) {
     pos = end + 1;
   }
   return {};
-}
-
-// Equal-length tokens compared without an early exit, so timing tells nothing of the token.
-bool equal_in_constant_time(const std::string& a, const std::string& b) {
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0 && a.size() == b.size();
 }
 
 }  // namespace
@@ -170,7 +163,9 @@ struct WebServer::Impl {
       return std::nullopt;
     }
     const std::string csrf = req.get_header_value("X-CSRF-Token");
-    if (csrf.size() != s->csrf.size() || !equal_in_constant_time(csrf, s->csrf)) {
+    // Compared in constant time: how long a refusal takes tells nothing of the token.
+    if (csrf.size() != s->csrf.size() ||
+        CRYPTO_memcmp(csrf.data(), s->csrf.data(), csrf.size()) != 0) {
       send_error(res, 403, "missing or wrong CSRF token");
       return std::nullopt;
     }

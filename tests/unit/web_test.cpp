@@ -69,6 +69,7 @@ TEST_CASE("chart, report, events and audit parameters are checked", "[unit][web]
   CHECK_FALSE(chart_request({{"kind", "year"}}));
   CHECK_FALSE(chart_request({{"date", "2026-1-30"}}));
   CHECK_FALSE(chart_request({{"date", "2026-11-3x"}}));
+  CHECK_FALSE(chart_request({{"date", "2026-02-30"}}));  // a real date, not only its shape
   auto r = report_request({{"period", "year"}});
   REQUIRE(r);
   CHECK((*r)["cmd"] == "report");

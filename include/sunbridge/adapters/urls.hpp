@@ -9,5 +9,7 @@ namespace sb::adapters {
 
 // Whether `url` names a loopback host (127.0.0.0/8, ::1, localhost).
 bool is_loopback_url(const std::string& url);
+// Whether `host` (no scheme, no port) is one.
+bool is_loopback_host(const std::string& host);
 
 }  // namespace sb::adapters

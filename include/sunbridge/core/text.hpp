@@ -2,6 +2,7 @@
 // Small text helpers shared by messages and reports.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -20,6 +21,16 @@ inline std::string join(const std::vector<std::string>& parts, std::string_view 
     out += p;
   }
   return out;
+}
+
+// The whole of `text` as a number of type T (decimal digits, a sign only for signed T);
+// nullopt for anything else, an empty text, or a value out of T's range.
+template <typename T>
+std::optional<T> parse_whole_number(std::string_view text) {
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 // "a,b,,c" -> {"a", "b", "", "c"}.
