@@ -46,7 +46,7 @@ const LABELS = {
 const state = {
   lang: localStorage.getItem('sb.lang') || (navigator.language.startsWith('ja') ? 'ja' : 'en'),
   status: null, csrf: null, control: false, chart: null, trend: null,
-  trendEnd: null, trendSpanH: 24, lastSeen: 0,
+  trendEnd: null, trendSpanH: 24, trendAsked: 0, chartAsked: 0, lastSeen: 0,
 };
 window.sunbridge = { firstLiveMs: null, liveUpdates: 0, chartPoints: 0, trendPoints: 0 };
 
@@ -286,17 +286,20 @@ function drawPlot(spec) {
 }
 
 async function loadChart() {
+  const asked = ++state.chartAsked;
   const kind = $('chart-kind').value;
   const date = $('chart-date').value;
   const q = new URLSearchParams({ kind });
   if (date) q.set('date', date);
   const r = await getJson('/api/v1/chart?' + q);
+  if (asked !== state.chartAsked) return;  // a newer choice is on its way: never draw an older one over it
   if (r.body && r.body.ok) drawPlot(r.body.chart);
   else $('chart-note').textContent = (r.body && r.body.error) || '';
   const period = kind;
   const rq = new URLSearchParams({ period });
   if (date) rq.set('date', date);
   const rep = await getJson('/api/v1/report?' + rq);
+  if (asked !== state.chartAsked) return;
   renderReport(rep.body);
 }
 
@@ -332,8 +335,10 @@ function renderReport(r) {
 // The trend asks the daemon for the period shown, reduced on the server to about one point per
 // pixel: zooming asks again for the shorter period, never a year of raw samples.
 async function loadTrend() {
+  const asked = ++state.trendAsked;
+  const spanH = state.trendSpanH;
   const end = state.trendEnd || new Date();
-  const start = new Date(end.getTime() - state.trendSpanH * 3600 * 1000);
+  const start = new Date(end.getTime() - spanH * 3600 * 1000);
   const canvas = $('trend');
   const name = $('trend-point').value;
   const q = new URLSearchParams({ points: name, since: start.toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -341,6 +346,9 @@ async function loadTrend() {
     max_points: String(Math.max(50, Math.min(2000, canvas.clientWidth || 600))) });
   window.sunbridge.trendMaxPoints = Number(q.get('max_points'));
   const r = await getJson('/api/v1/history?' + q);
+  // Quick clicks on zoom send several questions; answers can arrive out of order, and only the
+  // last one asked describes what the buttons now say.
+  if (asked !== state.trendAsked) return;
   if (!r.body || !r.body.ok) { $('trend-range').textContent = (r.body && r.body.error) || ''; return; }
   const data = [];
   for (const row of r.body.rows) if (typeof row[1] === 'number') data.push({ x: Date.parse(row[0]), y: row[1] });
@@ -352,6 +360,7 @@ async function loadTrend() {
       scales: { x: { type: 'linear', min: start.getTime(), max: end.getTime(), ticks: { callback: (v) => fmt.format(new Date(v)), maxTicksLimit: 6 } } } } });
   canvas.dataset.points = String(data.length);
   window.sunbridge.trendPoints = data.length;
+  window.sunbridge.trendSpanH = spanH;
   $('trend-range').textContent = fmt.format(start) + ' - ' + fmt.format(end) + ' (' + data.length + ' ' + t('points') + ')';
 }
 
