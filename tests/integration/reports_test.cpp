@@ -197,7 +197,7 @@ TEST_CASE("sunbridge plot draws the day, week and month to PNG and SVG from the 
 }
 
 TEST_CASE(
-    "a report e-mailed to a local SMTP sink arrives with its chart; events reach the hook "
+    "a report e-mailed to a local SMTP sink arrives with its chart and events reach the hook "
     "and the mailbox",
     "[integration][reports]") {
   testkit::TempDir dir;
