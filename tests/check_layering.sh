@@ -46,5 +46,13 @@ if [ -n "$net" ]; then
   echo "$net"
   status=1
 fi
+# libcurl is the helper's (sunbridge-fetch): the daemon reaches it only through adapters/outbound.
+curl=$(grep -lE '#include "sunbridge/adapters/curl_outbound\.hpp"' \
+  $(find "$root/src/app" "$root/src/daemon" "$root/src/cli" -name '*.[ch]pp') 2>/dev/null || true)
+if [ -n "$curl" ]; then
+  echo "only sunbridge-fetch may use libcurl (the daemon goes through adapters/outbound.hpp):"
+  echo "$curl"
+  status=1
+fi
 [ $status -eq 0 ] && echo "layering: ok"
 exit $status

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# The homeowner CLI starts in milliseconds only if the loader has little to map: it must not
-# depend on Paho (MQTT), libcurl (HTTPS), OpenSSL or libgpiod, which only the daemon uses. Lists the
-# offending entries of the binary's dynamic section.
+# What a program's dynamic section names is what the loader maps at every start. The homeowner
+# CLI starts in milliseconds only if it does not depend on Paho (MQTT), libcurl (HTTPS), OpenSSL
+# or libgpiod, which only the daemon uses; the daemon stays small only if libcurl and its two
+# dozen libraries are its helper's alone. Usage: check_libraries.sh BINARY 'curl|paho|...'
+# (library names after "lib"); lists the offending entries.
 set -u
-cli=$1
-needed=$(readelf -d "$cli" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+binary=$1
+forbidden=$2
+needed=$(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 if [ -z "$needed" ]; then
-  echo "cannot read the dynamic section of $cli"
+  echo "cannot read the dynamic section of $binary"
   exit 1
 fi
-bad=$(echo "$needed" | grep -E '^lib(paho|curl|crypto|ssl|gpiod)' || true)
+bad=$(echo "$needed" | grep -E "^lib($forbidden)" || true)
 if [ -n "$bad" ]; then
-  echo "$cli links libraries it never uses:"
+  echo "$binary links libraries it never uses:"
   echo "$bad"
   exit 1
 fi
-echo "sunbridge links: $(echo $needed)"
+echo "$(basename "$binary") links: $(echo $needed)"

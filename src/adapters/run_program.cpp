@@ -18,7 +18,7 @@ namespace sb::adapters {
 
 namespace {
 
-constexpr std::size_t kMaxOutput = 1u << 20, kMaxErrors = 64u << 10;
+constexpr std::size_t kMaxErrors = 64u << 10;
 
 class Fd {
  public:
@@ -84,7 +84,7 @@ int status_of(int wait_status) {
 }  // namespace
 
 Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string_view input,
-                               std::chrono::milliseconds timeout) {
+                               std::chrono::milliseconds timeout, std::size_t max_output_bytes) {
   if (argv.empty() || argv[0].empty()) return Error::invalid("no program to run");
   Pipe in, out, err;
   if (!in.open() || !out.open() || !err.open()) return Error::io(errno, "cannot make a pipe");
@@ -153,7 +153,7 @@ Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string
         fd.reset();
       }
     };
-    drain(fds[1], out.read, run.output, kMaxOutput);
+    drain(fds[1], out.read, run.output, max_output_bytes);
     drain(fds[2], err.read, run.errors, kMaxErrors);
   }
   int wait_status = 0;

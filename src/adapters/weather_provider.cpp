@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sunbridge/adapters/outbound.hpp"
 #include "sunbridge/adapters/weather.hpp"
 
 namespace sb::adapters {
@@ -16,10 +17,10 @@ Result<domain::Forecast> parse_as(const std::string& format, std::string_view te
 
 class HttpProvider final : public WeatherProvider {
  public:
-  HttpProvider(WeatherSource source, std::string format)
-      : source_(std::move(source)), format_(std::move(format)) {}
+  HttpProvider(WeatherSource source, std::string format, Outbound& outbound)
+      : source_(std::move(source)), format_(std::move(format)), outbound_(outbound) {}
   Result<domain::Forecast> fetch(WallTime now) override {
-    auto body = http_get(source_.url, source_.http);
+    auto body = outbound_.get(source_.url, source_.http);
     if (!body) return body.error();
     auto f = parse_as(format_, *body, source_);
     if (f) f->fetched_at = now;
@@ -31,6 +32,7 @@ class HttpProvider final : public WeatherProvider {
  private:
   WeatherSource source_;
   std::string format_;
+  Outbound& outbound_;
 };
 
 class FileProvider final : public WeatherProvider {
@@ -57,9 +59,12 @@ class FileProvider final : public WeatherProvider {
 
 }  // namespace
 
-std::unique_ptr<WeatherProvider> make_weather_provider(const WeatherSource& source) {
-  if (source.provider == "jma") return std::make_unique<HttpProvider>(source, "jma");
-  if (source.provider == "open-meteo") return std::make_unique<HttpProvider>(source, "open-meteo");
+std::unique_ptr<WeatherProvider> make_weather_provider(const WeatherSource& source,
+                                                       Outbound& outbound) {
+  if (source.provider == "jma") return std::make_unique<HttpProvider>(source, "jma", outbound);
+  if (source.provider == "open-meteo") {
+    return std::make_unique<HttpProvider>(source, "open-meteo", outbound);
+  }
   if (source.provider == "file") return std::make_unique<FileProvider>(source);
   return nullptr;
 }

@@ -54,10 +54,11 @@ constexpr const char* kLearnedHolesKey = "inverter.learned_holes";
 }  // namespace
 
 Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource& time_source,
-               Logger& log)
+               Logger& log, adapters::Outbound& outbound)
     : config_(std::move(config)),
       clock_(clock),
       log_(log),
+      outbound_(outbound),
       map_(adapters::load_register_map(config_.inverter.register_map_path)),
       faults_(protocol::FaultTable::embedded()),
       port_lock_(acquire_lock(config_.inverter)),
@@ -80,7 +81,8 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
               clock_.wall_now(), [this](const Event& e) { record_event(e); }),
       kpis_(history_, tariff_, [this](const Event& e) { record_event(e); }),
       maintenance_(history_.db(), [this](const Event& e) { record_event(e); }),
-      notifications_(config_.email, config_.notify, site_name(config_), loop_, clock_, log_),
+      notifications_(config_.email, config_.notify, site_name(config_), loop_, clock_, log_,
+                     outbound_),
       reports_(control_, notifications_, config_.email, site_name(config_),
                [this](const std::string& leaf, const std::string& payload) {
                  if (!cloud_ || !cloud_->started()) return false;
@@ -139,7 +141,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
       SettingsContext{config_, map_, clock_, log_, loop_, bus_, link_, points_, history_, time_,
                       &tariff_.tariff(), &tariff_.holidays(), &checks_.engine().slot_watch()});
   weather_ = std::make_unique<WeatherService>(
-      config_.profiles, clock_, log_, loop_,
+      config_.profiles, clock_, log_, loop_, outbound_,
       [this](domain::Forecast f) { settings_->on_forecast(std::move(f)); });
   if (config_.mqtt.enabled) {
     cloud_ = std::make_unique<CloudLink>(config_.mqtt, history_.db(), loop_, clock_, log_, points_);

@@ -65,8 +65,9 @@ json notify_json(const domain::NotifyBatch& batch, const std::string& site_name)
 NotificationService::NotificationService(const adapters::EmailConfig& email,
                                          const adapters::NotifyConfig& notify,
                                          std::string site_name, EventLoop& loop, const Clock& clock,
-                                         Logger& log)
+                                         Logger& log, adapters::Outbound& outbound)
     : email_(email),
+      outbound_(outbound),
       notify_(notify),
       site_name_(std::move(site_name)),
       loop_(loop),
@@ -122,7 +123,7 @@ void NotificationService::flush() {
     std::string problem;
     if (by_mail) {
       const auto now = clock_.wall_now();
-      if (Status s = adapters::send_mail(email_, {text.subject, text.body, {}}, now); !s) {
+      if (Status s = outbound_.mail(email_, {text.subject, text.body, {}}, now); !s) {
         problem = s.error().describe();
       }
     }
@@ -170,7 +171,7 @@ void NotificationService::send_report(ReportMail mail, std::function<void(Status
         message.text += "\n(the chart could not be drawn: " + chart_problem + ")\n";
       }
     }
-    Status sent = adapters::send_mail(email_, message, clock_.wall_now());
+    Status sent = outbound_.mail(email_, message, clock_.wall_now());
     loop_.post([this, subject = mail.subject, sent, chart_problem, done = std::move(done)] {
       if (!chart_problem.empty()) log_.warn(kComponent, "chart not drawn: " + chart_problem);
       if (sent) {

@@ -10,13 +10,14 @@ constexpr const char* kComponent = "weather";
 }
 
 WeatherService::WeatherService(const adapters::ProfilesConfig& config, const Clock& clock,
-                               Logger& log, EventLoop& loop, Sink sink)
+                               Logger& log, EventLoop& loop, adapters::Outbound& outbound,
+                               Sink sink)
     : config_(config),
       clock_(clock),
       log_(log),
       loop_(loop),
       sink_(std::move(sink)),
-      provider_(adapters::make_weather_provider(config.weather)) {
+      provider_(adapters::make_weather_provider(config.weather, outbound)) {
   if (provider_) net_ = std::make_unique<WorkerThread>("sb-net");
 }
 

@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/outbound.hpp"
 #include "sunbridge/adapters/register_map_file.hpp"
 #include "sunbridge/adapters/web/auth.hpp"
 #include "sunbridge/app/daemon.hpp"
@@ -196,10 +197,23 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &mask, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  // Forecasts and e-mail go out through a helper process, so the daemon never maps libcurl.
+  const std::string fetch_helper = sb::adapters::find_fetch_helper();
+  const std::string& weather = config.profiles.weather.provider;
+  if (fetch_helper.empty() &&
+      (config.email.enabled || weather == "jma" || weather == "open-meteo")) {
+    log.error("sunbridged",
+              "cannot start: sunbridge-fetch, which fetches forecasts and sends e-mail, is not "
+              "installed beside sunbridged or in " +
+                  sb::adapters::fetch_helper_dir() + "; reinstall the package");
+    return 1;
+  }
+  const auto outbound = sb::adapters::make_helper_outbound(fetch_helper);
+
   sb::SystemClock clock;
   const auto time_source = sb::make_time_sync(config.site.time_source);
   try {
-    sb::app::Daemon daemon(std::move(config), clock, *time_source, log);
+    sb::app::Daemon daemon(std::move(config), clock, *time_source, log, *outbound);
     return daemon.run();
   } catch (const std::exception& e) {
     log.error("sunbridged", std::string("cannot start: ") + e.what());

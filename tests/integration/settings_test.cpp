@@ -8,6 +8,7 @@
 
 #include "harness.hpp"
 #include "sunbridge/core/local_time.hpp"
+#include "testkit/http_server.hpp"
 
 using namespace sb;
 using namespace sb::it;
@@ -688,4 +689,55 @@ TEST_CASE("automatic mode: the daemon's first choice goes through the settings w
     CHECK((w.address == k07 || w.address == k10 || w.address == k41 || w.address == k62));
   }
   CHECK(show["selection"]["key"].get<std::string>().rfind("auto/", 0) == 0);
+}
+
+TEST_CASE("forecasts are fetched through the helper process and without it the daemon says why",
+          "[integration][weather]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  testkit::HttpServer server;
+  server.respond(200, testkit::read_file(std::string(SUNBRIDGE_SOURCE_DIR) +
+                                         "/tests/fixtures/weather/open-meteo-takamatsu.json"));
+  json config = fast_config(dir, sim.link());
+  config["profiles"] = {
+      {"weather",
+       {{"provider", "open-meteo"}, {"url", server.url("/v1/forecast?latitude=34.34")}}}};
+  {
+    Daemon d(dir, config, "d");
+    d.wait_for([](const json& s) { return fresh(s, "battery.soc"); });
+    // The first fetch starts with the daemon; a refresh asked meanwhile is told to wait.
+    const auto refresh = [&] {
+      json reply;
+      testkit::wait_until(
+          [&] {
+            reply = d.call({{"cmd", "weather.refresh"}});
+            return reply.value("error", "").find("in progress") == std::string::npos;
+          },
+          20s);
+      return reply;
+    };
+    const json reply = refresh();
+    INFO(reply.dump() << d.log());
+    REQUIRE(reply["ok"] == true);
+    REQUIRE(reply.contains("forecast"));
+    CHECK(reply["forecast"]["provider"] == "open-meteo");
+    CHECK(reply["forecast"]["days"].size() == 7);
+    CHECK(server.request_lines().back() == "GET /v1/forecast?latitude=34.34 HTTP/1.1");
+    // The server's refusal comes back through the helper with its reason.
+    server.respond(503, "busy");
+    const json refused = refresh();
+    CHECK(refused["ok"] == false);
+    CHECK_THAT(refused["error"].get<std::string>(), Catch::Contains("HTTP 503"));
+  }
+  // A copy of the daemon with no helper beside it (and none installed here) refuses to start
+  // with a configuration that needs one, and says what is missing.
+  const std::string lone = dir.file("lone/sunbridged");
+  std::filesystem::create_directories(dir.file("lone"));
+  std::filesystem::copy_file(SUNBRIDGED_PATH, lone);
+  std::filesystem::permissions(lone, std::filesystem::perms::owner_all);
+  testkit::write_file(dir.file("lone.json"), config.dump());
+  auto r = testkit::run({lone, "--config", dir.file("lone.json")}, 20s);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.out + r.err, Catch::Contains("sunbridge-fetch, which fetches forecasts and sends "
+                                            "e-mail, is not installed"));
 }

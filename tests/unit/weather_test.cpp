@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sunbridge/adapters/curl_outbound.hpp"
 #include "sunbridge/adapters/profile_json.hpp"
 #include "sunbridge/adapters/weather.hpp"
 #include "sunbridge/core/local_time.hpp"
@@ -151,7 +152,8 @@ TEST_CASE("providers fetch over HTTP from 127.0.0.1, errors are values", "[weath
   source.provider = "open-meteo";
   source.url = server.url("/v1/forecast?latitude=34.34");
   source.http.timeout = 2s;
-  auto provider = adapters::make_weather_provider(source);
+  auto curl = adapters::make_curl_outbound();
+  auto provider = adapters::make_weather_provider(source, *curl);
   const WallTime now = WallTime(std::chrono::seconds(1'780'000'000));
   auto f = provider->fetch(now);
   REQUIRE(f);
@@ -171,21 +173,22 @@ TEST_CASE("providers fetch over HTTP from 127.0.0.1, errors are values", "[weath
   CHECK(provider->fetch(now).error().kind == ErrorKind::kTimeout);
 
   source.url = "http://127.0.0.1:1/";  // nothing listens on port 1
-  CHECK(adapters::make_weather_provider(source)->fetch(now).error().kind ==
+  CHECK(adapters::make_weather_provider(source, *curl)->fetch(now).error().kind ==
         ErrorKind::kDisconnected);
 }
 
 TEST_CASE("the file provider reads the same JSON from disk", "[weather]") {
+  auto outbound = adapters::make_curl_outbound();  // never used by the file provider
   adapters::WeatherSource source;
   source.provider = "file";
   source.format = "jma";
   source.path = std::string(SUNBRIDGE_SOURCE_DIR) + "/tests/fixtures/weather/jma-370000-1100.json";
-  auto f = adapters::make_weather_provider(source)->fetch(WallTime{});
+  auto f = adapters::make_weather_provider(source, *outbound)->fetch(WallTime{});
   REQUIRE(f);
   CHECK(f->provider == "file");
   CHECK(f->days.size() == 7);
   source.path = "/nonexistent/forecast.json";
-  CHECK_FALSE(adapters::make_weather_provider(source)->fetch(WallTime{}));
+  CHECK_FALSE(adapters::make_weather_provider(source, *outbound)->fetch(WallTime{}));
   source.provider = "none";
-  CHECK(adapters::make_weather_provider(source) == nullptr);
+  CHECK(adapters::make_weather_provider(source, *outbound) == nullptr);
 }

@@ -14,16 +14,18 @@ namespace sb::adapters {
 
 struct ProgramRun {
   int exit_status = 0;  // 0: success
-  std::string output;   // standard output, at most 1 MB kept
+  std::string output;   // standard output, at most max_output_bytes (1 MB) kept
   std::string errors;   // standard error, at most 64 KB kept
 };
 
 // Runs argv[0] (searched in PATH when it has no '/') with `argv`, `input` on its standard input
 // (closed after it), and waits at most `timeout` (then kills it: a timeout error). A program that
 // cannot be started (or exits 127, "not found") is an invalid error; one that ran and failed is
-// a ProgramRun with its exit status (a signal counts as 128 + the signal's number).
+// a ProgramRun with its exit status (a signal counts as 128 + the signal's number). Standard
+// output beyond `max_output_bytes` is dropped.
 Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string_view input,
-                               std::chrono::milliseconds timeout);
+                               std::chrono::milliseconds timeout,
+                               std::size_t max_output_bytes = std::size_t{1} << 20);
 
 // "exit status 3: <first line of its standard error>", for messages.
 std::string describe_failure(const std::vector<std::string>& argv, const ProgramRun& run);

@@ -37,7 +37,8 @@ struct OpenMeteoOptions {
 Result<domain::Forecast> parse_open_meteo(std::string_view text,
                                           const OpenMeteoOptions& options = {});
 
-// HTTPS GET with libcurl: certificate checks on, a total timeout and a size cap.
+// HTTPS GET with libcurl (in sb_adapters_curl: sunbridge-fetch's, not the daemon's): certificate
+// checks on, a total timeout and a size cap.
 struct HttpOptions {
   std::chrono::seconds timeout{20};
   std::size_t max_bytes = 2 * 1024 * 1024;
@@ -62,8 +63,11 @@ struct WeatherSource {
   OpenMeteoOptions open_meteo;
   HttpOptions http;
 };
-// Nullptr for provider "none".
-std::unique_ptr<WeatherProvider> make_weather_provider(const WeatherSource& source);
+class Outbound;
+// Nullptr for provider "none". The HTTP providers fetch through `outbound`, which must outlive
+// the provider.
+std::unique_ptr<WeatherProvider> make_weather_provider(const WeatherSource& source,
+                                                       Outbound& outbound);
 
 std::string default_jma_url(const std::string& office = "370000");
 std::string default_open_meteo_url(double latitude, double longitude, const std::string& timezone);

@@ -12,6 +12,7 @@
 #include "sunbridge/adapters/history_reader.hpp"
 #include "sunbridge/adapters/history_store.hpp"
 #include "sunbridge/adapters/ipc_server.hpp"
+#include "sunbridge/adapters/outbound.hpp"
 #include "sunbridge/adapters/systemd_notify.hpp"
 #include "sunbridge/adapters/web/live_feed.hpp"
 #include "sunbridge/adapters/web/server.hpp"
@@ -49,9 +50,10 @@ namespace sb::app {
 class Daemon {
  public:
   // Acquires the port lock, opens the database and the control socket. Throws
-  // std::runtime_error with a clear message on any start-up failure.
+  // std::runtime_error with a clear message on any start-up failure. Forecasts and e-mail go
+  // out through `outbound` (which must outlive the daemon).
   Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource& time_source,
-         Logger& log);
+         Logger& log, adapters::Outbound& outbound);
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -92,6 +94,7 @@ class Daemon {
   adapters::Config config_;
   const Clock& clock_;
   Logger& log_;
+  adapters::Outbound& outbound_;
   protocol::RegisterMap map_;
   protocol::FaultTable faults_;
   std::optional<transport::PortLock> port_lock_;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/outbound.hpp"
 #include "sunbridge/core/clock.hpp"
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/log.hpp"
@@ -31,8 +32,10 @@ class NotificationService {
  public:
   // `site_name` goes into subjects (the device id). `record` takes the service's own events
   // (a notification that could not be sent), which are never notified themselves.
+  // E-mail goes out through `outbound` (which must outlive this).
   NotificationService(const adapters::EmailConfig& email, const adapters::NotifyConfig& notify,
-                      std::string site_name, EventLoop& loop, const Clock& clock, Logger& log);
+                      std::string site_name, EventLoop& loop, const Clock& clock, Logger& log,
+                      adapters::Outbound& outbound);
   ~NotificationService();
   NotificationService(const NotificationService&) = delete;
   NotificationService& operator=(const NotificationService&) = delete;
@@ -53,6 +56,7 @@ class NotificationService {
   void flush();
 
   adapters::EmailConfig email_;
+  adapters::Outbound& outbound_;
   adapters::NotifyConfig notify_;
   std::string site_name_;
   EventLoop& loop_;

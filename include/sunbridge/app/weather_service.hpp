@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/outbound.hpp"
 #include "sunbridge/adapters/weather.hpp"
 #include "sunbridge/core/clock.hpp"
 #include "sunbridge/core/event_loop.hpp"
@@ -22,7 +23,7 @@ class WeatherService {
  public:
   using Sink = std::function<void(domain::Forecast)>;
   WeatherService(const adapters::ProfilesConfig& config, const Clock& clock, Logger& log,
-                 EventLoop& loop, Sink sink);
+                 EventLoop& loop, adapters::Outbound& outbound, Sink sink);
   ~WeatherService();
 
   [[nodiscard]] bool enabled() const { return provider_ != nullptr; }
