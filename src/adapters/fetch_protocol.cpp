@@ -71,6 +71,7 @@ Result<std::string> take(std::string_view& rest, std::uint64_t n) {
 }
 
 constexpr std::uint64_t kMaxSeconds = 24 * 3600;
+constexpr std::uint64_t kMaxNowMs = 4'102'444'800'000;  // 2100-01-01
 
 Result<FetchRequest> decode_get(const Fields& f) {
   FetchGet get;
@@ -91,13 +92,14 @@ Result<FetchRequest> decode_get(const Fields& f) {
 
 Result<FetchRequest> decode_mail(const json& header, const Fields& f, std::string_view rest) {
   FetchMail mail;
-  auto now_ms = f.whole("now_ms");
+  // Within the clock's range (nanoseconds since 1970 overflow in 2262): up to the year 2100.
+  auto now_ms = f.count("now_ms", kMaxNowMs);
   auto subject = f.text("subject");
   auto text_bytes = f.count("text_bytes", kMaxFetchMessageBytes);
   if (!now_ms) return now_ms.error();
   if (!subject) return subject.error();
   if (!text_bytes) return text_bytes.error();
-  mail.now = WallTime(std::chrono::milliseconds(*now_ms));
+  mail.now = WallTime(std::chrono::milliseconds(static_cast<std::int64_t>(*now_ms)));
   mail.message.subject = *subject;
   const auto server = header.find("server");
   if (server == header.end() || !server->is_object()) {

@@ -103,6 +103,12 @@ TEST_CASE("fetch protocol: truncated, padded and mistyped messages are malformed
     CHECK(r.error().kind == ErrorKind::kMalformed);
   }
   CHECK_FALSE(adapters::decode_fetch_request(request + "x"));
+  // A time beyond the clock's range (found by the fuzzer: it overflowed the conversion).
+  std::string far = request;
+  far.replace(far.find("1795000000123"), 13, "17950000000123");
+  auto far_out = adapters::decode_fetch_request(far);
+  REQUIRE_FALSE(far_out);
+  CHECK(far_out.error().detail.find("\"now_ms\"") == 0);
 
   const std::string reply = adapters::encode_fetch_reply(std::string("body"));
   for (std::size_t n = 0; n < reply.size(); ++n)
