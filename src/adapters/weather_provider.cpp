@@ -59,11 +59,14 @@ class FileProvider final : public WeatherProvider {
 
 }  // namespace
 
+bool fetched_over_network(const WeatherSource& source) {
+  return source.provider == "jma" || source.provider == "open-meteo";
+}
+
 std::unique_ptr<WeatherProvider> make_weather_provider(const WeatherSource& source,
                                                        Outbound& outbound) {
-  if (source.provider == "jma") return std::make_unique<HttpProvider>(source, "jma", outbound);
-  if (source.provider == "open-meteo") {
-    return std::make_unique<HttpProvider>(source, "open-meteo", outbound);
+  if (fetched_over_network(source)) {
+    return std::make_unique<HttpProvider>(source, source.provider, outbound);
   }
   if (source.provider == "file") return std::make_unique<FileProvider>(source);
   return nullptr;

@@ -199,9 +199,8 @@ int main(int argc, char** argv) {
 
   // Forecasts and e-mail go out through a helper process, so the daemon never maps libcurl.
   const std::string fetch_helper = sb::adapters::find_fetch_helper();
-  const std::string& weather = config.profiles.weather.provider;
   if (fetch_helper.empty() &&
-      (config.email.enabled || weather == "jma" || weather == "open-meteo")) {
+      (config.email.enabled || sb::adapters::fetched_over_network(config.profiles.weather))) {
     log.error("sunbridged",
               "cannot start: sunbridge-fetch, which fetches forecasts and sends e-mail, is not "
               "installed beside sunbridged or in " +

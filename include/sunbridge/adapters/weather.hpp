@@ -64,6 +64,8 @@ struct WeatherSource {
   HttpOptions http;
 };
 class Outbound;
+// Whether `source` is fetched over the network (jma, open-meteo), so through an Outbound.
+bool fetched_over_network(const WeatherSource& source);
 // Nullptr for provider "none". The HTTP providers fetch through `outbound`, which must outlive
 // the provider.
 std::unique_ptr<WeatherProvider> make_weather_provider(const WeatherSource& source,
