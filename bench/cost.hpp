@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// What a stretch of work costs this thread: CPU (user and system), context switches and read/write
-// system calls, from getrusage(RUSAGE_THREAD) and /proc/thread-self/io; and the process's
-// memory (peak RSS, private RSS from /proc/self/smaps_rollup).
+// What a stretch of work costs this thread: CPU (the total from the thread's CPU clock, split into
+// user and system in getrusage's proportion), context switches and read/write system calls, from
+// getrusage(RUSAGE_THREAD) and /proc/thread-self/io; and the process's memory (peak RSS, private
+// RSS from /proc/self/smaps_rollup).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,10 @@
 namespace sb::bench {
 
 struct Cost {
+  // user_s + system_s is the thread's CPU clock (CLOCK_THREAD_CPUTIME_ID), exact to the
+  // nanosecond. getrusage alone is not: it leaves out the time since the thread was last
+  // descheduled, so a stretch that never sleeps reads as almost nothing. The kernel's split into
+  // user and system is sampled at its tick and is only a proportion.
   double user_s = 0, system_s = 0;
   double context_switches = 0;  // voluntary + involuntary
   double rw_syscalls = 0;       // read- and write-class system calls (/proc: syscr + syscw)

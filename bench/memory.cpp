@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "bench/memory.hpp"
 
+#include <unistd.h>
+
 #include "bench/broker.hpp"
 #include "bench/proc_stats.hpp"
 
@@ -80,6 +82,10 @@ int run_memory(const MemoryOptions& opt) {
       {"ipc", {{"socket", dir.file("d.sock")}}},
       {"site", {{"time_source", "trust"}}}};
   testkit::write_file(dir.file("d.json"), config.dump());
+  // A program file written moments ago (a fresh build) has dirty pages in the page cache until
+  // they reach the disk, and smaps counts those as written by the process that maps them: the
+  // daemon's whole code would read as "written". Flushed first.
+  ::sync();
   testkit::Process daemon({opt.daemon_path, "--config", dir.file("d.json")}, dir.file("d.log"));
   const std::vector<std::string> status = {opt.cli_path, "--socket", dir.file("d.sock"), "status",
                                            "--json"};

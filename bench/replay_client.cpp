@@ -15,6 +15,7 @@ Result<std::vector<std::uint16_t>> ReplayClient::read_holding(std::uint16_t addr
     if (words) answers_[{address, count}] = *words;
     return words;
   }
+  if (between_) between_();
   auto it = answers_.find({address, count});
   if (it == answers_.end()) return Error::invalid("not recorded: a read the real run did not make");
   return it->second;

@@ -3,6 +3,7 @@
 // the poll path's own CPU (plan, decode, store) measured without the bus.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <utility>
 
@@ -15,6 +16,9 @@ class ReplayClient : public transport::ModbusClient {
   // Records while `recording` (every read goes to `real`), replays after stop_recording().
   explicit ReplayClient(transport::ModbusClient& real) : real_(real) {}
   void stop_recording() { recording_ = false; }
+  // Runs before each replayed answer, as the bus would run other work between our reads (the
+  // benchmark passes a cache eviction; empty: nothing).
+  void set_between_reads(std::function<void()> between) { between_ = std::move(between); }
 
   Status open() override;
   void close() override {}
@@ -29,6 +33,7 @@ class ReplayClient : public transport::ModbusClient {
  private:
   transport::ModbusClient& real_;
   bool recording_ = true;
+  std::function<void()> between_;
   std::map<std::pair<std::uint16_t, std::uint16_t>, std::vector<std::uint16_t>> answers_;
 };
 

@@ -173,6 +173,7 @@ TEST_CASE("the benchmark prints its figures, the simulator enforces the wire tim
   // The same cycle on replayed words decoded every value the bus run did.
   CHECK(j["values_per_cycle"] == 99);
   CHECK(j["no_bus_cpu_per_cycle_s"].get<double>() > 0.0);
+  CHECK(j["no_bus_cold_cpu_per_cycle_s"].get<double>() >= 0.0);
 }
 
 TEST_CASE("the benchmark measures a poll cycle through a Solarman logger",
