@@ -8,8 +8,6 @@
 #include "bench/replay_client.hpp"
 #include "bench/site_zone.hpp"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -28,16 +26,6 @@
 
 namespace sb::bench {
 
-namespace {
-
-double cpu_seconds() {
-  rusage ru{};
-  ::getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-}  // namespace
-
 // The CPU time the checks engine takes per poll cycle, on the values the cycles read (every
 // check enabled, the fan configured, time advancing one second per cycle).
 static double checks_cpu_per_cycle(domain::PointStore& points) {
@@ -48,20 +36,22 @@ static double checks_cpu_per_cycle(domain::PointStore& points) {
   WallTime now = std::chrono::system_clock::now();
   // Re-stamp the values so they stay fresh while the rounds advance the clock.
   const auto snapshot = points.snapshot(now);
-  const double before = cpu_seconds();
+  int round = 0;
   std::size_t events = 0;
-  for (int i = 0; i < kRounds; ++i) {
-    now += std::chrono::seconds(1);
-    if (i % 60 == 0) {
-      for (Point p : snapshot) {
-        p.ts = now;
-        points.set(std::move(p));
-      }
-    }
-    events += engine.update(points, now).size();
-  }
+  const Cost cost = cost_per_cycle(
+      [&] {
+        now += std::chrono::seconds(1);
+        if (round++ % 60 == 0) {
+          for (Point p : snapshot) {
+            p.ts = now;
+            points.set(std::move(p));
+          }
+        }
+        events += engine.update(points, now).size();
+      },
+      kRounds);
   (void)events;
-  return (cpu_seconds() - before) / kRounds;
+  return cost.cpu_s();
 }
 
 int run_poll(const PollOptions& opt) {
