@@ -239,16 +239,17 @@ void Daemon::start_poll(Group group) {
   if (poll_in_flight_[i]) return;  // the previous cycle is still on the bus
   poll_in_flight_[i] = true;
   poll_started_[i] = clock_.mono_now();
-  bus_.submit([this, group] {
-    device::PollReport report = link_.poll(group);
+  bus_.submit([this, group, report = std::move(spare_reports_[i])]() mutable {
+    link_.poll(group, report);
     loop_.post([this, group, r = std::move(report)]() mutable {
       poll_in_flight_[index_of(group)] = false;
-      on_report(std::move(r));
+      on_report(r);
+      spare_reports_[index_of(group)] = std::move(r);
     });
   });
 }
 
-void Daemon::on_report(device::PollReport report) {
+void Daemon::on_report(device::PollReport& report) {
   check_time_sync();  // before anything below acts on the clock
   const WallTime now = clock_.wall_now();
   if (report.learned) save_learned_holes(report.learned->first, report.learned->second, now);

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 #include <thread>
 
 #include "sunbridge/protocol/rtu_wire.hpp"
@@ -24,6 +25,35 @@ std::string hex_range(std::uint16_t start, std::uint16_t count) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "0x%04X+%u", start, count);
   return buf;
+}
+
+// The next group of a report being (re)filled: a kept report's groups are reused in order.
+PointUpdate& reuse_group(PollReport& report, std::size_t& used, Group group) {
+  if (used == report.groups.size()) report.groups.push_back({group, {}});
+  GroupUpdate& g = report.groups[used++];
+  g.group = group;
+  g.update.stale.clear();
+  g.update.max_age = {};
+  return g.update;  // `fresh` and `invalid` are written over by the caller
+}
+
+constexpr const char* kClockSkew = "inverter.clock_skew";
+
+// Assigning over a reused point's strings keeps their buffers (no allocation per value).
+void set_fresh(Point& p, std::string_view name, PointValue value, std::string_view unit,
+               WallTime read_at, int decimals) {
+  if (p.name != name) p.name = name;
+  if (auto* number = std::get_if<double>(&value), *held = std::get_if<double>(&p.value);
+      number != nullptr && held != nullptr) {
+    *held = *number;
+  } else {
+    p.value = std::move(value);
+  }
+  if (p.unit != unit) p.unit = unit;
+  p.quality = Quality::kOk;
+  p.ts = read_at;
+  p.note.clear();
+  p.decimals = decimals;
 }
 
 bool is_exception(const Error& e, int code) {
@@ -168,10 +198,27 @@ std::vector<Block> InverterLink::plan(Group group) const {
   return protocol::plan_blocks(rows, constraints(), options_.plan);
 }
 
+Point& InverterLink::FreshPoints::next() {
+  if (used == points.size()) points.emplace_back();
+  return points[used++];
+}
+
 PollReport InverterLink::poll(Group group) {
   PollReport report;
+  poll(group, report);
+  return report;
+}
+
+void InverterLink::poll(Group group, PollReport& report) {
+  report.state = LinkState::kOffline;
+  report.transition.reset();
+  report.attempted = true;
+  report.outcome = CycleOutcome{};
+  report.learned.reset();
   report.started = clock_.wall_now();
+  std::size_t groups_used = 0;
   const auto finish = [&] {
+    report.groups.resize(groups_used);
     // Compared only when something was learned (copying both sets every cycle showed).
     if (!holes_key_.empty() && memory_.version() != reported_holes_version_) {
       reported_holes_version_ = memory_.version();
@@ -195,14 +242,14 @@ PollReport InverterLink::poll(Group group) {
     }
     report.finished = clock_.wall_now();
     report.stats = stats_;
-    return report;
   };
   const auto all_stale = [&](Group g, const std::string& reason) {
-    PointUpdate update;
+    PointUpdate& update = reuse_group(report, groups_used, g);
+    update.fresh.clear();
+    update.invalid.clear();
     for (const RegisterRow* row : readable_rows(g, &update)) {
       update.stale.push_back({row->name, reason, row->unit});
     }
-    report.groups.push_back({g, std::move(update)});
   };
 
   if (!health_.may_attempt(clock_.mono_now())) {
@@ -211,9 +258,10 @@ PollReport InverterLink::poll(Group group) {
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(health_.next_attempt() -
                                                                       clock_.mono_now());
     all_stale(group, "link offline; next attempt in " + std::to_string(wait.count()) + " ms");
+    report.groups.resize(groups_used);
     report.stats = stats_;
     report.finished = clock_.wall_now();
-    return report;
+    return;
   }
 
   if (!client_.is_open()) {
@@ -225,14 +273,17 @@ PollReport InverterLink::poll(Group group) {
       report.outcome.last_error = opened.error().describe();
       stats_.last_error = report.outcome.last_error;
       all_stale(group, report.outcome.last_error);
-      return finish();
+      finish();
+      return;
     }
     identity_.read = false;  // the device behind the port may have changed
   }
 
-  if (!identity_.read && group != Group::kIdentity) read_group(Group::kIdentity, report);
-  read_group(group, report);
-  return finish();
+  if (!identity_.read && group != Group::kIdentity) {
+    read_group(Group::kIdentity, report, groups_used);
+  }
+  read_group(group, report, groups_used);
+  finish();
 }
 
 const InverterLink::GroupPlan& InverterLink::group_plan(Group group) {
@@ -274,12 +325,13 @@ const InverterLink::GroupPlan& InverterLink::group_plan(Group group) {
   return plan;
 }
 
-void InverterLink::read_group(Group group, PollReport& report) {
+void InverterLink::read_group(Group group, PollReport& report, std::size_t& groups_used) {
   const GroupPlan& plan = group_plan(group);
-  PointUpdate update;
-  update.invalid = plan.not_read;
-  // Sized once per cycle (+1: the clock skew computed beside the clock).
+  PointUpdate& update = reuse_group(report, groups_used, group);
+  update.invalid = plan.not_read;  // assigned over the elements it holds
+  // Sized once (+1: the clock skew computed beside the clock).
   update.fresh.reserve(plan.row_count + 1);
+  FreshPoints fresh{update.fresh};
   // A hole learned in this loop changes the plan for the next cycle, not this one's.
   for (std::size_t b = 0; b < plan.blocks.size(); ++b) {
     const Block& block = plan.blocks[b];
@@ -295,8 +347,9 @@ void InverterLink::read_group(Group group, PollReport& report) {
                 update.stale);
       continue;
     }
-    read_block(block, plan.scales[b], plan.ctx, /*may_bisect=*/true, update, report.outcome);
+    read_block(block, plan.scales[b], plan.ctx, /*may_bisect=*/true, update, fresh, report.outcome);
   }
+  fresh.finish();
   if (group == Group::kIdentity) {
     // Complete only when every row answered or is known to be absent: a row that timed out
     // (E003, say, which sets the 12 V normalisation) is read again next cycle, not left unknown
@@ -327,18 +380,17 @@ void InverterLink::read_group(Group group, PollReport& report) {
       holes_key_ = key;
     }
   }
-  report.groups.push_back({group, std::move(update)});
 }
 
 void InverterLink::read_block(const Block& block, std::span<const protocol::NumberScale> scales,
                               const protocol::DecodeContext& ctx, bool may_bisect,
-                              PointUpdate& update, CycleOutcome& outcome) {
+                              PointUpdate& update, FreshPoints& fresh, CycleOutcome& outcome) {
   auto words = transact<std::vector<std::uint16_t>>(
       [&] { return client_.read_holding(block.start, block.count); }, protocol::kReadRequestBytes,
       protocol::read_response_bytes(block.count), &outcome, options_.retries);
   const WallTime read_at = clock_.wall_now();
   if (words.ok()) {
-    decode_block(block, scales, ctx, *words, read_at, update);
+    decode_block(block, scales, ctx, *words, read_at, update, fresh);
     return;
   }
   const Error& e = words.error();
@@ -368,18 +420,18 @@ void InverterLink::read_block(const Block& block, std::span<const protocol::Numb
   }
   log_.info(kComponent, "exception 02 on " + hex_range(block.start, block.count) +
                             ": splitting at " + hex_range(right.start, right.count));
-  read_block(left, {}, ctx, false, update, outcome);
+  read_block(left, {}, ctx, false, update, fresh, outcome);
   if (outcome.port_lost) {
     mark_rows(right, "port lost: " + outcome.last_error, update.stale);
     return;
   }
-  read_block(right, {}, ctx, false, update, outcome);
+  read_block(right, {}, ctx, false, update, fresh, outcome);
 }
 
 void InverterLink::decode_block(const Block& block, std::span<const protocol::NumberScale> scales,
                                 const protocol::DecodeContext& ctx,
                                 std::span<const std::uint16_t> words, WallTime read_at,
-                                PointUpdate& update) {
+                                PointUpdate& update, FreshPoints& fresh) {
   for (std::size_t i = 0; i < block.rows.size(); ++i) {
     const RegisterRow* row = block.rows[i];
     const protocol::NumberScale scale =
@@ -392,8 +444,7 @@ void InverterLink::decode_block(const Block& block, std::span<const protocol::Nu
       update.invalid.push_back({row->name, value.error().describe(), row->unit});
       continue;
     }
-    update.fresh.push_back(
-        Point{row->name, std::move(*value), row->unit, Quality::kOk, read_at, {}, scale.decimals});
+    set_fresh(fresh.next(), row->name, std::move(*value), row->unit, read_at, scale.decimals);
     if (row->type == RegType::kClock) {
       // Skew = inverter clock - system clock (the inverter keeps site-local time).
       auto civil = protocol::decode_clock(slice);
@@ -401,11 +452,9 @@ void InverterLink::decode_block(const Block& block, std::span<const protocol::Nu
       if (at) {
         double skew_s =
             std::round(std::chrono::duration<double>(*at - read_at).count()) + 0.0;  // no -0
-        update.fresh.push_back(
-            Point{"inverter.clock_skew", skew_s, "s", Quality::kOk, read_at, {}, 0});
+        set_fresh(fresh.next(), kClockSkew, skew_s, "s", read_at, 0);
       } else {
-        update.invalid.push_back(
-            {"inverter.clock_skew", "inverter clock is not a valid local time", "s"});
+        update.invalid.push_back({kClockSkew, "inverter clock is not a valid local time", "s"});
       }
     }
   }

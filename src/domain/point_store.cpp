@@ -9,22 +9,31 @@ namespace sb::domain {
 PointStore::PointStore(std::vector<DerivedPoint> derived) : derived_(std::move(derived)) {}
 
 void PointStore::apply(const PointUpdate& update) {
+  Entry* previous = nullptr;
   for (const Point& p : update.fresh) {
+    Entry* e = previous != nullptr ? previous->next_in_update : nullptr;
+    if (e == nullptr || e->point.name != p.name) {
+      auto it = entries_.find(p.name);
+      if (it == entries_.end()) it = entries_.emplace(p.name, Entry{p, update.max_age}).first;
+      e = &it->second;
+      if (previous != nullptr) previous->next_in_update = e;
+    }
+    previous = e;
     // In place: the name stays, the unit and note keep their buffers (a poll updates the same
     // points every time; copying whole points showed in the poll's profile).
-    auto it = entries_.find(p.name);
-    if (it == entries_.end()) {
-      entries_.emplace(p.name, Entry{p, update.max_age});
-      continue;
+    Point& stored = e->point;
+    const auto* number = std::get_if<double>(&p.value);
+    if (auto* stored_number = std::get_if<double>(&stored.value); number && stored_number) {
+      *stored_number = *number;  // most values: no variant assignment
+    } else {
+      stored.value = p.value;
     }
-    Point& e = it->second.point;
-    e.value = p.value;
-    if (e.unit != p.unit) e.unit = p.unit;
-    e.quality = p.quality;
-    e.ts = p.ts;
-    e.note = p.note;
-    e.decimals = p.decimals;
-    it->second.max_age = update.max_age;
+    if (stored.unit != p.unit) stored.unit = p.unit;
+    stored.quality = p.quality;
+    stored.ts = p.ts;
+    if (!stored.note.empty() || !p.note.empty()) stored.note = p.note;
+    stored.decimals = p.decimals;
+    e->max_age = update.max_age;
   }
   for (const PointIssue& issue : update.stale) {
     Entry& e = entries_[issue.name];

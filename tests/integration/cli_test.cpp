@@ -167,6 +167,7 @@ TEST_CASE("the benchmark prints its figures, the simulator enforces the wire tim
   // The floor loop read the same blocks: its figures are there and positive (no values asserted:
   // this is a benchmark's smoke run).
   CHECK(j["floor_cpu_per_cycle_s"].get<double>() > 0.0);
+  CHECK(j["transport_cpu_per_cycle_s"].get<double>() > 0.0);
   CHECK(j["cpu_ratio_to_floor"].get<double>() > 0.0);
   CHECK(j["floor_rw_syscalls_per_cycle"].get<double>() >= 14.0);  // 7 requests and replies
   CHECK(j["private_rss_mb"].get<double>() > 0.0);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <functional>
 
 #include "fake_modbus_client.hpp"
 #include "sunbridge/core/local_time.hpp"
@@ -226,6 +227,103 @@ TEST_CASE("a silent device: fail fast, degraded, then offline with back-off", "[
   CHECK(std::count_if(rig.logs.begin(), rig.logs.end(), [](const std::string& l) {
           return l.find("-> offline") != std::string::npos;
         }) == 1);
+}
+
+namespace {
+
+// The first difference between two reports, or "" when they say the same.
+std::string difference(const PollReport& a, const PollReport& b) {
+  if (a.groups.size() != b.groups.size()) return "number of groups";
+  for (std::size_t g = 0; g < a.groups.size(); ++g) {
+    const PointUpdate& x = a.groups[g].update;
+    const PointUpdate& y = b.groups[g].update;
+    if (a.groups[g].group != b.groups[g].group) return "group " + std::to_string(g);
+    if (x.fresh.size() != y.fresh.size()) return "number of fresh points";
+    for (std::size_t i = 0; i < x.fresh.size(); ++i) {
+      const Point& p = x.fresh[i];
+      const Point& q = y.fresh[i];
+      if (p.name != q.name || p.value != q.value || p.unit != q.unit || p.quality != q.quality ||
+          p.ts != q.ts || p.note != q.note || p.decimals != q.decimals) {
+        return "fresh point " + p.name + " / " + q.name;
+      }
+    }
+    const auto same_issues = [](const std::vector<PointIssue>& u,
+                                const std::vector<PointIssue>& v) {
+      if (u.size() != v.size()) return false;
+      for (std::size_t i = 0; i < u.size(); ++i) {
+        if (u[i].name != v[i].name || u[i].reason != v[i].reason || u[i].unit != v[i].unit) {
+          return false;
+        }
+      }
+      return true;
+    };
+    if (!same_issues(x.stale, y.stale)) return "stale points";
+    if (!same_issues(x.invalid, y.invalid)) return "invalid points";
+    if (x.max_age != y.max_age) return "max age";
+  }
+  if (a.state != b.state) return "state";
+  if (a.transition.has_value() != b.transition.has_value()) return "transition";
+  if (a.attempted != b.attempted) return "attempted";
+  if (a.outcome.succeeded != b.outcome.succeeded || a.outcome.failed != b.outcome.failed ||
+      a.outcome.port_lost != b.outcome.port_lost || a.outcome.last_error != b.outcome.last_error) {
+    return "outcome";
+  }
+  if (a.learned.has_value() != b.learned.has_value()) return "learned";
+  if (a.started != b.started || a.finished != b.finished) return "times";
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a report kept from one poll to the next says what a new one would", "[unit][link]") {
+  // Two identical links on identical fakes: one writes into the same report every time (as
+  // the daemon does), the other returns a new report every time.
+  Rig kept_rig, new_rig;
+  PollReport kept;
+  std::vector<std::string> differences;
+  const auto both = [&](Group group) {
+    kept.groups.push_back({Group::kSettings, {}});  // leftovers must not survive a poll
+    kept.groups.front().update.max_age = 5s;
+    kept_rig.link->poll(group, kept);
+    const PollReport fresh = new_rig.link->poll(group);
+    differences.push_back(difference(kept, fresh));
+  };
+  const auto on_both = [&](const std::function<void(Rig&)>& change) {
+    change(kept_rig);
+    change(new_rig);
+  };
+  both(Group::kLive);      // identity + live
+  both(Group::kLive);      // live only: fewer groups than the report holds
+  both(Group::kSettings);  // another group into the same report
+  on_both([](Rig& r) { r.client.registers[0x0100] = 64; });  // SOC changes
+  both(Group::kLive);
+  REQUIRE(find(kept, "battery.soc"));
+  CHECK(std::get<double>(find(kept, "battery.soc")->value) == 64);
+  // A silent device: stale points, skipped blocks, then offline inside the back-off.
+  on_both([](Rig& r) {
+    for (int i = 0; i < 30; ++i)
+      r.client.next_errors.push_back(Error::timeout());
+  });
+  for (int i = 0; i < 4; ++i)
+    both(Group::kLive);
+  CHECK_FALSE(kept.attempted);
+  CHECK(kept.groups.size() == 1);
+  CHECK(kept.groups.front().update.fresh.empty());
+  CHECK_FALSE(kept.groups.front().update.stale.empty());
+  // Back: the identity again, then values.
+  on_both([](Rig& r) {
+    r.client.next_errors.clear();
+    r.clock.advance(1100ms);
+  });
+  both(Group::kLive);
+  CHECK(kept.state == LinkState::kOnline);
+  CHECK(kept.groups.size() == 2);
+  both(Group::kLive);
+  for (std::size_t i = 0; i < differences.size(); ++i) {
+    INFO("poll " << i);
+    CHECK(differences[i].empty());
+  }
+  CHECK(differences.size() == 10);
 }
 
 TEST_CASE("an unplugged port is offline at once and reopened later", "[unit][link]") {

@@ -129,3 +129,37 @@ TEST_CASE("grid power reading 0 W while grid current flows is estimated and says
   CHECK(std::get<double>(p->value) == 1250.0);
   CHECK(p->note.empty());
 }
+
+TEST_CASE("updates in another order or with other names still land on the right points",
+          "[unit][store]") {
+  // The store checks the point that followed last time before hashing a name; whatever the
+  // order, each value must reach its own point.
+  domain::PointStore store;
+  WallTime t0{std::chrono::seconds(1'700'000'000)};
+  store.apply({{ok("a.one", 1, t0), ok("a.two", 2, t0), ok("a.three", 3, t0)}, {}, {}, 0s});
+  store.apply({{ok("a.one", 10, t0), ok("a.three", 30, t0), ok("a.two", 20, t0)}, {}, {}, 0s});
+  CHECK(std::get<double>(store.get("a.one", t0)->value) == 10);
+  CHECK(std::get<double>(store.get("a.two", t0)->value) == 20);
+  CHECK(std::get<double>(store.get("a.three", t0)->value) == 30);
+  // Another update starting with the same point, then a new one in between.
+  store.apply({{ok("a.one", 11, t0), ok("b.new", 5, t0), ok("a.two", 21, t0)}, {}, {}, 0s});
+  // A point replaced by set() in between, and a text value over a number.
+  store.set(Point{"a.two", 99.0, "V", Quality::kOk, t0, ""});
+  store.apply({{ok("a.one", 12, t0), Point{"a.two", std::string("text"), "", Quality::kOk, t0, ""},
+                ok("a.three", 32, t0)},
+               {},
+               {},
+               0s});
+  CHECK(std::get<double>(store.get("a.one", t0)->value) == 12);
+  CHECK(std::get<std::string>(store.get("a.two", t0)->value) == "text");
+  CHECK(store.get("a.two", t0)->unit.empty());
+  CHECK(std::get<double>(store.get("a.three", t0)->value) == 32);
+  CHECK(std::get<double>(store.get("b.new", t0)->value) == 5);
+  CHECK(store.size() == 4);
+  // A note set by an earlier stale report is cleared by the next fresh value.
+  store.apply({{}, {{"a.one", "timeout", "V"}}, {}, 0s});
+  CHECK(store.get("a.one", t0)->note == "timeout");
+  store.apply({{ok("a.one", 13, t0)}, {}, {}, 0s});
+  CHECK(store.get("a.one", t0)->note.empty());
+  CHECK(store.get("a.one", t0)->quality == Quality::kOk);
+}

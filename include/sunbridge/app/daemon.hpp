@@ -65,7 +65,7 @@ class Daemon {
  private:
   void schedule_poll(protocol::Group group, EventLoop::Clock::time_point when);
   void start_poll(protocol::Group group);
-  void on_report(device::PollReport report);
+  void on_report(device::PollReport& report);
   void schedule_bms(EventLoop::Clock::time_point when);
   void on_bms_report(device::BmsReport report);
   void run_cross_checks(WallTime now);
@@ -128,6 +128,9 @@ class Daemon {
   std::unique_ptr<WorkerThread> bms_bus_;
 
   bool poll_in_flight_[3] = {false, false, false};
+  // Each group's last report, handed back to the bus for the next poll of that group so that
+  // its points are written over rather than allocated again (docs/benchmarks.md).
+  device::PollReport spare_reports_[3];
   MonoTime poll_started_[3]{};
   device::LinkState link_state_ = device::LinkState::kOffline;
   std::string bms_link_state_;   // "" until the first BMS report

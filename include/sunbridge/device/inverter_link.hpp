@@ -93,6 +93,9 @@ class InverterLink {
 
   // One poll cycle of `group` (plus the identity when not yet read since the port opened).
   PollReport poll(protocol::Group group);
+  // The same into `report`, reusing its buffers: a poller that keeps one report per group from
+  // one cycle to the next allocates nothing per value while the plan stays the same.
+  void poll(protocol::Group group, PollReport& report);
 
   // Raw register access under the same pacing and retry rules. Not counted in link health.
   Result<std::vector<std::uint16_t>> read_registers(std::uint16_t address, std::uint16_t count);
@@ -137,14 +140,24 @@ class InverterLink {
     std::vector<PointIssue> not_read;  // unsupported, too new for the protocol, in a hole
     std::size_t row_count = 0;
   };
+  // The fresh points of one group as they are decoded, written over the elements a reused
+  // report already holds (their strings keep their buffers) before any are added.
+  struct FreshPoints {
+    std::vector<Point>& points;
+    std::size_t used = 0;
+    Point& next();
+    void finish() {
+      points.erase(points.begin() + static_cast<std::ptrdiff_t>(used), points.end());
+    }
+  };
   const GroupPlan& group_plan(protocol::Group group);
-  void read_group(protocol::Group group, PollReport& report);
+  void read_group(protocol::Group group, PollReport& report, std::size_t& groups_used);
   void read_block(const protocol::Block& block, std::span<const protocol::NumberScale> scales,
                   const protocol::DecodeContext& ctx, bool may_bisect, PointUpdate& update,
-                  CycleOutcome& outcome);
+                  FreshPoints& fresh, CycleOutcome& outcome);
   void decode_block(const protocol::Block& block, std::span<const protocol::NumberScale> scales,
                     const protocol::DecodeContext& ctx, std::span<const std::uint16_t> words,
-                    WallTime read_at, PointUpdate& update);
+                    WallTime read_at, PointUpdate& update, FreshPoints& fresh);
   void note_identity(const protocol::RegisterRow& row, std::span<const std::uint16_t> words);
   // The rows of `group` worth reading now; the others are reported in `update` (if given).
   std::vector<const protocol::RegisterRow*> readable_rows(protocol::Group group,

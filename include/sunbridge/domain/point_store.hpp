@@ -17,6 +17,11 @@ namespace sb::domain {
 class PointStore {
  public:
   explicit PointStore(std::vector<DerivedPoint> derived = {});
+  // Entries point at each other (see Entry::next_in_update): a copy would point into this one.
+  PointStore(const PointStore&) = delete;
+  PointStore& operator=(const PointStore&) = delete;
+  PointStore(PointStore&&) = default;
+  PointStore& operator=(PointStore&&) = default;
 
   void apply(const PointUpdate& update);
   // Sets one value directly (link states, values computed by the domain).
@@ -33,6 +38,10 @@ class PointStore {
   struct Entry {
     Point point;
     std::chrono::milliseconds max_age{0};
+    // The entry that followed this one when an update was last applied. A poll applies the
+    // same points in the same order every cycle, so this is checked (one name compare) before
+    // hashing the next name. Entries are never erased and the map's nodes do not move.
+    Entry* next_in_update = nullptr;
   };
   [[nodiscard]] Point aged(const Entry& e, WallTime now) const;
   [[nodiscard]] std::optional<Point> compute(const DerivedPoint& d, WallTime now) const;
