@@ -43,12 +43,7 @@ constexpr const char* kClockSkew = "inverter.clock_skew";
 void set_fresh(Point& p, std::string_view name, PointValue value, std::string_view unit,
                WallTime read_at, int decimals) {
   if (p.name != name) p.name = name;
-  if (auto* number = std::get_if<double>(&value), *held = std::get_if<double>(&p.value);
-      number != nullptr && held != nullptr) {
-    *held = *number;
-  } else {
-    p.value = std::move(value);
-  }
+  assign_value(p.value, std::move(value));
   if (p.unit != unit) p.unit = unit;
   p.quality = Quality::kOk;
   p.ts = read_at;

@@ -22,12 +22,7 @@ void PointStore::apply(const PointUpdate& update) {
     // In place: the name stays, the unit and note keep their buffers (a poll updates the same
     // points every time; copying whole points showed in the poll's profile).
     Point& stored = e->point;
-    const auto* number = std::get_if<double>(&p.value);
-    if (auto* stored_number = std::get_if<double>(&stored.value); number && stored_number) {
-      *stored_number = *number;  // most values: no variant assignment
-    } else {
-      stored.value = p.value;
-    }
+    assign_value(stored.value, p.value);
     if (stored.unit != p.unit) stored.unit = p.unit;
     stored.quality = p.quality;
     stored.ts = p.ts;

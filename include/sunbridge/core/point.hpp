@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -46,6 +47,18 @@ struct Point {
 
 [[nodiscard]] inline bool has_value(const PointValue& v) {
   return !std::holds_alternative<std::monostate>(v);
+}
+
+// Writes `from` over `to`. A number over a number is stored as it is, without the variant's
+// general assignment: a poll writes about a hundred numbers over the last cycle's every cycle.
+template <typename Value>
+void assign_value(PointValue& to, Value&& from) {
+  const double* number = std::get_if<double>(&from);
+  if (double* held = std::get_if<double>(&to); number != nullptr && held != nullptr) {
+    *held = *number;
+    return;
+  }
+  to = std::forward<Value>(from);
 }
 
 // "57.6 V", "03:00", "SBU", "12 BatVoltLow, 58 BMSComErr". `decimals` < 0 picks a default
