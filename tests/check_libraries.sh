@@ -3,7 +3,8 @@
 # What a program's dynamic section names is what the loader maps at every start. The homeowner
 # CLI starts in milliseconds only if it does not depend on Paho (MQTT), libcurl (HTTPS), OpenSSL
 # or libgpiod, which only the daemon uses; the daemon stays small only if libcurl and its two
-# dozen libraries are its helper's alone. Usage: check_libraries.sh BINARY 'curl|paho|...'
+# dozen libraries are its helper's alone, and the HTTP library (which initialises OpenSSL when
+# loaded) is its dashboard module's, loaded only when the dashboard is on. Usage: check_libraries.sh BINARY 'curl|paho|...'
 # (library names after "lib"); lists the offending entries.
 set -u
 binary=$1

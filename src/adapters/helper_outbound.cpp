@@ -67,11 +67,7 @@ std::string fetch_helper_dir() {
 }
 
 std::string find_fetch_helper() {
-  const std::string beside = program_beside_self(kHelperName);
-  if (beside.find('/') != std::string::npos) return beside;
-  const std::string installed = fetch_helper_dir() + "/" + kHelperName;
-  if (::access(installed.c_str(), X_OK) == 0) return installed;
-  return {};
+  return find_installed_file(kHelperName, fetch_helper_dir(), X_OK);
 }
 
 }  // namespace sb::adapters

@@ -200,14 +200,30 @@ std::vector<char*> exec_argv(std::vector<std::string>& args) {
   return out;
 }
 
-std::string program_beside_self(const std::string& name) {
+namespace {
+std::string file_beside_self(const std::string& name, int mode) {
   std::error_code ec;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     const auto beside = self.parent_path() / name;
-    if (::access(beside.c_str(), X_OK) == 0) return beside.string();
+    if (::access(beside.c_str(), mode) == 0) return beside.string();
   }
-  return name;
+  return {};
+}
+}  // namespace
+
+std::string program_beside_self(const std::string& name) {
+  std::string beside = file_beside_self(name, X_OK);
+  return beside.empty() ? name : beside;
+}
+
+std::string find_installed_file(const std::string& name, const std::string& installed_dir,
+                                int mode) {
+  std::string path = file_beside_self(name, mode);
+  if (!path.empty()) return path;
+  path = installed_dir + "/" + name;
+  if (::access(path.c_str(), mode) == 0) return path;
+  return {};
 }
 
 }  // namespace sb::adapters

@@ -14,7 +14,11 @@ using nlohmann::json;
 
 namespace {
 constexpr const char* kComponent = "mqtt";
-}
+// Retained messages unacknowledged at a time. With the outbox's own (max_inflight, 20 by
+// default) this stays well inside the client's buffer of 100 messages, which refuses whatever
+// comes beyond it, connected or not.
+constexpr int kRetainedInFlight = 10;
+}  // namespace
 
 CloudLink::CloudLink(const adapters::MqttConfig& config, adapters::SqliteDb& db, EventLoop& loop,
                      const Clock& clock, Logger& log, domain::PointStore& points)
@@ -50,7 +54,7 @@ void CloudLink::start(const std::string& device_id) {
     (void)client_->publish(topic("status"), "online", 1, true, nullptr);
     publish_discovery();
     for (const auto& [leaf, payload] : state_)
-      (void)client_->publish(topic(leaf), payload, 1, true, nullptr);
+      send_retained(topic(leaf), payload);
     sent_upto_ = 0;
     inflight_ = 0;
     publish_points();
@@ -60,6 +64,7 @@ void CloudLink::start(const std::string& device_id) {
     ++connection_;
     sent_upto_ = 0;  // what was in flight is sent again, in order (QoS 1: duplicates possible)
     inflight_ = 0;
+    retained_inflight_ = 0;  // the connect sends every retained message again
     publish_points();
   });
   if (config_.homeassistant) {
@@ -86,9 +91,7 @@ void CloudLink::record_result(const json& body) {
 
 void CloudLink::publish_state(const std::string& leaf, const std::string& payload) {
   state_[leaf] = payload;
-  if (client_ && client_->connected()) {
-    (void)client_->publish(topic(leaf), payload, 1, true, nullptr);
-  }
+  if (client_ && client_->connected()) send_retained(topic(leaf), payload);
 }
 
 void CloudLink::append(const std::string& leaf, const std::string& kind, const json& body) {
@@ -137,7 +140,7 @@ void CloudLink::record_packs(const std::vector<Point>& points, WallTime ts) {
         packs_to_retract_.emplace_back(pack, packs_announced_[pack]);
       }
       packs_announced_[pack] = s->battery_id;
-      publish_discovery();
+      publish_pack_discovery(pack);
     }
     // Seed 000's SCADA fields, plus the cells.
     append("battery/" + std::to_string(pack), "pack",
@@ -234,8 +237,7 @@ void CloudLink::refused(std::int64_t seq, const std::string& topic, const Error&
   publish_points();
 }
 
-void CloudLink::publish_discovery() {
-  if (!config_.homeassistant || !client_ || !client_->connected()) return;
+adapters::DiscoveryContext CloudLink::discovery_context() const {
   adapters::DiscoveryContext ctx;
   ctx.discovery_prefix = config_.discovery_prefix;
   ctx.prefix = config_.prefix;
@@ -244,11 +246,21 @@ void CloudLink::publish_discovery() {
   ctx.expire_after =
       std::chrono::duration_cast<std::chrono::seconds>(3 * config_.telemetry_interval) +
       std::chrono::seconds(10);
+  return ctx;
+}
+
+void CloudLink::retract_packs(const adapters::DiscoveryContext& ctx) {
   for (const auto& [pack, id] : packs_to_retract_) {
     for (const auto& m : adapters::pack_discovery(ctx, pack, id))
-      (void)client_->publish(m.topic, "", 1, true, nullptr);
+      send_retained(m.topic, "");
   }
   packs_to_retract_.clear();
+}
+
+void CloudLink::publish_discovery() {
+  if (!config_.homeassistant || !client_ || !client_->connected()) return;
+  const auto ctx = discovery_context();
+  retract_packs(ctx);
   auto messages = adapters::inverter_discovery(ctx);
   auto checks = adapters::check_discovery(ctx, check_names_);
   messages.insert(messages.end(), checks.begin(), checks.end());
@@ -257,8 +269,72 @@ void CloudLink::publish_discovery() {
     auto more = adapters::pack_discovery(ctx, pack, id);
     messages.insert(messages.end(), more.begin(), more.end());
   }
-  for (const auto& m : messages)
-    (void)client_->publish(m.topic, m.payload, 1, true, nullptr);
+  for (auto& m : messages)
+    send_retained(std::move(m.topic), std::move(m.payload));
+}
+
+void CloudLink::publish_pack_discovery(int pack) {
+  // Only this pack's configs (and the old ones it replaces): the rest is already retained.
+  if (!config_.homeassistant || !client_ || !client_->connected()) return;
+  const auto ctx = discovery_context();
+  retract_packs(ctx);
+  for (auto& m : adapters::pack_discovery(ctx, pack, packs_announced_[pack]))
+    send_retained(std::move(m.topic), std::move(m.payload));
+}
+
+void CloudLink::send_retained(std::string topic, std::string payload) {
+  // Only the newest payload of a topic matters: one still waiting is replaced, not repeated.
+  for (auto& r : retained_queue_) {
+    if (r.topic == topic) {
+      r.payload = std::move(payload);
+      return;
+    }
+  }
+  retained_queue_.push_back({std::move(topic), std::move(payload)});
+  flush_retained();
+}
+
+void CloudLink::flush_retained() {
+  while (client_ && client_->connected() && retained_inflight_ < kRetainedInFlight &&
+         !retained_queue_.empty()) {
+    Retained& next = retained_queue_.front();
+    const std::uint64_t conn = connection_;
+    Status s = client_->publish(
+        next.topic, next.payload, 1, true,
+        [this, conn, sent = next, alive = alive_](const Status& outcome) mutable {
+          if (!*alive || conn != connection_) return;  // the reconnect sends it again
+          --retained_inflight_;
+          if (!outcome.ok()) {
+            if (!outcome.error().retryable()) {
+              if (refused_topics_.insert(sent.topic).second) {
+                log_.warn(kComponent, "the broker refuses " + sent.topic + " (" +
+                                          outcome.error().describe() + "); check its ACL");
+              }
+            } else {
+              send_retained(std::move(sent.topic), std::move(sent.payload));
+              return;
+            }
+          }
+          flush_retained();
+        });
+    if (!s) {
+      // The client's buffer is full (a backlog being drained): the rest a little later.
+      schedule_retained_retry();
+      return;
+    }
+    retained_queue_.pop_front();
+    ++retained_inflight_;
+  }
+}
+
+void CloudLink::schedule_retained_retry() {
+  if (retained_retry_scheduled_) return;
+  retained_retry_scheduled_ = true;
+  loop_.schedule_after(std::chrono::seconds(1), [this, alive = alive_] {
+    if (!*alive) return;
+    retained_retry_scheduled_ = false;
+    flush_retained();
+  });
 }
 
 void CloudLink::publish_points() {

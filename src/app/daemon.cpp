@@ -128,7 +128,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
       log_);
   if (config_.http.enabled) {
     // Its threads hand every request to the loop, which answers as it answers the socket.
-    web_ = std::make_unique<adapters::web::WebServer>(
+    web_ = adapters::web::load_dashboard(
         config_.http,
         adapters::web::WebBackend{[this](json request, std::function<void(json)> reply) {
           loop_.post([this, request = std::move(request), reply = std::move(reply)] {

@@ -308,6 +308,59 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
   REQUIRE(testkit::wait_until([&] { return sub.messages().size() >= before + 25; }, 10s));
 }
 
+TEST_CASE("fifteen packs: Home Assistant gets every config, and all of them again when it returns",
+          "[integration][mqtt]") {
+  // 99 retained configs: more than the MQTT client buffers at once. Sent all together they
+  // overflowed it, and the packs announced last were missing from Home Assistant.
+  testkit::TempDir dir;
+  Broker broker(dir);
+  Sim sim(dir, {"--packs", "15", "--pack-modbus-link", dir.file("pm.tty")});
+  Subscriber sub(broker.url(), "homeassistant/#", "test-sub-15");
+  json config = mqtt_config(dir, sim, broker);
+  config["bms"] = {
+      {"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}, {"packs", 15}};
+  config["mqtt"]["telemetry_interval_s"] = 0.2;
+  Daemon d(dir, config, "d");
+  constexpr std::size_t kConfigs = 25 + 14 + 4 * 15;
+  auto configs = [&](std::size_t from) {
+    std::map<std::string, std::string> out;
+    const auto msgs = sub.messages();
+    for (std::size_t i = from; i < msgs.size(); ++i) {
+      const auto& m = msgs[i];
+      if (m.topic.size() <= 7 || m.topic.substr(m.topic.size() - 7) != "/config") continue;
+      if (m.payload.empty()) {
+        out.erase(m.topic);
+      } else {
+        out[m.topic] = m.payload;
+      }
+    }
+    return out;
+  };
+  auto by_serial = [](const std::map<std::string, std::string>& all) {
+    std::set<std::string> serials;
+    for (const auto& [topic, payload] : all) {
+      const std::size_t at = topic.find("_pack_");
+      if (at == std::string::npos) continue;
+      if (topic.find("_pack_pack_") != std::string::npos) return std::size_t{0};  // placeholder
+      const std::size_t from = at + 6;
+      serials.insert(topic.substr(from, topic.find('_', from) - from));
+    }
+    return serials.size();
+  };
+  REQUIRE(testkit::wait_until(
+      [&] {
+        const auto all = configs(0);
+        return all.size() == kConfigs && by_serial(all) == 15;
+      },
+      60s));
+  // Home Assistant restarted: every config again, none refused for want of room.
+  const auto before = sub.messages().size();
+  sub.publish("homeassistant/status", "online");
+  REQUIRE(testkit::wait_until([&] { return configs(before).size() == kConfigs; }, 20s));
+  CHECK(by_serial(configs(before)) == 15);
+  CHECK(d.log().find("refuses") == std::string::npos);
+}
+
 TEST_CASE("MQTT 3.1.1 and 5: subscriptions answered and offline published at a clean stop",
           "[integration][mqtt]") {
   const std::string version = GENERATE(as<std::string>{}, "3.1.1", "5");

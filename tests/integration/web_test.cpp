@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include <httplib.h>
@@ -17,6 +18,7 @@
 #include "harness.hpp"
 #include "mqtt_support.hpp"
 #include "sunbridge/adapters/web/auth.hpp"
+#include "sunbridge/adapters/web/dashboard.hpp"
 
 using namespace sb;
 using namespace sb::it;
@@ -467,4 +469,53 @@ TEST_CASE("a dashboard address in use or a missing certificate stops the start w
   CHECK(r.status == 1);
   CHECK_THAT(r.out + r.err,
              Catch::Contains("http.listen: cannot listen on 127.0.0.1:" + std::to_string(port)));
+}
+
+TEST_CASE(
+    "the dashboard's module is loaded only when the dashboard is on, and its absence is "
+    "named",
+    "[integration][web]") {
+  // Debian's HTTP library initialises OpenSSL as soon as it is loaded: a daemon without the
+  // dashboard must not map it at all.
+  auto mapped = [](const testkit::Process& p) {
+    return testkit::read_file("/proc/" + std::to_string(p.pid()) + "/maps");
+  };
+  {
+    testkit::TempDir dir;
+    Sim sim(dir);
+    Daemon d(dir, sim.link());
+    d.wait_for([](const json& s) { return fresh(s, "battery.soc"); });
+    const std::string maps = mapped(d.process());
+    CHECK_THAT(maps, Catch::Contains("libsqlite3"));  // the maps were read
+    CHECK_THAT(maps, !Catch::Contains(adapters::web::kDashboardModuleName));
+    CHECK_THAT(maps, !Catch::Contains("libcpp-httplib"));
+  }
+  {
+    Site site(false);
+    const std::string maps = mapped(site.d->process());
+    CHECK_THAT(maps, Catch::Contains(adapters::web::kDashboardModuleName));
+    CHECK_THAT(maps, Catch::Contains("libcpp-httplib"));
+  }
+  // The daemon alone in a directory, the module neither beside it nor installed: the start
+  // stops and says what is missing.
+  const std::string installed =
+      adapters::web::dashboard_module_dir() + "/" + adapters::web::kDashboardModuleName;
+  if (std::filesystem::exists(installed)) {
+    WARN("the package's module is installed on this machine: not checking a missing one");
+    return;
+  }
+  testkit::TempDir dir;
+  Sim sim(dir);
+  const std::string alone = dir.file("sunbridged");
+  std::error_code ec;
+  std::filesystem::create_hard_link(SUNBRIDGED_PATH, alone, ec);
+  if (ec) std::filesystem::copy_file(SUNBRIDGED_PATH, alone);
+  json config = fast_config(dir, sim.link());
+  config["http"] = http_section(testkit::free_loopback_port(), false);
+  testkit::write_file(dir.file("d.json"), config.dump());
+  auto r = testkit::run({alone, "--config", dir.file("d.json")}, 20s);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.out + r.err, Catch::Contains("the dashboard (sunbridge-dashboard.so) is not "
+                                            "installed beside sunbridged or in " +
+                                            adapters::web::dashboard_module_dir()));
 }

@@ -39,4 +39,10 @@ std::vector<char*> exec_argv(std::vector<std::string>& args);
 // searched in PATH, when there is none.
 std::string program_beside_self(const std::string& name);
 
+// The path of file `name` beside the running executable (a build tree), or else in
+// `installed_dir` (where the package puts it), when access(2) grants it `mode` (X_OK, R_OK);
+// empty when it is in neither.
+std::string find_installed_file(const std::string& name, const std::string& installed_dir,
+                                int mode);
+
 }  // namespace sb::adapters

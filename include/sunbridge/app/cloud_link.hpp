@@ -6,6 +6,7 @@
 // Topics and payloads: docs/points.md, docs/mqtt.md.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "sunbridge/adapters/config.hpp"
+#include "sunbridge/adapters/ha_discovery.hpp"
 #include "sunbridge/adapters/mqtt_client.hpp"
 #include "sunbridge/adapters/outbox.hpp"
 #include "sunbridge/core/clock.hpp"
@@ -60,7 +62,18 @@ class CloudLink {
   void schedule_drain(std::chrono::milliseconds delay);
   void refused(std::int64_t seq, const std::string& topic, const Error& why);
   void publish_points();
-  void publish_discovery();  // Home Assistant configs, retained
+  // Home Assistant's configs, retained: all of them (after a connect, when Home Assistant comes
+  // back), or one pack's when it is first read or its serial changes.
+  void publish_discovery();
+  void publish_pack_discovery(int pack);
+  [[nodiscard]] adapters::DiscoveryContext discovery_context() const;
+  void retract_packs(const adapters::DiscoveryContext& ctx);
+  // Retained messages (state, Home Assistant's configs) go out a few at a time, in order: a
+  // burst of them (15 packs are 60 configs) would overflow the MQTT client's buffer, which
+  // refuses what comes beyond it.
+  void send_retained(std::string topic, std::string payload);
+  void flush_retained();
+  void schedule_retained_retry();
 
   std::vector<std::pair<std::string, adapters::MqttClient::Handler>> subscriptions_;
   std::map<std::string, std::string> state_;    // leaf -> retained payload
@@ -68,6 +81,12 @@ class CloudLink {
   // Pack configs announced under an id that has since changed ("pack-1" until the serial was
   // read): removed from the broker (an empty retained config) so Home Assistant drops them.
   std::vector<std::pair<int, std::string>> packs_to_retract_;
+  struct Retained {
+    std::string topic, payload;
+  };
+  std::deque<Retained> retained_queue_;  // not yet handed to the client
+  int retained_inflight_ = 0;            // handed to it, not yet acknowledged
+  bool retained_retry_scheduled_ = false;
   const adapters::MqttConfig& config_;
   adapters::Outbox outbox_;
   EventLoop& loop_;

@@ -14,8 +14,8 @@
 #include "sunbridge/adapters/ipc_server.hpp"
 #include "sunbridge/adapters/outbound.hpp"
 #include "sunbridge/adapters/systemd_notify.hpp"
+#include "sunbridge/adapters/web/dashboard.hpp"
 #include "sunbridge/adapters/web/live_feed.hpp"
-#include "sunbridge/adapters/web/server.hpp"
 #include "sunbridge/app/bms_link.hpp"
 #include "sunbridge/app/checks_runner.hpp"
 #include "sunbridge/app/cloud_link.hpp"
@@ -148,7 +148,7 @@ class Daemon {
   // The dashboard (http.listen): its live values, and its server, last so that it stops first
   // (its threads ask the loop through handle()).
   adapters::web::LiveFeed live_feed_;
-  std::unique_ptr<adapters::web::WebServer> web_;
+  std::unique_ptr<adapters::web::Dashboard> web_;
 };
 
 }  // namespace sb::app
