@@ -43,6 +43,10 @@ Run run_daemon(const DashboardOptions& opt, bool http, std::size_t* page_bytes) 
   if (!testkit::wait_until([&] { return std::filesystem::exists(dir.file("d.sock")); }, 20s)) {
     return out;
   }
+  // The control socket comes first; the dashboard listens once its module is loaded.
+  if (http && !testkit::wait_until([&] { return testkit::loopback_port_open(port); }, 20s)) {
+    return out;
+  }
   std::atomic<bool> stop{false};
   std::atomic<long> events{0};
   std::vector<std::thread> views;

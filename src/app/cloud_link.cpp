@@ -284,13 +284,15 @@ void CloudLink::publish_pack_discovery(int pack) {
 
 void CloudLink::send_retained(std::string topic, std::string payload) {
   // Only the newest payload of a topic matters: one still waiting is replaced, not repeated.
+  const std::uint64_t generation = ++retained_generation_[topic];
   for (auto& r : retained_queue_) {
     if (r.topic == topic) {
       r.payload = std::move(payload);
+      r.generation = generation;
       return;
     }
   }
-  retained_queue_.push_back({std::move(topic), std::move(payload)});
+  retained_queue_.push_back({std::move(topic), std::move(payload), generation});
   flush_retained();
 }
 
@@ -310,9 +312,9 @@ void CloudLink::flush_retained() {
                 log_.warn(kComponent, "the broker refuses " + sent.topic + " (" +
                                           outcome.error().describe() + "); check its ACL");
               }
-            } else {
-              send_retained(std::move(sent.topic), std::move(sent.payload));
-              return;
+            } else if (retained_generation_[sent.topic] == sent.generation) {
+              // Again, unless something newer for this topic was asked for since.
+              retained_queue_.push_back(std::move(sent));
             }
           }
           flush_retained();

@@ -83,9 +83,11 @@ class CloudLink {
   std::vector<std::pair<int, std::string>> packs_to_retract_;
   struct Retained {
     std::string topic, payload;
+    std::uint64_t generation = 0;  // a failed send is repeated only if nothing newer came
   };
-  std::deque<Retained> retained_queue_;  // not yet handed to the client
-  int retained_inflight_ = 0;            // handed to it, not yet acknowledged
+  std::deque<Retained> retained_queue_;                       // not yet handed to the client
+  std::map<std::string, std::uint64_t> retained_generation_;  // topic -> latest asked for
+  int retained_inflight_ = 0;                                 // handed to it, not yet acknowledged
   bool retained_retry_scheduled_ = false;
   const adapters::MqttConfig& config_;
   adapters::Outbox outbox_;
