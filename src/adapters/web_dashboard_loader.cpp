@@ -18,7 +18,7 @@ std::unique_ptr<Dashboard> load_dashboard(const HttpConfig& config, WebBackend b
                                           LiveFeed& feed, Logger& log) {
   const std::string path = find_installed_file(kDashboardModuleName, dashboard_module_dir(), R_OK);
   if (path.empty()) {
-    throw std::runtime_error(std::string("http.enabled: the dashboard (") + kDashboardModuleName +
+    throw std::runtime_error(std::string("http.listen: the dashboard (") + kDashboardModuleName +
                              ") is not installed beside sunbridged or in " +
                              dashboard_module_dir() + "; reinstall the sunbridge package");
   }
@@ -27,12 +27,12 @@ std::unique_ptr<Dashboard> load_dashboard(const HttpConfig& config, WebBackend b
   void* module = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (module == nullptr) {
     const char* why = ::dlerror();
-    throw std::runtime_error("http.enabled: cannot load the dashboard " + path + ": " +
+    throw std::runtime_error("http.listen: cannot load the dashboard " + path + ": " +
                              (why != nullptr ? why : "unknown reason"));
   }
   auto start = reinterpret_cast<StartDashboardFn>(::dlsym(module, kStartDashboardSymbol));
   if (start == nullptr) {
-    throw std::runtime_error("http.enabled: " + path + " is not a sunbridge dashboard module");
+    throw std::runtime_error("http.listen: " + path + " is not a sunbridge dashboard module");
   }
   std::string error;
   std::unique_ptr<Dashboard> dashboard(

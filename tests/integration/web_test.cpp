@@ -515,7 +515,8 @@ TEST_CASE(
   testkit::write_file(dir.file("d.json"), config.dump());
   auto r = testkit::run({alone, "--config", dir.file("d.json")}, 20s);
   CHECK(r.status == 1);
-  CHECK_THAT(r.out + r.err, Catch::Contains("the dashboard (sunbridge-dashboard.so) is not "
-                                            "installed beside sunbridged or in " +
-                                            adapters::web::dashboard_module_dir()));
+  CHECK_THAT(r.out + r.err,
+             Catch::Contains("http.listen: the dashboard (sunbridge-dashboard.so) is not "
+                             "installed beside sunbridged or in " +
+                             adapters::web::dashboard_module_dir()));
 }
