@@ -33,9 +33,9 @@ class Dashboard {
 };
 
 // The module's one entry point, looked up by this name. It starts the dashboard (binds and
-// serves), or returns null with the reason in `error`. `build` must be the module's own
-// build's (kDashboardBuild): a module from another build is refused rather than run against
-// code it was not compiled with.
+// serves), or returns null with the reason in `error`. `build` is the daemon's build
+// (SUNBRIDGE_DASHBOARD_BUILD, version and revision): a module from another build is refused
+// rather than run against code it was not compiled with.
 using StartDashboardFn = Dashboard* (*)(const char* build, const HttpConfig& config,
                                         WebBackend backend, LiveFeed& feed, Logger& log,
                                         std::string& error);
