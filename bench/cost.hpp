@@ -24,7 +24,8 @@ struct Cost {
 
 // Runs `cycle` `cycles` times and returns the cost of one, on average.
 Cost cost_per_cycle(const std::function<void()>& cycle, int cycles);
-// The median of each figure over rounds.
+// The median over rounds of each figure (CPU: of the totals, split in the rounds' overall
+// proportion).
 Cost median_cost(std::vector<Cost> rounds);
 
 struct Memory {

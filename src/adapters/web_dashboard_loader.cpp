@@ -14,14 +14,23 @@ std::string dashboard_module_dir() {
   return SUNBRIDGE_MODULE_DIR;
 }
 
+namespace {
+std::string find_module() {
+  return find_installed_file(kDashboardModuleName, dashboard_module_dir(), R_OK);
+}
+}  // namespace
+
+std::string dashboard_module_missing() {
+  if (!find_module().empty()) return "";
+  return std::string("http.listen: the dashboard (") + kDashboardModuleName +
+         ") is not installed beside sunbridged or in " + dashboard_module_dir() +
+         "; reinstall the sunbridge package";
+}
+
 std::unique_ptr<Dashboard> load_dashboard(const HttpConfig& config, WebBackend backend,
                                           LiveFeed& feed, Logger& log) {
-  const std::string path = find_installed_file(kDashboardModuleName, dashboard_module_dir(), R_OK);
-  if (path.empty()) {
-    throw std::runtime_error(std::string("http.listen: the dashboard (") + kDashboardModuleName +
-                             ") is not installed beside sunbridged or in " +
-                             dashboard_module_dir() + "; reinstall the sunbridge package");
-  }
+  const std::string path = find_module();
+  if (path.empty()) throw std::runtime_error(dashboard_module_missing());
   // Never closed: its threads are gone once the dashboard is destroyed, but the HTTP library's
   // own state lives until the process ends.
   void* module = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);

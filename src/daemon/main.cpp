@@ -16,7 +16,9 @@
 #include "sunbridge/adapters/config.hpp"
 #include "sunbridge/adapters/outbound.hpp"
 #include "sunbridge/adapters/register_map_file.hpp"
+#include "sunbridge/adapters/weather.hpp"
 #include "sunbridge/adapters/web/auth.hpp"
+#include "sunbridge/adapters/web/dashboard.hpp"
 #include "sunbridge/app/daemon.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/core/text.hpp"
@@ -91,9 +93,32 @@ std::vector<std::string> check_profiles_and_map(const sb::adapters::ConfigLoad& 
   return problems;
 }
 
+// The installed programs this configuration needs and lacks: the fetch helper (forecasts and
+// e-mail go out through it, so the daemon never maps libcurl) and the dashboard's module.
+std::vector<std::string> missing_programs(const sb::adapters::Config& config) {
+  std::vector<std::string> missing;
+  if ((config.email.enabled || sb::adapters::fetched_over_network(config.profiles.weather)) &&
+      sb::adapters::find_fetch_helper().empty()) {
+    missing.push_back(
+        "sunbridge-fetch, which fetches forecasts and sends e-mail, is not installed beside "
+        "sunbridged or in " +
+        sb::adapters::fetch_helper_dir() + "; reinstall the sunbridge package");
+  }
+  if (config.http.enabled) {
+    if (std::string why = sb::adapters::web::dashboard_module_missing(); !why.empty())
+      missing.push_back(std::move(why));
+  }
+  return missing;
+}
+
 int check_config(const std::string& path) {
   auto load = sb::adapters::load_config_file(path);
-  const auto more = check_profiles_and_map(load, path);
+  auto more = check_profiles_and_map(load, path);
+  // What a valid configuration needs installed: found here rather than when the daemon starts.
+  if (load.config) {
+    for (auto& m : missing_programs(*load.config))
+      more.push_back(path + ": " + m);
+  }
   if (!load.config || !more.empty()) {
     std::cerr << sb::schema::format_issues(load.issues, path);
     for (const auto& m : more)
@@ -202,17 +227,12 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &mask, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  // Forecasts and e-mail go out through a helper process, so the daemon never maps libcurl.
-  const std::string fetch_helper = sb::adapters::find_fetch_helper();
-  if (fetch_helper.empty() &&
-      (config.email.enabled || sb::adapters::fetched_over_network(config.profiles.weather))) {
-    log.error("sunbridged",
-              "cannot start: sunbridge-fetch, which fetches forecasts and sends e-mail, is not "
-              "installed beside sunbridged or in " +
-                  sb::adapters::fetch_helper_dir() + "; reinstall the package");
+  if (const auto missing = missing_programs(config); !missing.empty()) {
+    for (const auto& m : missing)
+      log.error("sunbridged", "cannot start: " + m);
     return 1;
   }
-  const auto outbound = sb::adapters::make_helper_outbound(fetch_helper);
+  const auto outbound = sb::adapters::make_helper_outbound(sb::adapters::find_fetch_helper());
 
   sb::SystemClock clock;
   const auto time_source = sb::make_time_sync(config.site.time_source);

@@ -738,6 +738,15 @@ TEST_CASE("forecasts are fetched through the helper process and without it the d
   testkit::write_file(dir.file("lone.json"), config.dump());
   auto r = testkit::run({lone, "--config", dir.file("lone.json")}, 20s);
   CHECK(r.status == 1);
-  CHECK_THAT(r.out + r.err, Catch::Contains("sunbridge-fetch, which fetches forecasts and sends "
-                                            "e-mail, is not installed"));
+  CHECK_THAT(r.out + r.err, Catch::Contains("cannot start: sunbridge-fetch, which fetches "
+                                            "forecasts and sends e-mail, is not installed"));
+  // `--check-config` says so too, before anything starts; beside the helper, it passes.
+  r = testkit::run({lone, "--check-config", dir.file("lone.json")}, 20s);
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Catch::Contains(dir.file("lone.json") +
+                                    ": sunbridge-fetch, which fetches forecasts and sends "
+                                    "e-mail, is not installed"));
+  r = testkit::run({SUNBRIDGED_PATH, "--check-config", dir.file("lone.json")}, 20s);
+  INFO(r.err);
+  CHECK(r.status == 0);
 }

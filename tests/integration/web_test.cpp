@@ -513,10 +513,20 @@ TEST_CASE(
   json config = fast_config(dir, sim.link());
   config["http"] = http_section(testkit::free_loopback_port(), false);
   testkit::write_file(dir.file("d.json"), config.dump());
+  const std::string missing =
+      "http.listen: the dashboard (sunbridge-dashboard.so) is not installed beside sunbridged or "
+      "in " +
+      adapters::web::dashboard_module_dir();
   auto r = testkit::run({alone, "--config", dir.file("d.json")}, 20s);
   CHECK(r.status == 1);
-  CHECK_THAT(r.out + r.err,
-             Catch::Contains("http.listen: the dashboard (sunbridge-dashboard.so) is not "
-                             "installed beside sunbridged or in " +
-                             adapters::web::dashboard_module_dir()));
+  CHECK_THAT(r.out + r.err, Catch::Contains("cannot start: " + missing));
+  // An installer's check of the configuration finds it before anything starts.
+  r = testkit::run({alone, "--check-config", dir.file("d.json")}, 20s);
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Catch::Contains(dir.file("d.json") + ": " + missing));
+  CHECK_THAT(r.err, Catch::Contains("1 problem(s); configuration rejected"));
+  // The same configuration beside the module is fine.
+  r = testkit::run({SUNBRIDGED_PATH, "--check-config", dir.file("d.json")}, 20s);
+  INFO(r.err);
+  CHECK(r.status == 0);
 }

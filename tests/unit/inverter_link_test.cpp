@@ -355,6 +355,68 @@ TEST_CASE("the clock skew is the inverter clock minus the system clock", "[unit]
   CHECK(std::get<std::string>(find(r, "inverter.clock")->value) == "2026-11-22 14:01:30");
 }
 
+TEST_CASE("the clock skew counts the fraction of a second and crosses midnight", "[unit][link]") {
+  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
+  Rig rig;
+  // Read at 2026-11-23 00:00:10.600 JST; the inverter shows 2026-11-22 23:59:50: 20.6 s behind.
+  rig.clock.set_wall(*parse_iso8601_utc("2026-11-22T15:00:10.600Z"));
+  rig.client.registers[0x020C] = (26 << 8) | 11;
+  rig.client.registers[0x020D] = (22 << 8) | 23;
+  rig.client.registers[0x020E] = (59 << 8) | 50;
+  auto r = rig.link->poll(Group::kLive);
+  REQUIRE(find(r, "inverter.clock_skew"));
+  CHECK(std::get<double>(find(r, "inverter.clock_skew")->value) == -21.0);
+  // February 30th is not a time: no skew, and the reason.
+  rig.client.registers[0x020C] = (26 << 8) | 2;
+  rig.client.registers[0x020D] = (30 << 8) | 12;
+  r = rig.link->poll(Group::kLive);
+  CHECK_FALSE(find(r, "inverter.clock_skew"));
+  REQUIRE(issue(r, "inverter.clock_skew", true));
+  CHECK(issue(r, "inverter.clock_skew", true)->reason ==
+        "inverter clock is not a valid local time");
+  // A leap day is.
+  rig.client.registers[0x020C] = (28 << 8) | 2;
+  rig.client.registers[0x020D] = (29 << 8) | 12;
+  CHECK(find(rig.link->poll(Group::kLive), "inverter.clock_skew"));
+}
+
+TEST_CASE("points come out in the plan's order, a split block's halves in their place",
+          "[unit][link]") {
+  Rig rig;
+  (void)rig.link->poll(Group::kIdentity);
+  const auto blocks = rig.link->plan(Group::kLive);
+  // The rows of the plan, in order.
+  std::vector<std::string> planned;
+  for (const auto& b : blocks) {
+    for (const auto* row : b.rows)
+      planned.push_back(row->name);
+  }
+  // Where each fresh point's row is in the plan: the positions only ever grow.
+  const auto in_plan_order = [&](const PollReport& r) {
+    std::ptrdiff_t last = -1;
+    std::size_t seen = 0;
+    for (const auto& g : r.groups) {
+      for (const auto& p : g.update.fresh) {
+        const auto at = std::find(planned.begin(), planned.end(), p.name);
+        if (at == planned.end()) continue;  // the skew, computed beside the clock
+        if (at - planned.begin() <= last) return false;
+        last = at - planned.begin();
+        ++seen;
+      }
+    }
+    return seen > 0;
+  };
+  CHECK(in_plan_order(rig.link->poll(Group::kLive)));
+  // The block with the fault codes and the clock answers exception 02 and is split: its first
+  // half is decoded at once, after the blocks read before it and before those read after it.
+  rig.client.holes = {0x0208, 0x0209, 0x020A, 0x020B};
+  auto split = rig.link->poll(Group::kLive);
+  REQUIRE(find(split, "grid.l1.current"));
+  REQUIRE(find(split, "battery.soc"));
+  REQUIRE(find(split, "grid.l2.voltage"));
+  CHECK(in_plan_order(split));
+}
+
 TEST_CASE("writes are never repeated on a timeout", "[unit][link]") {
   Rig rig;
   (void)rig.link->poll(Group::kIdentity);

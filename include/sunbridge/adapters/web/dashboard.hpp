@@ -51,5 +51,8 @@ std::unique_ptr<Dashboard> load_dashboard(const HttpConfig& config, WebBackend b
 
 // Where the package installs the module ("/usr/lib/<architecture>/sunbridge").
 std::string dashboard_module_dir();
+// Why the dashboard cannot be loaded because its module is not installed; empty when it is
+// (`sunbridged --check-config` asks before anything starts).
+std::string dashboard_module_missing();
 
 }  // namespace sb::adapters::web
