@@ -407,8 +407,8 @@ TEST_CASE("points come out in the plan's order, a split block's halves in their 
     return seen > 0;
   };
   CHECK(in_plan_order(rig.link->poll(Group::kLive)));
-  // The block with the fault codes and the clock answers exception 02 and is split: its first
-  // half is decoded at once, after the blocks read before it and before those read after it.
+  // The block with the fault codes and the clock answers exception 02 and is split: the half
+  // that answers comes after the blocks read before it and before those read after it.
   rig.client.holes = {0x0208, 0x0209, 0x020A, 0x020B};
   auto split = rig.link->poll(Group::kLive);
   REQUIRE(find(split, "grid.l1.current"));
