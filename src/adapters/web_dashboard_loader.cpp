@@ -18,19 +18,22 @@ namespace {
 std::string find_module() {
   return find_installed_file(kDashboardModuleName, dashboard_module_dir(), R_OK);
 }
-}  // namespace
 
-std::string dashboard_module_missing() {
-  if (!find_module().empty()) return "";
+std::string not_installed() {
   return std::string("http.listen: the dashboard (") + kDashboardModuleName +
          ") is not installed beside sunbridged or in " + dashboard_module_dir() +
          "; reinstall the sunbridge package";
+}
+}  // namespace
+
+std::string dashboard_module_missing() {
+  return find_module().empty() ? not_installed() : "";
 }
 
 std::unique_ptr<Dashboard> load_dashboard(const HttpConfig& config, WebBackend backend,
                                           LiveFeed& feed, Logger& log) {
   const std::string path = find_module();
-  if (path.empty()) throw std::runtime_error(dashboard_module_missing());
+  if (path.empty()) throw std::runtime_error(not_installed());
   // Never closed: its threads are gone once the dashboard is destroyed, but the HTTP library's
   // own state lives until the process ends.
   void* module = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);

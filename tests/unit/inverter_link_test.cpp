@@ -42,14 +42,19 @@ struct Rig {
     client.registers[0xE008] = 144;
     client.registers[0xE20A] = 600;
     client.registers[0xE027] = 0x0300;
-    client.registers[0x020C] = (26 << 8) | 11;  // 2026-11-22 14:00:00
-    client.registers[0x020D] = (22 << 8) | 14;
-    client.registers[0x020E] = 0;
+    set_inverter_clock({2026, 11, 22, 14, 0, 0});
     const char* serial = "SN123";
     for (int i = 0; serial[i] != 0; ++i)
       client.registers[static_cast<std::uint16_t>(0x0035 + i)] =
           static_cast<std::uint16_t>(serial[i]);
     rebuild();
+  }
+  // The inverter's clock registers (0x020C-0x020E) as the device encodes them.
+  void set_inverter_clock(const CivilTime& t) {
+    const auto words = protocol::encode_clock(t);
+    REQUIRE(words.ok());
+    for (std::size_t i = 0; i < words->size(); ++i)
+      client.registers[static_cast<std::uint16_t>(0x020C + i)] = (*words)[i];
   }
   void rebuild() {
     link = std::make_unique<InverterLink>(client, map, faults, options, clock, log);
@@ -346,9 +351,7 @@ TEST_CASE("the clock skew is the inverter clock minus the system clock", "[unit]
   Rig rig;
   // 2026-11-22 14:00:00 JST = 05:00:00 UTC
   rig.clock.set_wall(*parse_iso8601_utc("2026-11-22T05:00:00.000Z"));
-  rig.client.registers[0x020C] = (26 << 8) | 11;
-  rig.client.registers[0x020D] = (22 << 8) | 14;
-  rig.client.registers[0x020E] = (1 << 8) | 30;  // 14:01:30: 90 s ahead
+  rig.set_inverter_clock({2026, 11, 22, 14, 1, 30});  // 90 s ahead
   auto r = rig.link->poll(Group::kLive);
   REQUIRE(find(r, "inverter.clock_skew"));
   CHECK(std::get<double>(find(r, "inverter.clock_skew")->value) == 90.0);
@@ -360,23 +363,19 @@ TEST_CASE("the clock skew counts the fraction of a second and crosses midnight",
   Rig rig;
   // Read at 2026-11-23 00:00:10.600 JST; the inverter shows 2026-11-22 23:59:50: 20.6 s behind.
   rig.clock.set_wall(*parse_iso8601_utc("2026-11-22T15:00:10.600Z"));
-  rig.client.registers[0x020C] = (26 << 8) | 11;
-  rig.client.registers[0x020D] = (22 << 8) | 23;
-  rig.client.registers[0x020E] = (59 << 8) | 50;
+  rig.set_inverter_clock({2026, 11, 22, 23, 59, 50});
   auto r = rig.link->poll(Group::kLive);
   REQUIRE(find(r, "inverter.clock_skew"));
   CHECK(std::get<double>(find(r, "inverter.clock_skew")->value) == -21.0);
   // February 30th is not a time: no skew, and the reason.
-  rig.client.registers[0x020C] = (26 << 8) | 2;
-  rig.client.registers[0x020D] = (30 << 8) | 12;
+  rig.set_inverter_clock({2026, 2, 30, 12, 0, 0});
   r = rig.link->poll(Group::kLive);
   CHECK_FALSE(find(r, "inverter.clock_skew"));
   REQUIRE(issue(r, "inverter.clock_skew", true));
   CHECK(issue(r, "inverter.clock_skew", true)->reason ==
         "inverter clock is not a valid local time");
   // A leap day is.
-  rig.client.registers[0x020C] = (28 << 8) | 2;
-  rig.client.registers[0x020D] = (29 << 8) | 12;
+  rig.set_inverter_clock({2028, 2, 29, 12, 0, 0});
   CHECK(find(rig.link->poll(Group::kLive), "inverter.clock_skew"));
 }
 
