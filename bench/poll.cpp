@@ -111,11 +111,13 @@ int run_poll(const PollOptions& opt) {
   bool floor_failed = false;
   auto floor_cycle = [&] { floor_failed |= !floor.cycle(); };
   // Our transport alone: the same reads through the client the link uses (its settings, its
-  // error mapping, a vector per reply), without the link, decoding or the store.
+  // error mapping, a kept reply buffer as the link keeps one), without the link, decoding or
+  // the store.
   bool transport_failed = false;
+  std::vector<std::uint16_t> reply;
   auto transport_cycle = [&] {
     for (const auto& [start, count] : blocks)
-      transport_failed |= !client.read_holding(start, count).ok();
+      transport_failed |= !client.read_holding_into(start, count, reply).ok();
   };
 
   // Interleaved rounds (ours, then the floor, on the same simulator and port), medians: the
@@ -124,7 +126,7 @@ int run_poll(const PollOptions& opt) {
   const int per_round = opt.cycles / rounds;
   std::vector<Cost> ours_rounds, transport_rounds, floor_rounds;
   std::uint64_t frames = 0, bytes = 0;
-  for (int round = 0; round < rounds; ++round) {
+  auto run_ours = [&] {
     our_cycle();  // (re)opens the port: not measured
     const device::LinkStats before = link.stats();
     measuring = true;
@@ -136,13 +138,24 @@ int run_poll(const PollOptions& opt) {
              (after.response_bytes - before.response_bytes);
     transport_rounds.push_back(cost_per_cycle(transport_cycle, per_round));
     client.close();
-    if (!floor.open() || !floor.cycle()) {
+  };
+  auto run_floor = [&] {
+    if (!floor.open() || !floor.cycle()) return false;
+    floor_rounds.push_back(cost_per_cycle(floor_cycle, per_round));
+    floor.close();
+    return true;
+  };
+  // The order alternates from round to round, so that whatever the first loop after a port is
+  // opened pays (or the last one leaves behind) falls on both sides alike.
+  for (int round = 0; round < rounds; ++round) {
+    const bool floor_first = round % 2 == 1;
+    if (!floor_first) run_ours();
+    if (!run_floor()) {
       std::fprintf(stderr, "sunbridge-bench: the floor loop cannot read: %s\n",
                    floor.last_error().c_str());
       return 1;
     }
-    floor_rounds.push_back(cost_per_cycle(floor_cycle, per_round));
-    floor.close();
+    if (floor_first) run_ours();
   }
   if (transport_failed) {
     std::fprintf(stderr, "sunbridge-bench: a read through our transport alone failed\n");
@@ -207,6 +220,13 @@ int run_poll(const PollOptions& opt) {
     return 1;
   }
 
+  // Each round's ours/floor ratio (measured a few seconds apart): their spread says how far one
+  // run's median can be trusted on this machine.
+  std::vector<double> round_ratios;
+  for (std::size_t r = 0; r < ours_rounds.size(); ++r)
+    round_ratios.push_back(ours_rounds[r].cpu_s() / floor_rounds[r].cpu_s());
+  std::vector<double> sorted_ratios = round_ratios;
+  std::sort(sorted_ratios.begin(), sorted_ratios.end());
   const int measured_cycles = per_round * rounds;
   const Cost ours = median_cost(ours_rounds);
   const Cost floor_cost = median_cost(floor_rounds);
@@ -250,6 +270,7 @@ int run_poll(const PollOptions& opt) {
                         {"floor_cpu_user_per_cycle_s", floor_cost.user_s},
                         {"floor_cpu_system_per_cycle_s", floor_cost.system_s},
                         {"cpu_ratio_to_floor", floor_ratio},
+                        {"cpu_ratio_to_floor_per_round", round_ratios},
                         {"no_bus_cpu_per_cycle_s", no_bus.cpu_s()},
                         {"values_per_cycle", values_per_cycle},
                         {"context_switches_per_cycle", ours.context_switches},
@@ -283,7 +304,8 @@ int run_poll(const PollOptions& opt) {
   std::printf("  floor: libmodbus alone   %.3f ms (user %.3f, system %.3f), the same %zu reads\n",
               floor_cost.cpu_s() * 1000, floor_cost.user_s * 1000, floor_cost.system_s * 1000,
               blocks.size());
-  std::printf("  ratio CPU / floor        %.2f  (target <= 1.2)\n", floor_ratio);
+  std::printf("  ratio CPU / floor        %.2f  (target <= 1.2); rounds from %.2f to %.2f\n",
+              floor_ratio, sorted_ratios.front(), sorted_ratios.back());
   std::printf(
       "  our transport alone      %.3f ms (ratio %.2f): the same reads through our Modbus client, "
       "without the link, decoding or the store\n",

@@ -63,6 +63,27 @@ std::optional<WallTime> from_local_civil(const CivilTime& c) {
   return std::chrono::system_clock::from_time_t(secs);
 }
 
+std::chrono::seconds local_utc_offset(WallTime t) {
+  std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  ::localtime_r(&secs, &tm);
+  return std::chrono::seconds(tm.tm_gmtoff);
+}
+
+std::optional<std::chrono::seconds> civil_seconds(const CivilTime& c) {
+  if (!year_in_clock_range(c.year) || c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31 ||
+      c.hour < 0 || c.hour > 23 || c.minute < 0 || c.minute > 59 || c.second < 0 || c.second > 59) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day date{std::chrono::year{c.year},
+                                         std::chrono::month{static_cast<unsigned>(c.month)},
+                                         std::chrono::day{static_cast<unsigned>(c.day)}};
+  if (!date.ok()) return std::nullopt;  // Feb 30, month 13, day 0
+  const auto midnight = std::chrono::sys_days{date}.time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::seconds>(midnight) + std::chrono::hours(c.hour) +
+         std::chrono::minutes(c.minute) + std::chrono::seconds(c.second);
+}
+
 std::string format_iso8601_utc(WallTime t) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   std::time_t secs = static_cast<std::time_t>(ms / 1000);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sunbridge/device/inverter_link.hpp"
 
+#include <cassert>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -38,13 +39,19 @@ PointUpdate& reuse_group(PollReport& report, std::size_t& used, Group group) {
 }
 
 constexpr const char* kClockSkew = "inverter.clock_skew";
+// The clock skew's key (PointUpdate::fresh_keys): it has no row of its own.
+constexpr char kClockSkewKey = 0;
 
 // Assigning over a reused point's strings keeps their buffers (no allocation per value).
-void set_fresh(Point& p, std::string_view name, PointValue value, std::string_view unit,
+// `Value` is a PointValue, or a double for a number (no variant built for it). A slot that held
+// this point before (`same`) has its name and unit already.
+template <typename Value>
+void set_fresh(Point& p, bool same, std::string_view name, Value&& value, std::string_view unit,
                WallTime read_at, int decimals) {
-  if (p.name != name) p.name = name;
-  assign_value(p.value, std::move(value));
-  if (p.unit != unit) p.unit = unit;
+  assert(!same || (p.name == name && p.unit == unit));
+  if (!same && p.name != name) p.name = name;
+  assign_value(p.value, std::forward<Value>(value));
+  if (!same && p.unit != unit) p.unit = unit;
   p.quality = Quality::kOk;
   p.ts = read_at;
   p.note.clear();
@@ -193,9 +200,28 @@ std::vector<Block> InverterLink::plan(Group group) const {
   return protocol::plan_blocks(rows, constraints(), options_.plan);
 }
 
-Point& InverterLink::FreshPoints::next() {
-  if (used == points.size()) points.emplace_back();
+InverterLink::FreshPoints::FreshPoints(PointUpdate& update)
+    : points(update.fresh), keys(update.fresh_keys) {
+  // Keys that do not match the points (the report was changed since) are forgotten.
+  if (!update.keyed()) keys.assign(points.size(), nullptr);
+}
+
+void InverterLink::FreshPoints::make_room(std::size_t count) {
+  if (points.size() >= count) return;
+  points.resize(count);
+  keys.resize(count, nullptr);
+}
+
+Point& InverterLink::FreshPoints::next(const void* key, bool& same) {
+  if (used == points.size()) make_room(used + 1);  // a split block's halves: rare
+  same = keys[used] == key;
+  keys[used] = key;
   return points[used++];
+}
+
+void InverterLink::FreshPoints::finish() {
+  points.erase(points.begin() + static_cast<std::ptrdiff_t>(used), points.end());
+  keys.erase(keys.begin() + static_cast<std::ptrdiff_t>(used), keys.end());
 }
 
 PollReport InverterLink::poll(Group group) {
@@ -211,6 +237,7 @@ void InverterLink::poll(Group group, PollReport& report) {
   report.outcome = CycleOutcome{};
   report.learned.reset();
   report.started = clock_.wall_now();
+  last_read_at_.reset();
   std::size_t groups_used = 0;
   const auto finish = [&] {
     report.groups.resize(groups_used);
@@ -235,7 +262,8 @@ void InverterLink::poll(Group group, PollReport& report) {
       // gets a new file descriptor, a wedged one gets reset.
       if (t.to == LinkState::kOffline) client_.close();
     }
-    report.finished = clock_.wall_now();
+    // The last read's time is the cycle's end to within microseconds (a clock read less).
+    report.finished = last_read_at_.value_or(clock_.wall_now());
     report.stats = stats_;
   };
   const auto all_stale = [&](Group g, const std::string& reason) {
@@ -324,9 +352,9 @@ void InverterLink::read_group(Group group, PollReport& report, std::size_t& grou
   const GroupPlan& plan = group_plan(group);
   PointUpdate& update = reuse_group(report, groups_used, group);
   update.invalid = plan.not_read;  // assigned over the elements it holds
-  // Sized once (+1: the clock skew computed beside the clock).
-  update.fresh.reserve(plan.row_count + 1);
-  FreshPoints fresh{update.fresh};
+  FreshPoints fresh(update);
+  // Sized once (+1: the clock skew computed beside the clock); finish() trims what is unused.
+  fresh.make_room(plan.row_count + 1);
   // A hole learned in this loop changes the plan for the next cycle, not this one's.
   for (std::size_t b = 0; b < plan.blocks.size(); ++b) {
     const Block& block = plan.blocks[b];
@@ -380,15 +408,23 @@ void InverterLink::read_group(Group group, PollReport& report, std::size_t& grou
 void InverterLink::read_block(const Block& block, std::span<const protocol::NumberScale> scales,
                               const protocol::DecodeContext& ctx, bool may_bisect,
                               PointUpdate& update, FreshPoints& fresh, CycleOutcome& outcome) {
-  auto words = transact<std::vector<std::uint16_t>>(
-      [&] { return client_.read_holding(block.start, block.count); }, protocol::kReadRequestBytes,
-      protocol::read_response_bytes(block.count), &outcome, options_.retries);
+  // Into the kept reply buffer: no allocation per reply.
+  auto answered = transact<bool>(
+      [&]() -> Result<bool> {
+        if (Status s = client_.read_holding_into(block.start, block.count, reply_); !s) {
+          return s.error();
+        }
+        return true;
+      },
+      protocol::kReadRequestBytes, protocol::read_response_bytes(block.count), &outcome,
+      options_.retries);
   const WallTime read_at = clock_.wall_now();
-  if (words.ok()) {
-    decode_block(block, scales, ctx, *words, read_at, update, fresh);
+  last_read_at_ = read_at;
+  if (answered.ok()) {
+    decode_block(block, scales, ctx, reply_, read_at, update, fresh);
     return;
   }
-  const Error& e = words.error();
+  const Error& e = answered.error();
   if (!is_exception(e, protocol::kExIllegalAddress)) {
     mark_rows(block, e.describe(), update.stale);
     return;
@@ -429,30 +465,56 @@ void InverterLink::decode_block(const Block& block, std::span<const protocol::Nu
                                 PointUpdate& update, FreshPoints& fresh) {
   for (std::size_t i = 0; i < block.rows.size(); ++i) {
     const RegisterRow* row = block.rows[i];
-    const protocol::NumberScale scale =
-        // Empty for the halves of a bisected block (rare): worked out here then.
-        scales.empty() ? protocol::number_scale(*row, ctx) : scales[i];
+    // Empty for the halves of a bisected block (rare): worked out here then.
+    protocol::NumberScale worked_out;
+    if (scales.empty()) worked_out = protocol::number_scale(*row, ctx);
+    const protocol::NumberScale& scale = scales.empty() ? worked_out : scales[i];
     auto slice = words.subspan(row->address - block.start, row->length);
     if (row->group == Group::kIdentity) note_identity(*row, slice);
+    bool same = false;
+    if (protocol::decodes_as_number(*row, scale)) {
+      Point& p = fresh.next(row, same);
+      set_fresh(p, same, row->name, protocol::decode_number(*row, slice, scale), row->unit, read_at,
+                scale.decimals);
+      continue;
+    }
     auto value = protocol::decode(*row, slice, ctx, scale);
     if (!value) {
       update.invalid.push_back({row->name, value.error().describe(), row->unit});
       continue;
     }
-    set_fresh(fresh.next(), row->name, std::move(*value), row->unit, read_at, scale.decimals);
+    Point& p = fresh.next(row, same);
+    set_fresh(p, same, row->name, std::move(*value), row->unit, read_at, scale.decimals);
     if (row->type == RegType::kClock) {
       // Skew = inverter clock - system clock (the inverter keeps site-local time).
       auto civil = protocol::decode_clock(slice);
-      auto at = civil ? from_local_civil(*civil) : std::nullopt;
-      if (at) {
+      auto inverter_s = civil ? civil_seconds(*civil) : std::nullopt;
+      if (inverter_s) {
+        // Both sides as site-local seconds, the offset taken at the read (calendar arithmetic:
+        // mktime per poll showed in the poll's profile). Near a daylight-saving change the
+        // inverter's time is read in the offset of now, which is what a clock that is close to
+        // right means.
+        const auto local_read = read_at.time_since_epoch() + local_offset_at(read_at);
         double skew_s =
-            std::round(std::chrono::duration<double>(*at - read_at).count()) + 0.0;  // no -0
-        set_fresh(fresh.next(), kClockSkew, skew_s, "s", read_at, 0);
+            std::round(std::chrono::duration<double>(*inverter_s - local_read).count()) +
+            0.0;  // no -0
+        Point& skew = fresh.next(&kClockSkewKey, same);
+        set_fresh(skew, same, kClockSkew, skew_s, "s", read_at, 0);
       } else {
         update.invalid.push_back({kClockSkew, "inverter clock is not a valid local time", "s"});
       }
     }
   }
+}
+
+std::chrono::seconds InverterLink::local_offset_at(WallTime t) {
+  // A zone's offset changes on a whole minute: one look-up per minute of reads.
+  const auto minute = std::chrono::floor<std::chrono::minutes>(t);
+  if (!offset_minute_ || *offset_minute_ != minute) {
+    offset_minute_ = minute;
+    offset_ = local_utc_offset(t);
+  }
+  return offset_;
 }
 
 std::string Identity::firmware_key() const {

@@ -2,6 +2,7 @@
 #include "sunbridge/domain/point_store.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 namespace sb::domain {
@@ -10,20 +11,28 @@ PointStore::PointStore(std::vector<DerivedPoint> derived) : derived_(std::move(d
 
 void PointStore::apply(const PointUpdate& update) {
   Entry* previous = nullptr;
-  for (const Point& p : update.fresh) {
+  const bool keyed = update.keyed();
+  for (std::size_t i = 0; i < update.fresh.size(); ++i) {
+    const Point& p = update.fresh[i];
+    const void* key = keyed ? update.fresh_keys[i] : nullptr;
     Entry* e = previous != nullptr ? previous->next_in_update : nullptr;
-    if (e == nullptr || e->point.name != p.name) {
+    // The same key names the same point and unit: neither is compared (on a poll, those
+    // compares touched two more strings per value after every read).
+    const bool same_key = e != nullptr && key != nullptr && e->key == key;
+    assert(!same_key || (e->point.name == p.name && e->point.unit == p.unit));
+    if (!same_key && (e == nullptr || e->point.name != p.name)) {
       auto it = entries_.find(p.name);
       if (it == entries_.end()) it = entries_.emplace(p.name, Entry{p, update.max_age}).first;
       e = &it->second;
       if (previous != nullptr) previous->next_in_update = e;
     }
+    if (!same_key) e->key = key;
     previous = e;
     // In place: the name stays, the unit and note keep their buffers (a poll updates the same
     // points every time; copying whole points showed in the poll's profile).
     Point& stored = e->point;
     assign_value(stored.value, p.value);
-    if (stored.unit != p.unit) stored.unit = p.unit;
+    if (!same_key && stored.unit != p.unit) stored.unit = p.unit;
     stored.quality = p.quality;
     stored.ts = p.ts;
     if (!stored.note.empty() || !p.note.empty()) stored.note = p.note;

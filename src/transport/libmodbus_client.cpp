@@ -143,15 +143,22 @@ void LibmodbusClient::discard_input() {
 
 Result<std::vector<std::uint16_t>> LibmodbusClient::read_holding(std::uint16_t address,
                                                                  std::uint16_t count) {
+  std::vector<std::uint16_t> words;
+  if (Status s = read_holding_into(address, count, words); !s) return s.error();
+  return words;
+}
+
+Status LibmodbusClient::read_holding_into(std::uint16_t address, std::uint16_t count,
+                                          std::vector<std::uint16_t>& words) {
   if (ctx_ == nullptr) return Error::disconnected("port not open");
   discard_input();
-  std::vector<std::uint16_t> words(count);
+  words.resize(count);
   if (modbus_read_registers(ctx_, address, count, words.data()) != count) {
     char what[48];
     std::snprintf(what, sizeof what, "read 0x%04X+%u", address, count);
     return fail(what);
   }
-  return words;
+  return {};
 }
 
 Status LibmodbusClient::write_single(std::uint16_t address, std::uint16_t value) {

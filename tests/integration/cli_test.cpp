@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <sstream>
@@ -169,6 +170,11 @@ TEST_CASE("the benchmark prints its figures, the simulator enforces the wire tim
   CHECK(j["floor_cpu_per_cycle_s"].get<double>() > 0.0);
   CHECK(j["transport_cpu_per_cycle_s"].get<double>() > 0.0);
   CHECK(j["cpu_ratio_to_floor"].get<double>() > 0.0);
+  REQUIRE(j["cpu_ratio_to_floor_per_round"].size() == 3);  // one per round, the median among them
+  std::vector<double> rounds = j["cpu_ratio_to_floor_per_round"];
+  std::sort(rounds.begin(), rounds.end());
+  CHECK(rounds.front() <= j["cpu_ratio_to_floor"].get<double>() + 1e-9);
+  CHECK(rounds.back() >= j["cpu_ratio_to_floor"].get<double>() - 1e-9);
   CHECK(j["floor_rw_syscalls_per_cycle"].get<double>() >= 14.0);  // 7 requests and replies
   CHECK(j["private_rss_mb"].get<double>() > 0.0);
   // The same cycle on replayed words decoded every value the bus run did.

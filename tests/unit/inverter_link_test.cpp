@@ -9,6 +9,7 @@
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/device/inverter_link.hpp"
 #include "sunbridge/device/inverter_survey.hpp"
+#include "sunbridge/domain/point_store.hpp"
 
 using namespace sb;
 using namespace sb::device;
@@ -286,12 +287,32 @@ TEST_CASE("a report kept from one poll to the next says what a new one would", "
   Rig kept_rig, new_rig;
   PollReport kept;
   std::vector<std::string> differences;
+  // The kept report's points go to a store by their keys; the new reports' by name alone.
+  domain::PointStore by_key, by_name;
   const auto both = [&](Group group) {
     kept.groups.push_back({Group::kSettings, {}});  // leftovers must not survive a poll
     kept.groups.front().update.max_age = 5s;
     kept_rig.link->poll(group, kept);
     const PollReport fresh = new_rig.link->poll(group);
     differences.push_back(difference(kept, fresh));
+    for (const auto& g : kept.groups) {
+      CHECK(g.update.keyed());
+      by_key.apply(g.update);
+    }
+    for (const auto& g : fresh.groups) {
+      PointUpdate names_only = g.update;
+      names_only.fresh_keys.clear();
+      by_name.apply(names_only);
+    }
+    const WallTime now = kept_rig.clock.wall_now();
+    const auto a = by_key.snapshot(now);
+    const auto b = by_name.snapshot(now);
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      INFO(a[i].name);
+      CHECK((a[i].name == b[i].name && a[i].value == b[i].value && a[i].unit == b[i].unit &&
+             a[i].quality == b[i].quality && a[i].note == b[i].note));
+    }
   };
   const auto on_both = [&](const std::function<void(Rig&)>& change) {
     change(kept_rig);
@@ -313,6 +334,8 @@ TEST_CASE("a report kept from one poll to the next says what a new one would", "
     both(Group::kLive);
   CHECK_FALSE(kept.attempted);
   CHECK(kept.groups.size() == 1);
+  // A consumer that emptied a group's points: its keys no longer match and are not used.
+  kept.groups.front().update.fresh.clear();
   CHECK(kept.groups.front().update.fresh.empty());
   CHECK_FALSE(kept.groups.front().update.stale.empty());
   // Back: the identity again, then values.
@@ -377,6 +400,30 @@ TEST_CASE("the clock skew counts the fraction of a second and crosses midnight",
   // A leap day is.
   rig.set_inverter_clock({2028, 2, 29, 12, 0, 0});
   CHECK(find(rig.link->poll(Group::kLive), "inverter.clock_skew"));
+}
+
+TEST_CASE("the clock skew follows a daylight-saving change in the site's zone", "[unit][link]") {
+  // The offset is looked up once a minute, not once per read: a read after the change must not
+  // use the offset from before it. Central Europe moves from UTC+1 to UTC+2 on 2026-03-29 at
+  // 01:00 UTC.
+  REQUIRE(set_process_timezone("Europe/Berlin").ok());
+  Rig rig;
+  rig.clock.set_wall(*parse_iso8601_utc("2026-03-29T00:59:30.000Z"));  // 01:59:30 local, +1
+  rig.set_inverter_clock({2026, 3, 29, 1, 59, 40});
+  auto r = rig.link->poll(Group::kLive);
+  REQUIRE(find(r, "inverter.clock_skew"));
+  CHECK(std::get<double>(find(r, "inverter.clock_skew")->value) == 10.0);
+  rig.clock.set_wall(*parse_iso8601_utc("2026-03-29T01:00:30.000Z"));  // 03:00:30 local, +2
+  rig.set_inverter_clock({2026, 3, 29, 3, 0, 25});
+  r = rig.link->poll(Group::kLive);
+  REQUIRE(find(r, "inverter.clock_skew"));
+  CHECK(std::get<double>(find(r, "inverter.clock_skew")->value) == -5.0);
+  // An inverter left on winter time is an hour behind.
+  rig.clock.set_wall(*parse_iso8601_utc("2026-03-29T01:00:50.000Z"));  // same minute as above
+  rig.set_inverter_clock({2026, 3, 29, 2, 0, 50});
+  r = rig.link->poll(Group::kLive);
+  CHECK(std::get<double>(find(r, "inverter.clock_skew")->value) == -3600.0);
+  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
 }
 
 TEST_CASE("points come out in the plan's order, a split block's halves in their place",

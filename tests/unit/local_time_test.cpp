@@ -19,6 +19,34 @@ TEST_CASE("site-local civil time in Asia/Tokyo", "[unit][time]") {
   CHECK(format_local(*t) == "2026-07-01 00:00:00");
 }
 
+TEST_CASE("civil seconds and the zone's offset agree with the C library", "[unit][time]") {
+  using std::chrono::seconds;
+  CHECK(civil_seconds({1970, 1, 1, 0, 0, 0}) == seconds(0));
+  CHECK(civil_seconds({2026, 11, 22, 14, 1, 30}) ==
+        seconds(parse_iso8601_utc("2026-11-22T14:01:30Z")->time_since_epoch() / seconds(1)));
+  CHECK(civil_seconds({2028, 2, 29, 12, 0, 0}).has_value());  // a leap day
+  CHECK_FALSE(civil_seconds({2026, 2, 29, 12, 0, 0}).has_value());
+  CHECK_FALSE(civil_seconds({2026, 2, 30, 12, 0, 0}).has_value());
+  CHECK_FALSE(civil_seconds({2026, 4, 31, 12, 0, 0}).has_value());
+  CHECK_FALSE(civil_seconds({2026, 13, 1, 0, 0, 0}).has_value());
+  CHECK_FALSE(civil_seconds({2026, 1, 0, 0, 0, 0}).has_value());
+  CHECK_FALSE(civil_seconds({2026, 1, 257, 0, 0, 0}).has_value());  // not wrapped to the 1st
+  CHECK_FALSE(civil_seconds({2026, 1, 1, 24, 0, 0}).has_value());
+  CHECK_FALSE(civil_seconds({9999, 1, 1, 0, 0, 0}).has_value());
+
+  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
+  const WallTime t = *parse_iso8601_utc("2026-06-30T15:00:00.000Z");
+  CHECK(local_utc_offset(t) == std::chrono::hours(9));
+  // Local seconds minus the offset is the instant, as mktime has it.
+  CHECK(*civil_seconds({2026, 7, 1, 0, 0, 0}) - local_utc_offset(t) ==
+        from_local_civil({2026, 7, 1, 0, 0, 0})->time_since_epoch());
+  // A zone that changes: central Europe is UTC+1 in winter and UTC+2 in summer.
+  REQUIRE(set_process_timezone("Europe/Berlin").ok());
+  CHECK(local_utc_offset(*parse_iso8601_utc("2026-01-15T12:00:00Z")) == std::chrono::hours(1));
+  CHECK(local_utc_offset(*parse_iso8601_utc("2026-07-15T12:00:00Z")) == std::chrono::hours(2));
+  REQUIRE(set_process_timezone("Asia/Tokyo").ok());
+}
+
 TEST_CASE("unknown time zones are refused, not silently UTC", "[unit][time]") {
   CHECK_FALSE(set_process_timezone("Asia/Nowhere").ok());
   CHECK_FALSE(timezone_exists("../etc/passwd"));

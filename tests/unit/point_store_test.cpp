@@ -163,3 +163,45 @@ TEST_CASE("updates in another order or with other names still land on the right 
   CHECK(store.get("a.one", t0)->note.empty());
   CHECK(store.get("a.one", t0)->quality == Quality::kOk);
 }
+
+TEST_CASE("keyed updates land on their points in any order, keys that do not match are ignored",
+          "[unit][store]") {
+  // A key (the register row a point was decoded from) spares the store the name compare; it
+  // must never send a value to another point.
+  domain::PointStore store;
+  WallTime t0{std::chrono::seconds(1'700'000'000)};
+  const char k1 = 0, k2 = 0, k3 = 0;
+  const auto keyed = [](std::vector<Point> fresh, std::vector<const void*> keys) {
+    PointUpdate u;
+    u.fresh = std::move(fresh);
+    u.fresh_keys = std::move(keys);
+    return u;
+  };
+  const auto value = [&](const char* name) { return std::get<double>(store.get(name, t0)->value); };
+  store.apply(
+      keyed({ok("a.one", 1, t0), ok("a.two", 2, t0, "A"), ok("a.three", 3, t0)}, {&k1, &k2, &k3}));
+  store.apply(keyed({ok("a.one", 10, t0), ok("a.two", 20, t0, "A"), ok("a.three", 30, t0)},
+                    {&k1, &k2, &k3}));
+  CHECK(value("a.one") == 10);
+  CHECK(value("a.two") == 20);
+  CHECK(store.get("a.two", t0)->unit == "A");
+  CHECK(value("a.three") == 30);
+  // Another order: a key that does not follow the one before is found by its name.
+  store.apply(keyed({ok("a.three", 31, t0), ok("a.one", 11, t0), ok("a.two", 21, t0, "A")},
+                    {&k3, &k1, &k2}));
+  CHECK(value("a.one") == 11);
+  CHECK(value("a.two") == 21);
+  CHECK(value("a.three") == 31);
+  // Keys that do not match the points (one key for two points): names decide.
+  store.apply(keyed({ok("a.two", 22, t0, "A"), ok("a.one", 12, t0)}, {&k1}));
+  CHECK(value("a.one") == 12);
+  CHECK(value("a.two") == 22);
+  // A point replaced by set() in between is found again by its name.
+  store.set(Point{"a.two", 99.0, "A", Quality::kOk, t0, ""});
+  store.apply(keyed({ok("a.one", 13, t0), ok("a.two", 23, t0, "A"), ok("a.three", 33, t0)},
+                    {&k1, &k2, &k3}));
+  CHECK(value("a.one") == 13);
+  CHECK(value("a.two") == 23);
+  CHECK(value("a.three") == 33);
+  CHECK(store.size() == 3);
+}

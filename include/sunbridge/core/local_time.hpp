@@ -33,6 +33,13 @@ CivilTime to_local_civil(WallTime t);
 // Nullopt when the fields do not name a real local time (Feb 30, 25:00, ...).
 std::optional<WallTime> from_local_civil(const CivilTime& c);
 
+// The process time zone's offset from UTC at `t` (Japan: +9 h), for a caller converting many
+// times near `t` without a C library call each.
+std::chrono::seconds local_utc_offset(WallTime t);
+// Seconds from 1970-01-01 00:00:00 to `c` in its own calendar, no time zone applied (a site-local
+// time minus the offset is then UTC). Nullopt when the fields name no real date or time (Feb 30).
+std::optional<std::chrono::seconds> civil_seconds(const CivilTime& c);
+
 // "2026-11-22T01:02:03.456Z"
 std::string format_iso8601_utc(WallTime t);
 // "2026-11-22 10:02:03" in the process time zone.

@@ -61,6 +61,15 @@ void assign_value(PointValue& to, Value&& from) {
   to = std::forward<Value>(from);
 }
 
+// A number over whatever the value held.
+inline void assign_value(PointValue& to, double from) {
+  if (double* held = std::get_if<double>(&to)) {
+    *held = from;
+    return;
+  }
+  to = from;
+}
+
 // "57.6 V", "03:00", "SBU", "12 BatVoltLow, 58 BMSComErr". `decimals` < 0 picks a default
 // from the magnitude.
 std::string format_value(const PointValue& value, const std::string& unit, int decimals = -1);

@@ -24,6 +24,13 @@ struct PointUpdate {
   std::vector<PointIssue> invalid;  // unsupported / undecodable: no value
   // A fresh value older than this is reported stale (0 = never ages), e.g. 3 poll intervals.
   std::chrono::milliseconds max_age{0};
+  // Optional, from a producer that writes the same points every cycle (the inverter link): one
+  // key per fresh point, in the same order, where a key always names the same point with the
+  // same unit for the life of the process (the register row it was decoded from). A consumer
+  // that has seen a key then needs no name compare. Either empty or as long as `fresh`;
+  // anything else is ignored.
+  std::vector<const void*> fresh_keys{};
+  [[nodiscard]] bool keyed() const { return fresh_keys.size() == fresh.size(); }
 };
 
 }  // namespace sb

@@ -72,6 +72,9 @@ struct GroupUpdate {
   PointUpdate update;
 };
 
+// A report handed back for the next poll (poll(group, report)) is written over in place. Its
+// fresh points carry keys (PointUpdate::fresh_keys): whoever reads it in between may change
+// max_age or drop points, but must not rename or reorder them without clearing the keys.
 struct PollReport {
   std::vector<GroupUpdate> groups;  // identity first when it was (re)read in this cycle
   LinkState state = LinkState::kOffline;
@@ -142,13 +145,18 @@ class InverterLink {
   };
   // The fresh points of one group as they are decoded, written over the elements a reused
   // report already holds (their strings keep their buffers) before any are added.
+  // Each point's key (PointUpdate::fresh_keys) is the row it was decoded from; a slot that held
+  // the same key last cycle already has the name and unit.
   struct FreshPoints {
+    explicit FreshPoints(PointUpdate& update);
     std::vector<Point>& points;
+    std::vector<const void*>& keys;
     std::size_t used = 0;
-    Point& next();
-    void finish() {
-      points.erase(points.begin() + static_cast<std::ptrdiff_t>(used), points.end());
-    }
+    // At least `count` slots (new ones empty); the ones not used by finish() are removed.
+    void make_room(std::size_t count);
+    // The next slot for the point of `key`; `same` tells whether it held that point before.
+    Point& next(const void* key, bool& same);
+    void finish();
   };
   const GroupPlan& group_plan(protocol::Group group);
   void read_group(protocol::Group group, PollReport& report, std::size_t& groups_used);
@@ -159,6 +167,8 @@ class InverterLink {
                     const protocol::DecodeContext& ctx, std::span<const std::uint16_t> words,
                     WallTime read_at, PointUpdate& update, FreshPoints& fresh);
   void note_identity(const protocol::RegisterRow& row, std::span<const std::uint16_t> words);
+  // The site's UTC offset at `t`, kept for the minute it was looked up in.
+  std::chrono::seconds local_offset_at(WallTime t);
   // The rows of `group` worth reading now; the others are reported in `update` (if given).
   std::vector<const protocol::RegisterRow*> readable_rows(protocol::Group group,
                                                           PointUpdate* update) const;
@@ -181,6 +191,10 @@ class InverterLink {
   std::uint64_t reported_holes_version_ = ~std::uint64_t{0};  // memory_.version() last compared
   LinkStats stats_;
   std::chrono::steady_clock::time_point last_transaction_end_{};
+  std::vector<std::uint16_t> reply_;      // the last block's words, kept for its buffer
+  std::optional<WallTime> last_read_at_;  // when this poll's last block was read
+  std::optional<std::chrono::sys_time<std::chrono::minutes>> offset_minute_;
+  std::chrono::seconds offset_{0};
   std::atomic<bool> stop_requested_{false};
 };
 

@@ -42,6 +42,8 @@ class PointStore {
     // same points in the same order every cycle, so this is checked (one name compare) before
     // hashing the next name. Entries are never erased and the map's nodes do not move.
     Entry* next_in_update = nullptr;
+    // The producer's key for this point (PointUpdate::fresh_keys), once it came with one.
+    const void* key = nullptr;
   };
   [[nodiscard]] Point aged(const Entry& e, WallTime now) const;
   [[nodiscard]] std::optional<Point> compute(const DerivedPoint& d, WallTime now) const;

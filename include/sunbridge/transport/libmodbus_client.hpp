@@ -27,6 +27,8 @@ class LibmodbusClient final : public ModbusClient {
 
   Result<std::vector<std::uint16_t>> read_holding(std::uint16_t address,
                                                   std::uint16_t count) override;
+  Status read_holding_into(std::uint16_t address, std::uint16_t count,
+                           std::vector<std::uint16_t>& words) override;
   Status write_single(std::uint16_t address, std::uint16_t value) override;
   Status write_multiple(std::uint16_t address, std::span<const std::uint16_t> values) override;
   [[nodiscard]] std::string describe() const override;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sunbridge/core/result.hpp"
@@ -30,6 +31,15 @@ class ModbusClient {
   // FC 0x03.
   virtual Result<std::vector<std::uint16_t>> read_holding(std::uint16_t address,
                                                           std::uint16_t count) = 0;
+  // FC 0x03 into `words` (count of them), reusing its buffer: a poller reading the same blocks
+  // every cycle then allocates nothing per reply. By default through read_holding().
+  virtual Status read_holding_into(std::uint16_t address, std::uint16_t count,
+                                   std::vector<std::uint16_t>& words) {
+    auto read = read_holding(address, count);
+    if (!read) return read.error();
+    words = std::move(*read);
+    return {};
+  }
   // FC 0x06.
   virtual Status write_single(std::uint16_t address, std::uint16_t value) = 0;
   // FC 0x10.
