@@ -414,6 +414,11 @@ void InverterLink::read_block(const Block& block, std::span<const protocol::Numb
         if (Status s = client_.read_holding_into(block.start, block.count, reply_); !s) {
           return s.error();
         }
+        // The rows are sliced out of the reply by address: it must hold the whole block.
+        if (reply_.size() != block.count) {
+          return Error::malformed(std::to_string(reply_.size()) + " registers for a read of " +
+                                  std::to_string(block.count));
+        }
         return true;
       },
       protocol::kReadRequestBytes, protocol::read_response_bytes(block.count), &outcome,

@@ -29,6 +29,7 @@ class FakeModbusClient final : public transport::ModbusClient {
   std::set<std::uint16_t> ignore_writes;        // acknowledged but not stored
   std::map<std::uint16_t, int> timeouts_at;     // reads covering the address time out N times
   std::uint16_t max_registers = 32;             // the SPI-10K-U's limit; PACE BMSs allow 125
+  int short_replies = 0;                        // the next N reads answer one register too few
   bool open_ = false;
 
   Status open() override {
@@ -64,6 +65,10 @@ class FakeModbusClient final : public transport::ModbusClient {
       if (holes.count(static_cast<std::uint16_t>(a)) != 0) return Error::exception(0x02);
       auto it = registers.find(static_cast<std::uint16_t>(a));
       out.push_back(it == registers.end() ? 0 : it->second);
+    }
+    if (short_replies > 0) {
+      --short_replies;
+      out.pop_back();
     }
     return out;
   }

@@ -426,6 +426,26 @@ TEST_CASE("the clock skew follows a daylight-saving change in the site's zone", 
   REQUIRE(set_process_timezone("Asia/Tokyo").ok());
 }
 
+TEST_CASE("a reply shorter than its block is malformed, never sliced", "[unit][link]") {
+  // The rows are cut out of the reply by address: a client that answers fewer registers than
+  // asked must not let the last rows be read past its end.
+  Rig rig;
+  (void)rig.link->poll(Group::kIdentity);
+  const auto malformed_before = rig.link->stats().malformed;
+  rig.client.short_replies = 1 + 2;  // the first live block and both of its retries
+  auto r = rig.link->poll(Group::kLive);
+  const auto first = rig.link->plan(Group::kLive).front();
+  REQUIRE_FALSE(first.rows.empty());
+  const PointIssue* stale = issue(r, first.rows.front()->name, false);
+  REQUIRE(stale);
+  CHECK(stale->reason.find("registers for a read of") != std::string::npos);
+  CHECK_FALSE(find(r, first.rows.front()->name));
+  CHECK(rig.link->stats().malformed > malformed_before);
+  // The next poll reads it whole again.
+  r = rig.link->poll(Group::kLive);
+  CHECK(find(r, first.rows.front()->name));
+}
+
 TEST_CASE("points come out in the plan's order, a split block's halves in their place",
           "[unit][link]") {
   Rig rig;
