@@ -16,6 +16,13 @@ namespace {
 bool year_in_clock_range(int year) {
   return year >= 1970 && year <= 2200;
 }
+
+// Each field within its calendar range (the day not yet checked against its month).
+bool fields_in_range(const CivilTime& c) {
+  return year_in_clock_range(c.year) && c.month >= 1 && c.month <= 12 && c.day >= 1 &&
+         c.day <= 31 && c.hour >= 0 && c.hour <= 23 && c.minute >= 0 && c.minute <= 59 &&
+         c.second >= 0 && c.second <= 59;
+}
 }  // namespace
 
 bool timezone_exists(const std::string& zone) {
@@ -44,10 +51,7 @@ CivilTime to_local_civil(WallTime t) {
 }
 
 std::optional<WallTime> from_local_civil(const CivilTime& c) {
-  if (!year_in_clock_range(c.year) || c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31 ||
-      c.hour < 0 || c.hour > 23 || c.minute < 0 || c.minute > 59 || c.second < 0 || c.second > 59) {
-    return std::nullopt;
-  }
+  if (!fields_in_range(c)) return std::nullopt;
   std::tm tm{};
   tm.tm_year = c.year - 1900;
   tm.tm_mon = c.month - 1;
@@ -71,10 +75,7 @@ std::chrono::seconds local_utc_offset(WallTime t) {
 }
 
 std::optional<std::chrono::seconds> civil_seconds(const CivilTime& c) {
-  if (!year_in_clock_range(c.year) || c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31 ||
-      c.hour < 0 || c.hour > 23 || c.minute < 0 || c.minute > 59 || c.second < 0 || c.second > 59) {
-    return std::nullopt;
-  }
+  if (!fields_in_range(c)) return std::nullopt;  // also keeps std::chrono::day below 256
   const std::chrono::year_month_day date{std::chrono::year{c.year},
                                          std::chrono::month{static_cast<unsigned>(c.month)},
                                          std::chrono::day{static_cast<unsigned>(c.day)}};

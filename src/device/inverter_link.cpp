@@ -477,7 +477,7 @@ void InverterLink::decode_block(const Block& block, std::span<const protocol::Nu
     auto slice = words.subspan(row->address - block.start, row->length);
     if (row->group == Group::kIdentity) note_identity(*row, slice);
     bool same = false;
-    if (protocol::decodes_as_number(*row, scale)) {
+    if (scale.known) {  // a number row with its step known
       Point& p = fresh.next(row, same);
       set_fresh(p, same, row->name, protocol::decode_number(*row, slice, scale), row->unit, read_at,
                 scale.decimals);

@@ -59,15 +59,11 @@ NumberScale number_scale(const RegisterRow& row, const DecodeContext& ctx);
 Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t> words,
                           const DecodeContext& ctx, const NumberScale& scale);
 
-// A number row's value from exactly row.length words, with a known `scale` (what decode() returns
-// for it, without building a PointValue: a poll decodes about a hundred numbers a cycle).
+// A number row's value from exactly row.length words, for a `scale` number_scale() gave as known
+// (it is known only for number rows): what decode() returns for it, without building a
+// PointValue (a poll decodes about a hundred numbers a cycle).
 double decode_number(const RegisterRow& row, std::span<const std::uint16_t> words,
                      const NumberScale& scale);
-// Whether decode_number() applies: a number row whose scale is known.
-[[nodiscard]] inline bool decodes_as_number(const RegisterRow& row, const NumberScale& scale) {
-  return scale.known &&
-         (row.type == RegType::kU16 || row.type == RegType::kS16 || row.type == RegType::kU32);
-}
 
 // Decimal places a number of this row is worth showing: those of its step (0.1 V -> 1, a 0.4 V
 // step on a 48 V bank -> 1, 1 W -> 0); -1 for rows that are not numbers.
