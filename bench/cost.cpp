@@ -36,12 +36,6 @@ double proc_field(const char* path, const std::string& key) {
   return 0;
 }
 
-double thread_cpu_s() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
 Sample sample() {
   rusage ru{};
   ::getrusage(RUSAGE_THREAD, &ru);
@@ -58,6 +52,12 @@ double median(std::vector<double> v) {
 }
 
 }  // namespace
+
+double thread_cpu_s() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 Cost cost_per_cycle(const std::function<void()>& cycle, int cycles) {
   const Sample before = sample();
@@ -96,6 +96,29 @@ Cost median_cost(std::vector<Cost> rounds) {
   return {cpu_s * user_share, cpu_s * (1.0 - user_share),
           of([](const Cost& c) { return c.context_switches; }),
           of([](const Cost& c) { return c.rw_syscalls; })};
+}
+
+Paired compare_paired(const std::vector<double>& a_s, const std::vector<double>& b_s) {
+  Paired p;
+  const std::size_t n = std::min(a_s.size(), b_s.size());
+  if (n == 0) return p;
+  constexpr std::size_t kStretch = 100;
+  double a_sum = 0, b_sum = 0, stretch_a = 0, stretch_b = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    a_sum += a_s[i];
+    b_sum += b_s[i];
+    stretch_a += a_s[i];
+    stretch_b += b_s[i];
+    if ((i + 1) % kStretch == 0) {
+      p.stretch_ratios.push_back(stretch_a / stretch_b);
+      stretch_a = stretch_b = 0;
+    }
+  }
+  p.mean_a_s = a_sum / static_cast<double>(n);
+  p.mean_b_s = b_sum / static_cast<double>(n);
+  p.median_a_s = median({a_s.begin(), a_s.begin() + static_cast<std::ptrdiff_t>(n)});
+  p.median_b_s = median({b_s.begin(), b_s.begin() + static_cast<std::ptrdiff_t>(n)});
+  return p;
 }
 
 Memory process_memory() {

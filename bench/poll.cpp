@@ -166,6 +166,44 @@ int run_poll(const PollOptions& opt) {
                  failed ? link.stats().last_error.c_str() : floor.last_error().c_str());
     return 1;
   }
+  // Paired cycles: ours, our transport alone and the floor take turns cycle by cycle, both ports
+  // open on the same simulator, each cycle timed on the thread's CPU clock. Load that comes and
+  // goes over seconds (other guests of this VM's host) then falls on both alike; in rounds of a
+  // hundred cycles it need not, and the rounds' ratios spread from about 1.1 to 1.6 within one run.
+  std::vector<double> paired_ours_s, paired_floor_s;
+  if (!floor.open()) {
+    std::fprintf(stderr, "sunbridge-bench: the floor loop cannot open: %s\n",
+                 floor.last_error().c_str());
+    return 1;
+  }
+  our_cycle();    // opens our port: not measured
+  floor_cycle();  // the floor's first read after opening: not measured either
+  auto timed = [](auto& cycle, std::vector<double>& into) {
+    const double before_s = thread_cpu_s();
+    cycle();
+    into.push_back(thread_cpu_s() - before_s);
+  };
+  // Our transport alone takes part too, each of the three loops first, second and third
+  // equally often (the six orders in turn).
+  std::vector<double> paired_transport_s;
+  constexpr int kOrders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+  for (int i = 0; i < per_round * rounds; ++i) {
+    for (int loop : kOrders[i % 6]) {
+      if (loop == 0) timed(our_cycle, paired_ours_s);
+      if (loop == 1) timed(transport_cycle, paired_transport_s);
+      if (loop == 2) timed(floor_cycle, paired_floor_s);
+    }
+  }
+  floor.close();
+  client.close();
+  if (failed || floor_failed || transport_failed) {
+    std::fprintf(stderr, "sunbridge-bench: a paired cycle had failed transactions: %s\n",
+                 failed ? link.stats().last_error.c_str() : floor.last_error().c_str());
+    return 1;
+  }
+  const Paired paired = compare_paired(paired_ours_s, paired_floor_s);
+  const Paired paired_transport = compare_paired(paired_transport_s, paired_floor_s);
+
   // The same cycle with the bus replaced by the words it answered: what planning, decoding and
   // storing cost on their own (the part above the floor that is ours).
   ReplayClient replay(client);
@@ -271,6 +309,12 @@ int run_poll(const PollOptions& opt) {
                         {"floor_cpu_system_per_cycle_s", floor_cost.system_s},
                         {"cpu_ratio_to_floor", floor_ratio},
                         {"cpu_ratio_to_floor_per_round", round_ratios},
+                        {"paired_cpu_per_cycle_s", paired.mean_a_s},
+                        {"paired_floor_cpu_per_cycle_s", paired.mean_b_s},
+                        {"paired_cpu_ratio_to_floor", paired.ratio()},
+                        {"paired_cpu_ratio_to_floor_of_medians", paired.median_ratio()},
+                        {"paired_cpu_ratio_to_floor_per_100", paired.stretch_ratios},
+                        {"paired_transport_cpu_ratio_to_floor", paired_transport.ratio()},
                         {"no_bus_cpu_per_cycle_s", no_bus.cpu_s()},
                         {"values_per_cycle", values_per_cycle},
                         {"context_switches_per_cycle", ours.context_switches},
@@ -306,6 +350,21 @@ int run_poll(const PollOptions& opt) {
               blocks.size());
   std::printf("  ratio CPU / floor        %.2f  (target <= 1.2); rounds from %.2f to %.2f\n",
               floor_ratio, sorted_ratios.front(), sorted_ratios.back());
+  auto [stretch_min, stretch_max] =
+      std::minmax_element(paired.stretch_ratios.begin(), paired.stretch_ratios.end());
+  std::printf(
+      "  paired cycles            ours %.3f ms, floor %.3f ms (means; medians %.3f and %.3f), "
+      "alternating cycle by cycle, %zu each\n",
+      paired.mean_a_s * 1000, paired.mean_b_s * 1000, paired.median_a_s * 1000,
+      paired.median_b_s * 1000, paired_ours_s.size());
+  std::printf("  ratio CPU / floor, paired %.2f  (target <= 1.2); of the medians %.2f",
+              paired.ratio(), paired.median_ratio());
+  if (!paired.stretch_ratios.empty())
+    std::printf("; per 100 pairs from %.2f to %.2f", *stretch_min, *stretch_max);
+  std::printf("\n");
+  std::printf("  our transport, paired    %.3f ms (ratio %.2f; of the medians %.2f)\n",
+              paired_transport.mean_a_s * 1000, paired_transport.ratio(),
+              paired_transport.median_ratio());
   std::printf(
       "  our transport alone      %.3f ms (ratio %.2f): the same reads through our Modbus client, "
       "without the link, decoding or the store\n",

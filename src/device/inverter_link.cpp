@@ -42,15 +42,13 @@ constexpr const char* kClockSkew = "inverter.clock_skew";
 // The clock skew's key (PointUpdate::fresh_keys): it has no row of its own.
 constexpr char kClockSkewKey = 0;
 
-// Assigning over a reused point's strings keeps their buffers (no allocation per value).
-// `Value` is a PointValue, or a double for a number (no variant built for it). A slot that held
-// this point before (`same`) has its name and unit already.
-template <typename Value>
-void set_fresh(Point& p, bool same, std::string_view name, Value&& value, std::string_view unit,
-               WallTime read_at, int decimals) {
+// Everything of a fresh point but its value, which the caller has written. Assigning over a
+// reused point's strings keeps their buffers (no allocation per value). A slot that held this
+// point before (`same`) has its name and unit already.
+void set_fresh_except_value(Point& p, bool same, std::string_view name, std::string_view unit,
+                            WallTime read_at, int decimals) {
   assert(!same || (p.name == name && p.unit == unit));
   if (!same && p.name != name) p.name = name;
-  assign_value(p.value, std::forward<Value>(value));
   if (!same && p.unit != unit) p.unit = unit;
   p.quality = Quality::kOk;
   p.ts = read_at;
@@ -212,8 +210,13 @@ void InverterLink::FreshPoints::make_room(std::size_t count) {
   keys.resize(count, nullptr);
 }
 
-Point& InverterLink::FreshPoints::next(const void* key, bool& same) {
+Point& InverterLink::FreshPoints::peek() {
   if (used == points.size()) make_room(used + 1);  // a split block's halves: rare
+  return points[used];
+}
+
+Point& InverterLink::FreshPoints::next(const void* key, bool& same) {
+  if (used == points.size()) make_room(used + 1);
   same = keys[used] == key;
   keys[used] = key;
   return points[used++];
@@ -479,17 +482,18 @@ void InverterLink::decode_block(const Block& block, std::span<const protocol::Nu
     bool same = false;
     if (scale.known) {  // a number row with its step known
       Point& p = fresh.next(row, same);
-      set_fresh(p, same, row->name, protocol::decode_number(*row, slice, scale), row->unit, read_at,
-                scale.decimals);
+      assign_value(p.value, protocol::decode_number(*row, slice, scale));
+      set_fresh_except_value(p, same, row->name, row->unit, read_at, scale.decimals);
       continue;
     }
-    auto value = protocol::decode(*row, slice, ctx, scale);
-    if (!value) {
-      update.invalid.push_back({row->name, value.error().describe(), row->unit});
+    // Straight into the next slot, whose text buffer is reused; the slot is taken only if the
+    // words decode (otherwise the next row, or finish(), writes over it).
+    if (Status s = protocol::decode_into(*row, slice, ctx, scale, fresh.peek().value); !s) {
+      update.invalid.push_back({row->name, s.error().describe(), row->unit});
       continue;
     }
     Point& p = fresh.next(row, same);
-    set_fresh(p, same, row->name, std::move(*value), row->unit, read_at, scale.decimals);
+    set_fresh_except_value(p, same, row->name, row->unit, read_at, scale.decimals);
     if (row->type == RegType::kClock) {
       // Skew = inverter clock - system clock (the inverter keeps site-local time).
       auto civil = protocol::decode_clock(slice);
@@ -504,7 +508,8 @@ void InverterLink::decode_block(const Block& block, std::span<const protocol::Nu
             std::round(std::chrono::duration<double>(*inverter_s - local_read).count()) +
             0.0;  // no -0
         Point& skew = fresh.next(&kClockSkewKey, same);
-        set_fresh(skew, same, kClockSkew, skew_s, "s", read_at, 0);
+        assign_value(skew.value, skew_s);
+        set_fresh_except_value(skew, same, kClockSkew, "s", read_at, 0);
       } else {
         update.invalid.push_back({kClockSkew, "inverter clock is not a valid local time", "s"});
       }

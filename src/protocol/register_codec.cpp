@@ -155,6 +155,26 @@ Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t>
 
 Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t> words,
                           const DecodeContext& ctx, const NumberScale& scale) {
+  PointValue value;
+  if (Status s = decode_into(row, words, ctx, scale, value); !s) return s.error();
+  return value;
+}
+
+namespace {
+
+// The string `value` holds, emptied, its buffer kept; a new one if it held something else.
+std::string& text_in(PointValue& value) {
+  if (auto* held = std::get_if<std::string>(&value)) {
+    held->clear();
+    return *held;
+  }
+  return value.emplace<std::string>();
+}
+
+}  // namespace
+
+Status decode_into(const RegisterRow& row, std::span<const std::uint16_t> words,
+                   const DecodeContext& ctx, const NumberScale& scale, PointValue& out) {
   if (words.size() != row.length) {
     return Error::malformed(row.name + ": expected " + std::to_string(row.length) +
                             " registers, got " + std::to_string(words.size()));
@@ -167,10 +187,11 @@ Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t>
         auto step = step_of(row, ctx);  // the reason it is unknown
         return step ? Error::invalid(row.name + ": no scale") : step.error();
       }
-      return PointValue{decode_number(row, words, scale)};
+      assign_value(out, decode_number(row, words, scale));
+      return {};
     }
     case RegType::kString: {
-      std::string s;
+      std::string& s = text_in(out);
       for (std::uint16_t w : words) {
         auto c = static_cast<unsigned char>(w & 0xFF);
         if (c == 0) break;
@@ -178,12 +199,13 @@ Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t>
       }
       while (!s.empty() && s.back() == ' ')
         s.pop_back();
-      return PointValue{s};
+      return {};
     }
     case RegType::kHhmm: {
       auto t = decode_hhmm(words[0]);
       if (!t) return t.error();
-      return PointValue{*t};
+      text_in(out) = *t;
+      return {};
     }
     case RegType::kEnum: {
       const auto* table = enum_table(row, ctx);
@@ -193,8 +215,12 @@ Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t>
       }
       const int code = static_cast<int>(words[0]) - (row.numbering_varies ? ctx.list_base : 0);
       auto it = table->find(code);
-      if (it == table->end()) return PointValue{"unknown (" + std::to_string(words[0]) + ")"};
-      return PointValue{it->second};
+      if (it == table->end()) {
+        text_in(out) = "unknown (" + std::to_string(words[0]) + ")";
+      } else {
+        text_in(out) = it->second;  // into the kept buffer: no allocation per poll
+      }
+      return {};
     }
     case RegType::kClock: {
       auto t = decode_clock(words);
@@ -217,16 +243,19 @@ Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t>
       put(14, t->minute, 2);
       text[16] = ':';
       put(17, t->second, 2);
-      return PointValue{std::string(text, sizeof text)};
+      text_in(out).assign(text, sizeof text);
+      return {};
     }
     case RegType::kFaults: {
-      std::vector<FaultCode> faults;
+      auto* faults = std::get_if<std::vector<FaultCode>>(&out);
+      if (faults == nullptr) faults = &out.emplace<std::vector<FaultCode>>();
+      faults->clear();
       for (std::uint16_t w : words) {
         if (w == 0) continue;
-        faults.push_back(ctx.faults != nullptr ? ctx.faults->lookup(w)
-                                               : FaultCode{w, "Unknown" + std::to_string(w), ""});
+        faults->push_back(ctx.faults != nullptr ? ctx.faults->lookup(w)
+                                                : FaultCode{w, "Unknown" + std::to_string(w), ""});
       }
-      return PointValue{std::move(faults)};
+      return {};
     }
   }
   return Error::malformed("unknown row type");

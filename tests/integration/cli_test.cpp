@@ -175,6 +175,12 @@ TEST_CASE("the benchmark prints its figures, the simulator enforces the wire tim
   std::sort(rounds.begin(), rounds.end());
   CHECK(rounds.front() <= j["cpu_ratio_to_floor"].get<double>() + 1e-9);
   CHECK(rounds.back() >= j["cpu_ratio_to_floor"].get<double>() - 1e-9);
+  // The paired cycles: one ratio for each loop against the floor, from the printed means.
+  CHECK(j["paired_cpu_ratio_to_floor"].get<double>() ==
+        Approx(j["paired_cpu_per_cycle_s"].get<double>() /
+               j["paired_floor_cpu_per_cycle_s"].get<double>()));
+  CHECK(j["paired_transport_cpu_ratio_to_floor"].get<double>() > 0.0);
+  CHECK(j["paired_cpu_ratio_to_floor_per_100"].empty());          // 3 pairs: no stretch of 100
   CHECK(j["floor_rw_syscalls_per_cycle"].get<double>() >= 14.0);  // 7 requests and replies
   CHECK(j["private_rss_mb"].get<double>() > 0.0);
   // The same cycle on replayed words decoded every value the bus run did.

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -30,6 +31,7 @@ class FakeModbusClient final : public transport::ModbusClient {
   std::map<std::uint16_t, int> timeouts_at;     // reads covering the address time out N times
   std::uint16_t max_registers = 32;             // the SPI-10K-U's limit; PACE BMSs allow 125
   int short_replies = 0;                        // the next N reads answer one register too few
+  std::function<void()> after_read;             // called as each read is answered
   bool open_ = false;
 
   Status open() override {
@@ -70,6 +72,7 @@ class FakeModbusClient final : public transport::ModbusClient {
       --short_replies;
       out.pop_back();
     }
+    if (after_read) after_read();
     return out;
   }
   Status write_single(std::uint16_t address, std::uint16_t value) override {

@@ -483,6 +483,31 @@ TEST_CASE("points come out in the plan's order, a split block's halves in their 
   CHECK(in_plan_order(split));
 }
 
+TEST_CASE("each point carries the time its own block was read", "[unit][link]") {
+  Rig rig;
+  (void)rig.link->poll(Group::kIdentity);
+  const auto blocks = rig.link->plan(Group::kLive);
+  REQUIRE(blocks.size() >= 2);
+  // Every read takes a second: block k answers k + 1 seconds after the poll began.
+  const WallTime began = rig.clock.wall_now();
+  rig.client.after_read = [&] { rig.clock.advance(1s); };
+  const auto report = rig.link->poll(Group::kLive);
+  for (std::size_t k = 0; k < blocks.size(); ++k) {
+    for (const auto* row : blocks[k].rows) {
+      const Point* p = find(report, row->name);
+      if (p == nullptr) continue;  // not decoded (none in this rig)
+      INFO(row->name << " in block " << k);
+      CHECK(p->ts == began + std::chrono::seconds(k + 1));
+    }
+  }
+  const Point* skew = find(report, "inverter.clock_skew");
+  const Point* clock = find(report, "inverter.clock");
+  REQUIRE(skew);
+  REQUIRE(clock);
+  CHECK(skew->ts == clock->ts);
+  CHECK(report.finished == began + std::chrono::seconds(blocks.size()));
+}
+
 TEST_CASE("writes are never repeated on a timeout", "[unit][link]") {
   Rig rig;
   (void)rig.link->poll(Group::kIdentity);

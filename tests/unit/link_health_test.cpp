@@ -47,3 +47,28 @@ TEST_CASE("a lost port is offline at once, back-off doubles up to the cap", "[un
   h.record({2, 0, false, ""}, t + 11000ms);
   CHECK(h.backoff() == 1000ms);  // reset after recovery
 }
+
+TEST_CASE("each transition says why, in the words of its cycle", "[unit][health]") {
+  LinkHealth h({2, 1000ms, 8000ms});
+  sb::MonoTime t{};
+  auto tr = h.record({5, 0, false, ""}, t);
+  REQUIRE(tr);
+  CHECK(tr->reason == "all transactions answered");
+  tr = h.record({4, 1, false, "timeout"}, t);
+  REQUIRE(tr);
+  CHECK(tr->reason == "1 of 5 transactions failed, last: timeout");
+  CHECK_FALSE(h.record({4, 1, false, "crc"}, t));  // still degraded: no words built or given
+  tr = h.record({0, 2, false, "timeout"}, t);
+  CHECK_FALSE(tr);  // one failed cycle: degraded still
+  tr = h.record({0, 2, false, "no answer"}, t);
+  REQUIRE(tr);
+  CHECK(tr->to == LinkState::kOffline);
+  // The wait scheduled by this cycle, not the doubled one kept for the next.
+  CHECK(tr->reason == "no answer; next attempt in 1000 ms");
+  CHECK(h.backoff() == 2000ms);
+  tr = h.record({0, 1, true, "port gone"}, t + 1000ms);
+  CHECK_FALSE(tr);  // offline already
+  tr = h.record({1, 0, false, ""}, t + 3000ms);
+  REQUIRE(tr);
+  CHECK(tr->reason == "all transactions answered");
+}

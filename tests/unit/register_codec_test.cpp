@@ -291,6 +291,44 @@ TEST_CASE("a scale worked out once decodes as the context would", "[unit][codec]
   CHECK(text(row("setting.p41"), {0x1709}) == "23:09");  // slot times written out by hand
 }
 
+TEST_CASE("decoding over a kept value gives what decode gives, in the buffer it held",
+          "[unit][codec]") {
+  // Every row, over a value that held each kind before: the result must not depend on it.
+  const std::vector<PointValue> before = {
+      PointValue{}, PointValue{1.5}, PointValue{std::string(64, 'x')},
+      PointValue{std::vector<FaultCode>{{7, "old", "old fault"}}}, PointValue{TextList{"a"}}};
+  for (const auto& r : map().rows()) {
+    std::vector<std::uint16_t> words(r.length, 0);
+    if (r.type == RegType::kHhmm) words[0] = 0x0D1E;
+    if (r.type == RegType::kClock) words = {0x1A0C, 0x0103, 0x0405};
+    if (r.type == RegType::kFaults) words[0] = 12;
+    if (r.type == RegType::kString) words[0] = 'L';
+    const NumberScale scale = number_scale(r, ctx48());
+    auto plain = decode(r, words, ctx48(), scale);
+    for (const auto& held : before) {
+      PointValue into = held;
+      Status s = decode_into(r, words, ctx48(), scale, into);
+      INFO(r.name << " over kind " << held.index());
+      REQUIRE(s.ok() == plain.ok());
+      if (plain.ok()) CHECK(into == *plain);
+    }
+  }
+  // Text lands in the string already held: no new buffer per poll.
+  PointValue kept{std::string(32, ' ')};
+  const char* buffer = std::get<std::string>(kept).data();
+  const std::uint16_t clock[] = {(26 << 8) | 11, (22 << 8) | 14, (5 << 8) | 9};
+  REQUIRE(decode_into(row("inverter.clock"), clock, ctx48(), {}, kept).ok());
+  CHECK(std::get<std::string>(kept) == "2026-11-22 14:05:09");
+  CHECK(std::get<std::string>(kept).data() == buffer);
+  const std::uint16_t state[] = {4};
+  REQUIRE(decode_into(row("inverter.charge_state"), state, ctx48(), {}, kept).ok());
+  CHECK(std::get<std::string>(kept) == "float");
+  CHECK(std::get<std::string>(kept).data() == buffer);
+  // A wrong word count is refused as decode() refuses it.
+  const std::uint16_t short_clock[] = {0x1A0C};
+  CHECK_FALSE(decode_into(row("inverter.clock"), short_clock, ctx48(), {}, kept).ok());
+}
+
 TEST_CASE("the shipped map declares battery power in whole watts", "[unit][codec]") {
   bool found = false;
   for (const auto& d : map().derived()) {

@@ -154,6 +154,8 @@ class InverterLink {
     std::size_t used = 0;
     // At least `count` slots (new ones empty); the ones not used by finish() are removed.
     void make_room(std::size_t count);
+    // The slot next() will give, not taken yet: a value may be decoded into it first.
+    Point& peek();
     // The next slot for the point of `key`; `same` tells whether it held that point before.
     Point& next(const void* key, bool& same);
     void finish();

@@ -49,6 +49,9 @@ class LinkHealth {
   [[nodiscard]] int consecutive_failures() const { return consecutive_failures_; }
 
  private:
+  // Why the state is what it is after `outcome` (`backoff`: the wait that was scheduled).
+  std::string reason(const CycleOutcome& outcome, std::chrono::milliseconds backoff) const;
+
   HealthPolicy policy_;
   // Starts offline: nothing is known until the first successful exchange.
   LinkState state_ = LinkState::kOffline;

@@ -59,6 +59,13 @@ NumberScale number_scale(const RegisterRow& row, const DecodeContext& ctx);
 Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t> words,
                           const DecodeContext& ctx, const NumberScale& scale);
 
+// As decode(), written over `out`: text reuses the buffer of the string `out` holds (a poll
+// decodes the same enum, clock and slot-time rows every cycle; building a new string for each
+// showed in its profile). On an error `out` holds something unspecified: decode into a value
+// that is thrown away or written over then.
+Status decode_into(const RegisterRow& row, std::span<const std::uint16_t> words,
+                   const DecodeContext& ctx, const NumberScale& scale, PointValue& out);
+
 // A number row's value from exactly row.length words, for a `scale` number_scale() gave as known
 // (it is known only for number rows): what decode() returns for it, without building a
 // PointValue (a poll decodes about a hundred numbers a cycle).
