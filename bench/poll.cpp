@@ -198,7 +198,9 @@ int run_poll(const PollOptions& opt) {
   client.close();
   if (failed || floor_failed || transport_failed) {
     std::fprintf(stderr, "sunbridge-bench: a paired cycle had failed transactions: %s\n",
-                 failed ? link.stats().last_error.c_str() : floor.last_error().c_str());
+                 failed         ? link.stats().last_error.c_str()
+                 : floor_failed ? floor.last_error().c_str()
+                                : "a read through our transport alone");
     return 1;
   }
   const Paired paired = compare_paired(paired_ours_s, paired_floor_s);
@@ -354,7 +356,7 @@ int run_poll(const PollOptions& opt) {
       std::minmax_element(paired.stretch_ratios.begin(), paired.stretch_ratios.end());
   std::printf(
       "  paired cycles            ours %.3f ms, floor %.3f ms (means; medians %.3f and %.3f), "
-      "alternating cycle by cycle, %zu each\n",
+      "taking turns cycle by cycle, %zu each\n",
       paired.mean_a_s * 1000, paired.mean_b_s * 1000, paired.median_a_s * 1000,
       paired.median_b_s * 1000, paired_ours_s.size());
   std::printf("  ratio CPU / floor, paired %.2f  (target <= 1.2); of the medians %.2f",
