@@ -162,13 +162,19 @@ Result<PointValue> decode(const RegisterRow& row, std::span<const std::uint16_t>
 
 namespace {
 
-// The string `value` holds, emptied, its buffer kept; a new one if it held something else.
-std::string& text_in(PointValue& value) {
-  if (auto* held = std::get_if<std::string>(&value)) {
+// The text or list `value` holds, emptied with its buffer kept; a new one if it held another
+// kind of value.
+template <typename Kind>
+Kind& emptied(PointValue& value) {
+  if (auto* held = std::get_if<Kind>(&value)) {
     held->clear();
     return *held;
   }
-  return value.emplace<std::string>();
+  return value.emplace<Kind>();
+}
+
+std::string& text_in(PointValue& value) {
+  return emptied<std::string>(value);
 }
 
 }  // namespace
@@ -247,13 +253,11 @@ Status decode_into(const RegisterRow& row, std::span<const std::uint16_t> words,
       return {};
     }
     case RegType::kFaults: {
-      auto* faults = std::get_if<std::vector<FaultCode>>(&out);
-      if (faults == nullptr) faults = &out.emplace<std::vector<FaultCode>>();
-      faults->clear();
+      auto& faults = emptied<std::vector<FaultCode>>(out);
       for (std::uint16_t w : words) {
         if (w == 0) continue;
-        faults->push_back(ctx.faults != nullptr ? ctx.faults->lookup(w)
-                                                : FaultCode{w, "Unknown" + std::to_string(w), ""});
+        faults.push_back(ctx.faults != nullptr ? ctx.faults->lookup(w)
+                                               : FaultCode{w, "Unknown" + std::to_string(w), ""});
       }
       return {};
     }
