@@ -96,16 +96,22 @@ int run_poll(const PollOptions& opt) {
   domain::PointStore points(map.derived());
   // Kept from one cycle to the next, as the daemon keeps them.
   device::PollReport live, settings;
-  auto our_cycle = [&] {
-    auto t0 = std::chrono::steady_clock::now();
+  // What the daemon does each cycle, and nothing else.
+  auto poll_cycle = [&] {
     link.poll(protocol::Group::kLive, live);
     link.poll(protocol::Group::kSettings, settings);
     for (const auto* report : {&live, &settings}) {
       for (const auto& g : report->groups)
         points.apply(g.update);
     }
-    auto t1 = std::chrono::steady_clock::now();
     failed |= live.outcome.failed + settings.outcome.failed > 0;
+  };
+  // The same, timed on the wall for the cycle time. The two clock reads are the benchmark's own
+  // and count in the rounds' CPU figure; the paired cycles below run poll_cycle untimed.
+  auto our_cycle = [&] {
+    auto t0 = std::chrono::steady_clock::now();
+    poll_cycle();
+    auto t1 = std::chrono::steady_clock::now();
     if (measuring) cycle_s.push_back(std::chrono::duration<double>(t1 - t0).count());
   };
   bool floor_failed = false;
@@ -189,7 +195,7 @@ int run_poll(const PollOptions& opt) {
   constexpr int kOrders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
   for (int i = 0; i < per_round * rounds; ++i) {
     for (int loop : kOrders[i % 6]) {
-      if (loop == 0) timed(our_cycle, paired_ours_s);
+      if (loop == 0) timed(poll_cycle, paired_ours_s);
       if (loop == 1) timed(transport_cycle, paired_transport_s);
       if (loop == 2) timed(floor_cycle, paired_floor_s);
     }

@@ -7,6 +7,16 @@
 
 namespace sb::domain {
 
+namespace {
+
+std::optional<double> number_if_ok(const PointValue& value, Quality quality) {
+  const double* v = std::get_if<double>(&value);
+  if (v == nullptr || quality != Quality::kOk) return std::nullopt;
+  return *v;
+}
+
+}  // namespace
+
 PointStore::PointStore(std::vector<DerivedPoint> derived) : derived_(std::move(derived)) {}
 
 void PointStore::apply(const PointUpdate& update) {
@@ -62,9 +72,17 @@ void PointStore::set(Point point, std::chrono::milliseconds max_age) {
   entries_[name] = Entry{std::move(point), max_age};
 }
 
+Quality PointStore::quality_at(const Entry& e, WallTime now) {
+  const Point& p = e.point;
+  if (p.quality == Quality::kOk && e.max_age.count() > 0 && now - p.ts > e.max_age) {
+    return Quality::kStale;
+  }
+  return p.quality;
+}
+
 Point PointStore::aged(const Entry& e, WallTime now) const {
   Point p = e.point;
-  if (p.quality == Quality::kOk && e.max_age.count() > 0 && now - p.ts > e.max_age) {
+  if (p.quality != quality_at(e, now)) {
     p.quality = Quality::kStale;
     auto age = std::chrono::duration_cast<std::chrono::seconds>(now - p.ts).count();
     p.note = "not refreshed for " + std::to_string(age) + " s";
@@ -83,9 +101,12 @@ std::optional<Point> PointStore::compute(const DerivedPoint& d, WallTime now) co
   for (const auto& input : d.inputs) {
     auto it = entries_.find(input);
     if (it == entries_.end()) return std::nullopt;
-    Point p = aged(it->second, now);
+    // Read in place: checks read derived points every round, and a copy of each input is three
+    // strings.
+    const Point& p = it->second.point;
+    const Quality quality = quality_at(it->second, now);
     const double* v = std::get_if<double>(&p.value);
-    if (v == nullptr || p.quality == Quality::kInvalid) {
+    if (v == nullptr || quality == Quality::kInvalid) {
       out.quality = Quality::kInvalid;
       out.value = std::monostate{};
       out.note = input + " unavailable";
@@ -97,7 +118,7 @@ std::optional<Point> PointStore::compute(const DerivedPoint& d, WallTime now) co
     // The derived value is as old as its oldest input and as good as its worst.
     out.ts = first ? p.ts : std::min(out.ts, p.ts);
     first = false;
-    if (p.quality == Quality::kStale) {
+    if (quality == Quality::kStale) {
       out.quality = Quality::kStale;
       out.note = input + " stale";
     }
@@ -114,10 +135,13 @@ std::optional<Point> PointStore::compute(const DerivedPoint& d, WallTime now) co
 }
 
 std::optional<double> PointStore::fresh_number(const std::string& name, WallTime now) const {
+  // A stored point is read in place (the checks ask for numbers every round; get() copies the
+  // whole point, three strings); a derived one is computed as get() computes it.
+  if (auto it = entries_.find(name); it != entries_.end()) {
+    return number_if_ok(it->second.point.value, quality_at(it->second, now));
+  }
   auto p = get(name, now);
-  if (!p || p->quality != Quality::kOk) return std::nullopt;
-  const double* v = std::get_if<double>(&p->value);
-  return v != nullptr ? std::optional<double>(*v) : std::nullopt;
+  return p ? number_if_ok(p->value, p->quality) : std::nullopt;
 }
 
 std::optional<double> PointStore::estimate_of(const DerivedFallback& f, WallTime now) const {

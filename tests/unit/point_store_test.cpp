@@ -99,6 +99,50 @@ TEST_CASE("derived points: value, worst quality, oldest timestamp", "[unit][stor
       std::any_of(snap.begin(), snap.end(), [](const Point& p) { return p.name == "load.power"; }));
 }
 
+TEST_CASE("fresh_number is a number exactly when the point is fresh and numeric", "[unit][store]") {
+  // fresh_number reads stored points in place, not through get(); both must say the same.
+  domain::PointStore store({{"battery.power",
+                             DerivedOp::kProduct,
+                             {"battery.voltage", "battery.current"},
+                             "W",
+                             "",
+                             std::nullopt}});
+  const WallTime t0{std::chrono::seconds(1'700'000'000)};
+  store.apply({{ok("battery.voltage", 52.0, t0), ok("battery.current", -10.0, t0, "A"),
+                Point{"inverter.state", std::string("SBU"), "", Quality::kOk, t0, ""}},
+               {},
+               {},
+               30s});
+  store.apply({{ok("pv.power", 300, t0, "W")}, {}, {}, 0s});  // never ages
+  store.apply(
+      {{ok("grid.frequency", 60.0, t0, "Hz")}, {{"grid.frequency", "timeout", "Hz"}}, {}, 30s});
+  store.apply({{}, {}, {{"battery.soh", "unsupported", "%"}}, 30s});
+
+  CHECK(store.fresh_number("battery.voltage", t0 + 30s) == 52.0);
+  CHECK(store.fresh_number("battery.power", t0 + 30s) == -520.0);
+  CHECK_FALSE(store.fresh_number("battery.voltage", t0 + 31s));  // older than its allowed age
+  CHECK_FALSE(store.fresh_number("battery.power", t0 + 31s));    // its inputs are
+  CHECK(store.fresh_number("pv.power", t0 + 24h) == 300.0);
+  CHECK_FALSE(store.fresh_number("grid.frequency", t0));  // the last read failed
+  CHECK_FALSE(store.fresh_number("battery.soh", t0));     // invalid
+  CHECK_FALSE(store.fresh_number("inverter.state", t0));  // text
+  CHECK_FALSE(store.fresh_number("no.such.point", t0));
+  CHECK(store.get("battery.power", t0 + 31s)->quality == Quality::kStale);
+
+  for (const char* name : {"battery.voltage", "battery.current", "battery.power", "pv.power",
+                           "grid.frequency", "battery.soh", "inverter.state", "no.such.point"}) {
+    for (auto at : {t0, t0 + 30s, t0 + 31s, t0 + 24h}) {
+      auto p = store.get(name, at);
+      const bool fresh_numeric =
+          p && p->quality == Quality::kOk && std::holds_alternative<double>(p->value);
+      INFO(name << " at +" << std::chrono::duration_cast<std::chrono::seconds>(at - t0).count()
+                << " s");
+      REQUIRE(store.fresh_number(name, at).has_value() == fresh_numeric);
+      if (fresh_numeric) CHECK(*store.fresh_number(name, at) == std::get<double>(p->value));
+    }
+  }
+}
+
 TEST_CASE("grid power reading 0 W while grid current flows is estimated and says so",
           "[unit][store]") {
   domain::PointStore store(protocol::RegisterMap::embedded().derived());

@@ -45,6 +45,8 @@ class PointStore {
     // The producer's key for this point (PointUpdate::fresh_keys), once it came with one.
     const void* key = nullptr;
   };
+  // The quality `e` has as of `now`: ok turns stale once older than its allowed age.
+  [[nodiscard]] static Quality quality_at(const Entry& e, WallTime now);
   [[nodiscard]] Point aged(const Entry& e, WallTime now) const;
   [[nodiscard]] std::optional<Point> compute(const DerivedPoint& d, WallTime now) const;
   [[nodiscard]] std::optional<double> estimate_of(const DerivedFallback& f, WallTime now) const;
