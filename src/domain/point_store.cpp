@@ -15,6 +15,14 @@ std::optional<double> number_if_ok(const PointValue& value, Quality quality) {
   return *v;
 }
 
+const DerivedPoint* find_derived(const std::vector<DerivedPoint>& derived,
+                                 const std::string& name) {
+  for (const auto& d : derived) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 PointStore::PointStore(std::vector<DerivedPoint> derived) : derived_(std::move(derived)) {}
@@ -136,11 +144,13 @@ std::optional<Point> PointStore::compute(const DerivedPoint& d, WallTime now) co
 
 std::optional<double> PointStore::fresh_number(const std::string& name, WallTime now) const {
   // A stored point is read in place (the checks ask for numbers every round; get() copies the
-  // whole point, three strings); a derived one is computed as get() computes it.
+  // whole point, three strings); a derived one is computed as get() computes it, the name looked
+  // up once.
   if (auto it = entries_.find(name); it != entries_.end()) {
     return number_if_ok(it->second.point.value, quality_at(it->second, now));
   }
-  auto p = get(name, now);
+  const DerivedPoint* d = find_derived(derived_, name);
+  auto p = d != nullptr ? compute(*d, now) : std::nullopt;
   return p ? number_if_ok(p->value, p->quality) : std::nullopt;
 }
 
@@ -182,10 +192,8 @@ std::vector<Point> PointStore::snapshot(WallTime now) const {
 std::optional<Point> PointStore::get(const std::string& name, WallTime now) const {
   auto it = entries_.find(name);
   if (it != entries_.end()) return aged(it->second, now);
-  for (const auto& d : derived_) {
-    if (d.name == name) return compute(d, now);
-  }
-  return std::nullopt;
+  const DerivedPoint* d = find_derived(derived_, name);
+  return d != nullptr ? compute(*d, now) : std::nullopt;
 }
 
 }  // namespace sb::domain
