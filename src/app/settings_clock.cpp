@@ -13,12 +13,6 @@ namespace sb::app {
 
 using nlohmann::json;
 
-namespace {
-
-constexpr const char* kComponent = "settings";
-
-}  // namespace
-
 void SettingsController::check_clock(WallTime now) {
   // An unsynchronised gateway would write its own wrong time into the inverter.
   if (!ctx_.config.settings.clock_sync || clock_in_flight_ || !ctx_.time.trusted()) return;

@@ -12,7 +12,17 @@
 #include "sunbridge/adapters/plot_json.hpp"
 #include "sunbridge/core/version.hpp"
 
+// GCC says it builds with AddressSanitizer by __SANITIZE_ADDRESS__, clang (the sanitizer build's
+// compiler) by __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define SUNBRIDGE_PLOT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SUNBRIDGE_PLOT_ASAN 1
+#endif
+#endif
+
+#if defined(SUNBRIDGE_PLOT_ASAN)
 // Fontconfig (under PLplot's cairo driver) and libltdl (its driver loader) keep caches for the
 // life of the process; in a sanitizer build they are not this program's leaks.
 extern "C" const char* __lsan_default_suppressions() {

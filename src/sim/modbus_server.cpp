@@ -15,8 +15,6 @@ namespace sb::sim {
 
 namespace {
 
-constexpr const char* kComponent = "sim";
-
 std::uint16_t be16(const std::uint8_t* p) {
   return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
 }
