@@ -25,12 +25,22 @@ set(sunbridge_pch_headers
   <optional> <set> <span> <string> <string_view> <utility> <variant> <vector>
   <nlohmann/json.hpp>)
 
-# Call after every target exists. `targets` reuse the programs' header, `test_targets` the tests'.
+# Call after every target exists. `targets` reuse the programs' header, `test_targets` the tests';
+# a named target this configuration does not build (no tools, no tests) is left out.
 function(sunbridge_precompile_headers)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "" "TARGETS;TEST_TARGETS")
   if(NOT SUNBRIDGE_PCH)
     return()
   endif()
+  foreach(list arg_TARGETS arg_TEST_TARGETS)
+    set(present)
+    foreach(target IN LISTS ${list})
+      if(TARGET ${target})
+        list(APPEND present ${target})
+      endif()
+    endforeach()
+    set(${list} ${present})
+  endforeach()
   set(anchor ${PROJECT_SOURCE_DIR}/cmake/precompiled.cpp)
   add_library(sunbridge_pch OBJECT ${anchor})
   target_link_libraries(sunbridge_pch PRIVATE nlohmann_json::nlohmann_json sunbridge_warnings)
