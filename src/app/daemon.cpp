@@ -142,7 +142,8 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
                       &tariff_.tariff(), &tariff_.holidays(), &checks_.engine().slot_watch()});
   weather_ = std::make_unique<WeatherService>(
       config_.profiles, clock_, log_, loop_, outbound_,
-      [this](domain::Forecast f) { settings_->on_forecast(std::move(f)); });
+      [this](domain::Forecast f) { settings_->on_forecast(std::move(f)); },
+      [this] { settings_->on_forecast_attempt_done(); });
   if (config_.mqtt.enabled) {
     cloud_ = std::make_unique<CloudLink>(config_.mqtt, history_.db(), loop_, clock_, log_, points_);
     std::vector<std::string> check_names;
@@ -191,8 +192,10 @@ int Daemon::run() {
     if (!config_.mqtt.device_id.empty()) cloud_->start(config_.mqtt.device_id);
     schedule_telemetry();
   }
-  weather_->start(settings_->forecast() ? std::optional<WallTime>(settings_->forecast()->fetched_at)
-                                        : std::nullopt);
+  const bool fetching = weather_->start(
+      settings_->forecast() ? std::optional<WallTime>(settings_->forecast()->fetched_at)
+                            : std::nullopt);
+  if (fetching) settings_->await_first_forecast();
   log_.info(kComponent, std::string("sunbridged ") + sb::version_string() + " polling " + port_ +
                             "; control socket " + config_.ipc.socket);
   notifier_.ready("polling " + port_);

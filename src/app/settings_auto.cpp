@@ -60,7 +60,7 @@ void SettingsController::overlay_auto(domain::Selection& sel) const {
 }
 
 void SettingsController::decide_auto(WallTime now) {
-  if (!auto_mode() || !ctx_.time.trusted()) return;
+  if (!auto_mode() || !ctx_.time.trusted() || forecast_pending_) return;
   const auto& cfg = ctx_.config.profiles.auto_mode;
   const CivilTime local = to_local_civil(now);
   const domain::Date served = domain::served_day(local);
@@ -72,7 +72,12 @@ void SettingsController::decide_auto(WallTime now) {
   const bool evening = minute >= cfg.decide_at || local.hour < 7;
   const bool stale = stored && std::chrono::sys_days{served} - std::chrono::sys_days{*stored} >
                                    std::chrono::days{1};
-  if (stored && !stale && (*stored == served || !evening)) return;
+  // A choice made without a forecast is made again for the same night once one is current (the
+  // fetch failed at start and succeeded later).
+  const bool forecast_now = forecast_ && now - forecast_->fetched_at <= rules().forecast_max_age;
+  const bool without_forecast = stored && !auto_choice_.value("forecast", true);
+  const bool better_informed = without_forecast && forecast_now && *stored == served;
+  if (stored && !stale && !better_informed && (*stored == served || !evening)) return;
 
   const domain::Selection table = domain::select(selection_input(now));  // Type B's choice
   if (table.hold || table.source == "override") return;
@@ -103,7 +108,7 @@ void SettingsController::decide_auto(WallTime now) {
       3600.0;
 
   std::vector<strategy::DayWeather> forecast;
-  if (forecast_ && now - forecast_->fetched_at <= rules().forecast_max_age) {
+  if (forecast_now) {
     for (int k = 0; k < cfg.horizon_days; ++k) {
       const auto* day =
           forecast_->day(domain::Date{std::chrono::sys_days{served} + std::chrono::days{k}});
@@ -174,6 +179,7 @@ void SettingsController::decide_auto(WallTime now) {
       {"at", format_iso8601_utc(now)},
       {"values", adapters::settings_to_json(strategy::to_setting_values(choice.settings))},
       {"reason", reason},
+      {"forecast", !forecast.empty()},
       {"expected_yen", choice.expected_cost_yen},
       {"keep_yen", choice.keep_cost_yen},
       {"load", {{"measured_days", load.days_used}, {"factor", load.factor}}},

@@ -234,6 +234,13 @@ void SettingsController::on_forecast(domain::Forecast forecast) {
   }
 }
 
+void SettingsController::on_forecast_attempt_done() {
+  forecast_pending_ = false;
+  // What waited for the forecast, or was chosen without one, is decided now, not at the next
+  // settings poll.
+  run_schedule(ctx_.clock.wall_now());
+}
+
 void SettingsController::on_settings_poll() {
   const WallTime now = ctx_.clock.wall_now();
   check_clock(now);
@@ -261,6 +268,9 @@ void SettingsController::run_schedule(WallTime now) {
   }
   publish_active(sel, now);
   if (!ctx_.config.settings.apply || sel.hold || busy_) return;
+  // Weather rows wait for the first forecast since start; a change of the charge-current
+  // lease (temperatures) does not.
+  if (forecast_pending_ && sel.weather_rows && charge_lease_a_ == applied_charge_lease_a_) return;
   // The season and the weather day are read off the clock: a wrong one picks wrong rows. A
   // charge-current lease is about temperatures, not dates: it lowers LCD 07 even then.
   if (!ctx_.time.trusted()) {

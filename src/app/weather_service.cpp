@@ -11,12 +11,13 @@ constexpr const char* kComponent = "weather";
 
 WeatherService::WeatherService(const adapters::ProfilesConfig& config, const Clock& clock,
                                Logger& log, EventLoop& loop, adapters::Outbound& outbound,
-                               Sink sink)
+                               Sink sink, std::function<void()> ended)
     : config_(config),
       clock_(clock),
       log_(log),
       loop_(loop),
       sink_(std::move(sink)),
+      ended_(std::move(ended)),
       provider_(adapters::make_weather_provider(config.weather, outbound)) {
   if (provider_) net_ = std::make_unique<WorkerThread>("sb-net");
 }
@@ -47,17 +48,18 @@ WallTime WeatherService::next_fetch(WallTime now) const {
   return best.value_or(now + std::chrono::hours(6));
 }
 
-void WeatherService::start(std::optional<WallTime> last_fetch) {
-  if (!provider_) return;
+bool WeatherService::start(std::optional<WallTime> last_fetch) {
+  if (!provider_) return false;
   const WallTime now = clock_.wall_now();
   log_.info(kComponent, "forecasts from " + describe());
   // A cached forecast fetched after the last scheduled time is as good as a new one.
   const bool fresh = last_fetch && *last_fetch <= now && next_fetch(*last_fetch) > now;
   if (fresh) {
     schedule(next_fetch(now));
-  } else {
-    fetch(nullptr);
+    return false;
   }
+  fetch(nullptr);
+  return true;
 }
 
 void WeatherService::schedule(WallTime at) {
@@ -96,6 +98,7 @@ void WeatherService::fetch(std::function<void(std::string)> done) {
         sink_(std::move(*result));
         if (scheduled) schedule(next_fetch(now));
         if (done) done("");
+        if (ended_) ended_();
         return;
       }
       // Logged once per outage; the last good forecast stays until it is too old.
@@ -105,6 +108,7 @@ void WeatherService::fetch(std::function<void(std::string)> done) {
         schedule(std::min(next_fetch(now), now + config_.fetch_retry));
       }
       if (done) done(result.error().describe());
+      if (ended_) ended_();
     });
   });
 }

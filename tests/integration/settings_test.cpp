@@ -691,6 +691,63 @@ TEST_CASE("automatic mode: the daemon's first choice goes through the settings w
   CHECK(show["selection"]["key"].get<std::string>().rfind("auto/", 0) == 0);
 }
 
+TEST_CASE("automatic mode waits for the first forecast, and chooses again when a late one comes",
+          "[integration][settings][strategy][weather]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  FakeTime fake(dir);
+  fake.set(jst(2027, 1, 15, 22, 30));  // a winter evening, after the choice's time
+  // With three sunny days ahead the choice lowers 07 (the simulator holds 50 A); on normal
+  // days it keeps what the inverter holds: a write shows which one was made.
+  const std::string sunny = forecast_file(2027, 1, 15, "CSSSCCC");
+  const json auto_mode = {{"mode", "auto"}, {"auto", {{"min_saving_yen", 5}}}};
+  testkit::HttpServer server;
+  const auto config = [&](const char* name) {
+    json profiles = auto_mode;
+    profiles["weather"] = {{"provider", "open-meteo"},
+                           {"url", server.url(std::string("/") + name)}};
+    return settings_config(dir, sim, {{"profiles", profiles}});
+  };
+  const auto choice_reason = [](Daemon& d) {
+    const json show = d.call({{"cmd", "profile.show"}});
+    return show["auto"].is_object() ? show["auto"].value("reason", "") : std::string();
+  };
+  SECTION("a slow forecast at start is waited for") {
+    // The first settings poll comes long before this answer.
+    server.respond(200, sunny, 3000ms);
+    Daemon d(dir, config("slow"), "d", fake.env());
+    const json rows = wait_audit(d, 1);
+    check_row(rows[0], "07", "50", "40", "auto", "written");
+    const std::string reason = choice_reason(d);
+    CHECK(reason.find("automatic for 2027-01-16: 07 40 A") == 0);
+    CHECK(reason.find("no current forecast") == std::string::npos);
+  }
+  SECTION("a choice made without a forecast is made again when one comes") {
+    server.respond(503, "busy");
+    Daemon d(dir, config("late"), "d", fake.env());
+    std::string reason;
+    testkit::wait_until(
+        [&] {
+          reason = choice_reason(d);
+          return !reason.empty();
+        },
+        20s);
+    INFO(d.log());
+    CHECK(reason.find("automatic for 2027-01-16: keeping 07 50 A") == 0);
+    CHECK(reason.find("(no current forecast: normal days assumed)") != std::string::npos);
+    CHECK(audit(d).empty());
+    // The forecast comes on the next fetch (a refresh here): the same night is chosen again.
+    server.respond(200, sunny);
+    const json reply = d.call({{"cmd", "weather.refresh"}});
+    REQUIRE(reply["ok"] == true);
+    const json rows = wait_audit(d, 1);
+    check_row(rows[0], "07", "50", "40", "auto", "written");
+    reason = choice_reason(d);
+    CHECK(reason.find("automatic for 2027-01-16: 07 40 A") == 0);
+    CHECK(reason.find("no current forecast") == std::string::npos);
+  }
+}
+
 TEST_CASE("forecasts are fetched through the helper process and without it the daemon says why",
           "[integration][weather]") {
   testkit::TempDir dir;

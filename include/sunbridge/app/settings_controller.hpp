@@ -72,6 +72,13 @@ class SettingsController {
   void on_settings_poll();
   // A new forecast from the weather service (already cached by it).
   void on_forecast(domain::Forecast forecast);
+  // The weather service is fetching its first forecast since start. Until it answers (a
+  // forecast or an error; the provider's own timeout bounds the wait), nothing that depends on
+  // the weather is decided: a start-up poll that wins the race would otherwise choose on
+  // "normal days assumed" and write twice, or keep a choice the forecast would change.
+  void await_first_forecast() { forecast_pending_ = true; }
+  // The weather service's fetch has ended, with or without a forecast: the schedule runs.
+  void on_forecast_attempt_done();
   [[nodiscard]] const std::optional<domain::Forecast>& forecast() const { return forecast_; }
 
   // The desired configuration from the cloud, all or nothing: checked against the register map
@@ -166,6 +173,7 @@ class SettingsController {
   domain::Overrides overrides_;
   domain::WeatherMemory memory_;
   std::optional<domain::Forecast> forecast_;
+  bool forecast_pending_ = false;  // the first fetch since start has not answered yet
   nlohmann::json last_written_ = nlohmann::json::object();  // LCD id -> value
   nlohmann::json applied_ = nlohmann::json::object();       // {key, values, at}
   std::map<std::string, std::string> drift_reported_;       // param -> value reported

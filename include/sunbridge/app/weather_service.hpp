@@ -22,13 +22,15 @@ namespace sb::app {
 class WeatherService {
  public:
   using Sink = std::function<void(domain::Forecast)>;
+  // `sink` gets each forecast; `ended` is called after every fetch, with or without one.
   WeatherService(const adapters::ProfilesConfig& config, const Clock& clock, Logger& log,
-                 EventLoop& loop, adapters::Outbound& outbound, Sink sink);
+                 EventLoop& loop, adapters::Outbound& outbound, Sink sink,
+                 std::function<void()> ended);
   ~WeatherService();
 
   [[nodiscard]] bool enabled() const { return provider_ != nullptr; }
-  // Fetches now unless `last_fetch` is recent, then on the schedule.
-  void start(std::optional<WallTime> last_fetch);
+  // Fetches now unless `last_fetch` is recent, then on the schedule. True when it fetches now.
+  bool start(std::optional<WallTime> last_fetch);
   // Fetches now; `done` gets an error text or "" on success.
   void refresh(std::function<void(std::string)> done);
   [[nodiscard]] std::string describe() const;
@@ -44,6 +46,7 @@ class WeatherService {
   Logger& log_;
   EventLoop& loop_;
   Sink sink_;
+  std::function<void()> ended_;
   std::unique_ptr<adapters::WeatherProvider> provider_;
   bool failing_ = false;
   bool in_flight_ = false;
