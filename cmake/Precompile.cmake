@@ -7,11 +7,11 @@
 # One precompiled header for the programs and libraries, one for the test programs: every target
 # reuses one of them (REUSE_FROM), so it is compiled once, not once per target.
 #
-# Clang builds only (the sanitizer build): there they save a third of the time. With g++ 12 they
-# saved about a tenth, and at -O2 g++ then reported a false -Warray-bounds from inside libstdc++'s
-# string, which it keeps quiet about when the same header is included normally. The g++ builds
-# (ThreadSanitizer, the packages) and the fuzzers' build compile without them, so a source file
-# that uses a header without including it still fails there.
+# Clang builds only (the two sanitizer builds): there they save a third of the time. With g++ 12
+# they saved about a tenth, and at -O2 g++ then reported a false -Warray-bounds from inside
+# libstdc++'s string, which it keeps quiet about when the same header is included normally. The
+# g++ builds (the packages) and the fuzzers' build compile without them, so a source file that
+# uses a header without including it still fails there.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   set(sunbridge_pch_default ON)
 else()
