@@ -74,7 +74,7 @@ void SettingsController::decide_auto(WallTime now) {
                                    std::chrono::days{1};
   // A choice made without a forecast is made again for the same night once one is current (the
   // fetch failed at start and succeeded later).
-  const bool forecast_now = forecast_ && now - forecast_->fetched_at <= rules().forecast_max_age;
+  const bool forecast_now = forecast_ && rules().forecast_current(forecast_->fetched_at, now);
   const bool without_forecast = stored && !auto_choice_.value("forecast", true);
   const bool better_informed = without_forecast && forecast_now && *stored == served;
   if (stored && !stale && !better_informed && (*stored == served || !evening)) return;

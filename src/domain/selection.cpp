@@ -51,7 +51,7 @@ Assessment assess(const SelectionInput& in, Date served) {
     return a;
   }
   const Forecast& f = *in.forecast;
-  if (in.now - f.fetched_at > in.policy.forecast_max_age) {
+  if (!in.policy.forecast_current(f.fetched_at, in.now)) {
     a.why = "forecast from " + format_local(f.fetched_at) + " is too old: normal row";
     return a;
   }

@@ -27,6 +27,11 @@ struct WeatherPolicy {
   // The guide's rule for a long absence: Type A's sunny ("energy saving") row, whatever the
   // mode. A profile with sunny rows of its own uses them.
   std::string away_profile = "type-a";
+
+  // Whether a forecast fetched at `fetched_at` still counts at `now` (older: no forecast at all).
+  [[nodiscard]] bool forecast_current(WallTime fetched_at, WallTime now) const {
+    return now - fetched_at <= forecast_max_age;
+  }
 };
 
 struct Overrides {
