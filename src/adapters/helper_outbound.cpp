@@ -4,9 +4,15 @@
 // in the daemon), and a fault in any of them cannot take the daemon down.
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <string_view>
+
 #include "sunbridge/adapters/fetch_protocol.hpp"
 #include "sunbridge/adapters/outbound.hpp"
 #include "sunbridge/adapters/run_program.hpp"
+
+extern char** environ;
 
 namespace sb::adapters {
 
@@ -14,6 +20,27 @@ namespace {
 
 constexpr const char* kHelperName = "sunbridge-fetch";
 constexpr std::size_t kReplyHeaderBytes = 64u << 10;
+
+// What libcurl reads (its proxy variables, in both cases where it accepts both), what OpenSSL
+// reads (its configuration and certificate locations), PATH, and what a sanitizer build of the
+// helper reads, so that a test run's options hold in the helper too.
+constexpr std::array<std::string_view, 17> kHelperVariables = {"PATH",
+                                                               "http_proxy",
+                                                               "https_proxy",
+                                                               "HTTPS_PROXY",
+                                                               "all_proxy",
+                                                               "ALL_PROXY",
+                                                               "no_proxy",
+                                                               "NO_PROXY",
+                                                               "SSL_CERT_FILE",
+                                                               "SSL_CERT_DIR",
+                                                               "OPENSSL_CONF",
+                                                               "OPENSSL_MODULES",
+                                                               "ASAN_OPTIONS",
+                                                               "UBSAN_OPTIONS",
+                                                               "LSAN_OPTIONS",
+                                                               "TSAN_OPTIONS",
+                                                               "ASAN_SYMBOLIZER_PATH"};
 
 class HelperOutbound final : public Outbound {
  public:
@@ -41,7 +68,8 @@ class HelperOutbound final : public Outbound {
                             "beside sunbridged or in " +
                             fetch_helper_dir());
     }
-    auto run = run_program({helper_}, request, timeout + spare_, max_reply_bytes);
+    const std::vector<std::string> environment = helper_environment(environ);
+    auto run = run_program({helper_}, request, timeout + spare_, max_reply_bytes, &environment);
     if (!run) return run.error();
     if (run->exit_status != 0) return Error::io(0, describe_failure({helper_}, *run));
     auto reply = decode_fetch_reply(run->output);
@@ -60,6 +88,21 @@ class HelperOutbound final : public Outbound {
 std::unique_ptr<Outbound> make_helper_outbound(std::string helper_path,
                                                std::chrono::seconds spare) {
   return std::make_unique<HelperOutbound>(std::move(helper_path), spare);
+}
+
+std::vector<std::string> helper_environment(const char* const* environment) {
+  std::vector<std::string> kept;
+  for (const char* const* entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto equals = text.find('=');
+    if (equals == std::string_view::npos) continue;
+    const std::string_view name = text.substr(0, equals);
+    if (std::find(kHelperVariables.begin(), kHelperVariables.end(), name) !=
+        kHelperVariables.end()) {
+      kept.emplace_back(text);
+    }
+  }
+  return kept;
 }
 
 std::string fetch_helper_dir() {

@@ -84,7 +84,8 @@ int status_of(int wait_status) {
 }  // namespace
 
 Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string_view input,
-                               std::chrono::milliseconds timeout, std::size_t max_output_bytes) {
+                               std::chrono::milliseconds timeout, std::size_t max_output_bytes,
+                               const std::vector<std::string>* environment) {
   if (argv.empty() || argv[0].empty()) return Error::invalid("no program to run");
   Pipe in, out, err;
   if (!in.open() || !out.open() || !err.open()) return Error::io(errno, "cannot make a pipe");
@@ -109,8 +110,15 @@ Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   std::vector<std::string> args = argv;
   std::vector<char*> cargs = exec_argv(args);
+  std::vector<std::string> env_entries;
+  std::vector<char*> cenv;
+  if (environment != nullptr) {
+    env_entries = *environment;
+    cenv = exec_argv(env_entries);
+  }
   pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, cargs[0], &actions, &attr, cargs.data(), environ);
+  const int rc = ::posix_spawnp(&pid, cargs[0], &actions, &attr, cargs.data(),
+                                environment != nullptr ? cenv.data() : environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return Error::invalid("cannot run " + argv[0] + ": " + std::strerror(rc));

@@ -293,6 +293,28 @@ void FakeTime::set(std::chrono::system_clock::time_point t) {
   REQUIRE(std::rename(tmp.c_str(), path_.c_str()) == 0);
 }
 
+std::string describe_processes(const std::string& name) {
+  std::string out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string pid = entry.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    const auto read = [&](const char* what) {
+      std::string text = testkit::read_file(entry.path().string() + "/" + what);
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\0'))
+        text.pop_back();
+      return text;
+    };
+    if (read("comm") != name) continue;
+    const std::string stat = read("stat");
+    const auto state = stat.rfind(") ");
+    out += name + " pid " + pid + ": state " +
+           (state == std::string::npos ? "?" : stat.substr(state + 2, 1)) + ", wchan " +
+           read("wchan") + ", syscall " + read("syscall") + "\n";
+  }
+  return out.empty() ? name + ": none running" : out;
+}
+
 testkit::RunResult cli(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
   std::vector<std::string> argv = {SUNBRIDGE_CLI_PATH};
   argv.insert(argv.end(), args.begin(), args.end());

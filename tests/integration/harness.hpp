@@ -116,6 +116,10 @@ class FakeTime {
   std::vector<std::string> env_;
 };
 
+// For a failure's message: every running process whose name is `name`, with what it is blocked
+// in (its state, kernel wait channel and system call), or "none running".
+std::string describe_processes(const std::string& name);
+
 testkit::RunResult cli(const std::vector<std::string>& args,
                        std::chrono::milliseconds timeout = 30s);
 

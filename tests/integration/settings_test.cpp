@@ -59,6 +59,7 @@ json wait_audit(Daemon& d, std::size_t n, std::chrono::milliseconds timeout = 20
   std::this_thread::sleep_for(1500ms);  // more than a settings poll: nothing else may follow
   rows = audit(d);
   INFO(d.log());
+  INFO(describe_processes("sunbridge-fetch"));  // a forecast fetch still running, and where
   REQUIRE(rows.size() == n);
   return rows;
 }
@@ -704,8 +705,10 @@ TEST_CASE("automatic mode waits for the first forecast, and chooses again when a
   testkit::HttpServer server;
   const auto config = [&](const char* name) {
     json profiles = auto_mode;
-    profiles["weather"] = {{"provider", "open-meteo"},
-                           {"url", server.url(std::string("/") + name)}};
+    // A fetch that hangs ends after 8 s + the helper's spare 15 s (the waits below are longer),
+    // so a failure's log names it.
+    profiles["weather"] = {
+        {"provider", "open-meteo"}, {"url", server.url(std::string("/") + name)}, {"timeout_s", 8}};
     return settings_config(dir, sim, {{"profiles", profiles}});
   };
   const auto choice_reason = [](Daemon& d) {
@@ -716,7 +719,7 @@ TEST_CASE("automatic mode waits for the first forecast, and chooses again when a
     // The first settings poll comes long before this answer.
     server.respond(200, sunny, 3000ms);
     Daemon d(dir, config("slow"), "d", fake.env());
-    const json rows = wait_audit(d, 1);
+    const json rows = wait_audit(d, 1, 40s);
     check_row(rows[0], "07", "50", "40", "auto", "written");
     const std::string reason = choice_reason(d);
     CHECK(reason.find("automatic for 2027-01-16: 07 40 A") == 0);
@@ -731,8 +734,9 @@ TEST_CASE("automatic mode waits for the first forecast, and chooses again when a
           reason = choice_reason(d);
           return !reason.empty();
         },
-        20s);
+        40s);
     INFO(d.log());
+    INFO(describe_processes("sunbridge-fetch"));
     CHECK(reason.find("automatic for 2027-01-16: keeping 07 50 A") == 0);
     CHECK(reason.find("(no current forecast: normal days assumed)") != std::string::npos);
     CHECK(audit(d).empty());
@@ -740,7 +744,7 @@ TEST_CASE("automatic mode waits for the first forecast, and chooses again when a
     server.respond(200, sunny);
     const json reply = d.call({{"cmd", "weather.refresh"}});
     REQUIRE(reply["ok"] == true);
-    const json rows = wait_audit(d, 1);
+    const json rows = wait_audit(d, 1, 40s);
     check_row(rows[0], "07", "50", "40", "auto", "written");
     reason = choice_reason(d);
     CHECK(reason.find("automatic for 2027-01-16: 07 40 A") == 0);

@@ -196,3 +196,47 @@ TEST_CASE("the daemon's side: a missing, failing or garbled helper is an error v
   CHECK(refused.error().kind == ErrorKind::kInvalid);
   CHECK(refused.error().detail == "e-mail via smtps://x: login denied");
 }
+
+TEST_CASE(
+    "the helper gets the proxy and certificate settings, and nothing else of the daemon's "
+    "environment",
+    "[fetch]") {
+  const char* daemon_env[] = {"PATH=/usr/bin:/bin",
+                              "https_proxy=http://proxy.lan:3128",
+                              "no_proxy=127.0.0.1",
+                              "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
+                              "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                              "FAKETIME=+1d",
+                              "CREDENTIALS_DIRECTORY=/run/credentials/sunbridged.service",
+                              "PATHOLOGICAL=not PATH",
+                              "no equals sign",
+                              "ASAN_OPTIONS=detect_leaks=1",
+                              nullptr};
+  CHECK(adapters::helper_environment(daemon_env) ==
+        std::vector<std::string>{
+            "PATH=/usr/bin:/bin", "https_proxy=http://proxy.lan:3128", "no_proxy=127.0.0.1",
+            "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", "ASAN_OPTIONS=detect_leaks=1"});
+  CHECK(adapters::helper_environment(nullptr).empty());
+
+  // What a helper run by the daemon's side really sees: this process's environment, filtered.
+  testkit::TempDir dir;
+  const std::string seen = dir.file("env.txt");
+  const std::string path = dir.file("helper");
+  std::ofstream(path) << "#!/bin/sh\nenv > " << seen << "\nexit 1\n";
+  ::chmod(path.c_str(), 0755);
+  REQUIRE(::setenv("https_proxy", "http://proxy.lan:3128", 1) == 0);
+  REQUIRE(::setenv("SUNBRIDGE_TEST_NOT_FOR_THE_HELPER", "1", 1) == 0);
+  REQUIRE(::setenv("LD_PRELOAD", "", 1) == 0);  // empty: harmless if it did reach the helper
+  adapters::HttpOptions quick;
+  quick.timeout = 1s;
+  auto run = adapters::make_helper_outbound(path)->get("https://example.com/", quick);
+  ::unsetenv("https_proxy");
+  ::unsetenv("SUNBRIDGE_TEST_NOT_FOR_THE_HELPER");
+  ::unsetenv("LD_PRELOAD");
+  REQUIRE_FALSE(run);
+  const std::string env = testkit::read_file(seen);
+  INFO(env);
+  CHECK(env.find("https_proxy=http://proxy.lan:3128\n") != std::string::npos);
+  CHECK(env.find("SUNBRIDGE_TEST_NOT_FOR_THE_HELPER") == std::string::npos);
+  CHECK(env.find("LD_PRELOAD") == std::string::npos);
+}

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sunbridge/adapters/config.hpp"
 #include "sunbridge/adapters/smtp_mail.hpp"
@@ -30,6 +31,13 @@ class Outbound {
 // request's own timeout plus `spare` is stopped (a timeout error).
 std::unique_ptr<Outbound> make_helper_outbound(
     std::string helper_path, std::chrono::seconds spare = std::chrono::seconds(15));
+
+// The environment sunbridge-fetch runs with, taken from `environment` (a null-terminated array
+// like environ): only what libcurl and its TLS library read (the proxy settings, OpenSSL's
+// configuration and certificate locations), PATH, and the sanitizer options of a test build.
+// Nothing else of the daemon's environment reaches it, a preloaded library (LD_PRELOAD) least of
+// all: the helper is started on every fetch, with the request's secrets on its input.
+std::vector<std::string> helper_environment(const char* const* environment);
 
 // sunbridge-fetch beside the running executable (a build tree), else where the package installs
 // it; "" when neither exists.

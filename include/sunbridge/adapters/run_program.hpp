@@ -22,10 +22,12 @@ struct ProgramRun {
 // (closed after it), and waits at most `timeout` (then kills it: a timeout error). A program that
 // cannot be started (or exits 127, "not found") is an invalid error; one that ran and failed is
 // a ProgramRun with its exit status (a signal counts as 128 + the signal's number). Standard
-// output beyond `max_output_bytes` is dropped.
+// output beyond `max_output_bytes` is dropped. `environment` ("NAME=value" entries) is the
+// program's whole environment; without it the program inherits this process's.
 Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string_view input,
                                std::chrono::milliseconds timeout,
-                               std::size_t max_output_bytes = std::size_t{1} << 20);
+                               std::size_t max_output_bytes = std::size_t{1} << 20,
+                               const std::vector<std::string>* environment = nullptr);
 
 // "exit status 3: <first line of its standard error>", for messages.
 std::string describe_failure(const std::vector<std::string>& argv, const ProgramRun& run);
