@@ -5,6 +5,7 @@
 
 #include "sunbridge/adapters/ha_discovery.hpp"
 #include "sunbridge/adapters/point_json.hpp"
+#include "sunbridge/adapters/settings_store.hpp"
 #include "sunbridge/core/local_time.hpp"
 #include "sunbridge/domain/pack_message.hpp"
 
@@ -18,11 +19,19 @@ constexpr const char* kComponent = "mqtt";
 // default) this stays well inside the client's buffer of 100 messages, which refuses whatever
 // comes beyond it, connected or not.
 constexpr int kRetainedInFlight = 10;
+// The state table's key for what the broker holds of Home Assistant's pack configs.
+constexpr const char* kDiscoveryKey = "mqtt.discovery";
 }  // namespace
 
 CloudLink::CloudLink(const adapters::MqttConfig& config, adapters::SqliteDb& db, EventLoop& loop,
                      const Clock& clock, Logger& log, domain::PointStore& points)
-    : config_(config), outbox_(db), loop_(loop), clock_(clock), log_(log), points_(points) {
+    : config_(config),
+      db_(db),
+      outbox_(db),
+      loop_(loop),
+      clock_(clock),
+      log_(log),
+      points_(points) {
   if (auto n = outbox_.size()) backlog_ = *n;
   tokens_ = config_.drain_per_s;
   refilled_ = clock_.mono_now();
@@ -45,6 +54,7 @@ std::string CloudLink::topic(const std::string& leaf) const {
 void CloudLink::start(const std::string& device_id) {
   if (client_) return;
   device_id_ = device_id;
+  if (config_.homeassistant) load_discovery_memory();
   adapters::MqttSettings s = config_.client;
   if (s.client_id.empty()) s.client_id = device_id_;
   s.will_topic = topic("status");
@@ -127,6 +137,7 @@ void CloudLink::record_telemetry(const std::vector<Point>& points, WallTime ts) 
 }
 
 void CloudLink::record_packs(const std::vector<Point>& points, WallTime ts) {
+  if (device_id_.empty()) return;  // not started: nothing to address it to yet
   std::map<std::string, Point> by_name;
   for (const Point& p : points) {
     if (p.name.rfind("pack.", 0) == 0) by_name.emplace(p.name, p);
@@ -135,11 +146,14 @@ void CloudLink::record_packs(const std::vector<Point>& points, WallTime ts) {
   for (int pack = 1; pack <= 15; ++pack) {
     auto s = domain::summarize_pack(by_name, pack);
     if (!s) continue;
-    if (packs_announced_[pack] != s->battery_id) {
-      if (!packs_announced_[pack].empty()) {
-        packs_to_retract_.emplace_back(pack, packs_announced_[pack]);
-      }
-      packs_announced_[pack] = s->battery_id;
+    packs_read_.insert(pack);
+    std::string& announced = packs_announced_[pack];
+    // A pack whose serial is not read yet (a start, or it has just answered again) keeps the
+    // serial it was announced under: a swap shows when the new serial is read.
+    if (announced != s->battery_id && (s->serial_known || announced.empty())) {
+      if (!announced.empty()) retract_pack(pack, announced);
+      announced = s->battery_id;
+      save_discovery_memory();
       publish_pack_discovery(pack);
     }
     // Seed 000's SCADA fields, plus the cells.
@@ -249,23 +263,64 @@ adapters::DiscoveryContext CloudLink::discovery_context() const {
   return ctx;
 }
 
-void CloudLink::retract_packs(const adapters::DiscoveryContext& ctx) {
-  for (const auto& [pack, id] : packs_to_retract_) {
-    for (const auto& m : adapters::pack_discovery(ctx, pack, id))
-      send_retained(m.topic, "");
+void CloudLink::retract_pack(int pack, const std::string& battery_id) {
+  if (!config_.homeassistant) return;
+  for (const auto& m : adapters::pack_discovery(discovery_context(), pack, battery_id))
+    retractions_.insert(m.topic);
+}
+
+void CloudLink::send_retractions() {
+  const std::set<std::string> topics = retractions_;  // send_retained updates the set
+  for (const auto& topic : topics)
+    send_retained(topic, "");
+}
+
+void CloudLink::load_discovery_memory() {
+  auto stored = adapters::SettingsStore(db_).get(kDiscoveryKey);
+  if (!stored) {
+    log_.warn(kComponent, "cannot read which Home Assistant configs the broker holds: " +
+                              stored.error().describe());
+    return;
   }
-  packs_to_retract_.clear();
+  if (!*stored) return;
+  const json& memory = **stored;
+  // The configs of another device id are that device's (a gateway given a new id keeps them).
+  if (memory.value("device", "") == device_id_ && memory.contains("packs") &&
+      memory["packs"].is_object()) {
+    for (const auto& [pack, id] : memory["packs"].items()) {
+      const int n = std::atoi(pack.c_str());
+      if (n >= 1 && n <= 15 && id.is_string()) packs_announced_[n] = id.get<std::string>();
+    }
+  }
+  if (memory.contains("retract") && memory["retract"].is_array()) {
+    for (const auto& topic : memory["retract"]) {
+      if (topic.is_string()) retractions_.insert(topic.get<std::string>());
+    }
+  }
+}
+
+void CloudLink::save_discovery_memory() {
+  json packs = json::object();
+  for (const auto& [pack, id] : packs_announced_) {
+    if (!id.empty()) packs[std::to_string(pack)] = id;
+  }
+  const json memory = {{"device", device_id_}, {"packs", packs}, {"retract", retractions_}};
+  if (Status s = adapters::SettingsStore(db_).put(kDiscoveryKey, memory, clock_.wall_now()); !s) {
+    log_.warn(kComponent, "cannot store which Home Assistant configs the broker holds: " +
+                              s.error().describe());
+  }
 }
 
 void CloudLink::publish_discovery() {
   if (!config_.homeassistant || !client_ || !client_->connected()) return;
+  send_retractions();
   const auto ctx = discovery_context();
-  retract_packs(ctx);
   auto messages = adapters::inverter_discovery(ctx);
   auto checks = adapters::check_discovery(ctx, check_names_);
   messages.insert(messages.end(), checks.begin(), checks.end());
   for (const auto& [pack, id] : packs_announced_) {
-    if (id.empty()) continue;
+    // A pack remembered from before but not read since is not announced again: it may be gone.
+    if (id.empty() || packs_read_.count(pack) == 0) continue;
     auto more = adapters::pack_discovery(ctx, pack, id);
     messages.insert(messages.end(), more.begin(), more.end());
   }
@@ -276,15 +331,17 @@ void CloudLink::publish_discovery() {
 void CloudLink::publish_pack_discovery(int pack) {
   // Only this pack's configs (and the old ones it replaces): the rest is already retained.
   if (!config_.homeassistant || !client_ || !client_->connected()) return;
-  const auto ctx = discovery_context();
-  retract_packs(ctx);
-  for (auto& m : adapters::pack_discovery(ctx, pack, packs_announced_[pack]))
+  send_retractions();
+  for (auto& m : adapters::pack_discovery(discovery_context(), pack, packs_announced_[pack]))
     send_retained(std::move(m.topic), std::move(m.payload));
 }
 
 void CloudLink::send_retained(std::string topic, std::string payload) {
   // Only the newest payload of a topic matters: one still waiting is replaced, not repeated.
   const std::uint64_t generation = ++retained_generation_[topic];
+  const bool changed =
+      payload.empty() ? retractions_.insert(topic).second : retractions_.erase(topic) > 0;
+  if (changed) save_discovery_memory();
   for (auto& r : retained_queue_) {
     if (r.topic == topic) {
       r.payload = std::move(payload);
@@ -306,13 +363,19 @@ void CloudLink::flush_retained() {
         [this, conn, sent = next, alive = alive_](const Status& outcome) mutable {
           if (!*alive || conn != connection_) return;  // the reconnect sends it again
           --retained_inflight_;
+          const bool newest = retained_generation_[sent.topic] == sent.generation;
+          // A removal is done once the broker has it, or refuses it for good.
+          if (newest && sent.payload.empty() && (outcome.ok() || !outcome.error().retryable()) &&
+              retractions_.erase(sent.topic)) {
+            save_discovery_memory();
+          }
           if (!outcome.ok()) {
             if (!outcome.error().retryable()) {
               if (refused_topics_.insert(sent.topic).second) {
                 log_.warn(kComponent, "the broker refuses " + sent.topic + " (" +
                                           outcome.error().describe() + "); check its ACL");
               }
-            } else if (retained_generation_[sent.topic] == sent.generation) {
+            } else if (newest) {
               // Again, unless something newer for this topic was asked for since.
               retained_queue_.push_back(std::move(sent));
             }

@@ -76,6 +76,9 @@ bool BmsAsciiPoller::read_pack(PackReading& reading) {
   const auto target = static_cast<std::uint8_t>(address);
   auto analog = transact(protocol::kCmdAnalog, target);
   if (!analog) {
+    // A pack that stops answering may be swapped before it answers again (the packs are
+    // switched off for that, the gateway need not be): its model and serial are read again.
+    info_.erase(address);
     reading.error = analog.error().describe();
     return analog.error().kind != ErrorKind::kDisconnected;
   }

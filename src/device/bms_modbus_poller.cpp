@@ -12,7 +12,8 @@ void wait_gap(std::chrono::steady_clock::time_point last, std::chrono::milliseco
   std::this_thread::sleep_until(last + gap);  // bus timing is real time (PACE: >= 100 ms)
 }
 
-// Keeps firmware/model/serial read once per pack on every later record.
+// Keeps firmware/model/serial, read once per pack (again after it stopped answering), on every
+// later record.
 void merge_info(protocol::PackRecord& r, const protocol::PackRecord& info) {
   r.firmware = info.firmware;
   r.model = info.model;
@@ -52,6 +53,9 @@ BmsReport BmsModbusPoller::poll() {
         client_.set_slave(address);
         auto regs = read(protocol::kPaceAnalogStart, protocol::kPaceAnalogCount);
         if (!regs) {
+          // A pack that stops answering may be swapped before it answers again (the packs are
+          // switched off for that, the gateway need not be): its strings are read again.
+          info_.erase(address);
           reading.error = regs.error().describe();
           return regs.error().kind != ErrorKind::kDisconnected;
         }

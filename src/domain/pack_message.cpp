@@ -37,6 +37,7 @@ std::optional<PackSummary> summarize_pack(const std::map<std::string, Point>& pt
   if (auto it = pts.find(p + "serial"); it != pts.end() && it->second.quality == Quality::kOk) {
     if (const auto* text = std::get_if<std::string>(&it->second.value); text && !text->empty()) {
       s.battery_id = *text;
+      s.serial_known = true;
     }
   }
   s.soc_pct = *soc;

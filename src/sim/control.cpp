@@ -239,6 +239,14 @@ json control(SimState& sim, const json& request) {
       sim.packs.step();
       return ok();
     }
+    if (cmd == "pack-serial") {  // the pack swapped for another one: a new serial
+      SimPack* p = sim.packs.find(request.at("pack").get<int>());
+      if (p == nullptr) return fail("no pack " + request.at("pack").dump());
+      const std::string serial = request.at("serial").get<std::string>();
+      if (serial.empty() || serial.size() > 20) return fail("a serial has 1 to 20 characters");
+      p->serial = serial;
+      return ok();
+    }
     if (cmd == "pack-corrupt") {
       const int n = request.value("count", 1);
       const std::string link = request.value("link", "all");

@@ -107,6 +107,16 @@ void Broker::stop() {
   process_.reset();
 }
 
+void Broker::freeze() {
+  REQUIRE(process_);
+  REQUIRE(::kill(process_->pid(), SIGSTOP) == 0);
+}
+
+void Broker::kill() {
+  if (process_) (void)process_->stop(SIGKILL, 5s);
+  process_.reset();
+}
+
 struct Subscriber::Impl {
   MQTTAsync handle = nullptr;
   mutable std::mutex mu;

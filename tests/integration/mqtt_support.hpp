@@ -32,6 +32,9 @@ class Broker {
   ~Broker();
   void start();
   void stop();  // SIGTERM: mosquitto saves its persistence file
+  // SIGSTOP: connections stay open, nothing is read or answered (no PUBACK), until kill().
+  void freeze();
+  void kill();  // SIGKILL: what it received since its last save is lost
   [[nodiscard]] std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   [[nodiscard]] int port() const { return port_; }
   [[nodiscard]] std::string tls_url() const {

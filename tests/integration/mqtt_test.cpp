@@ -361,6 +361,87 @@ TEST_CASE("fifteen packs: Home Assistant gets every config, and all of them agai
   CHECK(d.log().find("refuses") == std::string::npos);
 }
 
+TEST_CASE(
+    "a swapped pack: Home Assistant forgets its old serial, even when the removal is lost "
+    "with the connection, or the swap happens while the daemon is stopped",
+    "[integration][mqtt]") {
+  testkit::TempDir dir;
+  Broker broker(dir);
+  Sim sim(dir, {"--pack-modbus-link", dir.file("pm.tty")});
+  json config = mqtt_config(dir, sim, broker);
+  config["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
+  config["mqtt"]["telemetry_interval_s"] = 1;
+  // The pack configs the broker holds now, as a new subscriber (Home Assistant starting) gets
+  // them, plus whatever arrives within the wait: the newest per topic; an empty one removes it.
+  int subscribers = 0;
+  const auto holds = [&](const std::string& serial_id, bool present) {
+    Subscriber sub(broker.url(), "homeassistant/sensor/+/config",
+                   "test-swap-" + std::to_string(++subscribers));
+    // The broker sends what it retains at the subscription, so before this marker.
+    const std::string marker = "homeassistant/sensor/test_marker/config";
+    sub.publish(marker, "here");
+    REQUIRE(testkit::wait_until(
+        [&] {
+          const auto all = sub.messages();
+          return std::any_of(all.begin(), all.end(),
+                             [&](const Received& m) { return m.topic == marker; });
+        },
+        10s));
+    const auto matches = [&] {
+      std::map<std::string, std::string> latest;
+      for (const auto& m : sub.messages())
+        latest[m.topic] = m.payload;
+      int n = 0;
+      for (const auto& [topic, payload] : latest) {
+        n += !payload.empty() && topic.find("_pack_" + serial_id + "_") != std::string::npos;
+      }
+      return present ? n == 4 : n == 0;
+    };
+    return testkit::wait_until(matches, 20s);
+  };
+  const auto pack_serial = [&](Daemon& d, int pack) {
+    const json s = d.status();
+    const std::string name = "pack." + std::to_string(pack) + ".serial";
+    return fresh(s, name) ? point(s, name)["value"].get<std::string>() : std::string();
+  };
+  const auto swap = [&](Daemon* d, int pack, const std::string& serial) {
+    sim.control({{"cmd", "pack-silent"}, {"pack", pack}, {"on", true}});
+    if (d != nullptr) {  // the daemon sees it stop answering
+      d->wait_for([&](const json& s) { return !fresh(s, "pack." + std::to_string(pack) + ".soc"); },
+                  20s);
+    }
+    sim.control({{"cmd", "pack-serial"}, {"pack", pack}, {"serial", serial}});
+    sim.control({{"cmd", "pack-silent"}, {"pack", pack}, {"on", false}});
+  };
+  {
+    Daemon d(dir, config, "d");
+    REQUIRE(holds("flcd16100482401017", true));  // the simulator's pack 1
+    REQUIRE(holds("flcd16100482401018", true));  // and pack 2
+    // The broker saves what it holds; restarted, it has it again and the daemon reconnects.
+    broker.stop();
+    broker.start();
+    d.wait_for([](const json& s) { return point(s, "link.mqtt.state")["value"] == "online"; }, 20s);
+    // Pack 1 swapped while the broker takes messages but answers none: the removal of the old
+    // configs goes out on a connection that then dies, and the broker restarts without it.
+    broker.freeze();
+    swap(&d, 1, "FLCD16100489999991");
+    REQUIRE(testkit::wait_until([&] { return pack_serial(d, 1) == "FLCD16100489999991"; }, 20s));
+    std::this_thread::sleep_for(1s);  // its removal and new configs written to the broker
+    broker.kill();
+    broker.start();
+    INFO(d.log());
+    CHECK(holds("flcd16100489999991", true));
+    CHECK(holds("flcd16100482401017", false));
+  }
+  // Pack 2 swapped while the daemon is stopped: it finds out at its first reading.
+  swap(nullptr, 2, "FLCD16100489999992");
+  Daemon d(dir, config, "d");
+  INFO(d.log());
+  CHECK(holds("flcd16100489999992", true));
+  CHECK(holds("flcd16100482401018", false));
+  CHECK(holds("flcd16100489999991", true));  // pack 1 stays as it is
+}
+
 TEST_CASE("MQTT 3.1.1 and 5: subscriptions answered and offline published at a clean stop",
           "[integration][mqtt]") {
   const std::string version = GENERATE(as<std::string>{}, "3.1.1", "5");

@@ -105,6 +105,72 @@ TEST_CASE("modbus mode: a silent pack goes offline alone", "[unit][bms][device]"
   CHECK(r2.counters.timeouts == 2);
 }
 
+TEST_CASE("a pack swapped while it was silent is read under its new serial",
+          "[unit][bms][device]") {
+  Rig rig;
+  SECTION("modbus mode") {
+    test::FakeModbusClient client;
+    client.max_registers = 125;
+    const auto load = [&](const protocol::PackRecord& pack) {
+      auto regs = protocol::encode_pace_registers(pack, {0, 0, 0x0C00, 0});
+      for (std::size_t i = 0; i < regs.size(); ++i)
+        client.registers[static_cast<std::uint16_t>(i)] = regs[i];
+      auto info = protocol::encode_pace_info(pack);
+      for (std::size_t i = 0; i < info.size(); ++i)
+        client.registers[static_cast<std::uint16_t>(150 + i)] = info[i];
+    };
+    BmsOptions o = fast_options(BmsMode::kModbus);
+    o.addresses = {1};
+    o.retries = 0;
+    BmsModbusPoller poller(client, o, rig.clock, rig.log);
+    load(sample_pack(1));
+    auto before = poller.poll();
+    REQUIRE(before.packs[0].record);
+    CHECK(before.packs[0].record->serial == "SN1");
+    CHECK(poller.poll().packs[0].record->serial == "SN1");  // read once while it answers
+    client.next_errors = {Error::timeout()};                // switched off for the swap
+    CHECK_FALSE(poller.poll().packs[0].record);
+    protocol::PackRecord replacement = sample_pack(1);
+    replacement.serial = "SN-REPLACEMENT";
+    load(replacement);
+    auto after = poller.poll();
+    REQUIRE(after.packs[0].record);
+    CHECK(after.packs[0].record->serial == "SN-REPLACEMENT");
+  }
+  SECTION("ascii mode") {
+    test::FakeSerialPort port;
+    std::string serial = "SN1";
+    bool silent = false;
+    port.respond = [&](const std::vector<std::uint8_t>& req) -> std::vector<std::uint8_t> {
+      if (silent) return {};
+      auto f = protocol::parse_frame(std::string(req.begin(), req.end()));
+      REQUIRE(f.ok());
+      protocol::AsciiFrame a{0x25, 1, protocol::kCid1LiFePO4, 0, {}};
+      if (f->cid2 == protocol::kCmdAnalog)
+        a.info = protocol::encode_analog_info(sample_pack(1), protocol::AsciiDialect::kPace);
+      if (f->cid2 == protocol::kCmdHardwareVersion || f->cid2 == protocol::kCmdSerial) {
+        const std::string t = f->cid2 == protocol::kCmdSerial ? serial : "P16S100A";
+        a.info.assign(t.begin(), t.end());
+      }
+      return bytes_of(protocol::encode_frame(a));
+    };
+    BmsOptions o = fast_options(BmsMode::kAscii);
+    o.addresses = {1};
+    o.retries = 0;
+    BmsAsciiPoller poller(port, o, rig.clock, rig.log);
+    auto before = poller.poll();
+    REQUIRE(before.packs[0].record);
+    CHECK(before.packs[0].record->serial == "SN1");
+    silent = true;
+    CHECK_FALSE(poller.poll().packs[0].record);
+    serial = "SN-REPLACEMENT";
+    silent = false;
+    auto after = poller.poll();
+    REQUIRE(after.packs[0].record);
+    CHECK(after.packs[0].record->serial == "SN-REPLACEMENT");
+  }
+}
+
 TEST_CASE("ascii mode asks the master for each pack and merges alarm flags",
           "[unit][bms][device]") {
   Rig rig;

@@ -67,7 +67,7 @@ class CloudLink {
   void publish_discovery();
   void publish_pack_discovery(int pack);
   [[nodiscard]] adapters::DiscoveryContext discovery_context() const;
-  void retract_packs(const adapters::DiscoveryContext& ctx);
+  void send_retractions();
   // Retained messages (state, Home Assistant's configs) go out a few at a time, in order: a
   // burst of them (15 packs are 60 configs) would overflow the MQTT client's buffer, which
   // refuses what comes beyond it.
@@ -76,11 +76,19 @@ class CloudLink {
   void schedule_retained_retry();
 
   std::vector<std::pair<std::string, adapters::MqttClient::Handler>> subscriptions_;
-  std::map<std::string, std::string> state_;    // leaf -> retained payload
+  std::map<std::string, std::string> state_;  // leaf -> retained payload
+  // Home Assistant's pack configs as the broker holds them, kept in the database across
+  // restarts (a pack swapped while the daemon was stopped is found at its first reading).
+  void load_discovery_memory();
+  void save_discovery_memory();
+  void retract_pack(int pack, const std::string& battery_id);
   std::map<int, std::string> packs_announced_;  // pack -> battery_id in discovery
-  // Pack configs announced under an id that has since changed ("pack-1" until the serial was
-  // read): removed from the broker (an empty retained config) so Home Assistant drops them.
-  std::vector<std::pair<int, std::string>> packs_to_retract_;
+  std::set<int> packs_read_;                    // packs with a reading since the start
+  // Configs announced under an id that has since changed ("pack-1" until the serial was read,
+  // a swapped pack's old serial): an empty retained config removes each from the broker, so
+  // Home Assistant drops the entity. A topic stays here, and in the database, until the broker
+  // acknowledged its removal: a removal lost with a connection or a restart is sent again.
+  std::set<std::string> retractions_;
   struct Retained {
     std::string topic, payload;
     std::uint64_t generation = 0;  // a failed send is repeated only if nothing newer came
@@ -90,6 +98,7 @@ class CloudLink {
   int retained_inflight_ = 0;                                 // handed to it, not yet acknowledged
   bool retained_retry_scheduled_ = false;
   const adapters::MqttConfig& config_;
+  adapters::SqliteDb& db_;
   adapters::Outbox outbox_;
   EventLoop& loop_;
   const Clock& clock_;

@@ -15,7 +15,8 @@ namespace sb::domain {
 
 struct PackSummary {
   int pack = 0;
-  std::string battery_id;  // the pack's serial, or "pack-N" while unknown
+  std::string battery_id;     // the pack's serial, or "pack-N" while unknown
+  bool serial_known = false;  // battery_id is the serial the pack reported
   double soc_pct = 0;
   double power_output_w = 0;            // > 0 discharging (the pack delivers power), < 0 charging
   std::optional<double> temperature_c;  // the warmest cell sensor
