@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <string_view>
 
 #include "sunbridge/adapters/fetch_protocol.hpp"
@@ -44,8 +45,9 @@ constexpr std::array<std::string_view, 17> kHelperVariables = {"PATH",
 
 class HelperOutbound final : public Outbound {
  public:
-  HelperOutbound(std::string helper_path, std::chrono::seconds spare)
-      : helper_(std::move(helper_path)), spare_(spare) {}
+  HelperOutbound(std::string helper_path, std::chrono::seconds spare,
+                 std::chrono::milliseconds stop_grace)
+      : helper_(std::move(helper_path)), spare_(spare), stop_grace_(stop_grace) {}
 
   Result<std::string> get(const std::string& url, const HttpOptions& options) override {
     return exchange(encode_fetch_request(FetchGet{url, options}), options.timeout,
@@ -59,6 +61,8 @@ class HelperOutbound final : public Outbound {
     return {};
   }
 
+  void stop() override { stopping_ = true; }
+
  private:
   Result<std::string> exchange(const std::string& request, std::chrono::seconds timeout,
                                std::size_t max_reply_bytes) {
@@ -68,8 +72,14 @@ class HelperOutbound final : public Outbound {
                             "beside sunbridged or in " +
                             fetch_helper_dir());
     }
+    if (stopping_) return Error::timeout("not started: the daemon is stopping");
     const std::vector<std::string> environment = helper_environment(environ);
-    auto run = run_program({helper_}, request, timeout + spare_, max_reply_bytes, &environment);
+    RunOptions options;
+    options.max_output_bytes = max_reply_bytes;
+    options.environment = &environment;
+    options.stop = &stopping_;
+    options.stop_grace = stop_grace_;
+    auto run = run_program({helper_}, request, timeout + spare_, options);
     if (!run) return run.error();
     if (run->exit_status != 0) return Error::io(0, describe_failure({helper_}, *run));
     auto reply = decode_fetch_reply(run->output);
@@ -81,13 +91,15 @@ class HelperOutbound final : public Outbound {
 
   std::string helper_;
   std::chrono::seconds spare_;
+  std::chrono::milliseconds stop_grace_;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace
 
-std::unique_ptr<Outbound> make_helper_outbound(std::string helper_path,
-                                               std::chrono::seconds spare) {
-  return std::make_unique<HelperOutbound>(std::move(helper_path), spare);
+std::unique_ptr<Outbound> make_helper_outbound(std::string helper_path, std::chrono::seconds spare,
+                                               std::chrono::milliseconds stop_grace) {
+  return std::make_unique<HelperOutbound>(std::move(helper_path), spare, stop_grace);
 }
 
 std::vector<std::string> helper_environment(const char* const* environment) {

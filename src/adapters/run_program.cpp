@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -84,8 +85,8 @@ int status_of(int wait_status) {
 }  // namespace
 
 Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string_view input,
-                               std::chrono::milliseconds timeout, std::size_t max_output_bytes,
-                               const std::vector<std::string>* environment) {
+                               std::chrono::milliseconds timeout, const RunOptions& options) {
+  const std::vector<std::string>* environment = options.environment;
   if (argv.empty() || argv[0].empty()) return Error::invalid("no program to run");
   Pipe in, out, err;
   if (!in.open() || !out.open() || !err.open()) return Error::io(errno, "cannot make a pipe");
@@ -130,9 +131,19 @@ Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string
   ProgramRun run;
   std::size_t written = 0;
   if (input.empty()) in.write.reset();
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool stopping = false;
+  // A stop asked for shortens what is left to the grace.
+  const auto check_stop = [&] {
+    if (stopping || options.stop == nullptr || !options.stop->load()) return;
+    stopping = true;
+    deadline = std::min(deadline, std::chrono::steady_clock::now() + options.stop_grace);
+  };
+  // Waits are cut short so that a stop is seen soon.
+  const long long max_wait_ms = options.stop != nullptr ? 100 : 1000;
   bool timed_out = false;
   while (out.read.get() >= 0 || err.read.get() >= 0) {
+    check_stop();
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
@@ -141,7 +152,7 @@ Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string
     }
     pollfd fds[3] = {
         {in.write.get(), POLLOUT, 0}, {out.read.get(), POLLIN, 0}, {err.read.get(), POLLIN, 0}};
-    const int n = ::poll(fds, 3, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    const int n = ::poll(fds, 3, static_cast<int>(std::min<long long>(left.count(), max_wait_ms)));
     if (n < 0 && errno != EINTR) break;
     if (n <= 0) continue;
     if (fds[0].revents & (POLLOUT | POLLERR | POLLHUP)) {
@@ -161,13 +172,14 @@ Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string
         fd.reset();
       }
     };
-    drain(fds[1], out.read, run.output, max_output_bytes);
+    drain(fds[1], out.read, run.output, options.max_output_bytes);
     drain(fds[2], err.read, run.errors, kMaxErrors);
   }
   int wait_status = 0;
   if (!timed_out) {
     // Output closed: the program is ending; wait for it within what is left of the time.
     while (::waitpid(pid, &wait_status, WNOHANG) == 0) {
+      check_stop();
       if (std::chrono::steady_clock::now() > deadline) {
         timed_out = true;
         break;
@@ -186,6 +198,9 @@ Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string
   }
   ::kill(pid, SIGKILL);
   ::waitpid(pid, &wait_status, 0);
+  if (stopping) {
+    return Error::timeout(argv[0] + " was stopped: the daemon is stopping");
+  }
   return Error::timeout(argv[0] + " did not finish in " + std::to_string(timeout.count()) +
                         " ms and was stopped");
 }

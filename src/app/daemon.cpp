@@ -202,6 +202,8 @@ int Daemon::run() {
 
   loop_.run();
 
+  // A forecast or e-mail still on its way has a moment to finish, while the rest stops.
+  outbound_.stop();
   web_.reset();  // no request reaches the loop from here on
   notifier_.stopping();
   checks_.shutdown(clock_.wall_now());

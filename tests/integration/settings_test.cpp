@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The profile engine and the settings writer against the simulator: the daemon runs at other
 // dates under libfaketime, the simulator records every write request it receives.
+#include <csignal>
 #include <filesystem>
 #include <thread>
 
@@ -750,6 +751,26 @@ TEST_CASE("automatic mode waits for the first forecast, and chooses again when a
     CHECK(reason.find("automatic for 2027-01-16: 07 40 A") == 0);
     CHECK(reason.find("no current forecast") == std::string::npos);
   }
+}
+
+TEST_CASE("a stop does not wait for a forecast server that does not answer",
+          "[integration][weather]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  testkit::HttpServer server;
+  server.respond(200, "{}", 120s);  // accepts, reads the request, and says nothing
+  json config = fast_config(dir, sim.link());
+  // Allowed 300 s (and 15 s more for the helper): far longer than a service manager waits.
+  config["profiles"] = {
+      {"weather", {{"provider", "open-meteo"}, {"url", server.url("/hang")}, {"timeout_s", 300}}}};
+  Daemon d(dir, config, "d");
+  REQUIRE(testkit::wait_until([&] { return !server.request_lines().empty(); }, 20s));
+  INFO(describe_processes("sunbridge-fetch"));
+  // The fetch has a short grace, then its helper is stopped and the daemon finishes its stop.
+  const auto code = d.process().stop(SIGTERM, 10s);
+  INFO(d.log());
+  CHECK(code.value_or(-1) == 0);
+  CHECK(describe_processes("sunbridge-fetch") == "sunbridge-fetch: none running");
 }
 
 TEST_CASE("forecasts are fetched through the helper process and without it the daemon says why",

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <thread>
 
 #include "sunbridge/adapters/fetch_protocol.hpp"
 #include "sunbridge/adapters/outbound.hpp"
@@ -239,4 +240,27 @@ TEST_CASE(
   CHECK(env.find("https_proxy=http://proxy.lan:3128\n") != std::string::npos);
   CHECK(env.find("SUNBRIDGE_TEST_NOT_FOR_THE_HELPER") == std::string::npos);
   CHECK(env.find("LD_PRELOAD") == std::string::npos);
+}
+
+TEST_CASE("a stop ends a helper still running after the grace, and refuses the next request",
+          "[fetch]") {
+  testkit::TempDir dir;
+  const std::string path = dir.file("slow");
+  std::ofstream(path) << "#!/bin/sh\nexec sleep 30\n";
+  ::chmod(path.c_str(), 0755);
+  adapters::HttpOptions patient;
+  patient.timeout = 60s;
+  auto outbound = adapters::make_helper_outbound(path, 1s, 200ms);
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(300ms);
+    outbound->stop();
+  });
+  auto run = outbound->get("https://example.com/", patient);
+  stopper.join();
+  REQUIRE_FALSE(run);
+  CHECK(run.error().kind == ErrorKind::kTimeout);
+  CHECK(run.error().detail == path + " was stopped: the daemon is stopping");
+  auto later = outbound->get("https://example.com/", patient);
+  REQUIRE_FALSE(later);
+  CHECK(later.error().detail == "not started: the daemon is stopping");
 }

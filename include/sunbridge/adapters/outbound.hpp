@@ -24,13 +24,19 @@ class Outbound {
   virtual ~Outbound() = default;
   virtual Result<std::string> get(const std::string& url, const HttpOptions& options) = 0;
   virtual Status mail(const EmailConfig& server, const MailMessage& message, WallTime now) = 0;
+  // From any thread, when the daemon is stopping: a request in flight has a short grace to
+  // finish, then ends with an error, and later ones fail at once. A stop never waits for a slow
+  // server (a forecast may be allowed 300 s, longer than the service manager waits).
+  virtual void stop() {}
 };
 
 // Runs `helper_path` (sunbridge-fetch) once per call with the request on its standard input.
 // A helper that cannot be run is an invalid error naming it; one that does not finish within the
-// request's own timeout plus `spare` is stopped (a timeout error).
+// request's own timeout plus `spare` is stopped (a timeout error), as is one still running
+// `stop_grace` after stop().
 std::unique_ptr<Outbound> make_helper_outbound(
-    std::string helper_path, std::chrono::seconds spare = std::chrono::seconds(15));
+    std::string helper_path, std::chrono::seconds spare = std::chrono::seconds(15),
+    std::chrono::milliseconds stop_grace = std::chrono::seconds(3));
 
 // The environment sunbridge-fetch runs with, taken from `environment` (a null-terminated array
 // like environ): only what libcurl and its TLS library read (the proxy settings, OpenSSL's

@@ -3,6 +3,7 @@
 // command. Call it off the event loop: it blocks until the program ends or the time is up.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -18,16 +19,22 @@ struct ProgramRun {
   std::string errors;   // standard error, at most 64 KB kept
 };
 
+struct RunOptions {
+  std::size_t max_output_bytes = std::size_t{1} << 20;  // standard output beyond it is dropped
+  // The program's whole environment ("NAME=value" entries); none: it inherits this process's.
+  const std::vector<std::string>* environment = nullptr;
+  // Once this turns true (another thread: the daemon is stopping), the program has `stop_grace`
+  // more to finish before it is killed (a timeout error).
+  const std::atomic<bool>* stop = nullptr;
+  std::chrono::milliseconds stop_grace{0};
+};
+
 // Runs argv[0] (searched in PATH when it has no '/') with `argv`, `input` on its standard input
 // (closed after it), and waits at most `timeout` (then kills it: a timeout error). A program that
 // cannot be started (or exits 127, "not found") is an invalid error; one that ran and failed is
-// a ProgramRun with its exit status (a signal counts as 128 + the signal's number). Standard
-// output beyond `max_output_bytes` is dropped. `environment` ("NAME=value" entries) is the
-// program's whole environment; without it the program inherits this process's.
+// a ProgramRun with its exit status (a signal counts as 128 + the signal's number).
 Result<ProgramRun> run_program(const std::vector<std::string>& argv, std::string_view input,
-                               std::chrono::milliseconds timeout,
-                               std::size_t max_output_bytes = std::size_t{1} << 20,
-                               const std::vector<std::string>* environment = nullptr);
+                               std::chrono::milliseconds timeout, const RunOptions& options = {});
 
 // "exit status 3: <first line of its standard error>", for messages.
 std::string describe_failure(const std::vector<std::string>& argv, const ProgramRun& run);
