@@ -300,6 +300,7 @@ void CloudLink::load_discovery_memory() {
 }
 
 void CloudLink::save_discovery_memory() {
+  if (!config_.homeassistant) return;  // nothing announced, nothing to remember
   json packs = json::object();
   for (const auto& [pack, id] : packs_announced_) {
     if (!id.empty()) packs[std::to_string(pack)] = id;

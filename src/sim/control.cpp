@@ -207,11 +207,15 @@ json control(SimState& sim, const json& request) {
                  {"address", sim.solarman->address()}});
     }
     if (cmd == "pack-dump") return ok({{"values", sim.packs.dump()}, {"packs", sim.packs.count()}});
-    if (cmd == "pack-silent" || cmd == "pack-fault" || cmd == "pack-set") {
+    if (cmd == "pack-silent" || cmd == "pack-fault" || cmd == "pack-set" || cmd == "pack-serial") {
       SimPack* p = sim.packs.find(request.at("pack").get<int>());
       if (p == nullptr) return fail("no pack " + request.at("pack").dump());
       if (cmd == "pack-silent") {
         p->silent = request.value("on", true);
+      } else if (cmd == "pack-serial") {  // the pack swapped for another one: a new serial
+        const std::string serial = request.at("serial").get<std::string>();
+        if (serial.empty() || serial.size() > 20) return fail("a serial has 1 to 20 characters");
+        p->serial = serial;
       } else if (cmd == "pack-fault") {
         const std::string f = request.at("fault").get<std::string>();
         if (f == "none") {
@@ -237,14 +241,6 @@ json control(SimState& sim, const json& request) {
         }
       }
       sim.packs.step();
-      return ok();
-    }
-    if (cmd == "pack-serial") {  // the pack swapped for another one: a new serial
-      SimPack* p = sim.packs.find(request.at("pack").get<int>());
-      if (p == nullptr) return fail("no pack " + request.at("pack").dump());
-      const std::string serial = request.at("serial").get<std::string>();
-      if (serial.empty() || serial.size() > 20) return fail("a serial has 1 to 20 characters");
-      p->serial = serial;
       return ok();
     }
     if (cmd == "pack-corrupt") {

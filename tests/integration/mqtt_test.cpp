@@ -34,6 +34,23 @@ std::vector<std::int64_t> outbox_seqs(const Subscriber& sub) {
   return out;
 }
 
+// Home Assistant's configs among `messages` from index `from` on: the newest payload per
+// ".../config" topic; an empty one removes the topic (Home Assistant forgets the entity).
+std::map<std::string, std::string> latest_configs(const std::vector<Received>& messages,
+                                                  std::size_t from = 0) {
+  std::map<std::string, std::string> out;
+  for (std::size_t i = from; i < messages.size(); ++i) {
+    const Received& m = messages[i];
+    if (m.topic.size() <= 7 || m.topic.substr(m.topic.size() - 7) != "/config") continue;
+    if (m.payload.empty()) {
+      out.erase(m.topic);
+    } else {
+      out[m.topic] = m.payload;
+    }
+  }
+  return out;
+}
+
 json mqtt_config(const testkit::TempDir& dir, Sim& sim, const Broker& broker) {
   json c = fast_config(dir, sim.link());
   c["mqtt"] = {{"url", broker.url()},  {"device_id", "SPI10K-TEST"}, {"telemetry_interval_s", 0.2},
@@ -250,18 +267,10 @@ TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on 
   config["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
   config["mqtt"]["telemetry_interval_s"] = 1;
   Daemon d(dir, config, "d");
-  // The latest config per topic; an empty one removes it (Home Assistant forgets the entity).
   auto configs = [&] {
     std::map<std::string, json> out;
-    for (const auto& m : sub.messages()) {
-      if (m.topic.size() > 7 && m.topic.substr(m.topic.size() - 7) == "/config") {
-        if (m.payload.empty()) {
-          out.erase(m.topic);
-        } else {
-          out[m.topic] = json::parse(m.payload);
-        }
-      }
-    }
+    for (const auto& [topic, payload] : latest_configs(sub.messages()))
+      out[topic] = json::parse(payload);
     return out;
   };
   // Packs are announced under their serials once read; anything announced under the
@@ -322,20 +331,7 @@ TEST_CASE("fifteen packs: Home Assistant gets every config, and all of them agai
   config["mqtt"]["telemetry_interval_s"] = 0.2;
   Daemon d(dir, config, "d");
   constexpr std::size_t kConfigs = 25 + 14 + 4 * 15;
-  auto configs = [&](std::size_t from) {
-    std::map<std::string, std::string> out;
-    const auto msgs = sub.messages();
-    for (std::size_t i = from; i < msgs.size(); ++i) {
-      const auto& m = msgs[i];
-      if (m.topic.size() <= 7 || m.topic.substr(m.topic.size() - 7) != "/config") continue;
-      if (m.payload.empty()) {
-        out.erase(m.topic);
-      } else {
-        out[m.topic] = m.payload;
-      }
-    }
-    return out;
-  };
+  auto configs = [&](std::size_t from) { return latest_configs(sub.messages(), from); };
   auto by_serial = [](const std::map<std::string, std::string>& all) {
     std::set<std::string> serials;
     for (const auto& [topic, payload] : all) {
@@ -372,7 +368,7 @@ TEST_CASE(
   config["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
   config["mqtt"]["telemetry_interval_s"] = 1;
   // The pack configs the broker holds now, as a new subscriber (Home Assistant starting) gets
-  // them, plus whatever arrives within the wait: the newest per topic; an empty one removes it.
+  // them, plus whatever arrives within the wait.
   int subscribers = 0;
   const auto holds = [&](const std::string& serial_id, bool present) {
     Subscriber sub(broker.url(), "homeassistant/sensor/+/config",
@@ -388,13 +384,9 @@ TEST_CASE(
         },
         10s));
     const auto matches = [&] {
-      std::map<std::string, std::string> latest;
-      for (const auto& m : sub.messages())
-        latest[m.topic] = m.payload;
       int n = 0;
-      for (const auto& [topic, payload] : latest) {
-        n += !payload.empty() && topic.find("_pack_" + serial_id + "_") != std::string::npos;
-      }
+      for (const auto& [topic, payload] : latest_configs(sub.messages()))
+        n += topic.find("_pack_" + serial_id + "_") != std::string::npos;
       return present ? n == 4 : n == 0;
     };
     return testkit::wait_until(matches, 20s);
