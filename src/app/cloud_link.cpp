@@ -297,6 +297,19 @@ void CloudLink::load_discovery_memory() {
       if (topic.is_string()) retractions_.insert(topic.get<std::string>());
     }
   }
+  // A pack taken out of the configuration (or the BMS link turned off) is not read again: its
+  // configs would stay on the broker, and Home Assistant would show them unavailable for good.
+  bool forgot = false;
+  for (auto it = packs_announced_.begin(); it != packs_announced_.end();) {
+    if (configured_packs_.count(it->first) != 0) {
+      ++it;
+      continue;
+    }
+    if (!it->second.empty()) retract_pack(it->first, it->second);
+    it = packs_announced_.erase(it);
+    forgot = true;
+  }
+  if (forgot) save_discovery_memory();
 }
 
 void CloudLink::save_discovery_memory() {

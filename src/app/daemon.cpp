@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -150,6 +151,10 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
     for (const auto& s : checks_.engine().statuses())
       check_names.push_back(s.name);
     cloud_->set_check_names(std::move(check_names));
+    if (config_.bms.options.mode != device::BmsMode::kNone) {
+      const auto& packs = config_.bms.options.addresses;
+      cloud_->set_configured_packs(std::set<int>(packs.begin(), packs.end()));
+    }
     remote_ = std::make_unique<RemoteControl>(
         RemoteContext{config_.mqtt, clock_, log_, history_, *cloud_, *settings_, time_,
                       [this](const json& request, adapters::IpcServer::Reply reply) {

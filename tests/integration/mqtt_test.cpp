@@ -51,6 +51,31 @@ std::map<std::string, std::string> latest_configs(const std::vector<Received>& m
   return out;
 }
 
+// Whether the broker holds (or, within the wait, comes to hold) the four Home Assistant configs
+// of the pack with this serial id, or none of them, as a new subscriber (Home Assistant
+// starting) sees it. `client` names the subscriber, one new name per call.
+bool broker_holds_pack(const Broker& broker, const std::string& serial_id, bool present,
+                       const std::string& client) {
+  Subscriber sub(broker.url(), "homeassistant/sensor/+/config", client);
+  // The broker sends what it retains at the subscription, so before this marker.
+  const std::string marker = "homeassistant/sensor/test_marker/config";
+  sub.publish(marker, "here");
+  REQUIRE(testkit::wait_until(
+      [&] {
+        const auto all = sub.messages();
+        return std::any_of(all.begin(), all.end(),
+                           [&](const Received& m) { return m.topic == marker; });
+      },
+      10s));
+  const auto matches = [&] {
+    int n = 0;
+    for (const auto& [topic, payload] : latest_configs(sub.messages()))
+      n += topic.find("_pack_" + serial_id + "_") != std::string::npos;
+    return present ? n == 4 : n == 0;
+  };
+  return testkit::wait_until(matches, 20s);
+}
+
 json mqtt_config(const testkit::TempDir& dir, Sim& sim, const Broker& broker) {
   json c = fast_config(dir, sim.link());
   c["mqtt"] = {{"url", broker.url()},  {"device_id", "SPI10K-TEST"}, {"telemetry_interval_s", 0.2},
@@ -367,29 +392,10 @@ TEST_CASE(
   json config = mqtt_config(dir, sim, broker);
   config["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
   config["mqtt"]["telemetry_interval_s"] = 1;
-  // The pack configs the broker holds now, as a new subscriber (Home Assistant starting) gets
-  // them, plus whatever arrives within the wait.
   int subscribers = 0;
   const auto holds = [&](const std::string& serial_id, bool present) {
-    Subscriber sub(broker.url(), "homeassistant/sensor/+/config",
-                   "test-swap-" + std::to_string(++subscribers));
-    // The broker sends what it retains at the subscription, so before this marker.
-    const std::string marker = "homeassistant/sensor/test_marker/config";
-    sub.publish(marker, "here");
-    REQUIRE(testkit::wait_until(
-        [&] {
-          const auto all = sub.messages();
-          return std::any_of(all.begin(), all.end(),
-                             [&](const Received& m) { return m.topic == marker; });
-        },
-        10s));
-    const auto matches = [&] {
-      int n = 0;
-      for (const auto& [topic, payload] : latest_configs(sub.messages()))
-        n += topic.find("_pack_" + serial_id + "_") != std::string::npos;
-      return present ? n == 4 : n == 0;
-    };
-    return testkit::wait_until(matches, 20s);
+    return broker_holds_pack(broker, serial_id, present,
+                             "test-swap-" + std::to_string(++subscribers));
   };
   const auto pack_serial = [&](Daemon& d, int pack) {
     const json s = d.status();
@@ -432,6 +438,43 @@ TEST_CASE(
   CHECK(holds("flcd16100489999992", true));
   CHECK(holds("flcd16100482401018", false));
   CHECK(holds("flcd16100489999991", true));  // pack 1 stays as it is
+}
+
+TEST_CASE(
+    "packs taken out of the configuration, or the BMS link turned off: Home Assistant forgets "
+    "them",
+    "[integration][mqtt]") {
+  testkit::TempDir dir;
+  Broker broker(dir);
+  Sim sim(dir, {"--pack-modbus-link", dir.file("pm.tty")});
+  json config = mqtt_config(dir, sim, broker);
+  config["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
+  config["mqtt"]["telemetry_interval_s"] = 1;
+  int subscribers = 0;
+  const auto holds = [&](int pack, bool present) {
+    // The simulator's packs have serials FLCD16100482401017 and on.
+    return broker_holds_pack(broker, "flcd1610048" + std::to_string(2401016 + pack), present,
+                             "test-config-" + std::to_string(++subscribers));
+  };
+  {
+    Daemon d(dir, config, "d");
+    for (int pack = 1; pack <= 4; ++pack)
+      REQUIRE(holds(pack, true));
+  }
+  config["bms"]["packs"] = 2;
+  {
+    Daemon d(dir, config, "d");
+    INFO(d.log());
+    CHECK(holds(3, false));
+    CHECK(holds(4, false));
+    CHECK(holds(1, true));
+    CHECK(holds(2, true));
+  }
+  config.erase("bms");
+  Daemon d(dir, config, "d");
+  INFO(d.log());
+  CHECK(holds(1, false));
+  CHECK(holds(2, false));
 }
 
 TEST_CASE("MQTT 3.1.1 and 5: subscriptions answered and offline published at a clean stop",

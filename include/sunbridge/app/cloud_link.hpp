@@ -40,6 +40,9 @@ class CloudLink {
   void record_telemetry(const std::vector<Point>& points, WallTime ts);
   // The checks the daemon runs: announced to Home Assistant as problem binary sensors.
   void set_check_names(std::vector<std::string> names) { check_names_ = std::move(names); }
+  // The packs the BMS link reads (none without one), before start(): a pack remembered from an
+  // earlier run but no longer configured has its Home Assistant configs removed.
+  void set_configured_packs(std::set<int> packs) { configured_packs_ = std::move(packs); }
   void record_event(const Event& event);
   // One message per pack whose values are current ({prefix}/{device}/battery/{N}).
   void record_packs(const std::vector<Point>& points, WallTime ts);
@@ -84,6 +87,7 @@ class CloudLink {
   void retract_pack(int pack, const std::string& battery_id);
   std::map<int, std::string> packs_announced_;  // pack -> battery_id in discovery
   std::set<int> packs_read_;                    // packs with a reading since the start
+  std::set<int> configured_packs_;
   // Configs announced under an id that has since changed ("pack-1" until the serial was read,
   // a swapped pack's old serial): an empty retained config removes each from the broker, so
   // Home Assistant drops the entity. A topic stays here, and in the database, until the broker
