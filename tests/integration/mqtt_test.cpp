@@ -53,10 +53,11 @@ std::map<std::string, std::string> latest_configs(const std::vector<Received>& m
 
 // Whether the broker holds (or, within the wait, comes to hold) the four Home Assistant configs
 // of the pack with this serial id, or none of them, as a new subscriber (Home Assistant
-// starting) sees it. `client` names the subscriber, one new name per call.
-bool broker_holds_pack(const Broker& broker, const std::string& serial_id, bool present,
-                       const std::string& client) {
-  Subscriber sub(broker.url(), "homeassistant/sensor/+/config", client);
+// starting) sees it.
+bool broker_holds_pack(const Broker& broker, const std::string& serial_id, bool present) {
+  static int subscribers = 0;  // a new client id each time: a new session, as Home Assistant's
+  Subscriber sub(broker.url(), "homeassistant/sensor/+/config",
+                 "test-packs-" + std::to_string(++subscribers));
   // The broker sends what it retains at the subscription, so before this marker.
   const std::string marker = "homeassistant/sensor/test_marker/config";
   sub.publish(marker, "here");
@@ -80,6 +81,15 @@ json mqtt_config(const testkit::TempDir& dir, Sim& sim, const Broker& broker) {
   json c = fast_config(dir, sim.link());
   c["mqtt"] = {{"url", broker.url()},  {"device_id", "SPI10K-TEST"}, {"telemetry_interval_s", 0.2},
                {"reconnect_min_s", 1}, {"reconnect_max_s", 1},       {"keepalive_s", 5}};
+  return c;
+}
+
+// The packs over the Modbus BMS link (the simulator's pm.tty), read every second, and their
+// messages recorded every second: what the Home Assistant pack tests need.
+json pack_config(const testkit::TempDir& dir, Sim& sim, const Broker& broker) {
+  json c = mqtt_config(dir, sim, broker);
+  c["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
+  c["mqtt"]["telemetry_interval_s"] = 1;
   return c;
 }
 
@@ -389,13 +399,9 @@ TEST_CASE(
   testkit::TempDir dir;
   Broker broker(dir);
   Sim sim(dir, {"--pack-modbus-link", dir.file("pm.tty")});
-  json config = mqtt_config(dir, sim, broker);
-  config["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
-  config["mqtt"]["telemetry_interval_s"] = 1;
-  int subscribers = 0;
+  json config = pack_config(dir, sim, broker);
   const auto holds = [&](const std::string& serial_id, bool present) {
-    return broker_holds_pack(broker, serial_id, present,
-                             "test-swap-" + std::to_string(++subscribers));
+    return broker_holds_pack(broker, serial_id, present);
   };
   const auto pack_serial = [&](Daemon& d, int pack) {
     const json s = d.status();
@@ -447,14 +453,10 @@ TEST_CASE(
   testkit::TempDir dir;
   Broker broker(dir);
   Sim sim(dir, {"--pack-modbus-link", dir.file("pm.tty")});
-  json config = mqtt_config(dir, sim, broker);
-  config["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
-  config["mqtt"]["telemetry_interval_s"] = 1;
-  int subscribers = 0;
+  json config = pack_config(dir, sim, broker);
   const auto holds = [&](int pack, bool present) {
     // The simulator's packs have serials FLCD16100482401017 and on.
-    return broker_holds_pack(broker, "flcd1610048" + std::to_string(2401016 + pack), present,
-                             "test-config-" + std::to_string(++subscribers));
+    return broker_holds_pack(broker, "flcd1610048" + std::to_string(2401016 + pack), present);
   };
   {
     Daemon d(dir, config, "d");
