@@ -54,7 +54,8 @@ std::string CloudLink::topic(const std::string& leaf) const {
 void CloudLink::start(const std::string& device_id) {
   if (client_) return;
   device_id_ = device_id;
-  if (config_.homeassistant) load_discovery_memory();
+  // With discovery off too: what an earlier run announced is removed from the broker.
+  load_discovery_memory();
   adapters::MqttSettings s = config_.client;
   if (s.client_id.empty()) s.client_id = device_id_;
   s.will_topic = topic("status");
@@ -150,7 +151,8 @@ void CloudLink::record_packs(const std::vector<Point>& points, WallTime ts) {
     std::string& announced = packs_announced_[pack];
     // A pack whose serial is not read yet (a start, or it has just answered again) keeps the
     // serial it was announced under: a swap shows when the new serial is read.
-    if (announced != s->battery_id && (s->serial_known || announced.empty())) {
+    if (config_.homeassistant && announced != s->battery_id &&
+        (s->serial_known || announced.empty())) {
       if (!announced.empty()) retract_pack(pack, announced);
       announced = s->battery_id;
       save_discovery_memory();
@@ -264,15 +266,39 @@ adapters::DiscoveryContext CloudLink::discovery_context() const {
 }
 
 void CloudLink::retract_pack(int pack, const std::string& battery_id) {
-  if (!config_.homeassistant) return;
-  for (const auto& m : adapters::pack_discovery(discovery_context(), pack, battery_id))
+  for (const auto& m : adapters::pack_discovery(discovery_context(), pack, battery_id)) {
     retractions_.insert(m.topic);
+    announced_.erase(m.topic);
+  }
+}
+
+bool CloudLink::announce(adapters::DiscoveryMessage message) {
+  const bool inserted = announced_.insert(message.topic).second;
+  const bool was_retracted = retractions_.erase(message.topic) > 0;
+  send_retained(std::move(message.topic), std::move(message.payload));
+  return inserted || was_retracted;
 }
 
 void CloudLink::send_retractions() {
-  const std::set<std::string> topics = retractions_;  // send_retained updates the set
+  const std::set<std::string> topics = retractions_;  // a completion may change the set
   for (const auto& topic : topics)
     send_retained(topic, "");
+}
+
+std::set<std::string> CloudLink::wanted_configs(bool discovery_on) const {
+  std::set<std::string> wanted;
+  if (!discovery_on) return wanted;
+  const auto ctx = discovery_context();
+  for (const auto& m : adapters::inverter_discovery(ctx))
+    wanted.insert(m.topic);
+  for (const auto& m : adapters::check_discovery(ctx, check_names_))
+    wanted.insert(m.topic);
+  for (const auto& [pack, id] : packs_announced_) {
+    if (id.empty()) continue;
+    for (const auto& m : adapters::pack_discovery(ctx, pack, id))
+      wanted.insert(m.topic);
+  }
+  return wanted;
 }
 
 void CloudLink::load_discovery_memory() {
@@ -285,40 +311,63 @@ void CloudLink::load_discovery_memory() {
   if (!*stored) return;
   const json& memory = **stored;
   // The configs of another device id are that device's (a gateway given a new id keeps them).
-  if (memory.value("device", "") == device_id_ && memory.contains("packs") &&
-      memory["packs"].is_object()) {
+  if (memory.value("device", "") != device_id_) return;
+  if (memory.contains("packs") && memory["packs"].is_object()) {
     for (const auto& [pack, id] : memory["packs"].items()) {
       const int n = std::atoi(pack.c_str());
-      if (n >= 1 && n <= 15 && id.is_string()) packs_announced_[n] = id.get<std::string>();
+      if (n >= 1 && n <= 15 && id.is_string() && !id.get<std::string>().empty())
+        packs_announced_[n] = id.get<std::string>();
     }
   }
-  if (memory.contains("retract") && memory["retract"].is_array()) {
-    for (const auto& topic : memory["retract"]) {
-      if (topic.is_string()) retractions_.insert(topic.get<std::string>());
+  const auto topics = [&memory](const char* key, std::set<std::string>& into) {
+    if (!memory.contains(key) || !memory[key].is_array()) return;
+    for (const auto& topic : memory[key]) {
+      if (topic.is_string()) into.insert(topic.get<std::string>());
     }
+  };
+  topics("retract", retractions_);
+  // Written before the memory listed every config, it held only the packs': the inverter's and
+  // the checks' were announced with them.
+  const bool listed = memory.contains("announced");
+  if (listed) {
+    topics("announced", announced_);
+  } else {
+    announced_ = wanted_configs(true);
   }
-  // A pack taken out of the configuration (or the BMS link turned off) is not read again: its
+  // A pack taken out of the configuration (or the BMS link turned off) is not read again; a
+  // check turned off no longer has a state; with discovery off, nothing is announced. Their
   // configs would stay on the broker, and Home Assistant would show them unavailable for good.
-  bool forgot = false;
+  bool changed = !listed;
   for (auto it = packs_announced_.begin(); it != packs_announced_.end();) {
-    if (configured_packs_.count(it->first) != 0) {
+    if (config_.homeassistant && configured_packs_.count(it->first) != 0) {
       ++it;
-      continue;
+    } else {
+      it = packs_announced_.erase(it);
+      changed = true;
     }
-    if (!it->second.empty()) retract_pack(it->first, it->second);
-    it = packs_announced_.erase(it);
-    forgot = true;
   }
-  if (forgot) save_discovery_memory();
+  const std::set<std::string> wanted = wanted_configs(config_.homeassistant);
+  for (auto it = announced_.begin(); it != announced_.end();) {
+    if (wanted.count(*it) != 0) {
+      ++it;
+    } else {
+      retractions_.insert(*it);
+      it = announced_.erase(it);
+      changed = true;
+    }
+  }
+  if (changed) save_discovery_memory();
 }
 
 void CloudLink::save_discovery_memory() {
-  if (!config_.homeassistant) return;  // nothing announced, nothing to remember
   json packs = json::object();
   for (const auto& [pack, id] : packs_announced_) {
     if (!id.empty()) packs[std::to_string(pack)] = id;
   }
-  const json memory = {{"device", device_id_}, {"packs", packs}, {"retract", retractions_}};
+  const json memory = {{"device", device_id_},
+                       {"packs", packs},
+                       {"announced", announced_},
+                       {"retract", retractions_}};
   if (Status s = adapters::SettingsStore(db_).put(kDiscoveryKey, memory, clock_.wall_now()); !s) {
     log_.warn(kComponent, "cannot store which Home Assistant configs the broker holds: " +
                               s.error().describe());
@@ -326,8 +375,9 @@ void CloudLink::save_discovery_memory() {
 }
 
 void CloudLink::publish_discovery() {
-  if (!config_.homeassistant || !client_ || !client_->connected()) return;
-  send_retractions();
+  if (!client_ || !client_->connected()) return;
+  send_retractions();  // with discovery off too: what an earlier run announced goes
+  if (!config_.homeassistant) return;
   const auto ctx = discovery_context();
   auto messages = adapters::inverter_discovery(ctx);
   auto checks = adapters::check_discovery(ctx, check_names_);
@@ -338,24 +388,25 @@ void CloudLink::publish_discovery() {
     auto more = adapters::pack_discovery(ctx, pack, id);
     messages.insert(messages.end(), more.begin(), more.end());
   }
+  bool changed = false;
   for (auto& m : messages)
-    send_retained(std::move(m.topic), std::move(m.payload));
+    changed = announce(std::move(m)) || changed;
+  if (changed) save_discovery_memory();
 }
 
 void CloudLink::publish_pack_discovery(int pack) {
   // Only this pack's configs (and the old ones it replaces): the rest is already retained.
   if (!config_.homeassistant || !client_ || !client_->connected()) return;
   send_retractions();
+  bool changed = false;
   for (auto& m : adapters::pack_discovery(discovery_context(), pack, packs_announced_[pack]))
-    send_retained(std::move(m.topic), std::move(m.payload));
+    changed = announce(std::move(m)) || changed;
+  if (changed) save_discovery_memory();
 }
 
 void CloudLink::send_retained(std::string topic, std::string payload) {
   // Only the newest payload of a topic matters: one still waiting is replaced, not repeated.
   const std::uint64_t generation = ++retained_generation_[topic];
-  const bool changed =
-      payload.empty() ? retractions_.insert(topic).second : retractions_.erase(topic) > 0;
-  if (changed) save_discovery_memory();
   for (auto& r : retained_queue_) {
     if (r.topic == topic) {
       r.payload = std::move(payload);

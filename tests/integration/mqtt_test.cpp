@@ -3,6 +3,7 @@
 // order is kept, gaps are detectable by seq.
 #include <algorithm>
 #include <csignal>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -12,6 +13,7 @@
 
 #include "harness.hpp"
 #include "mqtt_support.hpp"
+#include "sunbridge/adapters/settings_store.hpp"
 #include "sunbridge/adapters/sqlite_db.hpp"
 #include "sunbridge/core/local_time.hpp"
 
@@ -51,13 +53,14 @@ std::map<std::string, std::string> latest_configs(const std::vector<Received>& m
   return out;
 }
 
-// Whether the broker holds (or, within the wait, comes to hold) the four Home Assistant configs
-// of the pack with this serial id, or none of them, as a new subscriber (Home Assistant
-// starting) sees it.
-bool broker_holds_pack(const Broker& broker, const std::string& serial_id, bool present) {
+// Whether the Home Assistant configs the broker holds, as a new subscriber (Home Assistant
+// starting) sees them, satisfy `matches` (or come to within the wait).
+bool broker_configs_match(
+    const Broker& broker,
+    const std::function<bool(const std::map<std::string, std::string>&)>& matches) {
   static int subscribers = 0;  // a new client id each time: a new session, as Home Assistant's
-  Subscriber sub(broker.url(), "homeassistant/sensor/+/config",
-                 "test-packs-" + std::to_string(++subscribers));
+  Subscriber sub(broker.url(), "homeassistant/+/+/config",
+                 "test-configs-" + std::to_string(++subscribers));
   // The broker sends what it retains at the subscription, so before this marker.
   const std::string marker = "homeassistant/sensor/test_marker/config";
   sub.publish(marker, "here");
@@ -68,13 +71,24 @@ bool broker_holds_pack(const Broker& broker, const std::string& serial_id, bool 
                            [&](const Received& m) { return m.topic == marker; });
       },
       10s));
-  const auto matches = [&] {
+  return testkit::wait_until(
+      [&] {
+        auto configs = latest_configs(sub.messages());
+        configs.erase(marker);
+        return matches(configs);
+      },
+      20s);
+}
+
+// Whether the broker holds the four Home Assistant configs of the pack with this serial id, or
+// none of them.
+bool broker_holds_pack(const Broker& broker, const std::string& serial_id, bool present) {
+  return broker_configs_match(broker, [&](const std::map<std::string, std::string>& configs) {
     int n = 0;
-    for (const auto& [topic, payload] : latest_configs(sub.messages()))
+    for (const auto& [topic, payload] : configs)
       n += topic.find("_pack_" + serial_id + "_") != std::string::npos;
     return present ? n == 4 : n == 0;
-  };
-  return testkit::wait_until(matches, 20s);
+  });
 }
 
 json mqtt_config(const testkit::TempDir& dir, Sim& sim, const Broker& broker) {
@@ -477,6 +491,74 @@ TEST_CASE(
   INFO(d.log());
   CHECK(holds(1, false));
   CHECK(holds(2, false));
+}
+
+TEST_CASE(
+    "the checks turned off, or Home Assistant discovery turned off: Home Assistant forgets their "
+    "configs",
+    "[integration][mqtt]") {
+  testkit::TempDir dir;
+  Broker broker(dir);
+  Sim sim(dir, {"--pack-modbus-link", dir.file("pm.tty")});
+  json config = pack_config(dir, sim, broker);
+  // How many configs of each kind the broker holds: the inverter's, the checks', the packs'.
+  const auto holds = [&](std::size_t inverter, std::size_t checks, std::size_t packs) {
+    return broker_configs_match(broker, [&](const std::map<std::string, std::string>& configs) {
+      std::size_t n_inverter = 0, n_checks = 0, n_packs = 0;
+      for (const auto& [topic, payload] : configs) {
+        if (topic.find("_pack_pack_") != std::string::npos) return false;  // not read yet
+        if (topic.find("_pack_") != std::string::npos) {
+          ++n_packs;
+        } else if (topic.find("_check_") != std::string::npos) {
+          ++n_checks;
+        } else {
+          ++n_inverter;
+        }
+      }
+      return n_inverter == inverter && n_checks == checks && n_packs == packs;
+    });
+  };
+  {
+    Daemon d(dir, config, "d");
+    REQUIRE(holds(25, 14, 4 * 4));
+  }
+  config["checks"] = {{"enabled", false}};
+  {
+    Daemon d(dir, config, "d");
+    INFO(d.log());
+    CHECK(holds(25, 0, 4 * 4));
+  }
+  config["mqtt"]["homeassistant"] = false;
+  {
+    Daemon d(dir, config, "d");
+    INFO(d.log());
+    CHECK(holds(0, 0, 0));
+  }
+  // Turned on again, everything is announced again.
+  config["mqtt"]["homeassistant"] = true;
+  config.erase("checks");
+  {
+    Daemon d(dir, config, "d");
+    INFO(d.log());
+    CHECK(holds(25, 14, 4 * 4));
+  }
+  // A gateway updated from a version whose memory listed only the packs: the inverter's and
+  // the checks' configs were announced with them, and go as well.
+  {
+    adapters::SqliteDb db(config["storage"]["path"].get<std::string>());
+    adapters::SettingsStore store(db);
+    auto memory = store.get("mqtt.discovery");
+    REQUIRE(memory);
+    REQUIRE(memory->has_value());
+    json old = **memory;
+    REQUIRE(old.at("announced").size() == 25 + 14 + 4 * 4);
+    old.erase("announced");
+    REQUIRE(store.put("mqtt.discovery", old, std::chrono::system_clock::now()));
+  }
+  config["mqtt"]["homeassistant"] = false;
+  Daemon d(dir, config, "d");
+  INFO(d.log());
+  CHECK(holds(0, 0, 0));
 }
 
 TEST_CASE("MQTT 3.1.1 and 5: subscriptions answered and offline published at a clean stop",

@@ -70,7 +70,14 @@ class CloudLink {
   void publish_discovery();
   void publish_pack_discovery(int pack);
   [[nodiscard]] adapters::DiscoveryContext discovery_context() const;
+  // Sends one config and counts it among those the broker holds (the memory below); true if
+  // that changed the memory, which the caller then saves. Removals are listed by retract_pack
+  // or at the start, and sent by send_retractions (on every connect too).
+  bool announce(adapters::DiscoveryMessage message);
   void send_retractions();
+  // The configs that should be on the broker (none with discovery off): the inverter's, the
+  // checks' and those of the packs announced before.
+  [[nodiscard]] std::set<std::string> wanted_configs(bool discovery_on) const;
   // Retained messages (state, Home Assistant's configs) go out a few at a time, in order: a
   // burst of them (15 packs are 60 configs) would overflow the MQTT client's buffer, which
   // refuses what comes beyond it.
@@ -80,14 +87,16 @@ class CloudLink {
 
   std::vector<std::pair<std::string, adapters::MqttClient::Handler>> subscriptions_;
   std::map<std::string, std::string> state_;  // leaf -> retained payload
-  // Home Assistant's pack configs as the broker holds them, kept in the database across
-  // restarts (a pack swapped while the daemon was stopped is found at its first reading).
+  // Home Assistant's configs as the broker holds them, kept in the database across restarts: a
+  // pack swapped while the daemon was stopped is found at its first reading, and a config no
+  // longer wanted (a pack or a check taken out, discovery turned off) is removed at the start.
   void load_discovery_memory();
   void save_discovery_memory();
   void retract_pack(int pack, const std::string& battery_id);
   std::map<int, std::string> packs_announced_;  // pack -> battery_id in discovery
   std::set<int> packs_read_;                    // packs with a reading since the start
   std::set<int> configured_packs_;
+  std::set<std::string> announced_;  // config topics sent with a payload, not removed since
   // Configs announced under an id that has since changed ("pack-1" until the serial was read,
   // a swapped pack's old serial): an empty retained config removes each from the broker, so
   // Home Assistant drops the entity. A topic stays here, and in the database, until the broker
