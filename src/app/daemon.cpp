@@ -83,7 +83,7 @@ Daemon::Daemon(adapters::Config config, const Clock& clock, const TimeSyncSource
       kpis_(history_, tariff_, [this](const Event& e) { record_event(e); }),
       maintenance_(history_.db(), [this](const Event& e) { record_event(e); }),
       notifications_(config_.email, config_.notify, site_name(config_), loop_, clock_, log_,
-                     outbound_),
+                     outbound_, history_.db()),
       reports_(control_, notifications_, config_.email, site_name(config_),
                [this](const std::string& leaf, const std::string& payload) {
                  if (!cloud_ || !cloud_->started()) return false;

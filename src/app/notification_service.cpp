@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "sunbridge/adapters/run_program.hpp"
+#include "sunbridge/adapters/settings_store.hpp"
 #include "sunbridge/adapters/smtp_mail.hpp"
 #include "sunbridge/core/local_time.hpp"
 
@@ -21,6 +22,75 @@ namespace {
 constexpr const char* kComponent = "notify";
 constexpr auto kCommandTimeout = std::chrono::seconds(30);
 constexpr auto kPlotTimeout = std::chrono::seconds(60);
+// The state table's key for the events not yet sent (kept across a stop or a crash).
+constexpr const char* kUnsentKey = "notify.unsent";
+
+std::int64_t to_ms(WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+json batch_to_json(const domain::NotifyBatch& batch) {
+  json entries = json::array();
+  for (const auto& e : batch.entries) {
+    entries.push_back({{"kind", e.kind},
+                       {"severity", to_string(e.severity)},
+                       {"count", e.count},
+                       {"first_ms", to_ms(e.first)},
+                       {"last_ms", to_ms(e.last)},
+                       {"first_message", e.first_message},
+                       {"last_message", e.last_message}});
+  }
+  return {{"entries", std::move(entries)}, {"left_out", batch.left_out}};
+}
+
+// What batch_to_json wrote. An entry that is not as it would have been written is left out and
+// counted in `malformed`: the rest still goes.
+domain::NotifyBatch batch_from_json(const json& j, int& malformed) {
+  domain::NotifyBatch batch;
+  if (!j.is_object()) {
+    ++malformed;
+    return batch;
+  }
+  const auto text = [](const json& o, const char* key) -> const std::string* {
+    const auto it = o.find(key);
+    return it != o.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
+  };
+  const auto integer = [](const json& o, const char* key) -> std::optional<std::int64_t> {
+    const auto it = o.find(key);
+    if (it == o.end() || !it->is_number_integer()) return std::nullopt;
+    return it->get<std::int64_t>();
+  };
+  if (const auto left_out = integer(j, "left_out");
+      left_out && *left_out >= 0 && *left_out < 1000000) {
+    batch.left_out = static_cast<int>(*left_out);
+  }
+  const auto entries = j.find("entries");
+  if (entries == j.end() || !entries->is_array()) return batch;
+  for (const auto& e : *entries) {
+    const std::string* kind = e.is_object() ? text(e, "kind") : nullptr;
+    const std::string* severity = kind ? text(e, "severity") : nullptr;
+    const std::string* first_message = kind ? text(e, "first_message") : nullptr;
+    const std::string* last_message = kind ? text(e, "last_message") : nullptr;
+    const auto count = kind ? integer(e, "count") : std::nullopt;
+    const auto first_ms = kind ? integer(e, "first_ms") : std::nullopt;
+    const auto last_ms = kind ? integer(e, "last_ms") : std::nullopt;
+    const bool known_severity =
+        severity && (*severity == "info" || *severity == "warning" || *severity == "critical");
+    if (!kind || kind->empty() || !known_severity || !first_message || !last_message || !count ||
+        *count < 1 || *count > 1000000 || !first_ms || !last_ms || *last_ms < *first_ms) {
+      ++malformed;
+      continue;
+    }
+    batch.entries.push_back(
+        {*kind,
+         *severity == "critical"  ? Severity::kCritical
+         : *severity == "warning" ? Severity::kWarning
+                                  : Severity::kInfo,
+         *first_message, *last_message, WallTime(std::chrono::milliseconds(*first_ms)),
+         WallTime(std::chrono::milliseconds(*last_ms)), static_cast<int>(*count)});
+  }
+  return batch;
+}
 
 // Draws the chart with sunbridge-plot into a scratch file and reads it back.
 Result<adapters::MailAttachment> draw_attachment(const json& chart, const std::string& name) {
@@ -65,7 +135,8 @@ json notify_json(const domain::NotifyBatch& batch, const std::string& site_name)
 NotificationService::NotificationService(const adapters::EmailConfig& email,
                                          const adapters::NotifyConfig& notify,
                                          std::string site_name, EventLoop& loop, const Clock& clock,
-                                         Logger& log, adapters::Outbound& outbound)
+                                         Logger& log, adapters::Outbound& outbound,
+                                         adapters::SqliteDb& db)
     : email_(email),
       outbound_(outbound),
       notify_(notify),
@@ -73,12 +144,17 @@ NotificationService::NotificationService(const adapters::EmailConfig& email,
       loop_(loop),
       clock_(clock),
       log_(log),
-      batcher_(domain::NotifyPolicy{notify.min_severity, notify.group, notify.max_per_hour,
-                                    std::chrono::seconds(60), notify.retry_max, 50}),
-      sender_("notify") {}
+      policy_{notify.min_severity,      notify.group,     notify.max_per_hour,
+              std::chrono::seconds(60), notify.retry_max, 50},
+      batcher_(policy_),
+      db_(db),
+      sender_("notify") {
+  restore_unsent();
+}
 
 NotificationService::~NotificationService() {
   stop();
+  *alive_ = false;  // outcomes already posted to the loop find nobody
 }
 
 void NotificationService::stop() {
@@ -93,7 +169,70 @@ bool NotificationService::notifies() const {
 
 void NotificationService::on_event(const Event& e) {
   if (!notifies() || e.kind.rfind("notify.", 0) == 0) return;
-  if (batcher_.add(e)) arm();
+  if (!batcher_.add(e)) return;
+  save_unsent();
+  arm();
+}
+
+void NotificationService::restore_unsent() {
+  adapters::SettingsStore store(db_);
+  auto stored = store.get(kUnsentKey);
+  if (!stored) {
+    log_.warn(kComponent, "cannot read the notifications not sent before the last stop: " +
+                              stored.error().describe());
+    return;
+  }
+  if (!*stored) return;
+  const json& unsent = **stored;
+  int malformed = 0;
+  int events = 0;
+  // The message in flight at the stop first: its events are the older.
+  for (const char* part : {"in_flight", "pending"}) {
+    if (!unsent.is_object() || !unsent.contains(part)) continue;
+    const domain::NotifyBatch batch = batch_from_json(unsent[part], malformed);
+    batcher_.restore(batch, clock_.wall_now());
+    events += batch.events();
+  }
+  if (malformed > 0) {
+    log_.warn(kComponent, std::to_string(malformed) +
+                              " stored notification entries were unreadable and are dropped");
+  }
+  if (!notifies()) {
+    // Nothing to send them to any more (the e-mail and the command were taken out).
+    if (events > 0) {
+      log_.info(kComponent, std::to_string(events) +
+                                " event(s) not notified before the last stop are dropped: no "
+                                "e-mail or command is configured now");
+    }
+    batcher_ = domain::NotifyBatcher(policy_);
+    if (Status s = store.erase(kUnsentKey); !s) {
+      log_.warn(kComponent, "cannot clear the stored notifications: " + s.error().describe());
+    }
+    return;
+  }
+  if (events > 0) {
+    log_.info(kComponent,
+              std::to_string(events) + " event(s) not notified before the last stop will be sent");
+  }
+  save_unsent();
+  arm();
+}
+
+void NotificationService::save_unsent() {
+  adapters::SettingsStore store(db_);
+  Status s;
+  if (!in_flight_batch_ && !batcher_.waiting()) {
+    s = store.erase(kUnsentKey);
+  } else {
+    json unsent = {{"pending", batch_to_json(batcher_.pending())}};
+    if (in_flight_batch_) unsent["in_flight"] = batch_to_json(*in_flight_batch_);
+    s = store.put(kUnsentKey, unsent, clock_.wall_now());
+  }
+  if (!s) {
+    // Still sent from memory; only a stop before then would lose them.
+    log_.warn(kComponent,
+              "cannot store the notifications waiting to be sent: " + s.error().describe());
+  }
 }
 
 // One timer, at the batcher's next due time.
@@ -116,40 +255,45 @@ void NotificationService::flush() {
   auto batch = batcher_.take(clock_.wall_now());
   if (!batch) return arm();
   in_flight_ = true;
+  in_flight_batch_ = *batch;
   const auto text = domain::notify_text(*batch, site_name_);
   const json payload = notify_json(*batch, site_name_);
   const bool by_mail = email_.enabled && notify_.email;
-  sender_.submit([this, batch = std::move(*batch), text, payload, by_mail]() mutable {
-    std::string problem;
-    if (by_mail) {
-      const auto now = clock_.wall_now();
-      if (Status s = outbound_.mail(email_, {text.subject, text.body, {}}, now); !s) {
-        problem = s.error().describe();
-      }
-    }
-    if (!notify_.command.empty()) {
-      auto run = adapters::run_program(notify_.command, payload.dump() + "\n", kCommandTimeout);
-      const std::string failed = !run ? run.error().describe()
-                                 : run->exit_status != 0
-                                     ? adapters::describe_failure(notify_.command, *run)
-                                     : std::string();
-      if (!failed.empty()) problem += (problem.empty() ? "" : "; ") + failed;
-    }
-    loop_.post([this, batch = std::move(batch), problem]() mutable {
-      in_flight_ = false;
-      if (problem.empty()) {
-        batcher_.sent();
-        log_.info(kComponent,
-                  "sent a notification of " + std::to_string(batch.events()) + " event(s)");
-      } else {
-        const int events = batch.events();
-        batcher_.failed(std::move(batch), clock_.wall_now());
-        log_.warn(kComponent, "could not send a notification of " + std::to_string(events) +
-                                  " event(s), will try again: " + problem);
-      }
-      arm();
-    });
-  });
+  sender_.submit(
+      [this, alive = alive_, batch = std::move(*batch), text, payload, by_mail]() mutable {
+        std::string problem;
+        if (by_mail) {
+          const auto now = clock_.wall_now();
+          if (Status s = outbound_.mail(email_, {text.subject, text.body, {}}, now); !s) {
+            problem = s.error().describe();
+          }
+        }
+        if (!notify_.command.empty()) {
+          auto run = adapters::run_program(notify_.command, payload.dump() + "\n", kCommandTimeout);
+          const std::string failed = !run ? run.error().describe()
+                                     : run->exit_status != 0
+                                         ? adapters::describe_failure(notify_.command, *run)
+                                         : std::string();
+          if (!failed.empty()) problem += (problem.empty() ? "" : "; ") + failed;
+        }
+        loop_.post([this, alive, batch = std::move(batch), problem]() mutable {
+          if (!*alive) return;  // stopped meanwhile: the database still has the batch
+          in_flight_ = false;
+          in_flight_batch_.reset();
+          if (problem.empty()) {
+            batcher_.sent();
+            log_.info(kComponent,
+                      "sent a notification of " + std::to_string(batch.events()) + " event(s)");
+          } else {
+            const int events = batch.events();
+            batcher_.failed(std::move(batch), clock_.wall_now());
+            log_.warn(kComponent, "could not send a notification of " + std::to_string(events) +
+                                      " event(s), will try again: " + problem);
+          }
+          save_unsent();
+          arm();
+        });
+      });
 }
 
 void NotificationService::send_report(ReportMail mail, std::function<void(Status)> done) {
@@ -158,7 +302,8 @@ void NotificationService::send_report(ReportMail mail, std::function<void(Status
     return;
   }
   const bool attach = email_.attach_plot && mail.chart.has_value();
-  sender_.submit([this, mail = std::move(mail), attach, done = std::move(done)]() mutable {
+  sender_.submit([this, alive = alive_, mail = std::move(mail), attach,
+                  done = std::move(done)]() mutable {
     adapters::MailMessage message{mail.subject, mail.text, {}};
     std::string chart_problem;
     if (attach) {
@@ -172,7 +317,8 @@ void NotificationService::send_report(ReportMail mail, std::function<void(Status
       }
     }
     Status sent = outbound_.mail(email_, message, clock_.wall_now());
-    loop_.post([this, subject = mail.subject, sent, chart_problem, done = std::move(done)] {
+    loop_.post([this, alive, subject = mail.subject, sent, chart_problem, done = std::move(done)] {
+      if (!*alive) return;
       if (!chart_problem.empty()) log_.warn(kComponent, "chart not drawn: " + chart_problem);
       if (sent) {
         log_.info(kComponent, "e-mailed \"" + subject + "\"");

@@ -52,6 +52,15 @@ bool NotifyBatcher::add(const Event& e) {
   return true;
 }
 
+void NotifyBatcher::restore(const NotifyBatch& batch, WallTime now) {
+  for (const auto& e : batch.entries)
+    merge(e);
+  pending_.left_out += batch.left_out;
+  if (!waiting()) return;
+  if (!pending_since_) pending_since_ = now;
+  if (pending_.highest() == Severity::kCritical) urgent_ = true;
+}
+
 std::optional<WallTime> NotifyBatcher::next_due() const {
   if (!waiting() || !pending_since_) return std::nullopt;
   WallTime due = urgent_ ? *pending_since_ : *pending_since_ + policy_.group;

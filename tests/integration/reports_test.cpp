@@ -250,6 +250,36 @@ TEST_CASE(
   CHECK(mailed);
 }
 
+TEST_CASE("an event the hook could not take before a stop is notified after the restart",
+          "[integration][reports]") {
+  testkit::TempDir dir;
+  Sim sim(dir);
+  json config = fast_config(dir, sim.link());
+  const std::string tried = dir.file("tried.jsonl"), notified = dir.file("notified.jsonl");
+  config["notify"] = {{"command", {"/bin/sh", "-c", "cat >> " + tried + "; exit 1"}},
+                      {"group_s", 1}};
+  {
+    Daemon d(dir, config, "d");
+    d.wait_for([](const json& s) { return fresh(s, "battery.soc"); });
+    sim.set("grid.l1.voltage", 85.0);  // a dip: a warning
+    REQUIRE(testkit::wait_until(
+        [&] { return file_text(tried).find("pq.dip") != std::string::npos; }, 20s));
+  }
+  sim.set("grid.l1.voltage", 101.3);  // no new dip after the restart
+  config["notify"]["command"] = {"/bin/sh", "-c", "cat >> " + notified};
+  Daemon d(dir, config, "d");
+  INFO(d.log());
+  REQUIRE(testkit::wait_until(
+      [&] { return file_text(notified).find("pq.dip") != std::string::npos; }, 20s));
+  const std::string text = file_text(notified);
+  const json note = json::parse(text.substr(0, text.find('\n')));
+  bool dip = false;
+  for (const auto& e : note["events"])
+    dip |= e["kind"] == "pq.dip" && e["count"] == 1;
+  CHECK(dip);
+  CHECK(d.log().find("not notified before the last stop will be sent") != std::string::npos);
+}
+
 TEST_CASE("report --mail without an e-mail server says what to configure",
           "[integration][reports]") {
   testkit::TempDir dir;

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Notifications: grouped, a flapping kind counted, at most so many an hour, retried with a
 // growing wait; the hook's JSON; running a program with a bound.
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
+#include "sunbridge/adapters/history_store.hpp"
 #include "sunbridge/adapters/run_program.hpp"
+#include "sunbridge/adapters/settings_store.hpp"
 #include "sunbridge/app/notification_service.hpp"
 #include "sunbridge/domain/notify_batcher.hpp"
+#include "testkit/process.hpp"
 
 using namespace sb;
 using namespace sb::domain;
@@ -17,6 +24,49 @@ const WallTime t0 = WallTime{} + std::chrono::hours(24 * 20000);
 
 Event ev(WallTime ts, const std::string& kind, Severity s = Severity::kWarning) {
   return {ts, kind, s, kind + " at " + std::to_string((ts - t0) / 1s) + " s", {}};
+}
+
+// E-mail that fails or goes out, as told, and keeps what went out. `delay`: how long a message
+// takes (the sending thread's time).
+class FakeMail final : public adapters::Outbound {
+ public:
+  explicit FakeMail(bool works, std::chrono::milliseconds delay = 0ms)
+      : works_(works), delay_(delay) {}
+  Result<std::string> get(const std::string&, const adapters::HttpOptions&) override {
+    return Error::invalid("no web here");
+  }
+  Status mail(const adapters::EmailConfig&, const adapters::MailMessage& message,
+              WallTime) override {
+    std::this_thread::sleep_for(delay_);
+    ++tries_;
+    if (!works_) return Error::io(0, "the server is down");
+    std::lock_guard<std::mutex> lock(mutex_);
+    sent_.push_back(message.subject + "\n" + message.text);
+    return {};
+  }
+  int tries() const { return tries_; }
+  std::vector<std::string> sent() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return sent_;
+  }
+
+ private:
+  bool works_;
+  std::chrono::milliseconds delay_;
+  std::atomic<int> tries_{0};
+  mutable std::mutex mutex_;
+  std::vector<std::string> sent_;
+};
+
+// The loop run until `done`, at most `limit`.
+template <typename Done>
+bool run_until(EventLoop& loop, Done done, std::chrono::milliseconds limit = 5000ms) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    loop.run_once(10ms);
+  }
+  return true;
 }
 
 NotifyPolicy policy() {
@@ -165,4 +215,140 @@ TEST_CASE("a program gets its input, and its exit status and output come back", 
   REQUIRE(!slow.ok());
   CHECK(slow.error().kind == ErrorKind::kTimeout);
   CHECK(std::chrono::steady_clock::now() - start < 10s);
+}
+
+TEST_CASE("events kept across a stop wait like new ones and join what came since",
+          "[unit][notify]") {
+  NotifyBatcher before(policy());
+  before.add(ev(t0, "pq.dip"));
+  before.add(ev(t0 + 5s, "pq.dip"));
+  NotifyBatch kept = before.pending();
+  CHECK(kept.events() == 2);
+
+  NotifyBatcher after(policy());
+  after.restore(kept, t0 + 1h);
+  CHECK(after.next_due() == t0 + 1h + 120s);  // the group time, from the start
+  after.add(ev(t0 + 1h + 10s, "pq.dip"));
+  after.add(ev(t0 + 1h + 20s, "thermal.battery"));
+  auto batch = after.take(t0 + 1h + 120s);
+  REQUIRE(batch);
+  REQUIRE(batch->entries.size() == 2);
+  CHECK(batch->entries[0].kind == "pq.dip");
+  CHECK(batch->entries[0].count == 3);
+  CHECK(batch->entries[0].first == t0);  // the time it happened, not the restart's
+  CHECK(batch->entries[0].last == t0 + 1h + 10s);
+
+  NotifyBatcher urgent(policy());
+  NotifyBatch critical;
+  critical.entries.push_back({"grid.outage", Severity::kCritical, "out", "out", t0, t0, 1});
+  urgent.restore(critical, t0 + 1h);
+  CHECK(urgent.next_due() == t0 + 1h);  // a critical one does not wait
+
+  NotifyBatcher nothing(policy());
+  nothing.restore(NotifyBatch{}, t0);
+  CHECK_FALSE(nothing.next_due());
+}
+
+TEST_CASE(
+    "notifications not sent before a stop are sent after it: waiting for a retry, or in flight",
+    "[unit][notify]") {
+  testkit::TempDir dir;
+  adapters::HistoryStore history{dir.file("h.db")};
+  ManualClock clock{t0};
+  Logger log{LogLevel::kError, [](LogLevel, std::string_view, std::string_view) {}};
+  EventLoop loop;
+  adapters::EmailConfig email;
+  email.enabled = true;
+  email.url = "smtp://127.0.0.1:2525";
+  email.to = {"owner@example.com"};
+  adapters::NotifyConfig notify;
+  notify.group = 0s;
+  const auto stored = [&] {
+    auto got = adapters::SettingsStore(history.db()).get("notify.unsent");
+    REQUIRE(got);
+    return *got;
+  };
+
+  SECTION("the server down: the event waits for a retry when the daemon stops") {
+    {
+      FakeMail down(false);
+      app::NotificationService service(email, notify, "takamatsu", loop, clock, log, down,
+                                       history.db());
+      service.on_event(ev(t0, "pq.dip"));
+      REQUIRE(stored().has_value());  // kept before anything is tried
+      REQUIRE(run_until(loop, [&] { return down.tries() == 1; }));
+      loop.run_once(50ms);  // the outcome
+    }
+    REQUIRE(stored().has_value());
+    FakeMail up(true);
+    clock.advance(1h);
+    app::NotificationService service(email, notify, "takamatsu", loop, clock, log, up,
+                                     history.db());
+    REQUIRE(run_until(loop, [&] { return up.sent().size() == 1; }));
+    CHECK(up.sent()[0].find("pq.dip at 0 s") != std::string::npos);
+    REQUIRE(run_until(loop, [&] { return !stored().has_value(); }));  // sent: forgotten
+  }
+
+  SECTION("stopped while the message is being sent: it goes again after the start") {
+    {
+      FakeMail slow(true, 300ms);
+      app::NotificationService service(email, notify, "takamatsu", loop, clock, log, slow,
+                                       history.db());
+      service.on_event(ev(t0, "thermal.battery", Severity::kCritical));
+      loop.run_once(50ms);  // handed to the sending thread
+      // Stopped before the outcome is back on the loop.
+    }
+    REQUIRE(stored().has_value());
+    FakeMail up(true);
+    app::NotificationService service(email, notify, "takamatsu", loop, clock, log, up,
+                                     history.db());
+    REQUIRE(run_until(loop, [&] { return up.sent().size() == 1; }));
+    CHECK(up.sent()[0].find("thermal.battery") != std::string::npos);
+  }
+
+  SECTION("nothing to send them to any more: dropped, not kept for ever") {
+    {
+      FakeMail down(false);
+      app::NotificationService service(email, notify, "takamatsu", loop, clock, log, down,
+                                       history.db());
+      service.on_event(ev(t0, "pq.dip"));
+    }
+    REQUIRE(stored().has_value());
+    FakeMail up(true);
+    adapters::EmailConfig none;
+    app::NotificationService service(none, notify, "takamatsu", loop, clock, log, up, history.db());
+    CHECK_FALSE(stored().has_value());
+    loop.run_once(50ms);
+    CHECK(up.tries() == 0);
+  }
+
+  SECTION("an unreadable store: the readable entries still go") {
+    nlohmann::json unsent = {{"pending",
+                              {{"entries",
+                                {{{"kind", "pq.dip"},
+                                  {"severity", "warning"},
+                                  {"count", 1},
+                                  {"first_ms", 1000},
+                                  {"last_ms", 1000},
+                                  {"first_message", "a dip"},
+                                  {"last_message", "a dip"}},
+                                 {{"kind", "bad"}, {"severity", "loud"}},
+                                 "not an entry",
+                                 {{"kind", "bad.count"},
+                                  {"severity", "warning"},
+                                  {"count", -3},
+                                  {"first_ms", 1000},
+                                  {"last_ms", 1000},
+                                  {"first_message", ""},
+                                  {"last_message", ""}}}},
+                               {"left_out", "many"}}},
+                             {"in_flight", 7}};
+    REQUIRE(adapters::SettingsStore(history.db()).put("notify.unsent", unsent, t0));
+    FakeMail up(true);
+    app::NotificationService service(email, notify, "takamatsu", loop, clock, log, up,
+                                     history.db());
+    REQUIRE(run_until(loop, [&] { return up.sent().size() == 1; }));
+    CHECK(up.sent()[0].find("a dip") != std::string::npos);
+    CHECK(up.sent()[0].find("bad") == std::string::npos);
+  }
 }

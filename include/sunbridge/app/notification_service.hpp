@@ -6,6 +6,7 @@
 // the loop.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,7 @@
 
 #include "sunbridge/adapters/config.hpp"
 #include "sunbridge/adapters/outbound.hpp"
+#include "sunbridge/adapters/sqlite_db.hpp"
 #include "sunbridge/core/clock.hpp"
 #include "sunbridge/core/event_loop.hpp"
 #include "sunbridge/core/log.hpp"
@@ -32,10 +34,12 @@ class NotificationService {
  public:
   // `site_name` goes into subjects (the device id). `record` takes the service's own events
   // (a notification that could not be sent), which are never notified themselves.
-  // E-mail goes out through `outbound` (which must outlive this).
+  // E-mail goes out through `outbound` (which must outlive this). Events not yet sent are kept
+  // in `db` (its state table) until they are, and sent after a stop or a crash: a message in
+  // flight at the stop may be sent twice, none is lost.
   NotificationService(const adapters::EmailConfig& email, const adapters::NotifyConfig& notify,
                       std::string site_name, EventLoop& loop, const Clock& clock, Logger& log,
-                      adapters::Outbound& outbound);
+                      adapters::Outbound& outbound, adapters::SqliteDb& db);
   ~NotificationService();
   NotificationService(const NotificationService&) = delete;
   NotificationService& operator=(const NotificationService&) = delete;
@@ -54,6 +58,8 @@ class NotificationService {
  private:
   void arm();
   void flush();
+  void restore_unsent();
+  void save_unsent();
 
   adapters::EmailConfig email_;
   adapters::Outbound& outbound_;
@@ -62,8 +68,12 @@ class NotificationService {
   EventLoop& loop_;
   const Clock& clock_;
   Logger& log_;
+  domain::NotifyPolicy policy_;
   domain::NotifyBatcher batcher_;
   bool in_flight_ = false;
+  std::optional<domain::NotifyBatch> in_flight_batch_;  // kept in the database until sent
+  adapters::SqliteDb& db_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // read and cleared on the loop
   std::optional<EventLoop::TimerId> timer_;
   WorkerThread sender_;  // declared last: joined before the rest goes
 };

@@ -57,6 +57,11 @@ class NotifyBatcher {
   // When take() should be asked next (nullopt: nothing waiting).
   [[nodiscard]] std::optional<WallTime> next_due() const;
   [[nodiscard]] bool waiting() const { return !pending_.entries.empty() || pending_.left_out > 0; }
+  // What waits to be sent (not what take() handed out and is not yet reported).
+  [[nodiscard]] const NotifyBatch& pending() const { return pending_; }
+  // Events not sent before a stop, kept across it: they wait as new ones would (the group time
+  // from `now`, none for a critical one), joined by any that came since.
+  void restore(const NotifyBatch& batch, WallTime now);
 
  private:
   void merge(const NotifyEntry& entry);
