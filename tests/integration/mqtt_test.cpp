@@ -107,6 +107,15 @@ json pack_config(const testkit::TempDir& dir, Sim& sim, const Broker& broker) {
   return c;
 }
 
+// What the Home Assistant pack tests start from: a broker, the simulator with its four packs on
+// the Modbus BMS link, and pack_config.
+struct PackRig {
+  testkit::TempDir dir;
+  Broker broker{dir};
+  Sim sim{dir, {"--pack-modbus-link", dir.file("pm.tty")}};
+  json config = pack_config(dir, sim, broker);
+};
+
 }  // namespace
 
 TEST_CASE("telemetry reaches the broker with seq, status online retained", "[integration][mqtt]") {
@@ -308,14 +317,9 @@ TEST_CASE("per-pack messages carry seed 000's SCADA fields", "[integration][mqtt
 
 TEST_CASE("Home Assistant discovery: retained configs with unique ids, again on HA's restart",
           "[integration][mqtt]") {
-  testkit::TempDir dir;
-  Broker broker(dir);
-  Sim sim(dir, {"--pack-modbus-link", dir.file("pm.tty")});
-  Subscriber sub(broker.url(), "homeassistant/#", "test-sub-6");
-  json config = mqtt_config(dir, sim, broker);
-  config["bms"] = {{"mode", "modbus"}, {"device", dir.file("pm.tty")}, {"poll_interval", 1}};
-  config["mqtt"]["telemetry_interval_s"] = 1;
-  Daemon d(dir, config, "d");
+  PackRig rig;
+  Subscriber sub(rig.broker.url(), "homeassistant/#", "test-sub-6");
+  Daemon d(rig.dir, rig.config, "d");
   auto configs = [&] {
     std::map<std::string, json> out;
     for (const auto& [topic, payload] : latest_configs(sub.messages()))
@@ -410,12 +414,9 @@ TEST_CASE(
     "a swapped pack: Home Assistant forgets its old serial, even when the removal is lost "
     "with the connection, or the swap happens while the daemon is stopped",
     "[integration][mqtt]") {
-  testkit::TempDir dir;
-  Broker broker(dir);
-  Sim sim(dir, {"--pack-modbus-link", dir.file("pm.tty")});
-  json config = pack_config(dir, sim, broker);
+  PackRig rig;
   const auto holds = [&](const std::string& serial_id, bool present) {
-    return broker_holds_pack(broker, serial_id, present);
+    return broker_holds_pack(rig.broker, serial_id, present);
   };
   const auto pack_serial = [&](Daemon& d, int pack) {
     const json s = d.status();
@@ -423,37 +424,37 @@ TEST_CASE(
     return fresh(s, name) ? point(s, name)["value"].get<std::string>() : std::string();
   };
   const auto swap = [&](Daemon* d, int pack, const std::string& serial) {
-    sim.control({{"cmd", "pack-silent"}, {"pack", pack}, {"on", true}});
+    rig.sim.control({{"cmd", "pack-silent"}, {"pack", pack}, {"on", true}});
     if (d != nullptr) {  // the daemon sees it stop answering
       d->wait_for([&](const json& s) { return !fresh(s, "pack." + std::to_string(pack) + ".soc"); },
                   20s);
     }
-    sim.control({{"cmd", "pack-serial"}, {"pack", pack}, {"serial", serial}});
-    sim.control({{"cmd", "pack-silent"}, {"pack", pack}, {"on", false}});
+    rig.sim.control({{"cmd", "pack-serial"}, {"pack", pack}, {"serial", serial}});
+    rig.sim.control({{"cmd", "pack-silent"}, {"pack", pack}, {"on", false}});
   };
   {
-    Daemon d(dir, config, "d");
+    Daemon d(rig.dir, rig.config, "d");
     REQUIRE(holds("flcd16100482401017", true));  // the simulator's pack 1
     REQUIRE(holds("flcd16100482401018", true));  // and pack 2
     // The broker saves what it holds; restarted, it has it again and the daemon reconnects.
-    broker.stop();
-    broker.start();
+    rig.broker.stop();
+    rig.broker.start();
     d.wait_for([](const json& s) { return point(s, "link.mqtt.state")["value"] == "online"; }, 20s);
     // Pack 1 swapped while the broker takes messages but answers none: the removal of the old
     // configs goes out on a connection that then dies, and the broker restarts without it.
-    broker.freeze();
+    rig.broker.freeze();
     swap(&d, 1, "FLCD16100489999991");
     REQUIRE(testkit::wait_until([&] { return pack_serial(d, 1) == "FLCD16100489999991"; }, 20s));
     std::this_thread::sleep_for(1s);  // its removal and new configs written to the broker
-    broker.kill();
-    broker.start();
+    rig.broker.kill();
+    rig.broker.start();
     INFO(d.log());
     CHECK(holds("flcd16100489999991", true));
     CHECK(holds("flcd16100482401017", false));
   }
   // Pack 2 swapped while the daemon is stopped: it finds out at its first reading.
   swap(nullptr, 2, "FLCD16100489999992");
-  Daemon d(dir, config, "d");
+  Daemon d(rig.dir, rig.config, "d");
   INFO(d.log());
   CHECK(holds("flcd16100489999992", true));
   CHECK(holds("flcd16100482401018", false));
@@ -464,30 +465,27 @@ TEST_CASE(
     "packs taken out of the configuration, or the BMS link turned off: Home Assistant forgets "
     "them",
     "[integration][mqtt]") {
-  testkit::TempDir dir;
-  Broker broker(dir);
-  Sim sim(dir, {"--pack-modbus-link", dir.file("pm.tty")});
-  json config = pack_config(dir, sim, broker);
+  PackRig rig;
   const auto holds = [&](int pack, bool present) {
     // The simulator's packs have serials FLCD16100482401017 and on.
-    return broker_holds_pack(broker, "flcd1610048" + std::to_string(2401016 + pack), present);
+    return broker_holds_pack(rig.broker, "flcd1610048" + std::to_string(2401016 + pack), present);
   };
   {
-    Daemon d(dir, config, "d");
+    Daemon d(rig.dir, rig.config, "d");
     for (int pack = 1; pack <= 4; ++pack)
       REQUIRE(holds(pack, true));
   }
-  config["bms"]["packs"] = 2;
+  rig.config["bms"]["packs"] = 2;
   {
-    Daemon d(dir, config, "d");
+    Daemon d(rig.dir, rig.config, "d");
     INFO(d.log());
     CHECK(holds(3, false));
     CHECK(holds(4, false));
     CHECK(holds(1, true));
     CHECK(holds(2, true));
   }
-  config.erase("bms");
-  Daemon d(dir, config, "d");
+  rig.config.erase("bms");
+  Daemon d(rig.dir, rig.config, "d");
   INFO(d.log());
   CHECK(holds(1, false));
   CHECK(holds(2, false));
@@ -497,13 +495,10 @@ TEST_CASE(
     "the checks turned off, or Home Assistant discovery turned off: Home Assistant forgets their "
     "configs",
     "[integration][mqtt]") {
-  testkit::TempDir dir;
-  Broker broker(dir);
-  Sim sim(dir, {"--pack-modbus-link", dir.file("pm.tty")});
-  json config = pack_config(dir, sim, broker);
+  PackRig rig;
   // How many configs of each kind the broker holds: the inverter's, the checks', the packs'.
   const auto holds = [&](std::size_t inverter, std::size_t checks, std::size_t packs) {
-    return broker_configs_match(broker, [&](const std::map<std::string, std::string>& configs) {
+    return broker_configs_match(rig.broker, [&](const std::map<std::string, std::string>& configs) {
       std::size_t n_inverter = 0, n_checks = 0, n_packs = 0;
       for (const auto& [topic, payload] : configs) {
         if (topic.find("_pack_pack_") != std::string::npos) return false;  // not read yet
@@ -519,33 +514,33 @@ TEST_CASE(
     });
   };
   {
-    Daemon d(dir, config, "d");
+    Daemon d(rig.dir, rig.config, "d");
     REQUIRE(holds(25, 14, 4 * 4));
   }
-  config["checks"] = {{"enabled", false}};
+  rig.config["checks"] = {{"enabled", false}};
   {
-    Daemon d(dir, config, "d");
+    Daemon d(rig.dir, rig.config, "d");
     INFO(d.log());
     CHECK(holds(25, 0, 4 * 4));
   }
-  config["mqtt"]["homeassistant"] = false;
+  rig.config["mqtt"]["homeassistant"] = false;
   {
-    Daemon d(dir, config, "d");
+    Daemon d(rig.dir, rig.config, "d");
     INFO(d.log());
     CHECK(holds(0, 0, 0));
   }
   // Turned on again, everything is announced again.
-  config["mqtt"]["homeassistant"] = true;
-  config.erase("checks");
+  rig.config["mqtt"]["homeassistant"] = true;
+  rig.config.erase("checks");
   {
-    Daemon d(dir, config, "d");
+    Daemon d(rig.dir, rig.config, "d");
     INFO(d.log());
     CHECK(holds(25, 14, 4 * 4));
   }
   // A gateway updated from a version whose memory listed only the packs: the inverter's and
   // the checks' configs were announced with them, and go as well.
   {
-    adapters::SqliteDb db(config["storage"]["path"].get<std::string>());
+    adapters::SqliteDb db(rig.config["storage"]["path"].get<std::string>());
     adapters::SettingsStore store(db);
     auto memory = store.get("mqtt.discovery");
     REQUIRE(memory);
@@ -555,8 +550,8 @@ TEST_CASE(
     old.erase("announced");
     REQUIRE(store.put("mqtt.discovery", old, std::chrono::system_clock::now()));
   }
-  config["mqtt"]["homeassistant"] = false;
-  Daemon d(dir, config, "d");
+  rig.config["mqtt"]["homeassistant"] = false;
+  Daemon d(rig.dir, rig.config, "d");
   INFO(d.log());
   CHECK(holds(0, 0, 0));
 }
