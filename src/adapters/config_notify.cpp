@@ -36,10 +36,6 @@ std::optional<std::string> check_address(const json& v) {
   return std::nullopt;
 }
 
-Severity severity_from(const std::string& s) {
-  return s == "info" ? Severity::kInfo : s == "critical" ? Severity::kCritical : Severity::kWarning;
-}
-
 }  // namespace
 
 Schema email_section_schema() {
@@ -113,7 +109,8 @@ void load_notify_sections(json& doc, const std::string& base_dir, Config& c, sch
 
   const json& n = doc["notify"];
   NotifyConfig& nc = c.notify;
-  nc.min_severity = severity_from(n["min_severity"].get<std::string>());
+  nc.min_severity =
+      severity_from_string(n["min_severity"].get<std::string>()).value_or(Severity::kWarning);
   nc.email = n["email"].get<bool>();
   if (n.contains("command")) nc.command = n["command"].get<std::vector<std::string>>();
   nc.group = std::chrono::seconds(n["group_s"].get<int>());

@@ -564,10 +564,7 @@ Result<std::vector<Event>> HistoryStore::query_events(WallTime since, WallTime u
     Event e;
     e.ts = WallTime(std::chrono::milliseconds(st->column_int(0)));
     e.kind = st->column_text(1);
-    const std::string severity = st->column_text(2);
-    e.severity = severity == "critical"  ? Severity::kCritical
-                 : severity == "warning" ? Severity::kWarning
-                                         : Severity::kInfo;
+    e.severity = severity_from_string(st->column_text(2)).value_or(Severity::kInfo);
     e.message = st->column_text(3);
     auto details = nlohmann::json::parse(st->column_text(4), nullptr, false);
     if (details.is_object()) {

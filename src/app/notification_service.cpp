@@ -68,26 +68,22 @@ domain::NotifyBatch batch_from_json(const json& j, int& malformed) {
   if (entries == j.end() || !entries->is_array()) return batch;
   for (const auto& e : *entries) {
     const std::string* kind = e.is_object() ? text(e, "kind") : nullptr;
-    const std::string* severity = kind ? text(e, "severity") : nullptr;
+    const std::string* severity_text = kind ? text(e, "severity") : nullptr;
+    const auto severity = severity_text ? severity_from_string(*severity_text) : std::nullopt;
     const std::string* first_message = kind ? text(e, "first_message") : nullptr;
     const std::string* last_message = kind ? text(e, "last_message") : nullptr;
     const auto count = kind ? integer(e, "count") : std::nullopt;
     const auto first_ms = kind ? integer(e, "first_ms") : std::nullopt;
     const auto last_ms = kind ? integer(e, "last_ms") : std::nullopt;
-    const bool known_severity =
-        severity && (*severity == "info" || *severity == "warning" || *severity == "critical");
-    if (!kind || kind->empty() || !known_severity || !first_message || !last_message || !count ||
+    if (!kind || kind->empty() || !severity || !first_message || !last_message || !count ||
         *count < 1 || *count > 1000000 || !first_ms || !last_ms || *last_ms < *first_ms) {
       ++malformed;
       continue;
     }
-    batch.entries.push_back(
-        {*kind,
-         *severity == "critical"  ? Severity::kCritical
-         : *severity == "warning" ? Severity::kWarning
-                                  : Severity::kInfo,
-         *first_message, *last_message, WallTime(std::chrono::milliseconds(*first_ms)),
-         WallTime(std::chrono::milliseconds(*last_ms)), static_cast<int>(*count)});
+    batch.entries.push_back({*kind, *severity, *first_message, *last_message,
+                             WallTime(std::chrono::milliseconds(*first_ms)),
+                             WallTime(std::chrono::milliseconds(*last_ms)),
+                             static_cast<int>(*count)});
   }
   return batch;
 }
@@ -144,9 +140,8 @@ NotificationService::NotificationService(const adapters::EmailConfig& email,
       loop_(loop),
       clock_(clock),
       log_(log),
-      policy_{notify.min_severity,      notify.group,     notify.max_per_hour,
-              std::chrono::seconds(60), notify.retry_max, 50},
-      batcher_(policy_),
+      batcher_(domain::NotifyPolicy{notify.min_severity, notify.group, notify.max_per_hour,
+                                    std::chrono::seconds(60), notify.retry_max, 50}),
       db_(db),
       sender_("notify") {
   restore_unsent();
@@ -186,12 +181,12 @@ void NotificationService::restore_unsent() {
   const json& unsent = **stored;
   int malformed = 0;
   int events = 0;
+  std::vector<domain::NotifyBatch> batches;
   // The message in flight at the stop first: its events are the older.
   for (const char* part : {"in_flight", "pending"}) {
     if (!unsent.is_object() || !unsent.contains(part)) continue;
-    const domain::NotifyBatch batch = batch_from_json(unsent[part], malformed);
-    batcher_.restore(batch, clock_.wall_now());
-    events += batch.events();
+    batches.push_back(batch_from_json(unsent[part], malformed));
+    events += batches.back().events();
   }
   if (malformed > 0) {
     log_.warn(kComponent, std::to_string(malformed) +
@@ -204,12 +199,13 @@ void NotificationService::restore_unsent() {
                                 " event(s) not notified before the last stop are dropped: no "
                                 "e-mail or command is configured now");
     }
-    batcher_ = domain::NotifyBatcher(policy_);
     if (Status s = store.erase(kUnsentKey); !s) {
       log_.warn(kComponent, "cannot clear the stored notifications: " + s.error().describe());
     }
     return;
   }
+  for (const auto& batch : batches)
+    batcher_.restore(batch, clock_.wall_now());
   if (events > 0) {
     log_.info(kComponent,
               std::to_string(events) + " event(s) not notified before the last stop will be sent");
@@ -237,7 +233,7 @@ void NotificationService::save_unsent() {
 
 // One timer, at the batcher's next due time.
 void NotificationService::arm() {
-  if (in_flight_) return;  // the outcome re-arms
+  if (in_flight_batch_) return;  // the outcome re-arms
   const auto due = batcher_.next_due();
   if (!due) return;
   if (timer_) loop_.cancel(*timer_);
@@ -251,10 +247,9 @@ void NotificationService::arm() {
 }
 
 void NotificationService::flush() {
-  if (in_flight_) return;
+  if (in_flight_batch_) return;
   auto batch = batcher_.take(clock_.wall_now());
   if (!batch) return arm();
-  in_flight_ = true;
   in_flight_batch_ = *batch;
   const auto text = domain::notify_text(*batch, site_name_);
   const json payload = notify_json(*batch, site_name_);
@@ -278,7 +273,6 @@ void NotificationService::flush() {
         }
         loop_.post([this, alive, batch = std::move(batch), problem]() mutable {
           if (!*alive) return;  // stopped meanwhile: the database still has the batch
-          in_flight_ = false;
           in_flight_batch_.reset();
           if (problem.empty()) {
             batcher_.sent();

@@ -32,6 +32,13 @@ const char* to_string(Severity severity) {
   return "info";
 }
 
+std::optional<Severity> severity_from_string(std::string_view text) {
+  for (Severity s : {Severity::kInfo, Severity::kWarning, Severity::kCritical}) {
+    if (text == to_string(s)) return s;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 std::string format_number(double v, int decimals) {

@@ -68,10 +68,9 @@ class NotificationService {
   EventLoop& loop_;
   const Clock& clock_;
   Logger& log_;
-  domain::NotifyPolicy policy_;
   domain::NotifyBatcher batcher_;
-  bool in_flight_ = false;
-  std::optional<domain::NotifyBatch> in_flight_batch_;  // kept in the database until sent
+  // Handed to the sending thread, its outcome not back yet; kept in the database until sent.
+  std::optional<domain::NotifyBatch> in_flight_batch_;
   adapters::SqliteDb& db_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // read and cleared on the loop
   std::optional<EventLoop::TimerId> timer_;

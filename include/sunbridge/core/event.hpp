@@ -4,7 +4,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "sunbridge/core/clock.hpp"
 
@@ -12,6 +14,8 @@ namespace sb {
 
 enum class Severity { kInfo, kWarning, kCritical };
 const char* to_string(Severity severity);
+// The word to_string gives back as the severity; nullopt for any other text.
+std::optional<Severity> severity_from_string(std::string_view text);
 
 struct Event {
   WallTime ts{};
