@@ -11,8 +11,10 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include <filesystem>
+#include <map>
 #include <optional>
 
 #include "sunbridge/adapters/ipc_client.hpp"
@@ -293,24 +295,60 @@ void FakeTime::set(std::chrono::system_clock::time_point t) {
   REQUIRE(std::rename(tmp.c_str(), path_.c_str()) == 0);
 }
 
+namespace {
+// The parent pid in /proc/<pid>/stat: the field after the state, after the name's ")".
+pid_t parent_of(const std::string& stat) {
+  const auto end = stat.rfind(") ");
+  if (end == std::string::npos || end + 4 >= stat.size()) return 0;
+  return static_cast<pid_t>(std::atol(stat.c_str() + end + 4));
+}
+
+std::string read_proc(const std::filesystem::path& dir, const char* what) {
+  std::string text = testkit::read_file(dir.string() + "/" + what);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\0'))
+    text.pop_back();
+  return text;
+}
+}  // namespace
+
+void adopt_orphans() {
+  REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+}
+
 std::string describe_processes(const std::string& name) {
-  std::string out;
+  struct Entry {
+    pid_t parent = 0;
+    std::string stat;
+    std::filesystem::path dir;
+  };
+  std::map<pid_t, Entry> processes;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string pid = entry.path().filename();
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    const auto read = [&](const char* what) {
-      std::string text = testkit::read_file(entry.path().string() + "/" + what);
-      while (!text.empty() && (text.back() == '\n' || text.back() == '\0'))
-        text.pop_back();
-      return text;
-    };
-    if (read("comm") != name) continue;
-    const std::string stat = read("stat");
-    const auto state = stat.rfind(") ");
-    out += name + " pid " + pid + ": state " +
-           (state == std::string::npos ? "?" : stat.substr(state + 2, 1)) + ", wchan " +
-           read("wchan") + ", syscall " + read("syscall") + "\n";
+    std::string stat = read_proc(entry.path(), "stat");
+    if (stat.empty()) continue;  // it ended meanwhile
+    processes[static_cast<pid_t>(std::atol(pid.c_str()))] = {parent_of(stat), std::move(stat),
+                                                             entry.path()};
+  }
+  const pid_t self = ::getpid();
+  const auto descends_from_self = [&](pid_t pid) {
+    for (int depth = 0; depth < 64 && pid > 1; ++depth) {
+      const auto it = processes.find(pid);
+      if (it == processes.end()) return false;
+      pid = it->second.parent;
+      if (pid == self) return true;
+    }
+    return false;
+  };
+  std::string out;
+  for (const auto& [pid, entry] : processes) {
+    if (!descends_from_self(pid) || read_proc(entry.dir, "comm") != name) continue;
+    const auto state = entry.stat.rfind(") ");
+    const std::string letter = state == std::string::npos ? "?" : entry.stat.substr(state + 2, 1);
+    if (letter == "Z") continue;  // ended, not yet reaped: not running
+    out += name + " pid " + std::to_string(pid) + ": state " + letter + ", wchan " +
+           read_proc(entry.dir, "wchan") + ", syscall " + read_proc(entry.dir, "syscall") + "\n";
   }
   return out.empty() ? name + ": none running" : out;
 }

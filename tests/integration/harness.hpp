@@ -116,9 +116,14 @@ class FakeTime {
   std::vector<std::string> env_;
 };
 
-// For a failure's message: every running process whose name is `name`, with what it is blocked
-// in (its state, kernel wait channel and system call), or "none running".
+// Every running process named `name` that descends from this test process, with what it is
+// blocked in (its state, kernel wait channel and system call), or "none running". Other tests
+// run beside this one (ctest -j) and have their own; they are not counted.
 std::string describe_processes(const std::string& name);
+
+// Makes this test process adopt the processes its children leave behind when they end (Linux's
+// child subreaper), so describe_processes still finds, say, a helper a stopped daemon did not end.
+void adopt_orphans();
 
 testkit::RunResult cli(const std::vector<std::string>& args,
                        std::chrono::milliseconds timeout = 30s);
