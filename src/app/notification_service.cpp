@@ -109,6 +109,26 @@ Result<adapters::MailAttachment> draw_attachment(const json& chart, const std::s
   return adapters::MailAttachment{name + ".png", "image/png", std::move(data)};
 }
 
+// The send times save_unsent stored for the hourly limit; an entry that is not a time is counted
+// in `malformed`.
+std::vector<WallTime> sent_from_json(const json& unsent, int& malformed) {
+  std::vector<WallTime> out;
+  const auto it = unsent.find("sent_ms");
+  if (it == unsent.end()) return out;
+  if (!it->is_array()) {
+    ++malformed;
+    return out;
+  }
+  for (const auto& t : *it) {
+    if (t.is_number_integer()) {
+      out.push_back(WallTime{std::chrono::milliseconds(t.get<std::int64_t>())});
+    } else {
+      ++malformed;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 json notify_json(const domain::NotifyBatch& batch, const std::string& site_name) {
@@ -204,8 +224,10 @@ void NotificationService::restore_unsent() {
     }
     return;
   }
+  const auto now = clock_.wall_now();
+  batcher_.restore_sent(sent_from_json(unsent, malformed), now);
   for (const auto& batch : batches)
-    batcher_.restore(batch, clock_.wall_now());
+    batcher_.restore(batch, now);
   if (events > 0) {
     log_.info(kComponent,
               std::to_string(events) + " event(s) not notified before the last stop will be sent");
@@ -217,12 +239,18 @@ void NotificationService::restore_unsent() {
 void NotificationService::save_unsent() {
   adapters::SettingsStore store(db_);
   Status s;
-  if (!in_flight_batch_ && !batcher_.waiting()) {
+  const auto now = clock_.wall_now();
+  const auto sent = batcher_.sent_in_last_hour(now);
+  if (!in_flight_batch_ && !batcher_.waiting() && sent.empty()) {
     s = store.erase(kUnsentKey);
   } else {
     json unsent = {{"pending", batch_to_json(batcher_.pending())}};
     if (in_flight_batch_) unsent["in_flight"] = batch_to_json(*in_flight_batch_);
-    s = store.put(kUnsentKey, unsent, clock_.wall_now());
+    json sent_ms = json::array();
+    for (const WallTime t : sent)
+      sent_ms.push_back(to_ms(t));
+    unsent["sent_ms"] = std::move(sent_ms);  // for the hourly limit
+    s = store.put(kUnsentKey, unsent, now);
   }
   if (!s) {
     // Still sent from memory; only a stop before then would lose them.
@@ -251,6 +279,7 @@ void NotificationService::flush() {
   auto batch = batcher_.take(clock_.wall_now());
   if (!batch) return arm();
   in_flight_batch_ = *batch;
+  save_unsent();  // with the time it was taken: a stop while it is sent still counts it
   const auto text = domain::notify_text(*batch, site_name_);
   const json payload = notify_json(*batch, site_name_);
   const bool by_mail = email_.enabled && notify_.email;

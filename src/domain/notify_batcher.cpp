@@ -61,6 +61,21 @@ void NotifyBatcher::restore(const NotifyBatch& batch, WallTime now) {
   if (pending_.highest() == Severity::kCritical) urgent_ = true;
 }
 
+std::vector<WallTime> NotifyBatcher::sent_in_last_hour(WallTime now) const {
+  std::vector<WallTime> out;
+  for (const WallTime t : sent_times_) {
+    if (t + std::chrono::hours(1) > now) out.push_back(t);
+  }
+  return out;
+}
+
+void NotifyBatcher::restore_sent(const std::vector<WallTime>& sent, WallTime now) {
+  for (const WallTime t : sent) {
+    if (t + std::chrono::hours(1) > now) sent_times_.push_back(std::min(t, now));
+  }
+  std::sort(sent_times_.begin(), sent_times_.end());
+}
+
 std::optional<WallTime> NotifyBatcher::next_due() const {
   if (!waiting() || !pending_since_) return std::nullopt;
   WallTime due = urgent_ ? *pending_since_ : *pending_since_ + policy_.group;

@@ -249,6 +249,21 @@ TEST_CASE("events kept across a stop wait like new ones and join what came since
   CHECK_FALSE(nothing.next_due());
 }
 
+TEST_CASE("messages sent before a stop count against the hourly limit after it", "[unit][notify]") {
+  NotifyPolicy p = policy();
+  p.group = 0s;
+  p.max_per_hour = 2;
+  NotifyBatcher b(p);
+  // One within the hour, one older than it, one stamped an hour ahead (the clock was set back).
+  b.restore_sent({t0 - 30min, t0 - 2h, t0 + 1h}, t0);
+  CHECK(b.sent_in_last_hour(t0) == std::vector<WallTime>{t0 - 30min, t0});
+  b.add(ev(t0, "pq.dip"));
+  CHECK(b.next_due() == t0 + 30min);  // the limit is full until the older one is an hour old
+  CHECK_FALSE(b.take(t0 + 29min));
+  CHECK(b.take(t0 + 30min));
+  CHECK(b.sent_in_last_hour(t0 + 30min) == std::vector<WallTime>{t0, t0 + 30min});
+}
+
 TEST_CASE(
     "notifications not sent before a stop are sent after it: waiting for a retry, or in flight",
     "[unit][notify]") {
@@ -268,6 +283,15 @@ TEST_CASE(
     REQUIRE(got);
     return *got;
   };
+  // Events kept in the store, waiting or in flight.
+  const auto events_stored = [&] {
+    const auto unsent = stored();
+    std::size_t n = 0;
+    for (const char* part : {"pending", "in_flight"}) {
+      if (unsent && unsent->contains(part)) n += unsent->at(part).at("entries").size();
+    }
+    return n;
+  };
 
   SECTION("the server down: the event waits for a retry when the daemon stops") {
     {
@@ -286,7 +310,7 @@ TEST_CASE(
                                      history.db());
     REQUIRE(run_until(loop, [&] { return up.sent().size() == 1; }));
     CHECK(up.sent()[0].find("pq.dip at 0 s") != std::string::npos);
-    REQUIRE(run_until(loop, [&] { return !stored().has_value(); }));  // sent: forgotten
+    REQUIRE(run_until(loop, [&] { return events_stored() == 0; }));  // sent: forgotten
   }
 
   SECTION("stopped while the message is being sent: it goes again after the start") {
@@ -350,5 +374,56 @@ TEST_CASE(
     REQUIRE(run_until(loop, [&] { return up.sent().size() == 1; }));
     CHECK(up.sent()[0].find("a dip") != std::string::npos);
     CHECK(up.sent()[0].find("bad") == std::string::npos);
+  }
+
+  SECTION(
+      "the hourly limit holds across a stop: a daemon restarting over and over cannot "
+      "flood the owner") {
+    notify.max_per_hour = 1;
+    FakeMail up(true);
+    {
+      app::NotificationService service(email, notify, "takamatsu", loop, clock, log, up,
+                                       history.db());
+      service.on_event(ev(t0, "pq.dip"));
+      REQUIRE(run_until(loop, [&] { return up.sent().size() == 1; }));
+      loop.run_once(50ms);  // the outcome
+    }
+    REQUIRE(stored().has_value());  // nothing waits, but the hour's message is remembered
+    CHECK(events_stored() == 0);
+    clock.advance(10min);
+    app::NotificationService service(email, notify, "takamatsu", loop, clock, log, up,
+                                     history.db());
+    service.on_event(ev(t0 + 10min, "grid.outage", Severity::kCritical));
+    loop.run_once(300ms);
+    CHECK(up.tries() == 1);  // the hour's one message went out before the stop
+    clock.advance(50min);
+    service.on_event(ev(t0 + 1h, "pq.dip"));  // looks again: the hour is over
+    REQUIRE(run_until(loop, [&] { return up.sent().size() == 2; }));
+    CHECK(up.sent()[1].find("grid.outage") != std::string::npos);
+    loop.run_once(50ms);
+  }
+
+  SECTION("a clock set back after a stop holds the limit for an hour at most") {
+    notify.max_per_hour = 1;
+    FakeMail up(true);
+    {
+      app::NotificationService service(email, notify, "takamatsu", loop, clock, log, up,
+                                       history.db());
+      service.on_event(ev(t0, "pq.dip"));
+      REQUIRE(run_until(loop, [&] { return up.sent().size() == 1; }));
+      loop.run_once(50ms);
+    }
+    // A gateway without a battery-backed clock can start a day behind: the message sent
+    // "tomorrow" counts as sent now.
+    clock.set_wall(t0 - 24h);
+    app::NotificationService service(email, notify, "takamatsu", loop, clock, log, up,
+                                     history.db());
+    service.on_event(ev(t0 - 24h, "grid.outage", Severity::kCritical));
+    loop.run_once(300ms);
+    CHECK(up.tries() == 1);
+    clock.advance(1h);
+    service.on_event(ev(t0 - 23h, "pq.dip"));
+    REQUIRE(run_until(loop, [&] { return up.sent().size() == 2; }));
+    loop.run_once(50ms);
   }
 }

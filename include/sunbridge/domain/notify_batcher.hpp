@@ -62,6 +62,13 @@ class NotifyBatcher {
   // Events not sent before a stop, kept across it: they wait as new ones would (the group time
   // from `now`, none for a critical one), joined by any that came since.
   void restore(const NotifyBatch& batch, WallTime now);
+  // When the messages of the hour before `now` were taken, oldest first: kept across a stop so
+  // that the hourly limit holds over restarts.
+  [[nodiscard]] std::vector<WallTime> sent_in_last_hour(WallTime now) const;
+  // Messages taken before a stop count against the limit again. One stamped after `now` (the
+  // clock was set back since, as on a gateway without a clock battery) counts as taken at
+  // `now`: the limit then holds for an hour at most.
+  void restore_sent(const std::vector<WallTime>& sent, WallTime now);
 
  private:
   void merge(const NotifyEntry& entry);
