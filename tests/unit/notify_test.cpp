@@ -283,6 +283,14 @@ TEST_CASE(
     REQUIRE(got);
     return *got;
   };
+  // A daemon that sends one message at t0 and stops.
+  const auto send_one_and_stop = [&](FakeMail& mail) {
+    app::NotificationService service(email, notify, "takamatsu", loop, clock, log, mail,
+                                     history.db());
+    service.on_event(ev(t0, "pq.dip"));
+    REQUIRE(run_until(loop, [&] { return mail.sent().size() == 1; }));
+    loop.run_once(50ms);  // the outcome
+  };
   // Events kept in the store, waiting or in flight.
   const auto events_stored = [&] {
     const auto unsent = stored();
@@ -381,13 +389,7 @@ TEST_CASE(
       "flood the owner") {
     notify.max_per_hour = 1;
     FakeMail up(true);
-    {
-      app::NotificationService service(email, notify, "takamatsu", loop, clock, log, up,
-                                       history.db());
-      service.on_event(ev(t0, "pq.dip"));
-      REQUIRE(run_until(loop, [&] { return up.sent().size() == 1; }));
-      loop.run_once(50ms);  // the outcome
-    }
+    send_one_and_stop(up);
     REQUIRE(stored().has_value());  // nothing waits, but the hour's message is remembered
     CHECK(events_stored() == 0);
     clock.advance(10min);
@@ -406,13 +408,7 @@ TEST_CASE(
   SECTION("a clock set back after a stop holds the limit for an hour at most") {
     notify.max_per_hour = 1;
     FakeMail up(true);
-    {
-      app::NotificationService service(email, notify, "takamatsu", loop, clock, log, up,
-                                       history.db());
-      service.on_event(ev(t0, "pq.dip"));
-      REQUIRE(run_until(loop, [&] { return up.sent().size() == 1; }));
-      loop.run_once(50ms);
-    }
+    send_one_and_stop(up);
     // A gateway without a battery-backed clock can start a day behind: the message sent
     // "tomorrow" counts as sent now.
     clock.set_wall(t0 - 24h);
