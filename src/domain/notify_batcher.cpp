@@ -7,6 +7,11 @@
 
 namespace sb::domain {
 
+namespace {
+// What max_per_hour counts over: a message stops counting an hour after it was taken.
+constexpr auto kLimitWindow = std::chrono::hours(1);
+}  // namespace
+
 Severity NotifyBatch::highest() const {
   Severity s = Severity::kInfo;
   for (const auto& e : entries)
@@ -64,14 +69,14 @@ void NotifyBatcher::restore(const NotifyBatch& batch, WallTime now) {
 std::vector<WallTime> NotifyBatcher::sent_in_last_hour(WallTime now) const {
   std::vector<WallTime> out;
   for (const WallTime t : sent_times_) {
-    if (t + std::chrono::hours(1) > now) out.push_back(t);
+    if (t + kLimitWindow > now) out.push_back(t);
   }
   return out;
 }
 
 void NotifyBatcher::restore_sent(const std::vector<WallTime>& sent, WallTime now) {
   for (const WallTime t : sent) {
-    if (t + std::chrono::hours(1) > now) sent_times_.push_back(std::min(t, now));
+    if (t + kLimitWindow > now) sent_times_.push_back(std::min(t, now));
   }
   std::sort(sent_times_.begin(), sent_times_.end());
 }
@@ -81,13 +86,13 @@ std::optional<WallTime> NotifyBatcher::next_due() const {
   WallTime due = urgent_ ? *pending_since_ : *pending_since_ + policy_.group;
   if (retry_after_) due = std::max(due, *retry_after_);
   if (static_cast<int>(sent_times_.size()) >= policy_.max_per_hour) {
-    due = std::max(due, sent_times_.front() + std::chrono::hours(1));
+    due = std::max(due, sent_times_.front() + kLimitWindow);
   }
   return due;
 }
 
 std::optional<NotifyBatch> NotifyBatcher::take(WallTime now) {
-  while (!sent_times_.empty() && sent_times_.front() + std::chrono::hours(1) <= now)
+  while (!sent_times_.empty() && sent_times_.front() + kLimitWindow <= now)
     sent_times_.pop_front();
   const auto due = next_due();
   if (!due || now < *due) return std::nullopt;
